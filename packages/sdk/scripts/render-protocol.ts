@@ -1,0 +1,146 @@
+import { deref, listOperations, type OpenApiDocument, type SchemaObject } from '@onenet-ota/openapi';
+
+/**
+ * Renders `src/generated/protocol.ts`: the runtime data of the spec that openapi-typescript does not emit
+ * (enum names and meanings, errno tables per operation, routes, patterns, the state machine), so that no
+ * package re-types a table the spec already holds.
+ */
+export function renderProtocol(doc: OpenApiDocument): string {
+  const out: string[] = [
+    '// Generated from openapi/openapi.yaml by `pnpm run generate`. Do not edit: change the spec instead.',
+    '/* biome-ignore-all lint: generated code */',
+    '',
+  ];
+  const enums = Object.entries(doc.components.schemas).filter(([, s]) => Array.isArray(s['x-enum-varnames']));
+
+  for (const [name, schema] of enums) out.push(...renderEnum(name, schema));
+  out.push(...renderEnumDescriptions(enums));
+  out.push(...renderMergedErrno(enums));
+  out.push(...renderProblemStatus(doc));
+  out.push(...renderOperations(doc));
+  out.push(...renderPatterns(doc));
+  out.push(
+    "/** The OTA life cycle as data: the spec's `x-ota-state-machine` extension. */",
+    `export const stateMachine = ${JSON.stringify(doc['x-ota-state-machine'], null, 2)} as const;`,
+    '',
+  );
+  return out.join('\n');
+}
+
+function renderEnum(name: string, schema: SchemaObject): string[] {
+  const values = schema.enum ?? [];
+  const names = schema['x-enum-varnames'] ?? [];
+  const meanings = schema['x-enum-descriptions'] ?? [];
+  if (names.length !== values.length || meanings.length !== values.length) {
+    throw new Error(`Schema ${name}: enum, x-enum-varnames and x-enum-descriptions must have the same length`);
+  }
+  const members = values.map(
+    (value, i) => `  /** ${escapeComment(String(meanings[i]))} */\n  ${names[i]}: ${JSON.stringify(value)},`,
+  );
+  return [
+    `/** ${escapeComment(firstParagraph(schema.description ?? name))} */`,
+    `export const ${name} = {\n${members.join('\n')}\n} as const;`,
+    `export type ${name} = (typeof ${name})[keyof typeof ${name}];`,
+    '',
+  ];
+}
+
+function renderEnumDescriptions(enums: [string, SchemaObject][]): string[] {
+  const table: Record<string, Record<string, string>> = {};
+  for (const [name, schema] of enums) {
+    table[name] = Object.fromEntries(
+      (schema.enum ?? []).map((v, i) => [String(v), String(schema['x-enum-descriptions']?.[i])]),
+    );
+  }
+  return [
+    "/** Each enum value's meaning (`x-enum-descriptions`), by schema name and value. */",
+    `export const enumDescriptions = ${JSON.stringify(table, null, 2)} as const;`,
+    '',
+  ];
+}
+
+// One name space for every errno of every operation: the same name must mean the same code everywhere.
+function renderMergedErrno(enums: [string, SchemaObject][]): string[] {
+  const merged = new Map<string, unknown>();
+  for (const [name, schema] of enums.filter(([n]) => n.endsWith('Errno'))) {
+    schema['x-enum-varnames']?.forEach((member, i) => {
+      const code = schema.enum?.[i];
+      if (merged.has(member) && merged.get(member) !== code) {
+        throw new Error(`${name}.${member} is ${code} but another errno table has ${member} = ${merged.get(member)}`);
+      }
+      merged.set(member, code);
+    });
+  }
+  const members = [...merged].sort((a, b) => Number(a[1]) - Number(b[1])).map(([k, v]) => `  ${k}: ${v},`);
+  return [
+    '/** Every errno name of every southbound operation. A code can have several names (its meaning differs by operation). */',
+    `export const Errno = {\n${members.join('\n')}\n} as const;`,
+    'export type Errno = (typeof Errno)[keyof typeof Errno];',
+    '',
+  ];
+}
+
+function renderProblemStatus(doc: OpenApiDocument): string[] {
+  const schema = doc.components.schemas.ProblemType;
+  const statuses = schema?.['x-problem-status'] as number[] | undefined;
+  if (!schema?.enum || !statuses) return [];
+  const table = Object.fromEntries(schema.enum.map((type, i) => [String(type), statuses[i]]));
+  return [
+    '/** The HTTP status of each management problem type (`x-problem-status`). */',
+    `export const problemStatus = ${JSON.stringify(table, null, 2)} as const;`,
+    '',
+  ];
+}
+
+function renderOperations(doc: OpenApiDocument): string[] {
+  const routes: Record<string, { method: string; path: string; tag: string; aliasOf?: string; errno?: string }> = {};
+  for (const { operationId, method, path, operation } of listOperations(doc)) {
+    const errno = errnoSchemaOf(doc, operation.responses['200']);
+    routes[operationId] = {
+      method: method.toUpperCase(),
+      path,
+      tag: operation.tags?.[0] ?? '',
+      ...(operation['x-alias-of'] ? { aliasOf: operation['x-alias-of'] } : {}),
+      ...(errno ? { errno } : {}),
+    };
+  }
+  return [
+    '/** Every operation by `operationId`: its route, tag, canonical operation (for deprecated aliases) and errno table. */',
+    `export const operations = ${JSON.stringify(routes, null, 2)} as const;`,
+    'export type OperationId = keyof typeof operations;',
+    '',
+  ];
+}
+
+// The errno table of a southbound operation is the `$ref` of its JSON envelope's `errno` property.
+function errnoSchemaOf(doc: OpenApiDocument, response: unknown): string | undefined {
+  const resolved = deref<{ content?: Record<string, { schema?: unknown }> }>(doc, response);
+  const schema = deref<SchemaObject>(doc, resolved?.content?.['application/json']?.schema);
+  const errno = (schema?.properties as Record<string, { $ref?: string }> | undefined)?.errno;
+  return errno?.$ref?.split('/').pop();
+}
+
+function renderPatterns(doc: OpenApiDocument): string[] {
+  const lines: string[] = [];
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    if (typeof schema.pattern === 'string')
+      lines.push(`  ${name}: new RegExp(${JSON.stringify(schema.pattern)}, 'u'),`);
+  }
+  for (const [name, parameter] of Object.entries(doc.components.parameters ?? {})) {
+    const pattern = (parameter as { schema?: SchemaObject }).schema?.pattern;
+    if (typeof pattern === 'string') lines.push(`  ${name}Header: new RegExp(${JSON.stringify(pattern)}, 'u'),`);
+  }
+  return [
+    '/** The `pattern` of every string schema (and patterned parameter, suffixed `Header`), as RegExps. */',
+    `export const patterns = {\n${lines.join('\n')}\n} as const;`,
+    '',
+  ];
+}
+
+function firstParagraph(text: string): string {
+  return text.split('\n\n')[0]?.replaceAll('\n', ' ').trim() ?? '';
+}
+
+function escapeComment(text: string): string {
+  return text.replaceAll('*/', '*\\/');
+}

@@ -40,3 +40,28 @@ export function resolvePointer(doc: OpenApiDocument, pointer: string): unknown {
 function isRef(value: unknown): value is { $ref: string } {
   return typeof value === 'object' && value !== null && typeof (value as { $ref?: unknown }).$ref === 'string';
 }
+
+/** A node of the document and the JSON pointer where it really lives. */
+export interface Located {
+  pointer: string;
+  node: Record<string, unknown>;
+}
+
+/**
+ * Follows `$ref`s from `node` (found at `pointer`) and returns the final node with its own pointer, so a
+ * validator compiles the schema in its real place and its inner `$ref`s resolve.
+ */
+export function locate(doc: OpenApiDocument, pointer: string, node: unknown): Located {
+  let located: Located = { pointer, node: (node ?? {}) as Record<string, unknown> };
+  for (let depth = 0; typeof located.node.$ref === 'string'; depth++) {
+    if (depth > 16) throw new Error(`$ref chain too deep at ${pointer}: check openapi.yaml for a $ref cycle`);
+    const target = located.node.$ref;
+    located = { pointer: target, node: resolvePointer(doc, target) as Record<string, unknown> };
+  }
+  return located;
+}
+
+/** Escapes one JSON-pointer segment (`/` → `~1`, `~` → `~0`). */
+export function escapePointerSegment(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}

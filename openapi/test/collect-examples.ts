@@ -1,4 +1,11 @@
-import { listOperations, type OpenApiDocument } from '../src/index.ts';
+import {
+  escapePointerSegment,
+  type Located,
+  listOperations,
+  locate,
+  type OpenApiDocument,
+  resolvePointer,
+} from '../src/index.ts';
 
 /** One example in the document, and the schema it must validate against. */
 export interface ExampleCase {
@@ -15,11 +22,6 @@ export interface MediaTypeCase {
   hasExample: boolean;
 }
 
-interface Located {
-  pointer: string;
-  node: Record<string, unknown>;
-}
-
 /**
  * Walks every operation's parameters, request bodies and responses, following `$ref`s, and collects every
  * example with the pointer of the schema it belongs to, plus every media type (to prove each has examples).
@@ -27,14 +29,8 @@ interface Located {
 export function collectExamples(doc: OpenApiDocument): { examples: ExampleCase[]; mediaTypes: MediaTypeCase[] } {
   const examples: ExampleCase[] = [];
   const mediaTypes: MediaTypeCase[] = [];
-  const follow = (pointer: string, node: unknown): Located => {
-    let located: Located = { pointer, node: node as Record<string, unknown> };
-    while (typeof located.node.$ref === 'string') {
-      const target = located.node.$ref;
-      located = { pointer: target, node: resolve(doc, target) };
-    }
-    return located;
-  };
+  const follow = (pointer: string, node: unknown): Located => locate(doc, pointer, node);
+  const resolve = (pointer: string) => resolvePointer(doc, pointer) as Record<string, unknown>;
   const addExamples = (where: string, holder: Located, schemaPointer: string) => {
     let found = false;
     if ('example' in holder.node) {
@@ -52,18 +48,18 @@ export function collectExamples(doc: OpenApiDocument): { examples: ExampleCase[]
   const addContent = (where: string, owner: Located) => {
     const content = (owner.node.content ?? {}) as Record<string, unknown>;
     for (const mediaType of Object.keys(content)) {
-      const media = follow(`${owner.pointer}/content/${escapeSegment(mediaType)}`, content[mediaType]);
+      const media = follow(`${owner.pointer}/content/${escapePointerSegment(mediaType)}`, content[mediaType]);
       const hasExample = addExamples(`${where} ${mediaType}`, media, `${media.pointer}/schema`);
       mediaTypes.push({ where: `${where} ${mediaType}`, hasExample });
     }
   };
 
   for (const { operationId, method, path } of listOperations(doc)) {
-    const opPointer = `#/paths/${escapeSegment(path)}/${method}`;
-    const operation = resolve(doc, opPointer);
-    const pathLevel = (resolve(doc, `#/paths/${escapeSegment(path)}`).parameters ?? []) as unknown[];
+    const opPointer = `#/paths/${escapePointerSegment(path)}/${method}`;
+    const operation = resolve(opPointer);
+    const pathLevel = (resolve(`#/paths/${escapePointerSegment(path)}`).parameters ?? []) as unknown[];
     const parameters = [
-      ...pathLevel.map((p, i) => follow(`#/paths/${escapeSegment(path)}/parameters/${i}`, p)),
+      ...pathLevel.map((p, i) => follow(`#/paths/${escapePointerSegment(path)}/parameters/${i}`, p)),
       ...((operation.parameters ?? []) as unknown[]).map((p, i) => follow(`${opPointer}/parameters/${i}`, p)),
     ];
     for (const parameter of parameters) {
@@ -77,16 +73,4 @@ export function collectExamples(doc: OpenApiDocument): { examples: ExampleCase[]
     }
   }
   return { examples, mediaTypes };
-}
-
-function escapeSegment(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-function resolve(doc: OpenApiDocument, pointer: string): Record<string, unknown> {
-  let node: unknown = doc;
-  for (const raw of pointer.slice(2).split('/')) {
-    node = (node as Record<string, unknown>)[raw.replaceAll('~1', '/').replaceAll('~0', '~')];
-  }
-  return node as Record<string, unknown>;
 }

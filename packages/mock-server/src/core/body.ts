@@ -1,0 +1,126 @@
+/** Bytes per chunk when streaming a stored file: big enough for throughput, small enough to shape precisely. */
+const chunkSize = 64 * 1024;
+
+/**
+ * Streams `bytes[start..end]` (inclusive) as zero-copy views of the stored file, one chunk per pull, so a
+ * download never copies or holds the whole package per request.
+ */
+export function rangeStream(bytes: Uint8Array, start: number, end: number): ReadableStream<Uint8Array> {
+  let offset = start;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (offset > end) {
+          controller.close();
+          return;
+        }
+        const next = Math.min(offset + chunkSize, end + 1);
+        controller.enqueue(bytes.subarray(offset, next));
+        offset = next;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** What faults do to a response body, as offsets into the body. */
+export interface BodyShape {
+  /** Error the stream (the HTTP adapter resets the connection) after this many bytes. */
+  resetAfter?: number;
+  /** End the stream cleanly after this many bytes although Content-Length announced more. */
+  truncateAfter?: number;
+  /** Stop for `ms` after `afterBytes` bytes. */
+  stall?: { afterBytes: number; ms: number };
+  /** Send at most this many bytes per second. */
+  bytesPerSecond?: number;
+  /** Invert `count` bytes starting at body offset `from`. */
+  corrupt?: { from: number; count: number };
+}
+
+/** How a body stream ended: how many bytes went out, and whether the stream was cut or the peer went away. */
+export interface BodyOutcome {
+  bytesSent: number;
+  aborted: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wraps a body with the shape faults ask for and reports how it ended. With no shape it still counts bytes,
+ * which the journal and the retry accounting need.
+ */
+export function shapeBody(
+  source: ReadableStream<Uint8Array>,
+  shape: BodyShape,
+  onEnd: (outcome: BodyOutcome) => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let sent = 0;
+  let stalled = false;
+  let ended = false;
+  const started = Date.now();
+  const end = (aborted: boolean) => {
+    if (ended) return;
+    ended = true;
+    onEnd({ bytesSent: sent, aborted });
+  };
+  const limit = Math.min(shape.resetAfter ?? Number.POSITIVE_INFINITY, shape.truncateAfter ?? Number.POSITIVE_INFINITY);
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent >= limit) {
+          await reader.cancel();
+          if (shape.resetAfter !== undefined && sent >= shape.resetAfter) {
+            end(true);
+            controller.error(new Error(`fault: connection reset after ${sent} bytes`));
+          } else {
+            end(true);
+            controller.close();
+          }
+          return;
+        }
+        const { done, value } = await reader.read();
+        if (done) {
+          end(false);
+          controller.close();
+          return;
+        }
+        let chunk = value.subarray(0, Math.max(0, limit - sent));
+        if (shape.stall && !stalled && sent + chunk.length > shape.stall.afterBytes) {
+          // Send up to the stall point, then hold the rest of this chunk back for `ms`.
+          const before = chunk.subarray(0, shape.stall.afterBytes - sent);
+          if (before.length > 0) {
+            controller.enqueue(before);
+            sent += before.length;
+          }
+          stalled = true;
+          await sleep(shape.stall.ms);
+          chunk = chunk.subarray(before.length);
+        }
+        if (shape.corrupt) chunk = corrupt(chunk, sent, shape.corrupt);
+        if (shape.bytesPerSecond) {
+          const due = started + ((sent + chunk.length) / shape.bytesPerSecond) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+        if (chunk.length > 0) controller.enqueue(chunk);
+        sent += chunk.length;
+      },
+      async cancel(reason) {
+        end(true);
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+// Copies only a chunk that overlaps the corrupt window; the stored file is never touched.
+function corrupt(chunk: Uint8Array, offset: number, window: { from: number; count: number }): Uint8Array {
+  const from = Math.max(window.from, offset);
+  const to = Math.min(window.from + window.count, offset + chunk.length);
+  if (from >= to) return chunk;
+  const copy = chunk.slice();
+  for (let i = from; i < to; i++) copy[i - offset] = (copy[i - offset] as number) ^ 0xff;
+  return copy;
+}

@@ -1,0 +1,33 @@
+import type { BodyOutcome } from './body.ts';
+import type { Context } from './context.ts';
+import type { Fault } from './faults.ts';
+import type { Route } from './router.ts';
+
+/** One request on its way through the platform, with what handlers learn about it for the journal. */
+export interface Call {
+  request: Request;
+  url: URL;
+  route: Route;
+  /** The request body, read once by the platform (bounded by the upload limit). */
+  body: Uint8Array;
+  /** Faults that fired for this request. */
+  faults: Fault[];
+  /** The device the request is about, once known (journal, fault matching). */
+  devId?: number;
+  /** The errno of a southbound answer, or the code of a one-byte download error (journal). */
+  errno?: number;
+  /** Package offset of the response body's first byte (so `corrupt` faults address package bytes). */
+  bodyOffset?: number;
+  /** Why the request was refused, in words, for the journal (e.g. which part of the token failed). */
+  note?: string;
+  /** Called, in order, when the response body has gone out (or was cut short). */
+  onBodyEnd: ((outcome: BodyOutcome) => void)[];
+}
+
+/** Handles one operation. It never throws for bad input: it answers in the protocol's own terms. */
+export type Handler = (call: Call, ctx: Context) => Response | Promise<Response>;
+
+/** The text of the body, for JSON operations. */
+export function bodyText(call: Call): string {
+  return new TextDecoder().decode(call.body);
+}

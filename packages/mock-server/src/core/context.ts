@@ -1,0 +1,35 @@
+import type { Clock } from './clock.ts';
+import type { FaultRegistry } from './faults.ts';
+import type { Journal } from './journal.ts';
+import type { RangeDialect } from './range.ts';
+import type { PlatformState } from './records.ts';
+
+/** Settings of a platform instance, with their defaults filled in. */
+export interface Settings {
+  rangeDialect: RangeDialect;
+  /** Upgrade-token lifetime in platform milliseconds; 48 h as OneNET documents ("token有效期2天"). */
+  tokenLifetimeMs: number;
+  /** Largest package or patch upload, bytes. */
+  maxUploadBytes: number;
+  /** Check every JSON answer against the spec; `error` answers 500 with the violations instead. */
+  validateResponses: 'off' | 'error';
+}
+
+/** A saved copy of the platform's state (`/__mock/snapshots`). */
+export interface SavedSnapshot {
+  id: string;
+  createdAt: number;
+  state: PlatformState;
+  faults: ReturnType<FaultRegistry['snapshot']>;
+  clock: number;
+}
+
+/** What every handler works with: one platform instance's state and services. */
+export interface Context {
+  state: PlatformState;
+  clock: Clock;
+  settings: Settings;
+  journal: Journal;
+  faults: FaultRegistry;
+  snapshots: Map<string, SavedSnapshot>;
+}

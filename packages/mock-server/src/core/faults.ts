@@ -1,0 +1,85 @@
+import type { components } from '@onenet-ota/sdk';
+import type { Clock } from './clock.ts';
+
+export type Fault = components['schemas']['Fault'];
+export type FaultCreate = components['schemas']['FaultCreate'];
+export type FaultAction = components['schemas']['FaultAction'];
+
+/** What a request is matched on. */
+export interface FaultTarget {
+  devId?: number;
+  /** The operation as routed and its canonical operation (an alias matches both). */
+  operations: string[];
+}
+
+interface Rule {
+  fault: Fault;
+  /** Requests that matched `devId` and `operation` since the rule was added (for `nth`). */
+  seen: number;
+}
+
+/**
+ * The declarative fault rules of the mock control API. Rules apply in the order they were added; each fires
+ * at most `times` times (null: until removed).
+ */
+export class FaultRegistry {
+  #rules: Rule[] = [];
+  #nextId = 1;
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  add(create: FaultCreate): Fault {
+    const fault: Fault = {
+      id: `flt_${this.#nextId++}`,
+      match: create.match ?? {},
+      action: create.action,
+      times: create.times === undefined ? 1 : create.times,
+      hits: 0,
+      createdAt: new Date(this.#clock.now()).toISOString(),
+    };
+    this.#rules.push({ fault, seen: 0 });
+    return fault;
+  }
+
+  list(): Fault[] {
+    return this.#rules.map((r) => r.fault);
+  }
+
+  remove(id: string): boolean {
+    const before = this.#rules.length;
+    this.#rules = this.#rules.filter((r) => r.fault.id !== id);
+    return this.#rules.length < before;
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  /** The rules that fire for this request, counted as fired. */
+  fire(target: FaultTarget): Fault[] {
+    const fired: Fault[] = [];
+    for (const rule of this.#rules) {
+      const { devId, operation, nth } = rule.fault.match;
+      if (devId !== undefined && devId !== target.devId) continue;
+      if (operation !== undefined && !target.operations.includes(operation)) continue;
+      rule.seen++;
+      if (nth !== undefined && rule.seen !== nth) continue;
+      if (rule.fault.times !== null && rule.fault.hits >= rule.fault.times) continue;
+      rule.fault.hits++;
+      fired.push(rule.fault);
+    }
+    return fired;
+  }
+
+  /** Plain data of the rules, for snapshots. */
+  snapshot(): Rule[] {
+    return structuredClone(this.#rules);
+  }
+
+  restore(rules: Rule[]): void {
+    this.#rules = structuredClone(rules);
+  }
+}

@@ -1,0 +1,73 @@
+import { formatErrors } from '@onenet-ota/openapi/document';
+import type { OperationId } from '@onenet-ota/sdk';
+import { operationSpec, specValidator } from './spec.ts';
+
+/** One offending field, as RFC 9457 `errors[]` carries it: `#/query/limit`, `#/body/strategy/power`. */
+export interface FieldError {
+  pointer: string;
+  message: string;
+}
+
+/** Input read and checked against the operation's schemas. */
+export interface Checked<T> {
+  value: T;
+  errors: FieldError[];
+}
+
+/**
+ * Reads the query and path parameters of an operation, coerces them to their schema types (query strings are
+ * text; `dev_id=32981907` is an integer to the spec) and validates each against its schema.
+ */
+export function readParameters(
+  operationId: OperationId,
+  query: URLSearchParams,
+  path: Record<string, string>,
+): Checked<Record<string, unknown>> {
+  const value: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  for (const parameter of operationSpec(operationId).parameters) {
+    if (parameter.in === 'header') continue;
+    const raw = parameter.in === 'path' ? path[parameter.name] : (query.get(parameter.name) ?? undefined);
+    const pointer = `#/${parameter.in}/${parameter.name}`;
+    if (raw === undefined) {
+      if (parameter.required) errors.push({ pointer, message: 'is required' });
+      continue;
+    }
+    const coerced = coerce(raw, parameter.type);
+    const validate = specValidator().at(parameter.schemaPointer);
+    if (!validate(coerced)) errors.push({ pointer, message: formatErrors(validate) });
+    else value[parameter.name] = coerced;
+  }
+  return { value, errors };
+}
+
+/** Parses a JSON body and validates it against the operation's `application/json` request schema. */
+export function readJsonBody<T = unknown>(operationId: OperationId, text: string): Checked<T | undefined> {
+  if (text.trim() === '') return { value: undefined, errors: [{ pointer: '#/body', message: 'is required' }] };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { value: undefined, errors: [{ pointer: '#/body', message: 'is not valid JSON' }] };
+  }
+  return checkBody<T>(operationId, body);
+}
+
+/** Validates an already-parsed body against the operation's `application/json` request schema. */
+export function checkBody<T>(operationId: OperationId, body: unknown): Checked<T | undefined> {
+  const pointer = operationSpec(operationId).requestBody['application/json'];
+  if (!pointer) throw new Error(`${operationId} takes no JSON body`);
+  const validate = specValidator().at(pointer);
+  if (validate(body)) return { value: body as T, errors: [] };
+  const errors = (validate.errors ?? []).map((e) => ({
+    pointer: `#/body${e.instancePath}`,
+    message: `${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : ''}`,
+  }));
+  return { value: undefined, errors };
+}
+
+function coerce(raw: string, type: string): unknown {
+  if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  if (type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}

@@ -1,0 +1,78 @@
+import { type components, Md5 } from '@onenet-ota/sdk';
+
+export type JournalEntry = components['schemas']['JournalEntry'];
+type BodySummary = components['schemas']['BodySummary'];
+
+/** What a journal query selects. */
+export interface JournalQuery {
+  devId?: number;
+  operation?: string;
+  since?: number;
+  limit?: number;
+}
+
+const jsonKeptBytes = 2048;
+
+/**
+ * Every request the platform answered, with platform time: what the conformance suite judges a device by.
+ * Secrets are redacted on the way in (the `sign` of `Authorization`, access keys in JSON bodies).
+ */
+export class Journal {
+  #entries: JournalEntry[] = [];
+  #nextSeq = 1;
+
+  /** Adds an entry; its response fields may still be completed when a streamed body ends. */
+  add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
+    const full = { seq: this.#nextSeq++, ...entry } as JournalEntry;
+    this.#entries.push(full);
+    return full;
+  }
+
+  query({ devId, operation, since = 0, limit = 10_000 }: JournalQuery = {}): {
+    entries: JournalEntry[];
+    nextSeq: number;
+  } {
+    const entries = this.#entries.filter(
+      (e) =>
+        e.seq > since &&
+        (devId === undefined || e.devId === devId) &&
+        (operation === undefined || e.operation === operation),
+    );
+    return { entries: entries.slice(0, limit), nextSeq: this.#nextSeq };
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}
+
+/** Replaces the signature of an `Authorization` value, keeping what a tester needs (res, et, method). */
+export function redactAuthorization(value: string): string {
+  return value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
+}
+
+/** Summarises a body: JSON up to 2 KiB in full (access keys redacted), anything else as size and md5. */
+export function summarizeBody(bytes: Uint8Array, contentType: string | null): BodySummary {
+  const summary: BodySummary = { size: bytes.length, md5: new Md5().update(bytes).hex() };
+  if (contentType) summary.contentType = contentType;
+  if (contentType?.includes('json') && bytes.length <= jsonKeptBytes) {
+    try {
+      summary.json = redactKeys(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch {
+      summary.text = new TextDecoder().decode(bytes);
+    }
+  } else if (contentType?.startsWith('text/') && bytes.length <= jsonKeptBytes) {
+    summary.text = new TextDecoder().decode(bytes);
+  }
+  return summary;
+}
+
+function redactKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'accessKey' ? '<redacted>' : redactKeys(v)]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,280 @@
+import { formatErrors } from '@onenet-ota/openapi/document';
+import { operations } from '@onenet-ota/sdk';
+import { type BodyShape, shapeBody } from './body.ts';
+import type { Call } from './call.ts';
+import { type Clock, type ClockMode, createClock } from './clock.ts';
+import type { Context, Settings } from './context.ts';
+import { type Fault, FaultRegistry } from './faults.ts';
+import { handlers } from './handlers.ts';
+import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
+import { emptyState, type PlatformState } from './records.ts';
+import { envelope, errorByte, isErrnoOf, ProblemError, problem } from './responses.ts';
+import { type Route, route } from './router.ts';
+import { runDueEvents } from './scheduler.ts';
+import { seed } from './seed.ts';
+import { operationSpec, specValidator } from './spec.ts';
+import { activeDeviceTask, fileOf } from './tasks.ts';
+import { tokenFor } from './tokens.ts';
+
+/** Options of {@link createPlatform}. */
+export interface PlatformOptions extends Partial<Settings> {
+  /** `virtual` (default) stands still until moved; `real` follows the machine. Or a clock of your own. */
+  clock?: ClockMode | Clock;
+  /** Start of a virtual clock, Unix ms; the machine's time by default. */
+  startAt?: number;
+  /** `demo` loads a ready product, device, package and running task; `none` (default) starts empty. */
+  seed?: 'demo' | 'none';
+}
+
+/** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
+export interface Platform {
+  /**
+   * Answers one request, southbound, management or mock control, as `fetch` does. `extra.body` carries the body
+   * of a GET, which a `Request` cannot hold but OneNET documents for `/ota/devInfo`; HTTP adapters pass it.
+   */
+  fetch(request: Request, extra?: { body?: Uint8Array }): Promise<Response>;
+  readonly clock: Clock;
+  readonly faults: FaultRegistry;
+  readonly journal: Journal;
+  /** The live state; read it in tests, change it through the APIs. */
+  readonly state: PlatformState;
+  readonly settings: Settings;
+}
+
+/**
+ * Creates an isolated platform: nothing is shared between instances, so parallel tests never see each other.
+ *
+ * @example
+ * const platform = createPlatform({ seed: 'demo' });
+ * const device = createDeviceClient({ baseUrl: 'http://mock.invalid', productId: '123123', accessKey, fetch: platform.fetch });
+ */
+export function createPlatform(options: PlatformOptions = {}): Platform {
+  const clock =
+    typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'virtual', options.startAt);
+  const settings: Settings = {
+    rangeDialect: options.rangeDialect ?? 'onenet',
+    tokenLifetimeMs: options.tokenLifetimeMs ?? 48 * 3600 * 1000,
+    maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
+    validateResponses: options.validateResponses ?? 'off',
+  };
+  const ctx: Context = {
+    state: emptyState(),
+    clock,
+    settings,
+    journal: new Journal(),
+    faults: new FaultRegistry(clock),
+    snapshots: new Map(),
+  };
+  seed(ctx, options.seed ?? 'none');
+  return {
+    fetch: (request, extra) => dispatch(ctx, request, extra?.body),
+    clock,
+    faults: ctx.faults,
+    journal: ctx.journal,
+    state: ctx.state,
+    settings,
+  };
+}
+
+async function dispatch(ctx: Context, request: Request, getBody?: Uint8Array): Promise<Response> {
+  const started = performance.now();
+  const url = new URL(request.url);
+  const matched = route(request.method, url.pathname);
+  const control = url.pathname.startsWith('/__mock/');
+  if (!control) runDueEvents(ctx);
+  if (!matched) {
+    const response = problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+    if (!control)
+      await record(ctx, { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] }, response, started);
+    return response;
+  }
+  let body: Uint8Array;
+  try {
+    body = getBody ?? (await readBody(request, ctx.settings.maxUploadBytes));
+  } catch (error) {
+    if (error instanceof ProblemError) return error.toResponse();
+    throw error;
+  }
+  const call: Call = { request, url, route: matched, body, faults: [], onBodyEnd: [] };
+  const southbound = operations[matched.canonical].tag.startsWith('device');
+  if (!control) {
+    call.devId = identifyDevice(ctx, call);
+    call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
+  }
+  let response: Response;
+  try {
+    response =
+      (await applyRequestFaults(ctx, call)) ?? (await handlers[matched.canonical as keyof typeof handlers](call, ctx));
+  } catch (error) {
+    response = failure(error, matched, southbound);
+  }
+  if (control) return response;
+  response = await checkResponse(ctx, matched, response);
+  await record(ctx, call, response, started);
+  return shapeResponse(call, response);
+}
+
+// Bad input is answered by handlers; anything thrown is a platform bug, answered in the protocol's terms.
+function failure(error: unknown, matched: Route, southbound: boolean): Response {
+  if (error instanceof ProblemError) return error.toResponse();
+  const detail = error instanceof Error ? error.message : String(error);
+  if (southbound && isErrnoOf(matched.canonical, 7)) return envelope(matched.canonical, 7);
+  if (matched.canonical === 'downloadPackage') return errorByte('4');
+  return problem('Internal', detail);
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw new ProblemError('PayloadTooLarge', `uploads are limited to ${limit} bytes`);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > limit) throw new ProblemError('PayloadTooLarge', `uploads are limited to ${limit} bytes`);
+  return bytes;
+}
+
+/** The device a request is about: `dev_id`, the device of the token, or the `devId` in a management path. */
+function identifyDevice(ctx: Context, call: Call): number | undefined {
+  const fromQuery = Number(call.url.searchParams.get('dev_id'));
+  if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
+  const token = call.route.params.token ?? call.url.searchParams.get('token');
+  if (token) return ctx.state.tokens.get(token)?.devId;
+  const fromPath = Number(call.route.params.devId);
+  return Number.isSafeInteger(fromPath) && fromPath > 0 ? fromPath : undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Faults that act before the handler: delays, state changes, and answers that replace the handler's. */
+async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | undefined> {
+  for (const { action } of call.faults) {
+    switch (action.kind) {
+      case 'delay':
+        await sleep(action.ms);
+        break;
+      case 'revoke-token':
+      case 'rotate-token':
+        changeToken(ctx, call, action.kind);
+        break;
+      case 'replace-package':
+        replacePackage(ctx, call, action.packageId);
+        break;
+      case 'status':
+        call.note = `fault: HTTP ${action.status}`;
+        return new Response(null, { status: action.status, headers: { 'Content-Length': '0' } });
+      case 'errno':
+        if (isErrnoOf(call.route.canonical, action.errno)) {
+          call.errno = action.errno;
+          call.note = `fault: errno ${action.errno}`;
+          return envelope(call.route.canonical, action.errno);
+        }
+        break;
+      case 'error-byte':
+        if (call.route.canonical === 'downloadPackage') {
+          call.errno = Number(action.code);
+          call.note = `fault: error byte ${action.code}`;
+          return errorByte(action.code);
+        }
+        break;
+    }
+  }
+  return undefined;
+}
+
+function changeToken(ctx: Context, call: Call, kind: 'revoke-token' | 'rotate-token'): void {
+  if (call.devId === undefined) return;
+  for (const module of ['fota', 'sota'] as const) {
+    const active = activeDeviceTask(ctx, call.devId, module);
+    const current = active?.deviceTask.token ? ctx.state.tokens.get(active.deviceTask.token) : undefined;
+    if (!active || !current) continue;
+    if (kind === 'revoke-token') current.revoked = true;
+    else tokenFor(ctx, active.deviceTask, true);
+  }
+}
+
+// Swaps the bytes behind the device's task for another package's: the md5 the device was given no longer fits.
+function replacePackage(ctx: Context, call: Call, packageId: string): void {
+  const replacement = ctx.state.packages.get(packageId);
+  if (call.devId === undefined || !replacement) return;
+  for (const module of ['fota', 'sota'] as const) {
+    const active = activeDeviceTask(ctx, call.devId, module);
+    if (!active) continue;
+    const file = fileOf(ctx, active.task.id).record;
+    Object.assign(file, { bytes: replacement.bytes, size: replacement.size, md5: replacement.md5 });
+  }
+}
+
+/** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
+function shapeResponse(call: Call, response: Response): Response {
+  if (!response.body) return response;
+  const shape: BodyShape = {};
+  for (const { action } of call.faults) {
+    if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
+    if (action.kind === 'truncate') shape.truncateAfter = action.afterBytes;
+    if (action.kind === 'stall') shape.stall = { afterBytes: action.afterBytes, ms: action.ms };
+    if (action.kind === 'throttle') shape.bytesPerSecond = action.bytesPerSecond;
+    if (action.kind === 'corrupt')
+      shape.corrupt = { from: action.atByte - (call.bodyOffset ?? 0), count: action.count ?? 1 };
+  }
+  const body = shapeBody(response.body, shape, (outcome) => {
+    for (const listener of call.onBodyEnd) listener(outcome);
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** With `validateResponses: 'error'`, a JSON answer that breaks the spec becomes a 500 naming the violations. */
+async function checkResponse(ctx: Context, matched: Route, response: Response): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (ctx.settings.validateResponses === 'off' || !type.includes('json')) return response;
+  const pointer = operationSpec(matched.operationId).responses[String(response.status)]?.[type.split(';')[0] ?? ''];
+  const body: unknown = await response.clone().json();
+  const validate = pointer ? specValidator().at(pointer) : undefined;
+  if (validate?.(body)) return response;
+  const detail = validate
+    ? `the ${response.status} answer of ${matched.operationId} breaks the spec: ${formatErrors(validate)}`
+    : `${matched.operationId} has no ${response.status} ${type} answer in the spec`;
+  return problem('Internal', detail);
+}
+
+/**
+ * Journals the call. JSON and text bodies are summarised from a clone before any body fault acts on them;
+ * bytes sent, aborts and the duration are completed when the body has gone out.
+ */
+async function record(
+  ctx: Context,
+  call: Omit<Call, 'route'> & { route?: Route },
+  response: Response,
+  started: number,
+): Promise<void> {
+  const headers = Object.fromEntries(call.request.headers);
+  if (headers.authorization) headers.authorization = redactAuthorization(headers.authorization);
+  const contentType = response.headers.get('content-type');
+  const streamed = contentType === 'application/octet-stream';
+  const entry = ctx.journal.add({
+    time: new Date(ctx.clock.now()).toISOString(),
+    wallTime: new Date().toISOString(),
+    durationMs: performance.now() - started,
+    ...(call.devId !== undefined ? { devId: call.devId } : {}),
+    operation: call.route?.operationId ?? null,
+    ...(call.errno !== undefined ? { errno: call.errno } : {}),
+    ...(call.note ? { note: call.note } : {}),
+    request: {
+      method: call.request.method,
+      path: call.url.pathname,
+      query: Object.fromEntries(call.url.searchParams),
+      headers,
+      ...(call.body.length > 0 ? { body: summarizeBody(call.body, call.request.headers.get('content-type')) } : {}),
+    },
+    response: { status: response.status, headers: Object.fromEntries(response.headers), bytesSent: 0 },
+    faults: call.faults.map((f: Fault) => f.id),
+  });
+  if (response.body && !streamed) {
+    const bytes = new Uint8Array(await response.clone().arrayBuffer());
+    entry.response.body = summarizeBody(bytes, contentType);
+  }
+  call.onBodyEnd.push(({ bytesSent, aborted }) => {
+    entry.durationMs = performance.now() - started;
+    entry.response.bytesSent = bytesSent;
+    if (streamed) entry.response.body = { size: bytesSent, contentType: 'application/octet-stream' };
+    if (aborted) entry.response.aborted = true;
+  });
+}

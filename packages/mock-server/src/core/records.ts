@@ -1,0 +1,175 @@
+import type { components } from '@onenet-ota/sdk';
+
+type Schemas = components['schemas'];
+
+// The platform's state as plain data (Maps and records), so `structuredClone` snapshots it whole.
+// Times are Unix milliseconds of the platform clock; the API shapes (RFC 3339) are made in management/serialize.ts.
+
+export interface ProductRecord {
+  id: string;
+  name: string;
+  manuf: string;
+  model: string;
+  description: string;
+  accessKey: string;
+  createdAt: number;
+}
+
+export interface DeviceRecord {
+  devId: number;
+  productId: string;
+  name: string;
+  authInfo: string;
+  accessKey: string;
+  fVersion?: string;
+  sVersion?: string;
+  createdAt: number;
+}
+
+export interface GroupRecord {
+  id: string;
+  productId: string;
+  name: string;
+  description: string;
+  devIds: number[];
+  createdAt: number;
+}
+
+/** Bytes of a package or diff: held once, served by zero-copy views of ranges. */
+export interface StoredFile {
+  fileName: string;
+  size: number;
+  md5: string;
+  bytes: Uint8Array;
+}
+
+export interface PackageRecord extends StoredFile {
+  id: string;
+  productId: string;
+  name: string;
+  module: Schemas['Module'];
+  manuf: string;
+  model: string;
+  targetVersion: string;
+  description: string;
+  createdAt: number;
+}
+
+export interface DiffRecord extends StoredFile {
+  id: string;
+  packageId: string;
+  productId: string;
+  initialVersion: string;
+  targetVersion: string;
+  origin: Schemas['DiffOrigin'];
+  format: Schemas['DiffFormat'];
+  createdAt: number;
+}
+
+export interface TaskRecord {
+  id: string;
+  productId: string;
+  name: string;
+  packageId: string;
+  diffId?: string;
+  initialVersion?: string;
+  module: Schemas['Module'];
+  targetVersion: string;
+  targets: Schemas['TaskTargets'];
+  strategy: Schemas['TaskStrategy'];
+  state: Schemas['TaskState'];
+  /** Devices resolved from `targets` when the task was created or last edited. */
+  devIds: number[];
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export interface DeviceTaskRecord {
+  taskId: string;
+  devId: number;
+  state: Schemas['DeviceTaskState'];
+  /** Where a `paused` device returns on resume (`$resumeTo` of the state machine). */
+  resumeTo?: Schemas['DeviceTaskState'];
+  lastCode?: number;
+  lastErrno?: number;
+  progress: number;
+  retriesUsed: number;
+  /** Highest package offset served to the device; a request that starts below it is a retry. */
+  servedUpTo: number;
+  /** The last download was cut short (reset, truncated, client gone): the next one is a retry. */
+  downloadInterrupted?: boolean;
+  fromVersion?: string;
+  targetVersion: string;
+  token?: string;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  downloadedAt?: number;
+  finishedAt?: number;
+}
+
+export interface TokenRecord {
+  token: string;
+  devId: number;
+  taskId: string;
+  issuedAt: number;
+  /** The file the token was issued for, and its size then (a replaced package answers error byte 2). */
+  file: { kind: 'package' | 'diff'; id: string; size: number };
+  supersededBy?: string;
+  revoked?: boolean;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: 'diff-generation';
+  status: Schemas['JobStatus'];
+  progress: number;
+  result?: { diffId: string; location: string };
+  error?: Schemas['Problem'];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Everything a platform instance holds; nothing is shared between instances. */
+export interface PlatformState {
+  products: Map<string, ProductRecord>;
+  devices: Map<number, DeviceRecord>;
+  groups: Map<string, GroupRecord>;
+  packages: Map<string, PackageRecord>;
+  diffs: Map<string, DiffRecord>;
+  tasks: Map<string, TaskRecord>;
+  /** Keyed `${taskId}/${devId}`. */
+  deviceTasks: Map<string, DeviceTaskRecord>;
+  tokens: Map<string, TokenRecord>;
+  jobs: Map<string, JobRecord>;
+  /** Next number per id kind, so ids are deterministic within a run (`pkg_1`, `pkg_2`, …). */
+  counters: Record<string, number>;
+}
+
+export function emptyState(): PlatformState {
+  return {
+    products: new Map(),
+    devices: new Map(),
+    groups: new Map(),
+    packages: new Map(),
+    diffs: new Map(),
+    tasks: new Map(),
+    deviceTasks: new Map(),
+    tokens: new Map(),
+    jobs: new Map(),
+    counters: {},
+  };
+}
+
+/** The next id of a kind: `grp_1`, `pkg_2`, …; products and devices get numbers as OneNET's do. */
+export function nextId(state: PlatformState, kind: string): string {
+  const n = (state.counters[kind] ?? 0) + 1;
+  state.counters[kind] = n;
+  return `${kind}_${n}`;
+}
+
+export function deviceTaskKey(taskId: string, devId: number): string {
+  return `${taskId}/${devId}`;
+}

@@ -1,0 +1,62 @@
+import { enumDescriptions, errnoTableOf, type OperationId, ProblemType, problemStatus } from '@onenet-ota/sdk';
+
+const encoder = new TextEncoder();
+
+/** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
+export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
+  const bytes = encoder.encode(JSON.stringify(body));
+  return new Response(bytes, {
+    status,
+    headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
+  });
+}
+
+/**
+ * The southbound envelope `{errno, error, data}` with HTTP 200. `error` is the errno's meaning in the
+ * operation's table (`x-enum-descriptions`), so the text always matches the spec.
+ */
+export function envelope(operationId: OperationId, errno: number, data?: unknown): Response {
+  const table = errnoTableOf(operationId);
+  const error = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
+  if (error === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
+  return jsonResponse(data === undefined ? { errno, error } : { errno, error, data });
+}
+
+/** Whether `errno` is in the operation's table (faults may only inject codes the spec allows there). */
+export function isErrnoOf(operationId: OperationId, errno: number): boolean {
+  const table = errnoTableOf(operationId);
+  return table !== undefined && String(errno) in (enumDescriptions[table] as Record<string, string>);
+}
+
+/**
+ * A failed download as OneNET signals it: one ASCII digit and **no Content-Length**; the body ends when the
+ * connection closes (notes §2.4). `Connection: close` tells the HTTP adapter not to keep the socket.
+ */
+export function errorByte(code: string): Response {
+  return new Response(code, { status: 200, headers: { 'Content-Type': 'text/plain', Connection: 'close' } });
+}
+
+type ProblemTypeName = keyof typeof ProblemType;
+
+/** An RFC 9457 problem; `type`, `title` and status come from the spec's `ProblemType` table. */
+export function problem(name: ProblemTypeName, detail: string, extra: Record<string, unknown> = {}): Response {
+  const type = ProblemType[name];
+  const title = (enumDescriptions.ProblemType as Record<string, string>)[type];
+  const status = problemStatus[type];
+  return jsonResponse({ type, title, status, detail, ...extra }, status, 'application/problem+json');
+}
+
+/** Thrown by management handlers to answer with a problem from deep inside a call. */
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  readonly problemName: ProblemTypeName;
+  readonly extra: Record<string, unknown>;
+  constructor(name: ProblemTypeName, detail: string, extra: Record<string, unknown> = {}) {
+    super(detail);
+    this.problemName = name;
+    this.extra = extra;
+  }
+  toResponse(): Response {
+    return problem(this.problemName, this.message, this.extra);
+  }
+}

@@ -1,0 +1,62 @@
+import { type OperationId, operations } from '@onenet-ota/sdk';
+
+/** A request matched to an operation of the spec. */
+export interface Route {
+  /** The operation the path names (an alias keeps its own id, for the journal). */
+  operationId: OperationId;
+  /** The operation that handles it: the alias's target, or the operation itself. */
+  canonical: OperationId;
+  /** Path parameters, percent-decoded. */
+  params: Record<string, string>;
+}
+
+interface CompiledRoute {
+  operationId: OperationId;
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  literalSegments: number;
+}
+
+// Routes come from the spec (generated `operations`), most literal first, so `/tasks/{taskId}/devices` wins over
+// `/tasks/{taskId}/{action}`.
+const compiled: CompiledRoute[] = (Object.entries(operations) as [OperationId, { method: string; path: string }][])
+  .map(([operationId, { method, path }]) => {
+    const names: string[] = [];
+    const source = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return {
+      operationId,
+      method,
+      pattern: new RegExp(`^${source}$`),
+      names,
+      literalSegments: path.split('/').filter((s) => s && !s.startsWith('{')).length,
+    };
+  })
+  .sort((a, b) => b.literalSegments - a.literalSegments);
+
+/** Finds the operation for a method and path; undefined when the spec has none. */
+export function route(method: string, pathname: string): Route | undefined {
+  for (const candidate of compiled) {
+    if (candidate.method !== method) continue;
+    const match = candidate.pattern.exec(pathname);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    candidate.names.forEach((name, i) => {
+      params[name] = safeDecode(match[i + 1] ?? '');
+    });
+    const aliasOf = (operations[candidate.operationId] as { aliasOf?: OperationId }).aliasOf;
+    return { operationId: candidate.operationId, canonical: aliasOf ?? candidate.operationId, params };
+  }
+  return undefined;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  createSpecValidator,
+  escapePointerSegment,
+  type Located,
+  listOperations,
+  locate,
+  type OpenApiDocument,
+  type SpecValidator,
+} from '@onenet-ota/openapi/document';
+import type { OperationId } from '@onenet-ota/sdk';
+import document from '@onenet-ota/sdk/openapi.json' with { type: 'json' };
+
+/** A parameter of an operation, with where its schema lives for ajv. */
+export interface ParameterSpec {
+  name: string;
+  in: 'query' | 'path' | 'header';
+  required: boolean;
+  type: string;
+  schemaPointer: string;
+}
+
+/** What the platform needs to know of an operation to validate its input and output. */
+export interface OperationSpec {
+  parameters: ParameterSpec[];
+  /** Media type → schema pointer of the request body. */
+  requestBody: Record<string, string>;
+  /** Status → media type → schema pointer of the response body. */
+  responses: Record<string, Record<string, string>>;
+}
+
+const doc = document as unknown as OpenApiDocument;
+let validator: SpecValidator | undefined;
+const operationSpecs = new Map<string, OperationSpec>();
+
+/** The ajv validator of the whole spec, compiled once per process. */
+export function specValidator(): SpecValidator {
+  validator ??= createSpecValidator(doc);
+  return validator;
+}
+
+/** An operation's parameters, request body and responses with their schema pointers (`$ref`s followed). */
+export function operationSpec(operationId: OperationId): OperationSpec {
+  const cached = operationSpecs.get(operationId);
+  if (cached) return cached;
+  const op = listOperations(doc).find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`Operation ${operationId} is not in the spec`);
+  const base = `#/paths/${escapePointerSegment(op.path)}`;
+  const pathLevel = ((doc.paths[op.path]?.parameters ?? []) as unknown[]).map((p, i) =>
+    follow(`${base}/parameters/${i}`, p),
+  );
+  const own = ((op.operation.parameters ?? []) as unknown[]).map((p, i) =>
+    follow(`${base}/${op.method}/parameters/${i}`, p),
+  );
+  const parameters = [...pathLevel, ...own].map(({ pointer, node }) => {
+    const schema = follow(`${pointer}/schema`, node.schema);
+    return {
+      name: String(node.name),
+      in: node.in as ParameterSpec['in'],
+      required: Boolean(node.required),
+      type: String(schema.node.type ?? 'string'),
+      schemaPointer: schema.pointer,
+    };
+  });
+  const spec: OperationSpec = {
+    parameters,
+    requestBody: op.operation.requestBody
+      ? contentPointers(follow(`${base}/${op.method}/requestBody`, op.operation.requestBody))
+      : {},
+    responses: Object.fromEntries(
+      Object.entries(op.operation.responses).map(([status, response]) => [
+        status,
+        contentPointers(follow(`${base}/${op.method}/responses/${status}`, response)),
+      ]),
+    ),
+  };
+  operationSpecs.set(operationId, spec);
+  return spec;
+}
+
+function contentPointers(owner: Located): Record<string, string> {
+  const content = (owner.node.content ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(content).map((media) => {
+      const located = follow(`${owner.pointer}/content/${escapePointerSegment(media)}`, content[media]);
+      return [media, follow(`${located.pointer}/schema`, located.node.schema).pointer];
+    }),
+  );
+}
+
+function follow(pointer: string, node: unknown): Located {
+  return locate(doc, pointer, node);
+}

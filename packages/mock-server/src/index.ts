@@ -1,0 +1,17 @@
+/**
+ * @module
+ * `@onenet-ota/mock-server`: a stateful mock OneNET OTA platform. The core is web-standard
+ * (`fetch(Request) → Response`); `@onenet-ota/mock-server/msw` and `@onenet-ota/mock-server/node` are its doors.
+ */
+
+export type { Clock, ClockMode } from './core/clock.ts';
+export { ClockError, createClock } from './core/clock.ts';
+export type { Settings } from './core/context.ts';
+export type { Fault, FaultAction, FaultCreate, FaultRegistry } from './core/faults.ts';
+export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
+export type { Platform, PlatformOptions } from './core/platform.ts';
+export { createPlatform } from './core/platform.ts';
+export type { RangeDecision, RangeDialect } from './core/range.ts';
+export { decideRange } from './core/range.ts';
+export type { PlatformState } from './core/records.ts';
+export { demo, demoImage } from './core/seed.ts';

@@ -1,0 +1,70 @@
+import type { components } from '@onenet-ota/sdk';
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { newAccessKey } from '../core/ids.ts';
+import { ProblemError } from '../core/responses.ts';
+import { jsonBody, noContent, params, reply } from './input.ts';
+import * as find from './lookup.ts';
+import { page, toProduct } from './serialize.ts';
+
+type Schemas = components['schemas'];
+
+/** Product ids are digits, as on the general OTA platform (`res=products/123123`). */
+function nextProductId(ctx: Context): string {
+  const n = (ctx.state.counters.product ?? 100000) + 1;
+  ctx.state.counters.product = n;
+  return String(n);
+}
+
+export function createProduct(call: Call, ctx: Context): Response {
+  const body = jsonBody<Schemas['ProductCreate']>(call, 'createProduct');
+  let id = nextProductId(ctx);
+  while (ctx.state.products.has(id)) id = nextProductId(ctx);
+  const record = {
+    id,
+    name: body.name,
+    manuf: body.manuf,
+    model: body.model,
+    description: body.description ?? '',
+    accessKey: body.accessKey ?? newAccessKey(),
+    createdAt: ctx.clock.now(),
+  };
+  ctx.state.products.set(id, record);
+  return reply(201, toProduct(record), `/api/v1/products/${id}`);
+}
+
+export function listProducts(call: Call, ctx: Context): Response {
+  return reply(200, page([...ctx.state.products.values()].map(toProduct), params(call, 'listProducts')));
+}
+
+export function getProduct(call: Call, ctx: Context): Response {
+  return reply(200, toProduct(find.product(ctx, params(call, 'getProduct').productId)));
+}
+
+export function updateProduct(call: Call, ctx: Context): Response {
+  const product = find.product(ctx, params(call, 'updateProduct').productId);
+  Object.assign(product, jsonBody<Schemas['ProductUpdate']>(call, 'updateProduct'));
+  return reply(200, toProduct(product));
+}
+
+export function deleteProduct(call: Call, ctx: Context): Response {
+  const product = find.product(ctx, params(call, 'deleteProduct').productId);
+  const busy = find.liveTasksUsing(ctx, (t) => t.productId === product.id && t.state !== 'not_started');
+  if (busy.length > 0)
+    throw new ProblemError('InvalidState', `task ${busy[0]?.id} of the product is ${busy[0]?.state}`, {
+      state: busy[0]?.state,
+    });
+  const { state } = ctx;
+  for (const [key, map] of [
+    ['productId', state.devices],
+    ['productId', state.groups],
+    ['productId', state.packages],
+    ['productId', state.diffs],
+    ['productId', state.tasks],
+  ] as const) {
+    for (const [id, record] of map as Map<unknown, { productId: string }>)
+      if (record[key] === product.id) map.delete(id as never);
+  }
+  state.products.delete(product.id);
+  return noContent();
+}

@@ -1,0 +1,140 @@
+/**
+ * @module
+ * The node:http door of the mock platform, for a real device on the bench or a process under test.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createPlatform, type Platform } from './core/platform.ts';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** `127.0.0.1` by default; `0.0.0.0` for a device on the LAN. */
+  host?: string;
+  /** 8787 by default; 0 picks a free port. */
+  port?: number;
+  /** The platform to serve; a new empty one by default. */
+  platform?: Platform;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  platform: Platform;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a platform over HTTP/1.1 the way the smallest embedded clients read it: canonical header names
+ * (`Content-Length`, not `content-length`), few headers, and the one-byte download error ended by closing the
+ * connection instead of chunked encoding. A `reset` fault resets the TCP connection for real.
+ *
+ * @example
+ * const { url, close } = await startServer({ platform: createPlatform({ seed: 'demo' }), port: 0 });
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const { host = '127.0.0.1', port = 8787, platform = createPlatform() } = options;
+  const server = createServer((req, res) => {
+    serve(platform, req, res).catch(() => res.destroy());
+  });
+  // Devices keep connections open between fragments; OneNET closes after 1000 requests, Node's default is fine.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    platform,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const request = toRequest(req);
+  const getBody = isBodiless(req) && hasBody(req) ? await readGetBody(req) : undefined;
+  const response = await platform.fetch(request, getBody ? { body: getBody } : undefined);
+  res.statusCode = response.status;
+  for (const [name, value] of response.headers) res.setHeader(canonical(name), value);
+  const declared = response.headers.get('content-length');
+  if (declared === null) {
+    // No length: end the body by closing the connection (what OneNET's one-byte error needs), never chunked.
+    res.useChunkedEncodingByDefault = false;
+    res.shouldKeepAlive = false;
+    res.setHeader('Connection', 'close');
+  }
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  res.on('close', () => {
+    if (!res.writableFinished) void reader.cancel(new Error('client went away'));
+  });
+  let written = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      written += value.length;
+      if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  } catch {
+    // A `reset` fault errored the body: reset the connection as a dropped link would.
+    req.socket.resetAndDestroy();
+    return;
+  }
+  if (declared !== null && written < Number(declared)) {
+    // A `truncate` fault: the body ended early although its length was announced; the peer sees a short read.
+    res.socket?.end();
+    res.socket?.destroy();
+    return;
+  }
+  res.end();
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  return new Request(url, {
+    method: req.method,
+    headers,
+    ...(isBodiless(req) ? {} : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
+  });
+}
+
+/** GET and HEAD: a `Request` cannot carry their body, so it travels beside it. */
+function isBodiless(req: IncomingMessage): boolean {
+  return req.method === 'GET' || req.method === 'HEAD';
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+// OneNET documents `GET /ota/devInfo` with a JSON body; read at most 64 KiB of it.
+async function readGetBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 65_536) break;
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** `content-length` → `Content-Length`: the C SDK's client matches header names case-sensitively. */
+function canonical(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}

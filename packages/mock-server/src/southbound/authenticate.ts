@@ -1,0 +1,39 @@
+import { verifyToken } from '@onenet-ota/sdk';
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import type { DeviceRecord } from '../core/records.ts';
+
+/**
+ * Checks the `Authorization` token of a device call: valid for this device's product (product-level `res`) or
+ * for this very device (device-level `res`), `et` not before platform time. Returns the device, or the reason
+ * it is refused (errno 1 "鉴权失败（当设备不存在时）" on every endpoint).
+ */
+export async function authenticateDevice(
+  call: Call,
+  ctx: Context,
+  devId: unknown,
+): Promise<{ device: DeviceRecord } | { reason: string }> {
+  const device = typeof devId === 'number' ? ctx.state.devices.get(devId) : undefined;
+  if (!device) return { reason: `no device with dev_id ${String(devId)}` };
+  call.devId = device.devId;
+  const verdict = await verifyToken(call.request.headers.get('authorization'), {
+    nowSeconds: Math.floor(ctx.clock.now() / 1000),
+    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+  });
+  if (!verdict.ok) return { reason: verdict.reason };
+  const { productId, deviceName } = verdict.subject;
+  if (productId !== device.productId)
+    return { reason: `token is for product ${productId}, the device is in ${device.productId}` };
+  if (deviceName !== undefined && deviceName !== device.name)
+    return { reason: `token is for device ${deviceName}, not ${device.name}` };
+  return { device };
+}
+
+/** The key a token for this `res` must be signed with: the product's, or the named device's. */
+export function keyFor(ctx: Context, productId: string, deviceName?: string): string | undefined {
+  if (deviceName === undefined) return ctx.state.products.get(productId)?.accessKey;
+  for (const device of ctx.state.devices.values()) {
+    if (device.productId === productId && device.name === deviceName) return device.accessKey;
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { readParameters } from '../core/input.ts';
+import { callOutcome } from '../core/state-machine.ts';
+import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
+import { tokenFor } from '../core/tokens.ts';
+import { answer } from './answer.ts';
+import { authenticateDevice } from './authenticate.ts';
+import { taskInfo } from './task-info.ts';
+
+/**
+ * `GET /ota/south/check` (notes §2.2). Records the version it is given, finds the device's task for the module,
+ * fails it on a manuf/model (8) or differential base-version (9) mismatch, and hands out the upgrade token.
+ */
+export async function checkTask(call: Call, ctx: Context): Promise<Response> {
+  const op = 'checkTask';
+  const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
+  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if (errors.length > 0) {
+    const badVersion = errors.some((e) => e.pointer === '#/query/version');
+    return answer(call, op, badVersion ? 27 : 2, { note: errors.map((e) => `${e.pointer} ${e.message}`).join('; ') });
+  }
+  const { device } = auth;
+  const module = p.type === 1 ? 'fota' : 'sota';
+  const version = p.version as string;
+  // "无论是否检测到升级任务都会将version的值更新为设备…的版本号"
+  device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
+
+  const active = activeDeviceTask(ctx, device.devId, module);
+  if (!active) return answer(call, op, 11, { note: `no running task for ${module} on device ${device.devId}` });
+  const { task, deviceTask } = active;
+  const outcome = callOutcome(deviceTask.state, 'checkTask');
+  if (outcome.errno !== 0) return answer(call, op, outcome.errno ?? 7, { note: `device is ${deviceTask.state}` });
+
+  const pkg = ctx.state.packages.get(task.packageId);
+  if (pkg && (pkg.manuf !== p.manuf || pkg.model !== p.model)) {
+    deviceTask.lastErrno = 8;
+    moveDevice(ctx, task, deviceTask, 'failed');
+    return answer(call, op, 8, { note: `task is for ${pkg.manuf}/${pkg.model}, device sent ${p.manuf}/${p.model}` });
+  }
+  const diff = task.diffId ? ctx.state.diffs.get(task.diffId) : undefined;
+  if (diff && diff.initialVersion !== version) {
+    deviceTask.lastErrno = 9;
+    moveDevice(ctx, task, deviceTask, 'failed');
+    return answer(call, op, 9, { note: `differential package needs ${diff.initialVersion}, device is on ${version}` });
+  }
+  const token = tokenFor(ctx, deviceTask);
+  deviceTask.lastErrno = 0;
+  return answer(call, op, 0, { data: taskInfo(ctx, task, token, p.cdn === true, call.url) });
+}

@@ -1,0 +1,37 @@
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { readParameters } from '../core/input.ts';
+import { deviceTaskKey } from '../core/records.ts';
+import { callOutcome } from '../core/state-machine.ts';
+import { moveDevice } from '../core/tasks.ts';
+import { isExpired } from '../core/tokens.ts';
+import { answer } from './answer.ts';
+import { authenticateDevice } from './authenticate.ts';
+
+/**
+ * `GET /ota/south/download/{token}/check` (notes §2.3), in the order the spec documents: unknown → 18, other
+ * device → 4, replaced → 15, older than 48 h → 12, then what the device's state allows (19, 20, 22, 17), and
+ * pending → downloading on success.
+ */
+export async function checkToken(call: Call, ctx: Context): Promise<Response> {
+  const op = 'checkToken';
+  const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
+  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  const tokenText = call.route.params.token ?? '';
+  const token = ctx.state.tokens.get(tokenText);
+  if (!token || token.revoked)
+    return answer(call, op, 18, { note: `token ${tokenText} was never issued or was revoked` });
+  if (token.devId !== auth.device.devId) return answer(call, op, 4, { note: `token belongs to device ${token.devId}` });
+  if (token.supersededBy) return answer(call, op, 15, { note: `token was replaced by ${token.supersededBy}` });
+  if (isExpired(ctx, token)) return answer(call, op, 12, { note: 'token is older than its lifetime' });
+
+  const task = ctx.state.tasks.get(token.taskId);
+  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
+  if (!task || !deviceTask) return answer(call, op, 20, { note: 'the task no longer exists' });
+  const outcome = callOutcome(deviceTask.state, 'checkToken');
+  if (outcome.errno !== 0) return answer(call, op, outcome.errno ?? 7, { note: `device is ${deviceTask.state}` });
+  if (outcome.to && outcome.to !== deviceTask.state) moveDevice(ctx, task, deviceTask, outcome.to);
+  deviceTask.lastErrno = 0;
+  return answer(call, op, 0);
+}

@@ -1,0 +1,93 @@
+import { verifyToken } from '@onenet-ota/sdk';
+import { rangeStream } from '../core/body.ts';
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { decideRange } from '../core/range.ts';
+import { deviceTaskKey } from '../core/records.ts';
+import { errorByte } from '../core/responses.ts';
+import { callOutcome } from '../core/state-machine.ts';
+import { fileOf } from '../core/tasks.ts';
+import { isExpired } from '../core/tokens.ts';
+import { keyFor } from './authenticate.ts';
+
+/**
+ * `GET /ota/south/download/{token}` (notes §2.4): the package, whole (200) or a range (206), streamed from the
+ * stored bytes. Failures answer OneNET's one-byte body without Content-Length: 1 the file is gone, 2 its size
+ * changed since the token was issued, 3 the token is not valid (unknown, replaced, expired, or its device done).
+ */
+export async function downloadPackage(call: Call, ctx: Context): Promise<Response> {
+  const tokenText = call.route.params.token ?? '';
+  const token = ctx.state.tokens.get(tokenText);
+  if (token) call.devId = token.devId;
+  const refuse = (code: '1' | '2' | '3', note: string) => {
+    call.errno = Number(code);
+    call.note = note;
+    return errorByte(code);
+  };
+  if (!token || token.revoked) return refuse('3', `token ${tokenText} was never issued or was revoked`);
+  if (token.supersededBy) return refuse('3', `token was replaced by ${token.supersededBy}`);
+  if (isExpired(ctx, token)) return refuse('3', 'token is older than its lifetime');
+  const header = call.request.headers.get('authorization');
+  if (header !== null) {
+    // Authorization is optional here (the docs list none, the SDKs send one); when sent it must be valid.
+    const verdict = await verifyToken(header, {
+      nowSeconds: Math.floor(ctx.clock.now() / 1000),
+      keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+    });
+    if (!verdict.ok) return refuse('3', `Authorization refused: ${verdict.reason}`);
+  }
+  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
+  if (!deviceTask || !ctx.state.tasks.has(token.taskId)) return refuse('1', 'the task no longer exists');
+  const outcome = callOutcome(deviceTask.state, 'downloadPackage');
+  if (outcome.errorByte) return refuse(outcome.errorByte as '3', `device is ${deviceTask.state}`);
+
+  let file: ReturnType<typeof fileOf>;
+  try {
+    file = fileOf(ctx, token.taskId);
+  } catch {
+    return refuse('1', 'the package was deleted');
+  }
+  const { record } = file;
+  if (record.size !== token.file.size)
+    return refuse('2', `package is ${record.size} bytes, the token was issued for ${token.file.size}`);
+
+  const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
+  const decision = ignoreRange
+    ? { kind: 'whole' as const }
+    : decideRange(call.request.headers.get('range'), record.size, ctx.settings.rangeDialect);
+  if (decision.kind === 'unsatisfiable') {
+    call.errno = 0;
+    return new Response(null, {
+      status: 416,
+      headers: { 'Content-Range': `bytes */${record.size}`, 'Content-Type': 'text/plain', 'Content-Length': '0' },
+    });
+  }
+  const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, record.size - 1];
+
+  // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
+  if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
+  deviceTask.downloadInterrupted = false;
+  call.bodyOffset = start;
+  call.onBodyEnd.push(({ bytesSent, aborted }) => {
+    deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
+    if (aborted) deviceTask.downloadInterrupted = true;
+  });
+  call.errno = 0;
+
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(end - start + 1),
+    'Content-Disposition': `attachment; filename="${record.fileName}"`,
+  };
+  if (decision.kind === 'partial') {
+    const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
+      | { shift: number }
+      | undefined;
+    const [s, e] = [start + (shift?.shift ?? 0), end + (shift?.shift ?? 0)];
+    headers['Content-Range'] = `bytes ${s}-${e}/${record.size}`;
+  }
+  return new Response(rangeStream(record.bytes, start, end), {
+    status: decision.kind === 'partial' ? 206 : 200,
+    headers,
+  });
+}

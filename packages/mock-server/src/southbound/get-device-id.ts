@@ -1,0 +1,44 @@
+import { verifyToken } from '@onenet-ota/sdk';
+import type { Call } from '../core/call.ts';
+import { bodyText } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { answer } from './answer.ts';
+import { keyFor } from './authenticate.ts';
+
+/**
+ * `GET /ota/devInfo` (notes §2.9): the device id for a product's device identifier. OneNET documents a GET with
+ * the JSON body `{"pid", "authInfo"}`; the query parameters of the spec and that body are both accepted.
+ * Needs a product-level token for `pid`.
+ */
+export async function getDeviceId(call: Call, ctx: Context): Promise<Response> {
+  const op = 'getDeviceId';
+  const query = call.url.searchParams;
+  const body = parseBody(bodyText(call));
+  const pid = query.get('pid') ?? (body.pid === undefined ? null : String(body.pid));
+  const authInfo = query.get('authInfo') ?? (typeof body.authInfo === 'string' ? body.authInfo : null);
+  if (!pid || !authInfo) return answer(call, op, 2, { note: 'pid and authInfo are required' });
+  const verdict = await verifyToken(call.request.headers.get('authorization'), {
+    nowSeconds: Math.floor(ctx.clock.now() / 1000),
+    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+  });
+  if (!verdict.ok) return answer(call, op, 1, { note: verdict.reason });
+  if (verdict.subject.level !== 'product' || verdict.subject.productId !== pid) {
+    return answer(call, op, 1, { note: `needs a product-level token for product ${pid}` });
+  }
+  for (const device of ctx.state.devices.values()) {
+    if (device.productId === pid && device.authInfo === authInfo) {
+      call.devId = device.devId;
+      return answer(call, op, 0, { data: { dev_id: String(device.devId) } });
+    }
+  }
+  return answer(call, op, 1, { note: `no device with authInfo ${authInfo} in product ${pid}` });
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

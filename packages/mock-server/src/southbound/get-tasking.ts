@@ -1,0 +1,31 @@
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { readParameters } from '../core/input.ts';
+import { callOutcome } from '../core/state-machine.ts';
+import { activeDeviceTask } from '../core/tasks.ts';
+import { isExpired } from '../core/tokens.ts';
+import { answer } from './answer.ts';
+import { authenticateDevice } from './authenticate.ts';
+import { taskInfo } from './task-info.ts';
+
+/**
+ * `GET /ota/south/tasking` (notes §2.7): the task of a device that is downloading or upgrading, with the token it
+ * already holds (never a new one); 4 when there is none, 12 when its token expired.
+ */
+export async function getTasking(call: Call, ctx: Context): Promise<Response> {
+  const op = 'getTasking';
+  const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
+  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if (errors.length > 0)
+    return answer(call, op, 2, { note: errors.map((e) => `${e.pointer} ${e.message}`).join('; ') });
+  const active = activeDeviceTask(ctx, auth.device.devId, p.type === 1 ? 'fota' : 'sota');
+  if (!active) return answer(call, op, 4, { note: 'no task downloading or upgrading for this module' });
+  const outcome = callOutcome(active.deviceTask.state, 'getTasking');
+  if (outcome.errno !== 0)
+    return answer(call, op, outcome.errno ?? 4, { note: `device is ${active.deviceTask.state}` });
+  const token = active.deviceTask.token ? ctx.state.tokens.get(active.deviceTask.token) : undefined;
+  if (!token) return answer(call, op, 4, { note: 'the device never received a token' });
+  if (isExpired(ctx, token)) return answer(call, op, 12, { note: "the device's token expired" });
+  return answer(call, op, 0, { data: taskInfo(ctx, active.task, token, p.cdn === true, call.url) });
+}

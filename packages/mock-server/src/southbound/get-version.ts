@@ -1,0 +1,15 @@
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { readParameters } from '../core/input.ts';
+import { answer } from './answer.ts';
+import { authenticateDevice } from './authenticate.ts';
+
+/** `GET /ota/device/version` (notes §2.8): the recorded versions; a version never reported is absent. */
+export async function getVersion(call: Call, ctx: Context): Promise<Response> {
+  const { value: params } = readParameters('getVersion', call.url.searchParams, call.route.params);
+  const auth = await authenticateDevice(call, ctx, params.dev_id);
+  if ('reason' in auth) return answer(call, 'getVersion', 1, { note: auth.reason });
+  const { fVersion, sVersion } = auth.device;
+  const data = { ...(fVersion ? { f_version: fVersion } : {}), ...(sVersion ? { s_version: sVersion } : {}) };
+  return answer(call, 'getVersion', 0, { data });
+}

@@ -1,0 +1,41 @@
+import type { Call } from '../core/call.ts';
+import { bodyText } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { readJsonBody, readParameters } from '../core/input.ts';
+import { callOutcome } from '../core/state-machine.ts';
+import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
+import { answer } from './answer.ts';
+import { authenticateDevice } from './authenticate.ts';
+
+/**
+ * `POST /ota/device/version` (notes §2.1): records the versions, and completes a task whose target the device
+ * now reports ("平台会将该升级任务设定为“已完成”状态").
+ */
+export async function reportVersion(call: Call, ctx: Context): Promise<Response> {
+  const op = 'reportVersion';
+  const { value: params } = readParameters(op, call.url.searchParams, call.route.params);
+  const auth = await authenticateDevice(call, ctx, params.dev_id);
+  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  const body = readJsonBody<{ f_version?: string; s_version?: string }>(op, bodyText(call));
+  if (body.errors.length > 0 || !body.value) {
+    const versionRule = body.errors.some((e) => /_version/.test(e.pointer) && /pattern|characters/.test(e.message));
+    return answer(call, op, versionRule ? 27 : 2, {
+      note: body.errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
+    });
+  }
+  const { device } = auth;
+  for (const [field, module] of [
+    ['f_version', 'fota'],
+    ['s_version', 'sota'],
+  ] as const) {
+    const version = body.value[field];
+    if (version === undefined) continue;
+    device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
+    const active = activeDeviceTask(ctx, device.devId, module);
+    if (active && active.task.targetVersion === version) {
+      const to = callOutcome(active.deviceTask.state, 'reportVersion').toIfTargetVersion;
+      if (to) moveDevice(ctx, active.task, active.deviceTask, to);
+    }
+  }
+  return answer(call, op, 0);
+}

@@ -1,0 +1,124 @@
+import { formatErrors } from '@onenet-ota/openapi/document';
+import { createDeviceClient, createManagementClient, type FetchLike, type OneNetClient } from '@onenet-ota/sdk';
+import { expect } from 'vitest';
+import { route } from '../src/core/router.ts';
+import { operationSpec, specValidator } from '../src/core/spec.ts';
+import { createPlatform, demo, type Platform, type PlatformOptions } from '../src/index.ts';
+import { type RunningServer, startServer } from '../src/node.ts';
+
+/** A platform behind a real HTTP server on 127.0.0.1, with clients whose every answer is checked against the spec. */
+export interface Harness {
+  platform: Platform;
+  server: RunningServer;
+  url: string;
+  /** Product-level device client for the demo product, on the platform's clock. */
+  device: OneNetClient;
+  admin: OneNetClient;
+  /** `fetch` that validates every answer against the spec. */
+  fetch: FetchLike;
+  /** What the spec check found wrong so far; `close()` fails the test unless it is empty. */
+  violations: string[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: PlatformOptions = { seed: 'demo' }): Promise<Harness> {
+  const platform = createPlatform({ validateResponses: 'off', ...options });
+  const server = await startServer({ platform, port: 0 });
+  const violations: string[] = [];
+  const fetch: FetchLike = async (request) => {
+    const response = await globalThis.fetch(request);
+    violations.push(...(await checkAgainstSpec(request, response.clone())));
+    return response;
+  };
+  return {
+    platform,
+    server,
+    url: server.url,
+    device: createDeviceClient({
+      baseUrl: server.url,
+      productId: demo.productId,
+      accessKey: demo.productKey,
+      now: platform.clock.now,
+      fetch,
+    }),
+    admin: createManagementClient({ baseUrl: server.url, fetch }),
+    fetch,
+    violations,
+    async close() {
+      await server.close();
+      expect(violations, 'answers that break the spec').toEqual([]);
+    },
+  };
+}
+
+/**
+ * Checks an answer against the spec: a JSON body against the operation's schema for that status and media
+ * type; a download's `Content-Range` against its pattern and `Content-Length` against the bytes received.
+ */
+export async function checkAgainstSpec(request: Request, response: Response): Promise<string[]> {
+  const url = new URL(request.url);
+  const matched = route(request.method, url.pathname);
+  const where = `${request.method} ${url.pathname} → ${response.status}`;
+  if (!matched) return response.status === 404 ? [] : [`${where}: no operation`];
+  const responses = operationSpec(matched.operationId).responses;
+  const media = (response.headers.get('content-type') ?? '').split(';')[0] ?? '';
+  const pointer = responses[String(response.status)]?.[media];
+  if (response.status === 204) return responses['204'] ? [] : [`${where}: 204 is not documented`];
+  if (!pointer) return [`${where}: ${media || 'no body'} is not a documented answer`];
+  if (media === 'application/octet-stream') {
+    const bytes = (await response.arrayBuffer()).byteLength;
+    const problems: string[] = [];
+    const range = response.headers.get('content-range');
+    if (response.status === 206 && !range) problems.push(`${where}: no Content-Range`);
+    if (range && !/^bytes \d+-\d+\/\d+$/.test(range))
+      problems.push(`${where}: Content-Range "${range}" breaks the spec`);
+    if (Number(response.headers.get('content-length')) !== bytes)
+      problems.push(`${where}: Content-Length differs from ${bytes} bytes`);
+    return problems;
+  }
+  const body = media === 'text/plain' ? await response.text() : await response.json();
+  const validate = specValidator().at(pointer);
+  return validate(body) ? [] : [`${where}: ${formatErrors(validate)} in ${JSON.stringify(body).slice(0, 300)}`];
+}
+
+/** The demo device's check query, with overrides. */
+export function checkQuery(overrides: Record<string, unknown> = {}) {
+  return {
+    dev_id: demo.devId,
+    manuf: demo.manuf,
+    model: demo.model,
+    type: 2 as const,
+    version: demo.fromVersion,
+    ...overrides,
+  };
+}
+
+/** Checks the demo task and returns its token. */
+export async function demoToken(h: Harness): Promise<string> {
+  const { data } = await h.device.GET('/ota/south/check', { params: { query: checkQuery() } });
+  const token = data?.data?.token;
+  if (!token) throw new Error(`check failed: ${JSON.stringify(data)}`);
+  return token;
+}
+
+/** Checks the demo token, moving the device to downloading. */
+export async function checkDemoToken(h: Harness, token: string): Promise<number | undefined> {
+  const { data } = await h.device.GET('/ota/south/download/{token}/check', {
+    params: { path: { token }, query: { dev_id: demo.devId } },
+  });
+  return data?.errno;
+}
+
+/** Reports a step or status code for the demo device and returns the errno. */
+export async function step(h: Harness, token: string, value: number): Promise<number | undefined> {
+  const { data } = await h.device.POST('/ota/south/device/download/{token}/progress', {
+    params: { path: { token }, query: { dev_id: demo.devId } },
+    body: { step: value as 0 },
+  });
+  return data?.errno;
+}
+
+/** The demo device's state in the demo task. */
+export function demoState(h: Harness): string | undefined {
+  return h.platform.state.deviceTasks.get(`tsk_1/${demo.devId}`)?.state;
+}

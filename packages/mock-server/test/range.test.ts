@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { decideRange, type RangeDecision, type RangeDialect } from '../src/index.ts';
+
+const len = 1000;
+const part = (start: number, end: number): RangeDecision => ({ kind: 'partial', start, end });
+const whole: RangeDecision = { kind: 'whole' };
+const unsatisfiable: RangeDecision = { kind: 'unsatisfiable' };
+
+// given: [Range header, dialect] → want. The OneNET rules are quoted in the protocol notes §2.4.
+const cases: [string | null, RangeDialect, RangeDecision, string][] = [
+  [null, 'onenet', whole, 'no header: the whole file'],
+  ['bytes=0-99', 'onenet', part(0, 99), 'bytes=s-e'],
+  ['0-99', 'onenet', part(0, 99), 's-e without the unit (OneNET curl example)'],
+  ['50500-50999', 'onenet', part(0, 999), 's > e after clamping e: s becomes 0'],
+  ['bytes=900-', 'onenet', part(900, 999), 's-: to the end'],
+  ['bytes=1000-', 'onenet', part(0, 999), 's- with s >= len: s = 0'],
+  ['bytes=990-2000', 'onenet', part(990, 999), 'e >= len: e = len-1'],
+  ['bytes=500-100', 'onenet', part(0, 100), 's > e: s = 0'],
+  ['bytes=-100', 'onenet', part(900, 999), '-n: the last n bytes'],
+  ['bytes=-5000', 'onenet', part(0, 999), '-n with n > len: the whole file'],
+  ['01-02', 'onenet', part(1, 2), '01-02 is 1-2'],
+  ['bytes=0-1,5-6', 'onenet', whole, 'several ranges follow no rule: the whole file'],
+  ['lines=1-2', 'onenet', whole, 'another unit: the whole file'],
+  ['bytes=abc', 'onenet', whole, 'garbage: the whole file'],
+  ['bytes=-', 'onenet', whole, 'neither bound: the whole file'],
+  ['bytes=0-99', 'rfc9110', part(0, 99), 'RFC: a plain range'],
+  ['0-99', 'rfc9110', whole, 'RFC: no unit, ignored'],
+  ['bytes=1000-', 'rfc9110', unsatisfiable, 'RFC: start beyond the end is 416'],
+  ['bytes=1000-2000', 'rfc9110', unsatisfiable, 'RFC: start beyond the end is 416'],
+  ['bytes=990-2000', 'rfc9110', part(990, 999), 'RFC: end clamped'],
+  ['bytes=500-100', 'rfc9110', whole, 'RFC: invalid range ignored'],
+  ['bytes=-0', 'rfc9110', unsatisfiable, 'RFC: an empty suffix is 416'],
+  ['bytes=-5000', 'rfc9110', part(0, 999), 'RFC: a long suffix is the whole file as a range'],
+];
+
+describe('decideRange', () => {
+  it.each(cases)('%j (%s) → %j: %s', (header, dialect, want) => {
+    expect(decideRange(header, len, dialect)).toEqual(want);
+  });
+});

@@ -1,0 +1,57 @@
+import { connect } from 'node:net';
+
+/** A response as the bytes on the wire show it, for checks a fetch client would hide. */
+export interface RawResponse {
+  statusLine: string;
+  /** Header lines as sent, names in their original case. */
+  headers: [string, string][];
+  body: Buffer;
+  /** How the connection ended: closed by the server after the body, or reset. */
+  ending: 'closed' | 'reset';
+}
+
+/**
+ * Sends one HTTP/1.1 request over a plain TCP socket and reads until the server closes it, the way the
+ * official C SDK's client does (`Connection: close`).
+ */
+export function rawRequest(url: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    let ending: RawResponse['ending'] = 'closed';
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET') ending = 'reset';
+      else reject(error);
+    });
+    socket.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const split = all.indexOf('\r\n\r\n');
+      const head = all
+        .subarray(0, split === -1 ? all.length : split)
+        .toString('latin1')
+        .split('\r\n');
+      resolve({
+        statusLine: head[0] ?? '',
+        headers: head.slice(1).map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon), line.slice(colon + 1).trim()] as [string, string];
+        }),
+        body: split === -1 ? Buffer.alloc(0) : all.subarray(split + 4),
+        ending,
+      });
+    });
+    const lines = [
+      `GET ${path} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      'Connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
+
+export function header(response: RawResponse, name: string): string | undefined {
+  return response.headers.find(([n]) => n === name)?.[1];
+}

@@ -1,0 +1,76 @@
+import { decodeBase64 } from '../crypto/base64.ts';
+import { parseToken, TokenFormatError } from './parse-token.ts';
+import { computeSign, tokenVersion } from './token.ts';
+
+/** Who a verified token speaks for. */
+export interface TokenSubject {
+  level: 'product' | 'device';
+  productId: string;
+  /** Present for a device-level `res`. */
+  deviceName?: string;
+  /** The `et` it carried, Unix seconds. */
+  expiresAt: number;
+}
+
+/** The verdict on an `Authorization` header, with a reason a tester can act on when it fails. */
+export type TokenVerdict = { ok: true; subject: TokenSubject } | { ok: false; reason: string };
+
+/** What verification needs from the platform. */
+export interface VerifyOptions {
+  /** The access key for a product (`deviceName` undefined) or a device; undefined when there is none. */
+  keyFor(productId: string, deviceName?: string): string | undefined;
+  /** The platform's time, Unix seconds: a token whose `et` is earlier is expired. */
+  nowSeconds: number;
+}
+
+const resPattern = /^products\/([A-Za-z0-9]+)(?:\/devices\/([^/]+))?$/;
+
+/**
+ * Verifies a OneNET `Authorization` header: format, version, `res`, expiry and signature, comparing signatures
+ * in constant time. Used by the mock platform and by the conformance suite's AUTH rules.
+ */
+export async function verifyToken(header: string | null, options: VerifyOptions): Promise<TokenVerdict> {
+  if (!header) return { ok: false, reason: 'no Authorization header' };
+  let token: ReturnType<typeof parseToken>;
+  try {
+    token = parseToken(header);
+  } catch (error) {
+    if (error instanceof TokenFormatError) return { ok: false, reason: `malformed token: ${error.message}` };
+    throw error;
+  }
+  if (token.version !== tokenVersion) return { ok: false, reason: `version ${token.version} is not ${tokenVersion}` };
+  const match = resPattern.exec(token.res);
+  if (!match) return { ok: false, reason: `res "${token.res}" is not products/{pid} or products/{pid}/devices/{name}` };
+  const [, productId = '', deviceName] = match;
+  if (token.et < options.nowSeconds) {
+    return { ok: false, reason: `token expired: et ${token.et} is before platform time ${options.nowSeconds}` };
+  }
+  const accessKey = options.keyFor(productId, deviceName);
+  if (!accessKey) return { ok: false, reason: `no ${deviceName ? 'device' : 'product'} for res "${token.res}"` };
+  const expected = await computeSign({ ...token, accessKey });
+  if (!constantTimeEqual(expected, token.sign)) return { ok: false, reason: 'signature does not match' };
+  return {
+    ok: true,
+    subject: {
+      level: deviceName ? 'device' : 'product',
+      productId,
+      expiresAt: token.et,
+      ...(deviceName ? { deviceName } : {}),
+    },
+  };
+}
+
+// Compares the decoded signatures byte by byte without an early exit, so timing reveals nothing of the key.
+function constantTimeEqual(expected: string, given: string): boolean {
+  let a: Uint8Array;
+  let b: Uint8Array;
+  try {
+    a = decodeBase64(expected);
+    b = decodeBase64(given);
+  } catch {
+    return false;
+  }
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}

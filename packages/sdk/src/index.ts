@@ -1,0 +1,60 @@
+/**
+ * @module
+ * `@onenet-ota/sdk`: typed clients for OneNET OTA, the `Authorization` token signer, and the errno, status-code
+ * and state tables of the spec. Browser-safe: nothing here imports Node.
+ */
+
+export type { ParsedToken } from './auth/parse-token.ts';
+/* Authorization tokens */
+export { parseToken, TokenFormatError } from './auth/parse-token.ts';
+export type { TokenParams } from './auth/token.ts';
+export {
+  computeSign,
+  deviceResource,
+  encodeTokenValue,
+  productResource,
+  signToken,
+  tokenVersion,
+} from './auth/token.ts';
+export type { TokenSource, TokenSourceOptions } from './auth/token-source.ts';
+export { createTokenSource } from './auth/token-source.ts';
+export type { TokenSubject, TokenVerdict, VerifyOptions } from './auth/verify-token.ts';
+export { verifyToken } from './auth/verify-token.ts';
+export type { DeviceClientOptions, FetchLike, ManagementClientOptions, OneNetClient } from './clients.ts';
+/* Clients */
+export { createDeviceClient, createManagementClient } from './clients.ts';
+
+/* Hashing */
+export type { SignMethod } from './crypto/hmac.ts';
+export { Md5, md5Hex } from './crypto/md5.ts';
+
+/* Codes and states, generated from the spec */
+export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';
+export type { components, operations as OperationTypes, paths } from './generated/openapi.d.ts';
+export type { OperationId } from './generated/protocol.ts';
+export {
+  CheckErrno,
+  DevInfoErrno,
+  DeviceTaskState,
+  DiffFormat,
+  DownloadErrorCode,
+  Errno,
+  enumDescriptions,
+  Module,
+  ModuleType,
+  operations,
+  PackageKind,
+  ProblemType,
+  ProgressErrno,
+  patterns,
+  problemStatus,
+  ReportErrno,
+  ResultCode,
+  stateMachine,
+  TaskAction,
+  TaskingErrno,
+  TaskState,
+  TokenCheckErrno,
+  VersionQueryErrno,
+  VersionReportErrno,
+} from './generated/protocol.ts';

@@ -77,7 +77,8 @@ async function serve(platform: Platform, req: IncomingMessage, res: ServerRespon
   }
   const reader = response.body.getReader();
   res.on('close', () => {
-    if (!res.writableFinished) void reader.cancel(new Error('client went away'));
+    // The body may already have failed (a reset fault); cancelling it then has nothing left to say.
+    if (!res.writableFinished) reader.cancel(new Error('client went away')).catch(() => {});
   });
   let written = 0;
   try {

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// ota-mock: the mock OneNET OTA platform as a process. See `ota-mock --help`.
+import { runCli, UsageError } from '../src/cli.ts';
+
+const write = (text: string) => process.stdout.write(text);
+try {
+  const running = await runCli(process.argv.slice(2), write);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void running.stop().then(() => process.exit(0));
+    });
+  }
+} catch (error) {
+  if (!(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
+  process.stderr.write(`ota-mock: ${(error as Error).message}\nTry ota-mock --help.\n`);
+  process.exit(2);
+}

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { productResource, signToken } from '@onenet-ota/sdk';
+import type { ClockMode } from './core/clock.ts';
+import { createPlatform } from './core/platform.ts';
+import type { RangeDialect } from './core/range.ts';
+import { demo } from './core/seed.ts';
+import { startServer } from './node.ts';
+import { startPrism } from './prism.ts';
+
+const usage = `Usage: ota-mock [options]
+
+A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
+
+  --host <addr>            listen address (default 127.0.0.1; 0.0.0.0 for a device on the LAN)
+  --port <n>               port (default 8787; 0 picks a free one)
+  --seed demo|none         start with the demo product, device, package and task (default demo)
+  --clock real|virtual     platform time: the machine's, or standing still until moved (default real)
+  --range-dialect onenet|rfc9110   how Range is read (default onenet, OneNET's rules)
+  --validate               answer 500 instead of any JSON that breaks the spec
+  --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
+  -h, --help               this text
+`;
+
+/** Runs `ota-mock`; resolves once the server listens, with a function that stops it. */
+export async function runCli(
+  argv: string[],
+  out: (text: string) => void,
+): Promise<{ url?: string; stop(): Promise<void> }> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8787' },
+      seed: { type: 'string', default: 'demo' },
+      clock: { type: 'string', default: 'real' },
+      'range-dialect': { type: 'string', default: 'onenet' },
+      validate: { type: 'boolean', default: false },
+      prism: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    out(usage);
+    return { stop: async () => {} };
+  }
+  const seed = oneOf(values.seed, ['demo', 'none'] as const, '--seed');
+  const clock = oneOf(values.clock, ['real', 'virtual'] as const, '--clock') as ClockMode;
+  const rangeDialect = oneOf(
+    values['range-dialect'],
+    ['onenet', 'rfc9110'] as const,
+    '--range-dialect',
+  ) as RangeDialect;
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  if (values.prism) {
+    const prism = await startPrism({ host: values.host, port, log: out });
+    return { url: prism.url, stop: prism.stop };
+  }
+
+  const platform = createPlatform({ seed, clock, rangeDialect, validateResponses: values.validate ? 'error' : 'off' });
+  const server = await startServer({ host: values.host, port, platform });
+  const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', "<this machine's address>") : server.url;
+  out(
+    `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
+  );
+  if (seed === 'demo') out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
+  out(`Control API: ${shown}/__mock/clock, /__mock/faults, /__mock/journal, /__mock/reset · Ctrl-C stops.\n`);
+  return { url: server.url, stop: () => server.close() };
+}
+
+/** Thrown for bad flags; the bin prints its message and the usage and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function demoText(url: string, nowSeconds: number): Promise<string> {
+  const et = nowSeconds + 7 * 86_400;
+  const authorization = await signToken({ accessKey: demo.productKey, res: productResource(demo.productId), et });
+  const query = `dev_id=${demo.devId}&manuf=${demo.manuf}&model=${demo.model}&type=2&version=${demo.fromVersion}`;
+  return `
+Demo seed, ready for a device:
+  product     ${demo.productId}   access key ${demo.productKey}
+  device      dev_id ${demo.devId}   name ${demo.deviceName}   device key ${demo.deviceKey}
+              SOTA (type 2) on ${demo.fromVersion}, manuf ${demo.manuf}, model ${demo.model}
+  package     ${demo.targetVersion}, ${demo.packageSize} bytes
+  task        tsk_1, running, retry 3 × 5 s
+
+Try it (the token below is valid 7 days):
+  curl -H 'Authorization: ${authorization}' \\
+    '${url}/ota/south/check?${query}'
+
+`;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be ${allowed.join(' or ')}, got ${value}`);
+  return value as T;
+}

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * Prism from the same spec: its stateless mock (`prism mock`), or its validating proxy (`prism proxy --errors`)
+ * in front of a server, which answers 500 with `sl-violations` whenever a request or answer breaks the spec.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { specPath } from '@onenet-ota/openapi';
+
+/** Options of {@link startPrism}. */
+export interface PrismOptions {
+  host?: string;
+  /** 0 is not supported by Prism: pick a port. */
+  port: number;
+  /** With an upstream URL, Prism proxies to it and validates both ways; without, it mocks from examples. */
+  upstream?: string;
+  /** Where Prism's log lines go; dropped by default. */
+  log?: (line: string) => void;
+}
+
+/** A running Prism process. */
+export interface RunningPrism {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Prism on the spec with the Node running this process, and resolves once it listens. */
+export function startPrism({
+  host = '127.0.0.1',
+  port,
+  upstream,
+  log = () => {},
+}: PrismOptions): Promise<RunningPrism> {
+  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  const mode = upstream ? ['proxy', '--errors', specPath, upstream] : ['mock', specPath];
+  const child = spawn(process.execPath, [cli, ...mode, '-h', host, '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`prism exited with ${code} before listening`));
+    child.once('error', reject);
+    child.once('exit', onExit);
+    child.stderr.on('data', (chunk: Buffer) => log(chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      log(text);
+      if (!text.includes('Prism is listening')) return;
+      child.off('exit', onExit);
+      resolve({
+        url: `http://${host}:${port}`,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill();
+          }),
+      });
+    });
+  });
+}

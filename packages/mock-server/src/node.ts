@@ -89,7 +89,10 @@ async function serve(platform: Platform, req: IncomingMessage, res: ServerRespon
       if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve));
     }
   } catch {
-    // A `reset` fault errored the body: reset the connection as a dropped link would.
+    // A `reset` fault errored the body: let the bytes already written reach the peer, then reset the connection
+    // as a dropped link would (an immediate RST would make the kernel discard them).
+    await new Promise<void>((resolve) => res.write(new Uint8Array(0), () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     req.socket.resetAndDestroy();
     return;
   }

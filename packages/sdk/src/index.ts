@@ -4,7 +4,15 @@
  * and state tables of the spec. Browser-safe: nothing here imports Node.
  */
 
+export type { InstallFailureCode } from './agent/install-error.ts';
+/* The reference device agent */
+export { InstallError } from './agent/install-error.ts';
+export type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './agent/options.ts';
+export { OtaAgent } from './agent/ota-agent.ts';
+export type { AgentStore, DownloadState } from './agent/store.ts';
+export { MemoryStore } from './agent/store.ts';
 export type { ParsedToken } from './auth/parse-token.ts';
+
 /* Authorization tokens */
 export { parseToken, TokenFormatError } from './auth/parse-token.ts';
 export type { TokenParams } from './auth/token.ts';

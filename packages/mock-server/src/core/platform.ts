@@ -1,5 +1,5 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { operations } from '@onenet-ota/sdk';
+import { operations, ProblemType } from '@onenet-ota/sdk';
 import { type BodyShape, shapeBody } from './body.ts';
 import type { Call } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
@@ -8,7 +8,7 @@ import { type Fault, FaultRegistry } from './faults.ts';
 import { handlers } from './handlers.ts';
 import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
-import { envelope, errorByte, isErrnoOf, ProblemError, problem } from './responses.ts';
+import { envelope, errorByte, isErrnoOf, jsonResponse, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
@@ -160,7 +160,7 @@ async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | 
         break;
       case 'status':
         call.note = `fault: HTTP ${action.status}`;
-        return new Response(null, { status: action.status, headers: { 'Content-Length': '0' } });
+        return statusFault(call, action.status);
       case 'errno':
         if (isErrnoOf(call.route.canonical, action.errno)) {
           call.errno = action.errno;
@@ -178,6 +178,19 @@ async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | 
     }
   }
   return undefined;
+}
+
+// Southbound answers carry no body (spec: `Unavailable`); management answers a problem (spec: `ServerError`).
+function statusFault(call: Call, status: number): Response {
+  if (operations[call.route.canonical].tag.startsWith('device')) {
+    return new Response(null, { status, headers: { 'Content-Length': '0' } });
+  }
+  const detail = `a status fault answered ${status}`;
+  return jsonResponse(
+    { type: ProblemType.Internal, title: 'Internal error', status, detail },
+    status,
+    'application/problem+json',
+  );
 }
 
 function changeToken(ctx: Context, call: Call, kind: 'revoke-token' | 'rotate-token'): void {

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// ota-device: the SDK's reference OneNET OTA device as a process. See `ota-device --help`.
+import { DeviceUsageError, runOtaDevice } from '../src/node/index.ts';
+
+try {
+  const { result, exitCode, help } = await runOtaDevice(process.argv.slice(2), process.env, (line) =>
+    process.stderr.write(`${line}\n`),
+  );
+  if (help) process.stdout.write(help);
+  if (result) process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exitCode = exitCode;
+} catch (error) {
+  if (!(error instanceof DeviceUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')))
+    throw error;
+  process.stderr.write(`ota-device: ${(error as Error).message}\nTry ota-device --help.\n`);
+  process.exitCode = 2;
+}

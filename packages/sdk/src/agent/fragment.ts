@@ -1,0 +1,152 @@
+import type { OneNetClient } from '../clients.ts';
+import type { AgentStore } from './store.ts';
+
+/** How one fragment request ended. */
+export type FragmentResult =
+  /** `received` bytes were written from the requested offset (all of the rest of the file for a 200). */
+  | { kind: 'ok'; received: number }
+  /** OneNET's one-byte error body (notes §2.4): 1 not found, 2 size mismatch, 3 invalid token, 4–6 others. */
+  | { kind: 'error-byte'; code: number }
+  /** Worth a retry: `received` good bytes were written before it failed. */
+  | { kind: 'failed'; received: number; reason: string };
+
+/** What {@link fetchFragment} needs. */
+export interface FragmentRequest {
+  client: OneNetClient;
+  token: string;
+  /** First byte wanted and last byte wanted (inclusive). */
+  offset: number;
+  end: number;
+  /** The package size from the check response. */
+  size: number;
+  store: AgentStore;
+  /** Abandon the request when no byte arrives for this long (wall time). */
+  idleTimeoutMs: number;
+}
+
+const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/;
+
+/**
+ * Fetches `bytes=offset-end` and streams it into the store, checking what a careful device checks: the status,
+ * `Content-Range` against the request, `Content-Length` against the bytes, and OneNET's one-byte error body
+ * (no `Content-Length`). A 200 to a Range request is the whole file: the bytes before `offset` are skipped.
+ */
+export async function fetchFragment(request: FragmentRequest): Promise<FragmentResult> {
+  const { client, token, offset, end, size, store, idleTimeoutMs } = request;
+  const abort = new AbortController();
+  const watchdog = new Watchdog(idleTimeoutMs, () => abort.abort(new Error(`no data for ${idleTimeoutMs} ms`)));
+  try {
+    const { response } = await client.GET('/ota/south/download/{token}', {
+      params: { path: { token }, header: { Range: `bytes=${offset}-${end}` } },
+      parseAs: 'stream',
+      signal: abort.signal,
+    });
+    const body = response.body;
+    const length = response.headers.get('content-length');
+    if (response.status === 200 && length === null) {
+      const bytes = body ? new Uint8Array(await new Response(body).arrayBuffer()) : new Uint8Array();
+      if (bytes.length !== 1)
+        return { kind: 'failed', received: 0, reason: `200 without Content-Length and ${bytes.length} bytes` };
+      // The docs send the digit as text ("返回的字符是：1"); the official C SDK reads the raw byte. Accept both.
+      const byte = bytes[0] as number;
+      return { kind: 'error-byte', code: byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte };
+    }
+    if (response.status === 206) {
+      const match = contentRange.exec(response.headers.get('content-range') ?? '');
+      const [, start, last, total] = match?.map(Number) ?? [];
+      if (start !== offset || last !== end || total !== size) {
+        await body?.cancel();
+        return {
+          kind: 'failed',
+          received: 0,
+          reason: `Content-Range "${response.headers.get('content-range')}" is not bytes ${offset}-${end}/${size}`,
+        };
+      }
+      if (Number(length) !== end - offset + 1) {
+        await body?.cancel();
+        return { kind: 'failed', received: 0, reason: `Content-Length ${length} is not ${end - offset + 1}` };
+      }
+      return await copy(body, store, offset, 0, end - offset + 1, watchdog);
+    }
+    if (response.status === 200) {
+      if (Number(length) !== size) {
+        await body?.cancel();
+        return {
+          kind: 'failed',
+          received: 0,
+          reason: `200 with Content-Length ${length}, the package is ${size} bytes`,
+        };
+      }
+      // A 200 to a Range request carries the whole file: keep what lies at and after `offset`.
+      return await copy(body, store, offset, offset, size - offset, watchdog);
+    }
+    await body?.cancel();
+    return { kind: 'failed', received: 0, reason: `HTTP ${response.status}` };
+  } catch (error) {
+    return { kind: 'failed', received: 0, reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/** Copies `expected` bytes of the body into the store at `offset`, after skipping `skip` leading bytes. */
+async function copy(
+  body: ReadableStream<Uint8Array> | null,
+  store: AgentStore,
+  offset: number,
+  skip: number,
+  expected: number,
+  watchdog: Watchdog,
+): Promise<FragmentResult> {
+  if (!body) return { kind: 'failed', received: 0, reason: 'no body' };
+  const reader = body.getReader();
+  let skipped = 0;
+  let received = 0;
+  try {
+    while (received < expected) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      watchdog.kick();
+      let chunk = value;
+      if (skipped < skip) {
+        const drop = Math.min(skip - skipped, chunk.length);
+        skipped += drop;
+        chunk = chunk.subarray(drop);
+      }
+      chunk = chunk.subarray(0, expected - received);
+      if (chunk.length === 0) continue;
+      await store.write(offset + received, chunk);
+      received += chunk.length;
+    }
+  } catch (error) {
+    return {
+      kind: 'failed',
+      received,
+      reason: `connection lost after ${received} bytes: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return received === expected
+    ? { kind: 'ok', received }
+    : { kind: 'failed', received, reason: `body ended after ${received} of ${expected} bytes` };
+}
+
+/** Fires `onIdle` when `kick` was not called for `ms` (wall time: a network watchdog, not platform time). */
+class Watchdog {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #ms: number;
+  readonly #onIdle: () => void;
+  constructor(ms: number, onIdle: () => void) {
+    this.#ms = ms;
+    this.#onIdle = onIdle;
+    this.kick();
+  }
+  kick(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(this.#onIdle, this.#ms);
+  }
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}

@@ -1,0 +1,84 @@
+import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
+import type { components } from '../generated/openapi.d.ts';
+import type { AgentStore } from './store.ts';
+
+type TaskInfo = components['schemas']['TaskInfo'];
+
+/** What the host gives the agent. Everything with a default can be left out. */
+export interface OtaAgentOptions {
+  /** How to reach the platform: a ready client, or the options to make one. */
+  client: OneNetClient | DeviceClientOptions;
+  devId: number;
+  /** Which module this agent upgrades: 1 FOTA (module firmware) or 2 SOTA (MCU application). */
+  type: 1 | 2;
+  /** Three-digit manufacturer and five-digit model code of the module or chip (protocol notes §2.2). */
+  manuf: string;
+  model: string;
+  /** The version running now. */
+  version: string;
+  /** Where state and the image go; a `MemoryStore` by default. */
+  store?: AgentStore;
+  /** Bytes per `Range` request; 4096 by default (the official C example), at least 2 (OneNET's minimum). */
+  fragmentSize?: number;
+  /** The device's signal and battery now, on the scales the task's `signal` and `power` use. */
+  signal?: () => number | Promise<number>;
+  power?: () => number | Promise<number>;
+  /**
+   * Installs the verified image. Throw an `InstallError` to report a specific 2xx failure; any other error
+   * reports 206. The image is the full one: a differential package is restored before this is called.
+   */
+  install: (image: AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<void>;
+  /**
+   * Restores the new image from the current one and a differential package (`type: 2` in the check answer).
+   * Without it a differential package cannot be installed and the agent reports 204.
+   */
+  restore?: (patch: AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<AsyncIterable<Uint8Array>>;
+  /** When the task's deadline passes, the device reports 208 (the deadline is not in OneNET's check answer). */
+  deadline?: number;
+  /** Time in Unix ms (`Date.now` by default) and a sleep; inject both to run 48 h of OneNET time in milliseconds. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Abandon a fragment when no byte arrives for this long, wall time; 30 s by default. */
+  idleTimeoutMs?: number;
+  /** Report progress every this many percent; 10 by default. */
+  progressStep?: number;
+  /** How long to wait between checks while a task is paused and there is no `interval`; 30 s by default. */
+  pauseWaitMs?: number;
+  /** Limits that keep a confused platform from holding the agent forever. */
+  maxFlows?: number;
+  maxPauseWaits?: number;
+  /** Called with a line for each step, for logs. */
+  log?: (line: string) => void;
+}
+
+/** How an upgrade run ended. */
+export type UpgradeOutcome =
+  /** Installed and reported 201. */
+  | 'upgraded'
+  /** The platform has no task for this module (errno 11). */
+  | 'no-task'
+  /** A failure code was reported (1xx or 2xx). */
+  | 'failed'
+  /** The task was canceled (errno 22): stopped without reporting a failure. */
+  | 'canceled'
+  /** The task finished or expired (errno 20): stopped without reporting a failure. */
+  | 'finished'
+  /** The platform failed the task at check (errno 8 or 9), or does not know the token (4, 18, 23). */
+  | 'rejected'
+  /** Something the protocol has no answer for (network down at check, an unexpected errno). */
+  | 'error';
+
+/** The one-line summary of a run. */
+export interface UpgradeResult {
+  outcome: UpgradeOutcome;
+  detail: string;
+  target?: string;
+  /** Step and status codes the platform accepted, in order. */
+  reported: number[];
+  /** The last errno the platform answered, when it explains the outcome. */
+  errno?: number;
+  bytesDownloaded: number;
+  retriesUsed: number;
+  /** Task checks made (a new flow starts after an expired or superseded token). */
+  flows: number;
+}

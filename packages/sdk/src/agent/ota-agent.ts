@@ -1,0 +1,382 @@
+import { createDeviceClient, type OneNetClient } from '../clients.ts';
+import { Md5 } from '../crypto/md5.ts';
+import type { components } from '../generated/openapi.d.ts';
+import { CheckErrno, ResultCode, TokenCheckErrno } from '../generated/protocol.ts';
+import { fetchFragment } from './fragment.ts';
+import { InstallError } from './install-error.ts';
+import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
+import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
+
+type TaskInfo = components['schemas']['TaskInfo'];
+
+/** A run that ended before the download did. */
+type Stop = { stop: UpgradeResult };
+
+/**
+ * The reference OneNET OTA device: one upgrade, done the way a careful firmware engineer would (protocol notes
+ * §2.10–2.12 and the OTA SDK guidance quoted there).
+ *
+ * Report the version → check for a task → check the device's signal and battery against the task → for every
+ * fragment: check the token, fetch `Range` bytes, verify `Content-Range`, persist → verify the whole image's md5 →
+ * report 101 → wait while the task is paused → restore a differential package → install → report 201.
+ * Token answers are handled as the SDK guidance says: 12 and 15 check the task again, 19 waits `interval` without
+ * using a retry, 20 and 22 stop without reporting a failure. A failed fragment is retried from the last good byte,
+ * `retry` times `interval` seconds apart, then 207; a passed deadline is 208.
+ *
+ * @example
+ * const agent = new OtaAgent({
+ *   client: { baseUrl: 'http://127.0.0.1:8787', productId: '123123', accessKey },
+ *   devId: 32981907, type: 2, manuf: '100', model: '10001', version: 'V1.0',
+ *   install: async (image) => { for await (const chunk of image) flash.write(chunk); },
+ * });
+ * const result = await agent.run(); // { outcome: 'upgraded', target: 'V2.0', reported: [10, …, 101, 201], … }
+ */
+export class OtaAgent {
+  readonly #options: OtaAgentOptions;
+  readonly #client: OneNetClient;
+  readonly #store: AgentStore;
+  readonly #fragmentSize: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #log: (line: string) => void;
+  #reported: number[] = [];
+  #bytes = 0;
+  #retries = 0;
+  #flows = 0;
+  #pauseWaits = 0;
+
+  constructor(options: OtaAgentOptions) {
+    const fragmentSize = options.fragmentSize ?? 4096;
+    if (!Number.isInteger(fragmentSize) || fragmentSize < 2) {
+      throw new RangeError(
+        `fragmentSize must be an integer of at least 2 (OneNET's minimum fragment), got ${fragmentSize}`,
+      );
+    }
+    this.#options = options;
+    this.#fragmentSize = fragmentSize;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#log = options.log ?? (() => {});
+    this.#store = options.store ?? new MemoryStore();
+    this.#client = 'GET' in options.client ? options.client : createDeviceClient({ now: this.#now, ...options.client });
+  }
+
+  /** Runs one upgrade to its end and says how it ended; never throws for anything the platform answers. */
+  async run(): Promise<UpgradeResult> {
+    try {
+      return await this.#run();
+    } catch (error) {
+      return this.#result('error', `unexpected: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async #run(): Promise<UpgradeResult> {
+    await this.#reportVersion(this.#options.version);
+    const maxFlows = this.#options.maxFlows ?? 5;
+    while (this.#flows < maxFlows) {
+      this.#flows++;
+      const { data, error } = await this.#client.GET('/ota/south/check', {
+        params: {
+          query: {
+            dev_id: this.#options.devId,
+            manuf: this.#options.manuf,
+            model: this.#options.model,
+            type: this.#options.type,
+            version: this.#options.version,
+          },
+        },
+      });
+      if (!data) return this.#result('error', `check failed: ${JSON.stringify(error)}`);
+      this.#log(`check: errno ${data.errno} ${data.error}`);
+      if (data.errno === CheckErrno.NoTask) return this.#result('no-task', data.error, data.errno);
+      if (data.errno === CheckErrno.TaskPaused) {
+        const waited = await this.#waitWhilePaused(undefined);
+        if (waited) return waited;
+        this.#flows--;
+        continue;
+      }
+      if (data.errno === CheckErrno.ManufModelMismatch || data.errno === CheckErrno.VersionMismatch) {
+        return this.#result('rejected', data.error, data.errno);
+      }
+      if (data.errno !== CheckErrno.Success || !data.data)
+        return this.#result('error', `check answered ${data.errno} ${data.error}`, data.errno);
+      const task = data.data;
+      const state = await this.#resume(task);
+
+      const gate = await this.#checkConditions(task);
+      if (gate) return gate;
+      const downloaded = await this.#download(task, state);
+      if (downloaded === 'new-flow') continue;
+      if (downloaded !== 'done') return downloaded.stop;
+      return await this.#finish(task, state);
+    }
+    return this.#result('error', `gave up after ${maxFlows} task checks (tokens kept expiring or being replaced)`);
+  }
+
+  /** Loads persisted state for this package, or starts afresh when the package changed. */
+  async #resume(task: TaskInfo): Promise<DownloadState> {
+    const saved = await this.#store.load();
+    const same = saved && saved.md5 === task.md5 && saved.size === task.size && saved.target === task.target;
+    if (saved && !same) await this.#store.clear();
+    const state: DownloadState = same
+      ? { ...saved, token: task.token }
+      : {
+          token: task.token,
+          target: task.target,
+          size: task.size,
+          md5: task.md5,
+          type: task.type,
+          offset: 0,
+          retriesUsed: 0,
+          progressReported: 0,
+          downloadReported: false,
+        };
+    this.#retries = state.retriesUsed;
+    if (same) this.#log(`resuming ${task.target} at byte ${state.offset} of ${task.size}`);
+    await this.#store.save(state);
+    return state;
+  }
+
+  /** Thresholds are enforced by the device ("由终端控制"): proceed only above them (a threshold of 0 asks nothing). */
+  async #checkConditions(task: TaskInfo): Promise<UpgradeResult | undefined> {
+    if (this.#deadlinePassed()) return this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed');
+    const power = this.#options.power ? await this.#options.power() : undefined;
+    if (power !== undefined && task.power > 0 && !(power > task.power)) {
+      return this.#fail(
+        task,
+        ResultCode.DownloadLowBattery,
+        `battery ${power} % is not above the task's ${task.power} %`,
+      );
+    }
+    const signal = this.#options.signal ? await this.#options.signal() : undefined;
+    if (signal !== undefined && task.signal > 0 && !(signal > task.signal)) {
+      return this.#fail(task, ResultCode.DownloadWeakSignal, `signal ${signal} is not above the task's ${task.signal}`);
+    }
+    return undefined;
+  }
+
+  async #download(task: TaskInfo, state: DownloadState): Promise<'done' | 'new-flow' | Stop> {
+    while (state.offset < task.size) {
+      if (this.#deadlinePassed())
+        return { stop: await this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed') };
+      const errno = await this.#checkToken(task.token);
+      if (errno === TokenCheckErrno.TokenExpired || errno === TokenCheckErrno.TokenSuperseded) return 'new-flow';
+      if (errno === TokenCheckErrno.TaskPaused) {
+        const waited = await this.#waitWhilePaused(task);
+        if (waited) return { stop: waited };
+        continue;
+      }
+      const stop = await this.#stopFor(errno, state);
+      if (stop === 'downloaded') return 'done';
+      if (stop) return { stop };
+      if (errno === TokenCheckErrno.Success) {
+        const end = Math.min(state.offset + this.#fragmentSize, task.size) - 1;
+        const fragment = await fetchFragment({
+          client: this.#client,
+          token: task.token,
+          offset: state.offset,
+          end,
+          size: task.size,
+          store: this.#store,
+          idleTimeoutMs: this.#options.idleTimeoutMs ?? 30_000,
+        });
+        if (fragment.kind !== 'error-byte') await this.#advance(state, fragment.received);
+        if (fragment.kind === 'ok') {
+          await this.#reportProgress(task, state);
+          continue;
+        }
+        if (fragment.kind === 'error-byte' && fragment.code <= 3) {
+          return {
+            stop: await this.#fail(task, ResultCode.DownloadFailed, `download answered error byte ${fragment.code}`),
+          };
+        }
+        this.#log(
+          `fragment at ${state.offset} failed: ${fragment.kind === 'failed' ? fragment.reason : `error byte ${fragment.code}`}`,
+        );
+      }
+      // A failed fragment (or token check) is retried from the last good byte, `interval` seconds later.
+      state.retriesUsed++;
+      this.#retries = state.retriesUsed;
+      await this.#store.save(state);
+      if (state.retriesUsed > task.retry) {
+        return {
+          stop: await this.#fail(
+            task,
+            ResultCode.RetriesExhausted,
+            `${task.retry} retries used, the last at byte ${state.offset}`,
+          ),
+        };
+      }
+      await this.#sleep(task.interval * 1000);
+    }
+    return 'done';
+  }
+
+  /** 20 and 22: the task ended; the device stops and reports no failure ("无需上报升级失败"). */
+  async #ended(errno: 20 | 22): Promise<UpgradeResult> {
+    await this.#store.clear();
+    return errno === TokenCheckErrno.TaskCanceled
+      ? this.#result('canceled', 'the task was canceled (errno 22)', errno)
+      : this.#result('finished', 'the task finished or expired (errno 20)', errno);
+  }
+
+  /** What a token answer other than 0/12/15/19 means for the run: stop, carry on to install, or retry (undefined). */
+  async #stopFor(errno: number | undefined, state: DownloadState): Promise<UpgradeResult | 'downloaded' | undefined> {
+    switch (errno) {
+      case TokenCheckErrno.TaskFinished:
+      case TokenCheckErrno.TaskCanceled:
+        return this.#ended(errno);
+      case TokenCheckErrno.InvalidState:
+        // 17: the platform has the device upgrading, so a 101 of an earlier run got through.
+        return state.downloadReported
+          ? 'downloaded'
+          : this.#result('error', 'token check answered 17 before the download finished', errno);
+      case TokenCheckErrno.TokenDeviceMismatch:
+      case TokenCheckErrno.WrongToken:
+      case TokenCheckErrno.TokenDevIdMismatch:
+        await this.#store.clear();
+        return this.#result('rejected', `the platform does not accept this token (errno ${errno})`, errno);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Verifies the image, reports 101, waits out a pause, restores a diff, installs, reports 201. */
+  async #finish(task: TaskInfo, state: DownloadState): Promise<UpgradeResult> {
+    const md5 = new Md5();
+    for await (const piece of this.#store.read(task.size)) md5.update(piece);
+    if (md5.hex() !== task.md5) {
+      await this.#store.clear();
+      return this.#fail(task, ResultCode.UpgradeMd5Mismatch, `image md5 ${md5.hex()} is not ${task.md5}`);
+    }
+    if (!state.downloadReported) {
+      const errno = await this.#report(task.token, ResultCode.Downloaded);
+      if (errno === TokenCheckErrno.TaskFinished || errno === TokenCheckErrno.TaskCanceled) return this.#ended(errno);
+      if (errno !== 0) return this.#result('error', `101 was refused with errno ${errno}`, errno);
+      state.downloadReported = true;
+      await this.#store.save(state);
+    }
+    // A task paused while downloading holds the device before upgrading; token check says 19 until it resumes.
+    let gate = await this.#checkToken(task.token);
+    while (gate === TokenCheckErrno.TaskPaused) {
+      const waited = await this.#waitWhilePaused(task);
+      if (waited) return waited;
+      gate = await this.#checkToken(task.token);
+    }
+    if (gate === TokenCheckErrno.TaskFinished || gate === TokenCheckErrno.TaskCanceled) return this.#ended(gate);
+    try {
+      const image = await this.#image(task);
+      await this.#options.install(image, task);
+    } catch (error) {
+      const code = error instanceof InstallError ? error.code : ResultCode.UpgradeFailed;
+      await this.#store.clear();
+      return this.#fail(task, code, `install failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const errno = await this.#report(task.token, ResultCode.UpgradeSucceeded);
+    await this.#store.clear();
+    if (errno !== 0) return this.#result('error', `201 was refused with errno ${errno}`, errno);
+    // Rebooted into the new image, a device reports its version: the platform's record then shows the target.
+    await this.#reportVersion(task.target);
+    return { ...this.#result('upgraded', `installed ${task.target}`), target: task.target };
+  }
+
+  async #image(task: TaskInfo): Promise<AsyncIterable<Uint8Array>> {
+    const stored = this.#store.read(task.size);
+    if (task.type === 1) return stored;
+    if (!this.#options.restore) throw new InstallError(206, 'a differential package needs a restore function');
+    return this.#options.restore(stored, task);
+  }
+
+  async #advance(state: DownloadState, received: number): Promise<void> {
+    if (received === 0) return;
+    state.offset += received;
+    this.#bytes += received;
+    await this.#store.save(state);
+  }
+
+  /** Reports progress every `progressStep` percent, never going down and never 100 (101 says it). */
+  async #reportProgress(task: TaskInfo, state: DownloadState): Promise<void> {
+    const step = Math.floor((state.offset * 100) / task.size);
+    if (step >= 100 || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
+    if ((await this.#report(task.token, step)) === 0) {
+      state.progressReported = step;
+      await this.#store.save(state);
+    }
+  }
+
+  /** Waits `interval` (or `pauseWaitMs`) while a task is paused, without using a retry; gives up after a while. */
+  async #waitWhilePaused(task: TaskInfo | undefined): Promise<UpgradeResult | undefined> {
+    if (++this.#pauseWaits > (this.#options.maxPauseWaits ?? 100))
+      return this.#result('error', 'the task stayed paused too long');
+    const ms = task && task.interval > 0 ? task.interval * 1000 : (this.#options.pauseWaitMs ?? 30_000);
+    this.#log(`task paused, checking again in ${ms} ms`);
+    await this.#sleep(ms);
+    return undefined;
+  }
+
+  async #checkToken(token: string): Promise<number | undefined> {
+    try {
+      const { data } = await this.#client.GET('/ota/south/download/{token}/check', {
+        params: { path: { token }, query: { dev_id: this.#options.devId } },
+      });
+      this.#log(`token check: errno ${data?.errno}`);
+      return data?.errno;
+    } catch (error) {
+      this.#log(`token check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  async #report(token: string, step: number): Promise<number | undefined> {
+    try {
+      const { data } = await this.#client.POST('/ota/south/device/download/{token}/progress', {
+        params: { path: { token }, query: { dev_id: this.#options.devId } },
+        body: { step: step as 101 },
+      });
+      this.#log(`report ${step}: errno ${data?.errno}`);
+      if (data?.errno === 0) this.#reported.push(step);
+      return data?.errno;
+    } catch (error) {
+      this.#log(`report ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  async #reportVersion(version: string): Promise<void> {
+    const body = this.#options.type === 1 ? { f_version: version } : { s_version: version };
+    try {
+      const { data } = await this.#client.POST('/ota/device/version', {
+        params: { query: { dev_id: this.#options.devId } },
+        body,
+      });
+      this.#log(`version ${version}: errno ${data?.errno}`);
+    } catch (error) {
+      this.#log(`version report failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Reports a failure code and ends the run; a refusal because the task ended meanwhile is not a failure. */
+  async #fail(task: TaskInfo, code: number, detail: string): Promise<UpgradeResult> {
+    const errno = await this.#report(task.token, code);
+    await this.#store.clear();
+    if (errno === 22) return this.#result('canceled', `${detail}; the task was canceled meanwhile`, errno);
+    if (errno === 20) return this.#result('finished', `${detail}; the task had already ended`, errno);
+    return this.#result('failed', `reported ${code}: ${detail}`, errno === 0 ? undefined : errno);
+  }
+
+  #deadlinePassed(): boolean {
+    return this.#options.deadline !== undefined && this.#now() >= this.#options.deadline;
+  }
+
+  #result(outcome: UpgradeOutcome, detail: string, errno?: number): UpgradeResult {
+    return {
+      outcome,
+      detail,
+      reported: [...this.#reported],
+      ...(errno === undefined ? {} : { errno }),
+      bytesDownloaded: this.#bytes,
+      retriesUsed: this.#retries,
+      flows: this.#flows,
+    };
+  }
+}

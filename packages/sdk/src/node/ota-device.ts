@@ -1,0 +1,134 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import type { UpgradeResult } from '../agent/options.ts';
+import { OtaAgent } from '../agent/ota-agent.ts';
+import { MemoryStore } from '../agent/store.ts';
+import { FileStore } from './file-store.ts';
+
+export const usage = `Usage: ota-device [options]
+
+The SDK's reference OneNET OTA device as a process: one upgrade, then a one-line JSON summary on stdout.
+Exit status 0 when it upgraded or there was nothing to do. Every option can also be set by the environment
+variable in brackets.
+
+  --base-url <url>        platform URL [OTA_BASE_URL] (default http://ota.heclouds.com)
+  --product-id <pid>      product id [OTA_PRODUCT_ID]
+  --dev-id <n>            device id [OTA_DEV_ID]
+  --access-key <key>      product access key, or the device key with --device-name [OTA_ACCESS_KEY]
+  --device-name <name>    sign device-level tokens (res=products/{pid}/devices/{name}) [OTA_DEVICE_NAME]
+  --version <v>           current version [OTA_VERSION]
+  --type <1|2>            1 FOTA (module firmware), 2 SOTA (MCU application) [OTA_TYPE] (default 2)
+  --manuf <code>          three-digit manufacturer code [OTA_MANUF]
+  --model <code>          five-digit model code [OTA_MODEL]
+  --fragment-size <n>     bytes per Range request, at least 2 [OTA_FRAGMENT_SIZE] (default 4096)
+  --state-dir <dir>       persist the download here to survive a restart [OTA_STATE_DIR] (default: memory)
+  --signal <n>            this device's signal strength [OTA_SIGNAL]
+  --power <n>             this device's battery percentage [OTA_POWER]
+  --output <file>         where the installed image is written [OTA_OUTPUT] (default: discarded)
+  --deadline <time>       the task deadline (RFC 3339); past it the device reports 208 [OTA_DEADLINE]
+  --idle-timeout-ms <n>   abandon a fragment after this long without data [OTA_IDLE_TIMEOUT_MS] (default 30000)
+  --verbose               log each step on stderr [OTA_VERBOSE=1]
+  -h, --help              this text
+`;
+
+const flags = {
+  'base-url': 'OTA_BASE_URL',
+  'product-id': 'OTA_PRODUCT_ID',
+  'dev-id': 'OTA_DEV_ID',
+  'access-key': 'OTA_ACCESS_KEY',
+  'device-name': 'OTA_DEVICE_NAME',
+  version: 'OTA_VERSION',
+  type: 'OTA_TYPE',
+  manuf: 'OTA_MANUF',
+  model: 'OTA_MODEL',
+  'fragment-size': 'OTA_FRAGMENT_SIZE',
+  'state-dir': 'OTA_STATE_DIR',
+  signal: 'OTA_SIGNAL',
+  power: 'OTA_POWER',
+  output: 'OTA_OUTPUT',
+  deadline: 'OTA_DEADLINE',
+  'idle-timeout-ms': 'OTA_IDLE_TIMEOUT_MS',
+} as const;
+
+/** A bad command line; the bin prints the message and exits 2. */
+export class DeviceUsageError extends Error {
+  override name = 'DeviceUsageError';
+}
+
+/** Runs `ota-device` with these arguments and environment; returns the summary and the exit status. */
+export async function runOtaDevice(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  log: (line: string) => void,
+): Promise<{ result?: UpgradeResult; exitCode: number; help?: string }> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(Object.keys(flags).map((name) => [name, { type: 'string' as const }])),
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { exitCode: 0, help: usage };
+  const value = (name: keyof typeof flags) =>
+    ((values as Record<string, unknown>)[name] as string | undefined) ?? env[flags[name]];
+  const required = (name: keyof typeof flags) => {
+    const found = value(name);
+    if (!found) throw new DeviceUsageError(`--${name} (or ${flags[name]}) is required`);
+    return found;
+  };
+  const number = (name: keyof typeof flags) => {
+    const found = value(name);
+    if (found === undefined) return undefined;
+    const parsed = Number(found);
+    if (!Number.isFinite(parsed)) throw new DeviceUsageError(`--${name} must be a number, got ${found}`);
+    return parsed;
+  };
+  const type = value('type') ?? '2';
+  if (!['1', '2', 'fota', 'sota'].includes(type))
+    throw new DeviceUsageError(`--type must be 1 (FOTA) or 2 (SOTA), got ${type}`);
+  const deadlineText = value('deadline');
+  const deadline = deadlineText === undefined ? undefined : Date.parse(deadlineText);
+  if (Number.isNaN(deadline)) throw new DeviceUsageError(`--deadline must be an RFC 3339 time, got ${deadlineText}`);
+  const stateDir = value('state-dir');
+  const output = value('output');
+  const signal = number('signal');
+  const power = number('power');
+  const deviceName = value('device-name');
+  const verbose = values.verbose || env.OTA_VERBOSE === '1';
+
+  const agent = new OtaAgent({
+    client: {
+      baseUrl: value('base-url') ?? 'http://ota.heclouds.com',
+      productId: required('product-id'),
+      accessKey: required('access-key'),
+      ...(deviceName ? { deviceName } : {}),
+    },
+    devId: Number(required('dev-id')),
+    type: type === '1' || type === 'fota' ? 1 : 2,
+    manuf: required('manuf'),
+    model: required('model'),
+    version: required('version'),
+    store: stateDir ? new FileStore(stateDir) : new MemoryStore(),
+    fragmentSize: number('fragment-size') ?? 4096,
+    ...(signal === undefined ? {} : { signal: () => signal }),
+    ...(power === undefined ? {} : { power: () => power }),
+    ...(deadline === undefined ? {} : { deadline }),
+    idleTimeoutMs: number('idle-timeout-ms') ?? 30_000,
+    install: async (image) => {
+      if (!output) {
+        for await (const _ of image);
+        return;
+      }
+      await mkdir(dirname(output), { recursive: true });
+      await pipeline(image, createWriteStream(output) as Writable);
+    },
+    log: verbose ? log : () => {},
+  });
+  const result = await agent.run();
+  return { result, exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1 };
+}

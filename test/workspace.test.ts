@@ -25,3 +25,10 @@ describe('workspace', () => {
     for (const command of read('README.md').match(/pnpm@[\d.]+/g) ?? []) expect(command).toBe('pnpm@12.4.2');
   });
 });
+
+describe('README', () => {
+  it('shows the SDK example exactly as the typechecked file has it', () => {
+    const example = read('packages/sdk/examples/sign-and-run.ts').trimEnd();
+    expect(read('README.md')).toContain(`\`\`\`ts\n${example}\n\`\`\``);
+  });
+});

@@ -7,11 +7,23 @@
 export type { Clock, ClockMode } from './core/clock.ts';
 export { ClockError, createClock } from './core/clock.ts';
 export type { Settings } from './core/context.ts';
-export type { Fault, FaultAction, FaultCreate, FaultRegistry } from './core/faults.ts';
+export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults.ts';
 export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
 export type { Platform, PlatformOptions } from './core/platform.ts';
 export { createPlatform } from './core/platform.ts';
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';
-export type { PlatformState } from './core/records.ts';
+export type {
+  DeviceRecord,
+  DeviceTaskRecord,
+  DiffRecord,
+  GroupRecord,
+  JobRecord,
+  PackageRecord,
+  PlatformState,
+  ProductRecord,
+  StoredFile,
+  TaskRecord,
+  TokenRecord,
+} from './core/records.ts';
 export { demo, demoImage } from './core/seed.ts';

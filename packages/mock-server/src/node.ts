@@ -23,6 +23,7 @@ export interface RunningServer {
   url: string;
   platform: Platform;
   server: Server;
+  /** Stops listening and closes every open connection. */
   close(): Promise<void>;
 }
 

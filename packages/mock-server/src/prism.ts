@@ -21,6 +21,7 @@ export interface PrismOptions {
 /** A running Prism process. */
 export interface RunningPrism {
   url: string;
+  /** Stops the Prism process. */
   stop(): Promise<void>;
 }
 

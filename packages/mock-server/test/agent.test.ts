@@ -266,6 +266,65 @@ describe('OtaAgent against the mock platform', () => {
     expect(deviceTask()?.state).toBe('failed');
   });
 
+  it('abandons a stalled fragment after the idle timeout and retries it', async () => {
+    await addFault({
+      match: { operation: 'downloadPackage', nth: 2 },
+      action: { kind: 'stall', afterBytes: 100, ms: 2000 },
+    });
+    const { agent, installed } = agentFor({ idleTimeoutMs: 200 });
+    expect(await agent.run()).toMatchObject({ outcome: 'upgraded', retriesUsed: 1 });
+    expect(downloads().slice(1, 3)).toEqual(['bytes=4096-8191 206', 'bytes=4196-8291 206']);
+    expect(md5Of(installed)).toBe(imageMd5);
+  });
+
+  it('retries a truncated body from the last byte it got, and completes under throttling and delays', async () => {
+    await addFault({ match: { operation: 'downloadPackage', nth: 2 }, action: { kind: 'truncate', afterBytes: 2000 } });
+    await addFault({
+      match: { operation: 'downloadPackage', nth: 5 },
+      action: { kind: 'throttle', bytesPerSecond: 200_000 },
+    });
+    await addFault({ match: { operation: 'checkToken', nth: 3 }, action: { kind: 'delay', ms: 50 } });
+    const { agent, installed } = agentFor();
+    expect(await agent.run()).toMatchObject({ outcome: 'upgraded', retriesUsed: 1 });
+    expect(downloads()[2]).toBe('bytes=6096-10191 206');
+    expect(md5Of(installed)).toBe(imageMd5);
+  });
+
+  it('checks the task again for a replaced token (15) and carries on with the new one', async () => {
+    await addFault({ match: { operation: 'checkToken', nth: 4 }, action: { kind: 'rotate-token' } });
+    const { agent, installed } = agentFor();
+    expect(await agent.run()).toMatchObject({ outcome: 'upgraded', flows: 2 });
+    expect(h.platform.journal.query({ operation: 'checkToken' }).entries.some((e) => e.errno === 15)).toBe(true);
+    expect(md5Of(installed)).toBe(imageMd5);
+  });
+
+  it('ends the flow without a report for a revoked token (18)', async () => {
+    await addFault({ match: { operation: 'checkToken', nth: 3 }, action: { kind: 'revoke-token' } });
+    const result = await agentFor().agent.run();
+    expect(result).toMatchObject({ outcome: 'rejected', errno: 18 });
+    expect(result.reported.every((code) => code <= 100)).toBe(true);
+  });
+
+  it('reports 205 when the package is replaced mid-download with one of the same size', async () => {
+    const upload = await h.fetch(
+      new Request(
+        `${h.url}/api/v1/products/${demo.productId}/packages?name=swap&module=sota&targetVersion=V9&fileName=s.bin`,
+        {
+          method: 'POST',
+          body: new Uint8Array(demo.packageSize).fill(9),
+          headers: { 'Content-Type': 'application/octet-stream' },
+        },
+      ),
+    );
+    const { id } = (await upload.json()) as { id: string };
+    await addFault({
+      match: { operation: 'downloadPackage', nth: 8 },
+      action: { kind: 'replace-package', packageId: id },
+    });
+    const result = await agentFor().agent.run();
+    expect(result.reported.at(-1)).toBe(205);
+  });
+
   it('says no-task when there is nothing to do', async () => {
     const { agent } = agentFor({ type: 1, version: 'M1' });
     expect(await agent.run()).toMatchObject({ outcome: 'no-task', errno: 11 });

@@ -1,4 +1,4 @@
-import { createDeviceClient, createManagementClient, md5Hex } from '@onenet-ota/sdk';
+import { createDeviceClient, createManagementClient, md5Hex, OtaAgent } from '@onenet-ota/sdk';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, demo, demoImage } from '../src/index.ts';
@@ -53,5 +53,29 @@ describe('the platform behind MSW handlers', () => {
     });
     expect(stats.data?.successRate).toBe(1);
     expect(platform.state.packages.get('pkg_1')?.bytes).toEqual(demoImage(demo.packageSize));
+  });
+});
+
+describe('the reference agent behind MSW', () => {
+  it('upgrades through setupServer with the late-bound global fetch', async () => {
+    const own = createPlatform({ seed: 'demo', validateResponses: 'error' });
+    server.use(...handlers(own, 'http://bench.invalid'));
+    const agent = new OtaAgent({
+      client: {
+        baseUrl: 'http://bench.invalid',
+        productId: demo.productId,
+        accessKey: demo.productKey,
+        now: own.clock.now,
+      },
+      devId: demo.devId,
+      type: 2,
+      manuf: demo.manuf,
+      model: demo.model,
+      version: 'V1.0',
+      now: own.clock.now,
+      install: async () => {},
+    });
+    expect(await agent.run()).toMatchObject({ outcome: 'upgraded', bytesDownloaded: demo.packageSize });
+    expect(own.state.devices.get(demo.devId)?.sVersion).toBe('V2.0');
   });
 });

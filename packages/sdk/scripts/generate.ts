@@ -10,7 +10,21 @@ mkdirSync(outDir, { recursive: true });
 const header = '// Generated from openapi/openapi.yaml by `pnpm run generate`. Do not edit: change the spec instead.\n';
 // defaultNonNullable off: a field with a default is still optional in a request the client sends.
 const ast = await openapiTS(new URL(`file://${specPath}`), { alphabetize: false, defaultNonNullable: false });
-writeFileSync(new URL('openapi.d.ts', outDir), header + astToString(ast));
+// openapi-typescript leaves its three root types bare; say what they are, for typedoc and editors.
+const documented = astToString(ast)
+  .replace(
+    'export interface paths {',
+    '/** Every path of the spec with its operations, for openapi-fetch. */\nexport interface paths {',
+  )
+  .replace(
+    'export interface components {',
+    "/** The spec's components: schemas, parameters, responses. */\nexport interface components {",
+  )
+  .replace(
+    'export interface operations {',
+    '/** Every operation of the spec by `operationId`. */\nexport interface operations {',
+  );
+writeFileSync(new URL('openapi.d.ts', outDir), header + documented);
 writeFileSync(new URL('protocol.ts', outDir), renderProtocol(loadSpec()));
 // The document as JSON, for code that must not read files (the mock platform's core validates with it).
 writeFileSync(new URL('openapi.json', outDir), JSON.stringify(loadSpec()));

@@ -107,6 +107,7 @@ function renderOperations(doc: OpenApiDocument): string[] {
   return [
     '/** Every operation by `operationId`: its route, tag, canonical operation (for deprecated aliases) and errno table. */',
     `export const operations = ${JSON.stringify(routes, null, 2)} as const;`,
+    '/** The `operationId` of an operation of the spec. */',
     'export type OperationId = keyof typeof operations;',
     '',
   ];

@@ -1,6 +1,7 @@
 import { enumDescriptions, type OperationId, operations } from './generated/protocol.ts';
 
-type ErrnoTable = keyof typeof enumDescriptions & `${string}Errno`;
+/** The name of an errno schema of the spec, e.g. `CheckErrno`. */
+export type ErrnoTable = keyof typeof enumDescriptions & `${string}Errno`;
 
 /**
  * The meaning of an errno, from the spec. With an operation, the meaning in that operation's table; without,

@@ -35,7 +35,7 @@ export { createDeviceClient, createManagementClient } from './clients.ts';
 /* Hashing */
 export type { SignMethod } from './crypto/hmac.ts';
 export { Md5, md5Hex } from './crypto/md5.ts';
-
+export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';
 export type { components, operations as OperationTypes, paths } from './generated/openapi.d.ts';

@@ -1,8 +1,11 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Clock } from './clock.ts';
 
+/** A fault rule as the control API shows it (spec schema `Fault`). */
 export type Fault = components['schemas']['Fault'];
+/** A fault rule to add (spec schema `FaultCreate`). */
 export type FaultCreate = components['schemas']['FaultCreate'];
+/** What a fault does (spec schema `FaultAction`). */
 export type FaultAction = components['schemas']['FaultAction'];
 
 /** What a request is matched on. */
@@ -12,7 +15,8 @@ export interface FaultTarget {
   operations: string[];
 }
 
-interface Rule {
+/** A fault rule with its match count, as snapshots keep it. */
+export interface FaultRule {
   fault: Fault;
   /** Requests that matched `devId` and `operation` since the rule was added (for `nth`). */
   seen: number;
@@ -23,7 +27,7 @@ interface Rule {
  * at most `times` times (null: until removed).
  */
 export class FaultRegistry {
-  #rules: Rule[] = [];
+  #rules: FaultRule[] = [];
   #nextId = 1;
   readonly #clock: Clock;
 
@@ -31,6 +35,7 @@ export class FaultRegistry {
     this.#clock = clock;
   }
 
+  /** Adds a rule; `times` defaults to 1. */
   add(create: FaultCreate): Fault {
     const fault: Fault = {
       id: `flt_${this.#nextId++}`,
@@ -44,16 +49,19 @@ export class FaultRegistry {
     return fault;
   }
 
+  /** Every rule, in the order they apply. */
   list(): Fault[] {
     return this.#rules.map((r) => r.fault);
   }
 
+  /** Removes a rule; false when there was none with that id. */
   remove(id: string): boolean {
     const before = this.#rules.length;
     this.#rules = this.#rules.filter((r) => r.fault.id !== id);
     return this.#rules.length < before;
   }
 
+  /** Removes every rule. */
   clear(): void {
     this.#rules = [];
   }
@@ -75,11 +83,12 @@ export class FaultRegistry {
   }
 
   /** Plain data of the rules, for snapshots. */
-  snapshot(): Rule[] {
+  snapshot(): FaultRule[] {
     return structuredClone(this.#rules);
   }
 
-  restore(rules: Rule[]): void {
+  /** Puts back the rules of a snapshot. */
+  restore(rules: FaultRule[]): void {
     this.#rules = structuredClone(rules);
   }
 }

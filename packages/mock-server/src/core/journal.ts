@@ -1,5 +1,6 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
 
+/** One answered request (spec schema `JournalEntry`). */
 export type JournalEntry = components['schemas']['JournalEntry'];
 type BodySummary = components['schemas']['BodySummary'];
 
@@ -28,6 +29,7 @@ export class Journal {
     return full;
   }
 
+  /** Entries after `since`, filtered by device and operation, at most `limit`. */
   query({ devId, operation, since = 0, limit = 10_000 }: JournalQuery = {}): {
     entries: JournalEntry[];
     nextSeq: number;
@@ -41,6 +43,7 @@ export class Journal {
     return { entries: entries.slice(0, limit), nextSeq: this.#nextSeq };
   }
 
+  /** Removes every entry; `seq` keeps counting. */
   clear(): void {
     this.#entries = [];
   }

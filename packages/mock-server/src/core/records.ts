@@ -5,6 +5,7 @@ type Schemas = components['schemas'];
 // The platform's state as plain data (Maps and records), so `structuredClone` snapshots it whole.
 // Times are Unix milliseconds of the platform clock; the API shapes (RFC 3339) are made in management/serialize.ts.
 
+/** A product: manufacturer and model codes and the access key product-level tokens are signed with. */
 export interface ProductRecord {
   id: string;
   name: string;
@@ -15,6 +16,7 @@ export interface ProductRecord {
   createdAt: number;
 }
 
+/** A device, its device key and the versions the platform recorded for it. */
 export interface DeviceRecord {
   devId: number;
   productId: string;
@@ -26,6 +28,7 @@ export interface DeviceRecord {
   createdAt: number;
 }
 
+/** A named set of a product's devices. */
 export interface GroupRecord {
   id: string;
   productId: string;
@@ -66,6 +69,7 @@ export interface DiffRecord extends StoredFile {
   createdAt: number;
 }
 
+/** An upgrade task with its strategy and the devices it resolved. */
 export interface TaskRecord {
   id: string;
   productId: string;
@@ -86,6 +90,7 @@ export interface TaskRecord {
   endedAt?: number;
 }
 
+/** One device's part in a task: its state in the OTA state machine, codes, progress and times. */
 export interface DeviceTaskRecord {
   taskId: string;
   devId: number;
@@ -110,6 +115,7 @@ export interface DeviceTaskRecord {
   finishedAt?: number;
 }
 
+/** An upgrade token: whose, for which task and file, when issued, and whether replaced or revoked. */
 export interface TokenRecord {
   token: string;
   devId: number;
@@ -121,6 +127,7 @@ export interface TokenRecord {
   revoked?: boolean;
 }
 
+/** A long-running platform job (online diff generation). */
 export interface JobRecord {
   id: string;
   kind: 'diff-generation';

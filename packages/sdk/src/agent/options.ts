@@ -22,6 +22,7 @@ export interface OtaAgentOptions {
   fragmentSize?: number;
   /** The device's signal and battery now, on the scales the task's `signal` and `power` use. */
   signal?: () => number | Promise<number>;
+  /** The device's battery percentage now; with `signal`, checked against the task before downloading. */
   power?: () => number | Promise<number>;
   /**
    * Installs the verified image. Throw an `InstallError` to report a specific 2xx failure; any other error
@@ -37,6 +38,7 @@ export interface OtaAgentOptions {
   deadline?: number;
   /** Time in Unix ms (`Date.now` by default) and a sleep; inject both to run 48 h of OneNET time in milliseconds. */
   now?: () => number;
+  /** Waits `ms` (retry intervals, pauses); `setTimeout` by default. */
   sleep?: (ms: number) => Promise<void>;
   /** Abandon a fragment when no byte arrives for this long, wall time; 30 s by default. */
   idleTimeoutMs?: number;

@@ -22,7 +22,9 @@ export interface DownloadState {
 
 /** Where the agent keeps its state and the image it downloads. Memory and file stores come with the SDK. */
 export interface AgentStore {
+  /** The state saved last, or undefined when there is none (or it cannot be trusted). */
   load(): Promise<DownloadState | undefined>;
+  /** Saves the state; called after the bytes it describes were written. */
   save(state: DownloadState): Promise<void>;
   /** Writes bytes of the image at `offset`. */
   write(offset: number, bytes: Uint8Array): Promise<void>;
@@ -42,14 +44,17 @@ export class MemoryStore implements AgentStore {
   #state: DownloadState | undefined;
   #image = new Uint8Array(0);
 
+  /** The state saved last. */
   async load(): Promise<DownloadState | undefined> {
     return this.#state && { ...this.#state };
   }
 
+  /** Keeps a copy of the state. */
   async save(state: DownloadState): Promise<void> {
     this.#state = { ...state };
   }
 
+  /** Writes bytes at `offset`, growing the image as needed. */
   async write(offset: number, bytes: Uint8Array): Promise<void> {
     if (offset + bytes.length > this.#image.length) {
       // Grow geometrically so a download in many fragments does not copy the image once per fragment.
@@ -60,11 +65,13 @@ export class MemoryStore implements AgentStore {
     this.#image.set(bytes, offset);
   }
 
+  /** The first `size` bytes, 64 KiB at a time. */
   async *read(size: number): AsyncIterable<Uint8Array> {
     for (let offset = 0; offset < size; offset += 65_536)
       yield this.#image.subarray(offset, Math.min(offset + 65_536, size));
   }
 
+  /** Forgets state and image. */
   async clear(): Promise<void> {
     this.#state = undefined;
     this.#image = new Uint8Array(0);

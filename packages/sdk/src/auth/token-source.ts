@@ -20,6 +20,7 @@ export interface TokenSourceOptions {
 
 /** Hands out a valid `Authorization` value, signing a new one only when the current one is close to expiry. */
 export interface TokenSource {
+  /** A header value valid for at least `renewBeforeSeconds` more. */
   get(): Promise<string>;
 }
 

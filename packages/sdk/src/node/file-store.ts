@@ -22,6 +22,7 @@ export class FileStore implements AgentStore {
     this.#image = join(dir, 'image.part');
   }
 
+  /** The saved state, or undefined when it is missing or torn. */
   async load(): Promise<DownloadState | undefined> {
     try {
       return JSON.parse(await readFile(this.#state, 'utf8')) as DownloadState;
@@ -31,12 +32,14 @@ export class FileStore implements AgentStore {
     }
   }
 
+  /** Replaces `state.json` atomically. */
   async save(state: DownloadState): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
     await writeFile(`${this.#state}.tmp`, JSON.stringify(state));
     await rename(`${this.#state}.tmp`, this.#state);
   }
 
+  /** Writes bytes into `image.part` at `offset`. */
   async write(offset: number, bytes: Uint8Array): Promise<void> {
     await mkdir(this.#dir, { recursive: true });
     const file = await open(this.#image, 'a+')
@@ -49,11 +52,13 @@ export class FileStore implements AgentStore {
     }
   }
 
+  /** Streams the first `size` bytes of `image.part`. */
   async *read(size: number): AsyncIterable<Uint8Array> {
     if (size === 0) return;
     yield* createReadStream(this.#image, { start: 0, end: size - 1 }) as AsyncIterable<Uint8Array>;
   }
 
+  /** Deletes both files. */
   async clear(): Promise<void> {
     await rm(this.#state, { force: true });
     await rm(this.#image, { force: true });

@@ -9,6 +9,7 @@ import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
 import { FileStore } from './file-store.ts';
 
+/** The `--help` text of `ota-device`. */
 export const usage = `Usage: ota-device [options]
 
 The SDK's reference OneNET OTA device as a process: one upgrade, then a one-line JSON summary on stdout.

@@ -13,6 +13,8 @@ export interface Settings {
   maxUploadBytes: number;
   /** Check every JSON answer against the spec; `error` answers 500 with the violations instead. */
   validateResponses: 'off' | 'error';
+  /** How many journal entries to keep; the oldest go first. */
+  journalLimit: number;
 }
 
 /** A saved copy of the platform's state (`/__mock/snapshots`). */

@@ -21,11 +21,19 @@ const jsonKeptBytes = 2048;
 export class Journal {
   #entries: JournalEntry[] = [];
   #nextSeq = 1;
+  readonly #limit: number;
+
+  /** Keeps the newest `limit` entries, so a platform running for days does not grow without bound. */
+  constructor(limit = 100_000) {
+    this.#limit = limit;
+  }
 
   /** Adds an entry; its response fields may still be completed when a streamed body ends. */
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: this.#nextSeq++, ...entry } as JournalEntry;
     this.#entries.push(full);
+    // Drop the oldest tenth at once rather than one entry per request.
+    if (this.#entries.length > this.#limit) this.#entries.splice(0, Math.ceil(this.#limit / 10));
     return full;
   }
 

@@ -56,12 +56,13 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
     tokenLifetimeMs: options.tokenLifetimeMs ?? 48 * 3600 * 1000,
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
     validateResponses: options.validateResponses ?? 'off',
+    journalLimit: options.journalLimit ?? 100_000,
   };
   const ctx: Context = {
     state: emptyState(),
     clock,
     settings,
-    journal: new Journal(),
+    journal: new Journal(settings.journalLimit),
     faults: new FaultRegistry(clock),
     snapshots: new Map(),
   };

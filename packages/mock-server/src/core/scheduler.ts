@@ -1,5 +1,5 @@
 import type { Context } from './context.ts';
-import { applyTaskEvent, settleTask, startTask } from './tasks.ts';
+import { applyTaskEvent, startTask } from './tasks.ts';
 
 /**
  * Runs what the platform clock made due, in time order: scheduled starts (执行策略 "自定义时间") and deadlines
@@ -29,5 +29,4 @@ export function runDueEvents(ctx: Context): void {
   }
   due.sort((a, b) => a.at - b.at);
   for (const event of due) event.run();
-  for (const task of ctx.state.tasks.values()) settleTask(ctx, task);
 }

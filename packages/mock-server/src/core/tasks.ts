@@ -69,7 +69,8 @@ export function moveDevice(
   if (isTerminal(to)) deviceTask.finishedAt = now;
   deviceTask.state = to;
   deviceTask.updatedAt = now;
-  settleTask(ctx, task);
+  // Only a device finishing can finish the task; checking on every step would cost a pass over all devices.
+  if (isTerminal(to)) settleTask(ctx, task);
 }
 
 /** (Re)creates the task's device entries, all pending, for the devices it resolved; before the start only. */

@@ -1,4 +1,4 @@
-import { verifyToken } from '@onenet-ota/sdk';
+import { type TokenSubject, type TokenVerdict, verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import type { DeviceRecord } from '../core/records.ts';
@@ -16,10 +16,7 @@ export async function authenticateDevice(
   const device = typeof devId === 'number' ? ctx.state.devices.get(devId) : undefined;
   if (!device) return { reason: `no device with dev_id ${String(devId)}` };
   call.devId = device.devId;
-  const verdict = await verifyToken(call.request.headers.get('authorization'), {
-    nowSeconds: Math.floor(ctx.clock.now() / 1000),
-    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
-  });
+  const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
   if (!verdict.ok) return { reason: verdict.reason };
   const { productId, deviceName } = verdict.subject;
   if (productId !== device.productId)
@@ -27,6 +24,28 @@ export async function authenticateDevice(
   if (deviceName !== undefined && deviceName !== device.name)
     return { reason: `token is for device ${deviceName}, not ${device.name}` };
   return { device };
+}
+
+// A device sends the same header for every request until it renews it: remember good signatures, so the hot
+// path (a token check and a fragment per step) pays one HMAC per header, not per request. Expiry and the key the
+// header was checked against are still compared on every use.
+const verified = new WeakMap<Context, Map<string, { subject: TokenSubject; key: string }>>();
+
+/** Verifies a header as `verifyToken` does, remembering up to 10 000 headers that verified. */
+export async function verifyCached(ctx: Context, header: string | null): Promise<TokenVerdict> {
+  let cache = verified.get(ctx);
+  if (!cache) verified.set(ctx, (cache = new Map()));
+  const hit = header ? cache.get(header) : undefined;
+  const nowSeconds = Math.floor(ctx.clock.now() / 1000);
+  if (hit && hit.subject.expiresAt >= nowSeconds && keyFor(ctx, hit.subject.productId, hit.subject.deviceName) === hit.key) {
+    return { ok: true, subject: hit.subject };
+  }
+  const verdict = await verifyToken(header, { nowSeconds, keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName) });
+  if (verdict.ok && header) {
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(header, { subject: verdict.subject, key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '' });
+  }
+  return verdict;
 }
 
 /** The key a token for this `res` must be signed with: the product's, or the named device's. */

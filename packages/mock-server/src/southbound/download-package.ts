@@ -1,4 +1,3 @@
-import { verifyToken } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -8,7 +7,7 @@ import { errorByte } from '../core/responses.ts';
 import { callOutcome } from '../core/state-machine.ts';
 import { fileOf } from '../core/tasks.ts';
 import { isExpired } from '../core/tokens.ts';
-import { keyFor } from './authenticate.ts';
+import { verifyCached } from './authenticate.ts';
 
 /**
  * `GET /ota/south/download/{token}` (notes §2.4): the package, whole (200) or a range (206), streamed from the
@@ -30,10 +29,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
   const header = call.request.headers.get('authorization');
   if (header !== null) {
     // Authorization is optional here (the docs list none, the SDKs send one); when sent it must be valid.
-    const verdict = await verifyToken(header, {
-      nowSeconds: Math.floor(ctx.clock.now() / 1000),
-      keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
-    });
+    const verdict = await verifyCached(ctx, header);
     if (!verdict.ok) return refuse('3', `Authorization refused: ${verdict.reason}`);
   }
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));

@@ -1,9 +1,8 @@
-import { verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { answer } from './answer.ts';
-import { keyFor } from './authenticate.ts';
+import { verifyCached } from './authenticate.ts';
 
 /**
  * `GET /ota/devInfo` (notes §2.9): the device id for a product's device identifier. OneNET documents a GET with
@@ -17,10 +16,7 @@ export async function getDeviceId(call: Call, ctx: Context): Promise<Response> {
   const pid = query.get('pid') ?? (body.pid === undefined ? null : String(body.pid));
   const authInfo = query.get('authInfo') ?? (typeof body.authInfo === 'string' ? body.authInfo : null);
   if (!pid || !authInfo) return answer(call, op, 2, { note: 'pid and authInfo are required' });
-  const verdict = await verifyToken(call.request.headers.get('authorization'), {
-    nowSeconds: Math.floor(ctx.clock.now() / 1000),
-    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
-  });
+  const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
   if (!verdict.ok) return answer(call, op, 1, { note: verdict.reason });
   if (verdict.subject.level !== 'product' || verdict.subject.productId !== pid) {
     return answer(call, op, 1, { note: `needs a product-level token for product ${pid}` });

@@ -12,7 +12,11 @@ import { parseArgs } from 'node:util';
 import { createManagementClient, productResource, signToken } from '@onenet-ota/sdk';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string', default: '1000' }, size: { type: 'string', default: '131072' }, fragment: { type: 'string', default: '8192' } },
+  options: {
+    devices: { type: 'string', default: '1000' },
+    size: { type: 'string', default: '131072' },
+    fragment: { type: 'string', default: '8192' },
+  },
 });
 const devices = Number(values.devices);
 const size = Number(values.size);
@@ -44,7 +48,10 @@ function rssMiB(pid: number): number {
 }
 
 /** Every device fetches the file in fragments; `before` runs ahead of each fragment (the token check). */
-async function load(url: (device: number) => string, before?: (device: number) => Promise<void>): Promise<{ seconds: number; requests: number; good: number }> {
+async function load(
+  url: (device: number) => string,
+  before?: (device: number) => Promise<void>,
+): Promise<{ seconds: number; requests: number; good: number }> {
   let requests = 0;
   let good = 0;
   const started = performance.now();
@@ -56,7 +63,9 @@ async function load(url: (device: number) => string, before?: (device: number) =
           await before(device);
           requests++;
         }
-        const response = await fetch(url(device), { headers: { Range: `bytes=${offset}-${Math.min(offset + fragment, size) - 1}` } });
+        const response = await fetch(url(device), {
+          headers: { Range: `bytes=${offset}-${Math.min(offset + fragment, size) - 1}` },
+        });
         md5.update(new Uint8Array(await response.arrayBuffer()));
         requests++;
       }
@@ -71,33 +80,63 @@ const image = new Uint8Array(size).map((_, i) => (i * 7919) & 0xff);
 const expectedMd5 = createHash('md5').update(image).digest('hex');
 
 // 1. ota-mock with one product, N devices, one running task.
-const mock = await startChild([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), mockBin, '--port', '0', '--seed', 'none', '--clock', 'virtual']);
+const mock = await startChild([
+  ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+  mockBin,
+  '--port',
+  '0',
+  '--seed',
+  'none',
+  '--clock',
+  'virtual',
+]);
 const admin = createManagementClient({ baseUrl: mock.url });
 const product = (await admin.POST('/api/v1/products', { body: { name: 'bench', manuf: '100', model: '10001' } })).data;
 if (!product) throw new Error('could not create the product');
 const devIds: number[] = [];
 for (let i = 0; i < devices; i++) {
-  const { data } = await admin.POST('/api/v1/products/{productId}/devices', { params: { path: { productId: product.id } }, body: { name: `d${i}`, sVersion: 'V1' } });
+  const { data } = await admin.POST('/api/v1/products/{productId}/devices', {
+    params: { path: { productId: product.id } },
+    body: { name: `d${i}`, sVersion: 'V1' },
+  });
   devIds.push(data?.devId ?? 0);
 }
-const upload = await fetch(`${mock.url}/api/v1/products/${product.id}/packages?name=p&module=sota&targetVersion=V2&fileName=p.bin`, {
-  method: 'POST',
-  body: image,
-  headers: { 'Content-Type': 'application/octet-stream' },
-});
+const upload = await fetch(
+  `${mock.url}/api/v1/products/${product.id}/packages?name=p&module=sota&targetVersion=V2&fileName=p.bin`,
+  {
+    method: 'POST',
+    body: image,
+    headers: { 'Content-Type': 'application/octet-stream' },
+  },
+);
 const pkg = (await upload.json()) as { id: string };
-const task = (await admin.POST('/api/v1/products/{productId}/tasks', { params: { path: { productId: product.id } }, body: { name: 't', packageId: pkg.id, targets: { devIds } } })).data;
-await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', { params: { path: { productId: product.id, taskId: task?.id ?? '', action: 'start' } } });
+const task = (
+  await admin.POST('/api/v1/products/{productId}/tasks', {
+    params: { path: { productId: product.id } },
+    body: { name: 't', packageId: pkg.id, targets: { devIds } },
+  })
+).data;
+await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+  params: { path: { productId: product.id, taskId: task?.id ?? '', action: 'start' } },
+});
 const clock = (await admin.GET('/__mock/clock')).data;
-const authorization = await signToken({ accessKey: product.accessKey, res: productResource(product.id), et: Math.floor((clock?.epochMs ?? 0) / 1000) + 86_400 });
+const authorization = await signToken({
+  accessKey: product.accessKey,
+  res: productResource(product.id),
+  et: Math.floor((clock?.epochMs ?? 0) / 1000) + 86_400,
+});
 const tokens: string[] = [];
 for (const devId of devIds) {
-  const check = await fetch(`${mock.url}/ota/south/check?dev_id=${devId}&manuf=100&model=10001&type=2&version=V1`, { headers: { Authorization: authorization } });
+  const check = await fetch(`${mock.url}/ota/south/check?dev_id=${devId}&manuf=100&model=10001&type=2&version=V1`, {
+    headers: { Authorization: authorization },
+  });
   tokens.push(((await check.json()) as { data: { token: string } }).data.token);
 }
 const mockIdle = rssMiB(mock.child.pid ?? 0);
 const tokenCheck = async (device: number) => {
-  const response = await fetch(`${mock.url}/ota/south/download/${tokens[device]}/check?dev_id=${devIds[device]}`, { headers: { Authorization: authorization } });
+  const response = await fetch(`${mock.url}/ota/south/download/${tokens[device]}/check?dev_id=${devIds[device]}`, {
+    headers: { Authorization: authorization },
+  });
   const { errno } = (await response.json()) as { errno: number };
   if (errno !== 0) throw new Error(`token check answered ${errno}`);
 };
@@ -124,7 +163,7 @@ baseline.child.kill();
 
 const mb = (size * devices) / 2 ** 20;
 const row = (name: string, r: { seconds: number; requests: number; good: number }) =>
-  `${name.padEnd(44)} ${(mb / r.seconds).toFixed(1).padStart(7)} MiB/s ${(r.requests / r.seconds).toFixed(0).padStart(7)} req/s   ${((mb / r.seconds) / (mb / bare.seconds)).toFixed(2)}× baseline   md5 ok ${r.good}/${devices}`;
+  `${name.padEnd(44)} ${(mb / r.seconds).toFixed(1).padStart(7)} MiB/s ${(r.requests / r.seconds).toFixed(0).padStart(7)} req/s   ${(mb / r.seconds / (mb / bare.seconds)).toFixed(2)}× baseline   md5 ok ${r.good}/${devices}`;
 process.stdout.write(
   [
     `${devices} devices × ${size} bytes in ${fragment}-byte fragments (${mb.toFixed(0)} MiB each run), Node ${process.versions.node}`,

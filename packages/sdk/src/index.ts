@@ -9,6 +9,8 @@ export type { InstallFailureCode } from './agent/install-error.ts';
 export { InstallError } from './agent/install-error.ts';
 export type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './agent/options.ts';
 export { OtaAgent } from './agent/ota-agent.ts';
+export type { Quirk } from './agent/quirks.ts';
+export { quirks } from './agent/quirks.ts';
 export type { AgentStore, DownloadState } from './agent/store.ts';
 export { MemoryStore } from './agent/store.ts';
 export type { ParsedToken } from './auth/parse-token.ts';

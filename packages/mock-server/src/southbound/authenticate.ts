@@ -37,13 +37,23 @@ export async function verifyCached(ctx: Context, header: string | null): Promise
   if (!cache) verified.set(ctx, (cache = new Map()));
   const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
-  if (hit && hit.subject.expiresAt >= nowSeconds && keyFor(ctx, hit.subject.productId, hit.subject.deviceName) === hit.key) {
+  if (
+    hit &&
+    hit.subject.expiresAt >= nowSeconds &&
+    keyFor(ctx, hit.subject.productId, hit.subject.deviceName) === hit.key
+  ) {
     return { ok: true, subject: hit.subject };
   }
-  const verdict = await verifyToken(header, { nowSeconds, keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName) });
+  const verdict = await verifyToken(header, {
+    nowSeconds,
+    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+  });
   if (verdict.ok && header) {
     if (cache.size >= 10_000) cache.clear();
-    cache.set(header, { subject: verdict.subject, key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '' });
+    cache.set(header, {
+      subject: verdict.subject,
+      key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '',
+    });
   }
   return verdict;
 }

@@ -58,7 +58,16 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
       headers: { 'Content-Range': `bytes */${record.size}`, 'Content-Type': 'text/plain', 'Content-Length': '0' },
     });
   }
-  const [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, record.size - 1];
+  let [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, record.size - 1];
+  const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
+    | { shift: number }
+    | undefined;
+  if (shift && decision.kind === 'partial') {
+    // Serve another range than asked, and say so: only a device that compares Content-Range notices.
+    const length = end - start;
+    start = Math.min(Math.max(0, start + shift.shift), record.size - 1 - length);
+    end = start + length;
+  }
 
   // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
   if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
@@ -75,13 +84,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
     'Content-Length': String(end - start + 1),
     'Content-Disposition': `attachment; filename="${record.fileName}"`,
   };
-  if (decision.kind === 'partial') {
-    const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
-      | { shift: number }
-      | undefined;
-    const [s, e] = [start + (shift?.shift ?? 0), end + (shift?.shift ?? 0)];
-    headers['Content-Range'] = `bytes ${s}-${e}/${record.size}`;
-  }
+  if (decision.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${record.size}`;
   return new Response(rangeStream(record.bytes, start, end), {
     status: decision.kind === 'partial' ? 206 : 200,
     headers,

@@ -1,5 +1,6 @@
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.d.ts';
+import type { Quirk } from './quirks.ts';
 import type { AgentStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
@@ -51,6 +52,8 @@ export interface OtaAgentOptions {
   maxPauseWaits?: number;
   /** Called with a line for each step, for logs. */
   log?: (line: string) => void;
+  /** Deliberate mistakes, for proving the conformance suite; empty for every real use. */
+  quirks?: readonly Quirk[];
 }
 
 /** How an upgrade run ended. */

@@ -5,6 +5,7 @@ import { CheckErrno, ResultCode, TokenCheckErrno } from '../generated/protocol.t
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
+import type { Quirk } from './quirks.ts';
 import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
@@ -44,6 +45,8 @@ export class OtaAgent {
   #retries = 0;
   #flows = 0;
   #pauseWaits = 0;
+  readonly #quirks: ReadonlySet<Quirk>;
+  #lastToken: string | undefined;
 
   constructor(options: OtaAgentOptions) {
     const fragmentSize = options.fragmentSize ?? 4096;
@@ -58,6 +61,7 @@ export class OtaAgent {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#log = options.log ?? (() => {});
     this.#store = options.store ?? new MemoryStore();
+    this.#quirks = new Set(options.quirks ?? []);
     this.#client = 'GET' in options.client ? options.client : createDeviceClient({ now: this.#now, ...options.client });
   }
 
@@ -140,6 +144,7 @@ export class OtaAgent {
   /** Thresholds are enforced by the device ("由终端控制"): proceed only above them (a threshold of 0 asks nothing). */
   async #checkConditions(task: TaskInfo): Promise<UpgradeResult | undefined> {
     if (this.#deadlinePassed()) return this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed');
+    if (this.#quirks.has('ignore-thresholds')) return undefined;
     const power = this.#options.power ? await this.#options.power() : undefined;
     if (power !== undefined && task.power > 0 && !(power > task.power)) {
       return this.#fail(
@@ -159,7 +164,8 @@ export class OtaAgent {
     while (state.offset < task.size) {
       if (this.#deadlinePassed())
         return { stop: await this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed') };
-      const errno = await this.#checkToken(task.token);
+      const answer = await this.#checkToken(task.token);
+      const errno = answer === TokenCheckErrno.TokenExpired && this.#quirks.has('reuse-expired-token') ? 0 : answer;
       if (errno === TokenCheckErrno.TokenExpired || errno === TokenCheckErrno.TokenSuperseded) return 'new-flow';
       if (errno === TokenCheckErrno.TaskPaused) {
         const waited = await this.#waitWhilePaused(task);
@@ -179,6 +185,7 @@ export class OtaAgent {
           size: task.size,
           store: this.#store,
           idleTimeoutMs: this.#options.idleTimeoutMs ?? 30_000,
+          ignoreContentRange: this.#quirks.has('ignore-content-range'),
         });
         if (fragment.kind !== 'error-byte') await this.#advance(state, fragment.received);
         if (fragment.kind === 'ok') {
@@ -197,8 +204,10 @@ export class OtaAgent {
       // A failed fragment (or token check) is retried from the last good byte, `interval` seconds later.
       state.retriesUsed++;
       this.#retries = state.retriesUsed;
+      if (this.#quirks.has('restart-from-zero')) state.offset = 0;
       await this.#store.save(state);
-      if (state.retriesUsed > task.retry) {
+      const unlimited = this.#quirks.has('ignore-retry-policy');
+      if (state.retriesUsed > (unlimited ? 50 : task.retry)) {
         return {
           stop: await this.#fail(
             task,
@@ -207,7 +216,7 @@ export class OtaAgent {
           ),
         };
       }
-      await this.#sleep(task.interval * 1000);
+      if (!unlimited) await this.#sleep(task.interval * 1000);
     }
     return 'done';
   }
@@ -215,6 +224,9 @@ export class OtaAgent {
   /** 20 and 22: the task ended; the device stops and reports no failure ("无需上报升级失败"). */
   async #ended(errno: 20 | 22): Promise<UpgradeResult> {
     await this.#store.clear();
+    if (errno === TokenCheckErrno.TaskCanceled && this.#lastToken && this.#quirks.has('report-after-cancel')) {
+      await this.#report(this.#lastToken, ResultCode.DownloadFailed);
+    }
     return errno === TokenCheckErrno.TaskCanceled
       ? this.#result('canceled', 'the task was canceled (errno 22)', errno)
       : this.#result('finished', 'the task finished or expired (errno 20)', errno);
@@ -245,11 +257,11 @@ export class OtaAgent {
   async #finish(task: TaskInfo, state: DownloadState): Promise<UpgradeResult> {
     const md5 = new Md5();
     for await (const piece of this.#store.read(task.size)) md5.update(piece);
-    if (md5.hex() !== task.md5) {
+    if (md5.hex() !== task.md5 && !this.#quirks.has('skip-md5')) {
       await this.#store.clear();
       return this.#fail(task, ResultCode.UpgradeMd5Mismatch, `image md5 ${md5.hex()} is not ${task.md5}`);
     }
-    if (!state.downloadReported) {
+    if (!state.downloadReported && !this.#quirks.has('skip-101')) {
       const errno = await this.#report(task.token, ResultCode.Downloaded);
       if (errno === TokenCheckErrno.TaskFinished || errno === TokenCheckErrno.TaskCanceled) return this.#ended(errno);
       if (errno !== 0) return this.#result('error', `101 was refused with errno ${errno}`, errno);
@@ -298,6 +310,8 @@ export class OtaAgent {
   async #reportProgress(task: TaskInfo, state: DownloadState): Promise<void> {
     const step = Math.floor((state.offset * 100) / task.size);
     if (step >= 100 || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
+    if (this.#quirks.has('progress-down') && state.progressReported > 0)
+      await this.#report(task.token, state.progressReported - 1);
     if ((await this.#report(task.token, step)) === 0) {
       state.progressReported = step;
       await this.#store.save(state);
@@ -315,6 +329,8 @@ export class OtaAgent {
   }
 
   async #checkToken(token: string): Promise<number | undefined> {
+    this.#lastToken = token;
+    if (this.#quirks.has('skip-token-check')) return TokenCheckErrno.Success;
     try {
       const { data } = await this.#client.GET('/ota/south/download/{token}/check', {
         params: { path: { token }, query: { dev_id: this.#options.devId } },

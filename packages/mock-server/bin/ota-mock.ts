@@ -2,9 +2,12 @@
 // ota-mock: the mock OneNET OTA platform as a process. See `ota-mock --help`.
 import { runCli, UsageError } from '../src/cli.ts';
 
+// `pnpm run x -- --flag` passes the `--` through; it separates nothing here.
+const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
+
 const write = (text: string) => process.stdout.write(text);
 try {
-  const running = await runCli(process.argv.slice(2), write);
+  const running = await runCli(argv(), write);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void running.stop().then(() => process.exit(0));

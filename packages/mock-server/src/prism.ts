@@ -5,13 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { specPath } from '@onenet-ota/openapi';
 
 /** Options of {@link startPrism}. */
 export interface PrismOptions {
   host?: string;
-  /** 0 is not supported by Prism: pick a port. */
-  port: number;
+  /** Prism cannot bind port 0; without a port (or with 0) a free one is picked. */
+  port?: number;
   /** With an upstream URL, Prism proxies to it and validates both ways; without, it mocks from examples. */
   upstream?: string;
   /** Where Prism's log lines go; dropped by default. */
@@ -26,18 +27,19 @@ export interface RunningPrism {
 }
 
 /** Starts Prism on the spec with the Node running this process, and resolves once it listens. */
-export function startPrism({
+export async function startPrism({
   host = '127.0.0.1',
-  port,
+  port = 0,
   upstream,
   log = () => {},
 }: PrismOptions): Promise<RunningPrism> {
+  if (port === 0) port = await freePort(host);
   const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
   const mode = upstream ? ['proxy', '--errors', specPath, upstream] : ['mock', specPath];
   const child = spawn(process.execPath, [cli, ...mode, '-h', host, '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new Promise((resolve, reject) => {
+  return new Promise<RunningPrism>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`prism exited with ${code} before listening`));
     child.once('error', reject);
     child.once('exit', onExit);
@@ -56,6 +58,18 @@ export function startPrism({
             child.kill();
           }),
       });
+    });
+  });
+}
+
+/** A port that was free a moment ago (Prism binds its own socket, so it cannot be handed one). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
     });
   });
 }

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from './free-port.ts';
 
 const bin = new URL('../bin/ota-mock.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -43,14 +42,11 @@ describe('ota-mock', () => {
   });
 
   it("serves Prism's stateless mock of the spec with --prism", async () => {
-    const port = await freePort();
-    await start(['--prism', '--port', String(port)], /Prism is listening/);
-    const response = await fetch(
-      `http://127.0.0.1:${port}/ota/south/check?dev_id=1&manuf=100&model=10001&type=2&version=V1`,
-      {
-        headers: { Authorization: 'version=2018-10-31&res=products%2F1&et=1&method=sha1&sign=x' },
-      },
-    );
+    const output = await start(['--prism', '--port', '0'], /Prism is listening/);
+    const url = output.match(/Prism is listening on (http:\/\/[\d.:]+)/)?.[1] ?? '';
+    const response = await fetch(`${url}/ota/south/check?dev_id=1&manuf=100&model=10001&type=2&version=V1`, {
+      headers: { Authorization: 'version=2018-10-31&res=products%2F1&et=1&method=sha1&sign=x' },
+    });
     expect(await response.json()).toMatchObject({ errno: 0, data: { token: 'ota_iF0hnXrq2CxLrP8vZ39l' } });
   }, 30_000);
 });

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, demo } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
 import { type RunningPrism, startPrism } from '../src/prism.ts';
-import { freePort } from './free-port.ts';
 
 // The stateful server's JSON traffic goes through `prism proxy --errors`, which answers 500 with `sl-violations`
 // for any request or answer that breaks the spec. Downloads are binary and Range-based, which Prism cannot
@@ -19,7 +18,7 @@ const platform = createPlatform({ seed: 'demo' });
 
 beforeAll(async () => {
   server = await startServer({ platform, port: 0 });
-  prism = await startPrism({ port: await freePort(), upstream: server.url });
+  prism = await startPrism({ upstream: server.url });
   const fetch = async (request: Request) => {
     const response = await globalThis.fetch(request);
     // Prism marks answers it judged: `sl-violations`, or an error of its own (a request it refused to forward).
@@ -125,7 +124,7 @@ describe('prism proxy --errors in front of the stateful server', () => {
     });
     await new Promise<void>((resolve) => bogus.listen(0, '127.0.0.1', resolve));
     const port = (bogus.address() as { port: number }).port;
-    const proxy = await startPrism({ port: await freePort(), upstream: `http://127.0.0.1:${port}` });
+    const proxy = await startPrism({ upstream: `http://127.0.0.1:${port}` });
     const response = await fetch(`${proxy.url}/ota/south/check?dev_id=1&manuf=100&model=10001&type=2&version=V1`, {
       headers: { Authorization: 'x' },
     });

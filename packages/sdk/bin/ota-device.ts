@@ -2,8 +2,11 @@
 // ota-device: the SDK's reference OneNET OTA device as a process. See `ota-device --help`.
 import { DeviceUsageError, runOtaDevice } from '../src/node/index.ts';
 
+// `pnpm run x -- --flag` passes the `--` through; it separates nothing here.
+const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
+
 try {
-  const { result, exitCode, help } = await runOtaDevice(process.argv.slice(2), process.env, (line) =>
+  const { result, exitCode, help } = await runOtaDevice(argv(), process.env, (line) =>
     process.stderr.write(`${line}\n`),
   );
   if (help) process.stdout.write(help);

@@ -66,26 +66,29 @@ export function shapeBody(
   };
   const limit = Math.min(shape.resetAfter ?? Number.POSITIVE_INFINITY, shape.truncateAfter ?? Number.POSITIVE_INFINITY);
 
+  // Read one chunk ahead, so the last chunk goes out together with the end of the stream: a client that stops
+  // reading once it has every byte it expected then does not look like one that went away early.
+  let ahead = reader.read();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (sent >= limit) {
           await reader.cancel();
+          end(true);
           if (shape.resetAfter !== undefined && sent >= shape.resetAfter) {
-            end(true);
             controller.error(new Error(`fault: connection reset after ${sent} bytes`));
           } else {
-            end(true);
             controller.close();
           }
           return;
         }
-        const { done, value } = await reader.read();
+        const { done, value } = await ahead;
         if (done) {
           end(false);
           controller.close();
           return;
         }
+        ahead = reader.read();
         let chunk = value.subarray(0, Math.max(0, limit - sent));
         if (shape.stall && !stalled && sent + chunk.length > shape.stall.afterBytes) {
           // Send up to the stall point, then hold the rest of this chunk back for `ms`.
@@ -105,6 +108,13 @@ export function shapeBody(
         }
         if (chunk.length > 0) controller.enqueue(chunk);
         sent += chunk.length;
+        const next = await ahead;
+        if (next.done && sent < limit) {
+          end(false);
+          controller.close();
+        } else {
+          ahead = Promise.resolve(next);
+        }
       },
       async cancel(reason) {
         end(true);

@@ -34,7 +34,10 @@ const verified = new WeakMap<Context, Map<string, { subject: TokenSubject; key: 
 /** Verifies a header as `verifyToken` does, remembering up to 10 000 headers that verified. */
 export async function verifyCached(ctx: Context, header: string | null): Promise<TokenVerdict> {
   let cache = verified.get(ctx);
-  if (!cache) verified.set(ctx, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    verified.set(ctx, cache);
+  }
   const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   if (

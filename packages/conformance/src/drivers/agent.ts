@@ -1,0 +1,92 @@
+import { type AgentStore, OtaAgent } from '@onenet-ota/sdk';
+import { FileStore } from '@onenet-ota/sdk/node';
+import type { AgentDeviceOptions } from '../types.ts';
+import type { DeviceDriver } from './device.ts';
+
+/** After a power cut nothing more reaches the disk: every store call fails, as the agent's last writes would. */
+function guarded(store: AgentStore, dead: () => boolean): AgentStore {
+  const alive = () => {
+    if (dead()) throw new Error('power cut');
+  };
+  return {
+    load() {
+      alive();
+      return store.load();
+    },
+    save(state) {
+      alive();
+      return store.save(state);
+    },
+    write(offset, bytes) {
+      alive();
+      return store.write(offset, bytes);
+    },
+    read(size) {
+      alive();
+      return store.read(size);
+    },
+    clear() {
+      alive();
+      return store.clear();
+    },
+  };
+}
+
+/**
+ * The SDK's reference agent in this process, talking to the platform without HTTP and sleeping on the platform's
+ * clock, so a whole suite runs in seconds. `quirks` turn it into a mutant. Killing it makes every further request
+ * fail, which ends its run as a power cut would; the next start resumes from the same state directory.
+ */
+export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
+  const mutant = options.quirks?.length ? ` with quirks ${options.quirks.join(', ')}` : '';
+  return {
+    describe: `OtaAgent in process${mutant}`,
+    restartable: true,
+    start(setup) {
+      let dead = false;
+      const fetch = async (request: Request) => {
+        if (dead) throw new Error('power cut');
+        return setup.platform.fetch(request);
+      };
+      const agent = new OtaAgent({
+        client: {
+          baseUrl: setup.baseUrl,
+          productId: setup.productId,
+          accessKey: setup.accessKey,
+          fetch,
+          now: setup.platform.clock.now,
+        },
+        devId: setup.devId,
+        type: setup.type,
+        manuf: setup.manuf,
+        model: setup.model,
+        version: setup.version,
+        store: guarded(new FileStore(setup.stateDir), () => dead),
+        fragmentSize: options.fragmentSize ?? 4096,
+        ...(setup.power === undefined ? {} : { power: () => setup.power as number }),
+        ...(setup.signal === undefined ? {} : { signal: () => setup.signal as number }),
+        now: setup.platform.clock.now,
+        sleep: async (ms) => {
+          if (dead) throw new Error('power cut');
+          setup.platform.clock.advance(ms);
+        },
+        install: async (image) => {
+          for await (const _ of image);
+        },
+        ...(options.quirks ? { quirks: options.quirks } : {}),
+      });
+      const done = agent.run().then((result) => ({
+        exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1,
+        stdout: JSON.stringify(result),
+        stderr: '',
+      }));
+      return {
+        done,
+        async kill() {
+          dead = true;
+          await done;
+        },
+      };
+    },
+  };
+}

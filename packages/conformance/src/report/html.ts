@@ -1,0 +1,83 @@
+import type { JournalEntry } from '@onenet-ota/mock-server';
+import type { CaseResult, RunResult } from '../types.ts';
+import { escapeMarkup as e } from './escape.ts';
+
+const colors: Record<string, string> = {
+  pass: '#1a7f37',
+  warn: '#9a6700',
+  fail: '#cf222e',
+  timeout: '#cf222e',
+  error: '#8250df',
+  skip: '#6e7781',
+  disabled: '#6e7781',
+};
+
+/** One self-contained HTML file: the summary, then each case with its rule, findings, states and transcript. */
+export function htmlReport(result: RunResult): string {
+  const summary = Object.entries(result.counts)
+    .map(([verdict, n]) => `<span class="badge" style="background:${colors[verdict]}">${n} ${verdict}</span>`)
+    .join(' ');
+  const rows = result.cases
+    .map(
+      (c) =>
+        `<tr><td><a href="#${c.id}">${e(c.id)}</a></td><td>${verdictBadge(c)}</td><td>${e(c.level)}</td><td>${e(c.title)}</td><td>${(c.durationMs / 1000).toFixed(1)} s</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>OneNET OTA conformance — ${result.ok ? 'conforms' : 'does not conform'}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.badge{color:#fff;border-radius:1em;padding:.05em .6em;font-size:12px;white-space:nowrap}
+section{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+code,pre,.mono{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}
+details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
+</style></head><body>
+<h1>OneNET OTA conformance</h1>
+<p><b>${result.ok ? 'The device conforms.' : 'The device does not conform.'}</b> ${summary}</p>
+<p class="muted">Device: ${e(result.device)} · ${e(result.startedAt)} → ${e(result.finishedAt)}</p>
+<table><tr><th>Rule</th><th>Verdict</th><th>Level</th><th>Title</th><th>Time</th></tr>
+${rows}
+</table>
+${result.cases.map(caseSection).join('\n')}
+</body></html>
+`;
+}
+
+function verdictBadge(c: CaseResult): string {
+  return `<span class="badge" style="background:${colors[c.verdict]}">${c.verdict}${c.expected ? ' (expected)' : ''}</span>`;
+}
+
+function caseSection(c: CaseResult): string {
+  const findings = c.findings.length
+    ? `<ul>${c.findings.map((f) => `<li class="${['fail', 'warn', 'timeout', 'error'].includes(c.verdict) ? 'finding' : ''}">${e(f)}</li>`).join('')}</ul>`
+    : '<p>No findings.</p>';
+  const states = c.states.length
+    ? `<p>States: ${c.states.map((s) => `<span class="mono">${e(s.state)}</span> <span class="muted">(#${s.seq}, ${e(s.time)})</span>`).join(' → ')}</p>`
+    : '';
+  const device = c.device
+    ? `<details><summary>Device output (exit ${c.device.exitCode})</summary><pre>${e(c.device.stdout)}\n${e(c.device.stderr)}</pre></details>`
+    : '';
+  return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol notes ${e(c.ref)}</small></h2>
+<p><b>${e(c.title)}.</b> ${e(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
+${findings}${states}${device}
+<details><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
+}
+
+function transcript(entries: JournalEntry[]): string {
+  const rows = entries
+    .map((entry) => {
+      const range = entry.request.headers.range ? ` Range: ${entry.request.headers.range}` : '';
+      const auth = entry.request.headers.authorization
+        ? `<br><span class="muted">Authorization: ${e(entry.request.headers.authorization)}</span>`
+        : '';
+      const query = new URLSearchParams(entry.request.query).toString();
+      const body = entry.request.body?.json ? ` ${JSON.stringify(entry.request.body.json)}` : '';
+      const answer = entry.response.body?.json
+        ? JSON.stringify(entry.response.body.json)
+        : `${entry.response.bytesSent} bytes${entry.response.aborted ? ', cut' : ''}`;
+      return `<tr><td>${entry.seq}</td><td class="mono">${e(entry.time.slice(11, 23))}</td><td class="mono">${e(entry.request.method)} ${e(entry.request.path)}${query ? `?${e(query)}` : ''}${e(range)}${e(body)}${auth}</td><td class="mono">${entry.response.status}${entry.errno === undefined ? '' : ` errno ${entry.errno}`}<br>${e(answer.slice(0, 300))}${entry.note ? `<br><span class="muted">${e(entry.note)}</span>` : ''}</td></tr>`;
+    })
+    .join('\n');
+  return `<table><tr><th>#</th><th>Platform time</th><th>Request</th><th>Answer</th></tr>${rows}</table>`;
+}

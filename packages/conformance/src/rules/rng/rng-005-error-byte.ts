@@ -1,0 +1,27 @@
+import { defineRule } from '../../define-rule.ts';
+import { codes, downloads } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'RNG-005',
+  title: 'A one-byte error body is an error, reported as 107',
+  ref: '§2.4',
+  level: 'MUST',
+  description:
+    "The platform answers the second fragment with OneNET's error body: no Content-Length and one byte, 3 (invalid token). The device must not take it as data, and reports 107.",
+  scenario: {
+    faults: [{ match: { operation: 'downloadPackage', nth: 2 }, action: { kind: 'error-byte', code: '3' } }],
+  },
+  check({ journal }) {
+    const errorAnswer = downloads(journal)[1];
+    if (!errorAnswer) return ['the device made fewer than 2 downloads'];
+    const after = codes(journal).filter((c) => c.seq > errorAnswer.seq);
+    return [
+      ...(after.some((c) => c.code === 107 && c.errno === 0)
+        ? []
+        : [`no accepted 107 after the error byte at #${errorAnswer.seq}`]),
+      ...after
+        .filter((c) => c.code === 101 || c.code === 201)
+        .map((c) => `#${c.seq} reports ${c.code} as if the error byte were data`),
+    ];
+  },
+});

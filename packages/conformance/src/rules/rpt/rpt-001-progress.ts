@@ -1,0 +1,24 @@
+import { defineRule } from '../../define-rule.ts';
+import { codes } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'RPT-001',
+  title: 'Progress steps stay within 0–100, never go down, and are sent only while downloading',
+  ref: '§2.5',
+  level: 'MUST',
+  description:
+    'Steps are percentages of the download; the platform accepts them only while the device is downloading ("设备处于“下载中”，才能上报step=[0,100]").',
+  scenario: {},
+  check({ journal }) {
+    const steps = codes(journal).filter((c) => c.code <= 100 || !(c.code >= 101));
+    let highest = -1;
+    return steps.flatMap((c) => {
+      const findings: string[] = [];
+      if (!Number.isInteger(c.code) || c.code < 0) findings.push(`#${c.seq} sends step ${c.code}`);
+      if (c.code < highest) findings.push(`#${c.seq} step ${c.code} goes down from ${highest}`);
+      if (c.errno === 21) findings.push(`#${c.seq} step ${c.code} while not downloading (errno 21)`);
+      highest = Math.max(highest, c.code);
+      return findings;
+    });
+  },
+});

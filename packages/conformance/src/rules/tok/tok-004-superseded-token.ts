@@ -1,0 +1,13 @@
+import { completedDownload, defineRule } from '../../define-rule.ts';
+import { handsOverToken } from './token-handover.ts';
+
+export default defineRule({
+  id: 'TOK-004',
+  title: 'On a replaced token, the device fetches the new one',
+  ref: '§2.3',
+  level: 'MUST',
+  description:
+    'When token check answers 15 ("不是最新获取的token"), another check issued a newer token; the device checks for the task again to get it ("可以重新检测一次任务，更新到最新的token").',
+  scenario: { faults: [{ match: { operation: 'checkToken', nth: 3 }, action: { kind: 'rotate-token' } }] },
+  check: (evidence) => [...handsOverToken(evidence, 15), ...completedDownload(evidence)],
+});

@@ -1,0 +1,24 @@
+import { defineRule } from '../../define-rule.ts';
+import { codes, downloads, isFailureCode, tokenChecks } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'TOK-005',
+  title: 'On cancel, the device stops and reports no failure',
+  ref: '§2.3',
+  level: 'MUST',
+  description:
+    'When token check answers 22 ("升级任务被取消，无需上报升级失败") the device stops downloading and reports no failure code.',
+  scenario: { triggers: [{ when: { downloads: 3 }, do: 'cancel' }] },
+  check({ journal }) {
+    const canceled = tokenChecks(journal).find((c) => c.errno === 22);
+    if (!canceled) return ['the device never checked its token after the cancel'];
+    return [
+      ...downloads(journal)
+        .filter((d) => d.seq > canceled.seq)
+        .map((d) => `#${d.seq} downloads after #${canceled.seq} said the task was canceled`),
+      ...codes(journal)
+        .filter((c) => isFailureCode(c.code))
+        .map((c) => `#${c.seq} reports failure ${c.code} for a canceled task`),
+    ];
+  },
+});

@@ -1,0 +1,46 @@
+import { completedDownload, defineRule } from '../../define-rule.ts';
+import { accepted, tokenChecks } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'TOK-006',
+  title: 'On pause, the device waits and tries again without using a retry',
+  ref: '§2.3',
+  level: 'MUST',
+  description:
+    'The task is paused as soon as the device has found it. Token check then answers 19 ("升级任务暂停，根据重试时间重新检查，不消耗重试次数"): the device waits `interval` and checks again, and a pause never uses up its retries: with one retry allowed, two paused checks must not end in 207.',
+  scenario: {
+    strategy: { retry: { mode: 'retry', count: 1, intervalSeconds: 1 } },
+    triggers: [
+      { when: { errno: { operation: 'checkTask', errno: 0 } }, do: 'pause' },
+      { when: { errno: { operation: 'checkToken', errno: 19, count: 2 } }, do: 'resume' },
+    ],
+  },
+  check(evidence) {
+    const paused = tokenChecks(evidence.journal).filter((c) => c.errno === 19);
+    const gaps = paused.slice(1).flatMap((c, i) => {
+      const [a, b] = [
+        evidence.journal.find((e) => e.seq === paused[i]?.seq),
+        evidence.journal.find((e) => e.seq === c.seq),
+      ];
+      const waited = Math.max(
+        Date.parse(b?.time ?? '') - Date.parse(a?.time ?? ''),
+        Date.parse(b?.wallTime ?? '') - Date.parse(a?.wallTime ?? ''),
+      );
+      return waited < 1000
+        ? [
+            `#${c.seq} checks again ${waited} ms after the pause answer #${paused[i]?.seq}, not waiting the 1 s interval`,
+          ]
+        : [];
+    });
+    return [
+      ...(paused.length < 2
+        ? [
+            `the device checked its token ${paused.length} time(s) while paused; it should keep checking until the task resumes`,
+          ]
+        : []),
+      ...gaps,
+      ...(accepted(evidence.journal).includes(207) ? ['it reported 207: the pause used up its retries'] : []),
+      ...completedDownload(evidence),
+    ];
+  },
+});

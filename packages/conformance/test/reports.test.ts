@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { agentDevice, consoleLine, consoleSummary, htmlReport, junitReport, runConformance } from '../src/index.ts';
+
+// A mutant that breaks a MUST (TOK-001) and a SHOULD (TOK-002), and passes RNG-006.
+const result = await runConformance({
+  device: agentDevice({ quirks: ['skip-token-check'] }),
+  cases: ['TOK-001', 'TOK-002', 'RNG-006'],
+});
+
+describe('reports', () => {
+  it('summarise on the console with the closing line CI reads', () => {
+    const tok001 = result.cases.find((c) => c.id === 'TOK-001');
+    expect(tok001 && consoleLine(tok001)).toMatch(
+      /^FAIL {2}TOK-001 .*\n {8}#\d+ downloads with ota_\w+ before any token check/,
+    );
+    expect(consoleSummary(result).split('\n').at(-1)).toBe('2 passed, 1 failed, 21 skipped');
+  });
+
+  it('write JUnit with one test case per rule and the failure text', () => {
+    const xml = junitReport(result);
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="onenet-ota-conformance" tests="24" failures="1" errors="0" skipped="21"',
+      ),
+    ).toBe(true);
+    expect(xml.match(/<testcase /g)).toHaveLength(24);
+    expect(xml).toMatch(
+      /<failure type="fail" message="#\d+ downloads with ota_\w+ before any token check of it answered 0">/,
+    );
+    expect(xml).toContain('<system-out>SHOULD broken:');
+    // Balanced elements: a quick well-formedness check without an XML parser.
+    for (const tag of ['testsuites', 'testsuite', 'testcase']) {
+      expect(xml.match(new RegExp(`<${tag}[ >]`, 'g'))?.length).toBe(xml.match(new RegExp(`</${tag}>`, 'g'))?.length);
+    }
+  });
+
+  it('write one self-contained HTML page with each case, its rule, findings, states and transcript', () => {
+    const html = htmlReport(result);
+    expect(html).not.toMatch(/<(script|link)\b/);
+    for (const c of result.cases) expect(html).toContain(`id="${c.id}"`);
+    expect(html).toContain('protocol notes §2.3');
+    expect(html).toContain('downloading');
+    expect(html).toMatch(/GET \/ota\/south\/download\/ota_\w{20}.* Range: bytes=0-4095/);
+    expect(html).toContain('sign=&lt;redacted&gt;');
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { agentDevice, rules, runConformance } from '../src/index.ts';
+import { matches } from '../src/select.ts';
+
+describe('case selection', () => {
+  it.each([
+    ['TOK-001', 'TOK-*', true],
+    ['TOK-001', 'tok-00?', true],
+    ['RNG-001', 'TOK-*', false],
+    ['STRAT-002', '*', true],
+    ['STRAT-002', 'STRAT-00', false],
+  ])('%s against %s is %s', (id, glob, want) => {
+    expect(matches(id, glob)).toBe(want);
+  });
+
+  it('disables what is not selected, skips what the device lacks, and forgives expected failures', async () => {
+    const result = await runConformance({
+      device: agentDevice({ quirks: ['skip-md5'] }),
+      cases: ['RNG-*'],
+      exclude: ['RNG-001'],
+      without: ['restart'],
+      expectedFailures: { 'RNG-006': 'md5 check lands in firmware 2.1' },
+    });
+    const verdicts = Object.fromEntries(result.cases.map((c) => [c.id, c.verdict]));
+    expect(verdicts['TOK-001']).toBe('disabled');
+    expect(verdicts['RNG-001']).toBe('disabled');
+    expect(verdicts['RNG-003']).toBe('skip');
+    expect(verdicts['RNG-006']).toBe('fail');
+    expect(result.cases.find((c) => c.id === 'RNG-006')?.expected).toBe('md5 check lands in firmware 2.1');
+    expect(result.ok).toBe(true);
+  });
+
+  it('has stable, unique ids in FAMILY-NNN form', () => {
+    const ids = rules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^(AUTH|TOK|RNG|RPT|STRAT|DIFF)-\d{3}$/);
+  });
+});

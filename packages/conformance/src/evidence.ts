@@ -1,4 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
+import { stateMachine } from '@onenet-ota/sdk';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
 
@@ -79,4 +80,17 @@ export function accepted(journal: JournalEntry[]): number[] {
     .map((c) => c.code);
 }
 
-export const isFailureCode = (code: number) => (code >= 102 && code <= 107) || (code >= 202 && code <= 208);
+// Failure codes are those the state machine sends to `failed` from a downloading or an upgrading device.
+const failureCodes = new Set(
+  (['downloading', 'upgrading'] as const).flatMap((state) =>
+    Object.entries(stateMachine.deviceStates[state].codes)
+      .filter(([, outcome]) => 'to' in outcome && outcome.to === 'failed')
+      .flatMap(([key]) => {
+        const [from, to = from] = key.split('-').map(Number) as [number, number?];
+        return Array.from({ length: (to as number) - from + 1 }, (_, i) => from + i);
+      }),
+  ),
+);
+
+/** Whether a code reports a failure (102–107, 202–208), as the spec's state machine says. */
+export const isFailureCode = (code: number) => failureCodes.has(code);

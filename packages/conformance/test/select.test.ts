@@ -36,3 +36,11 @@ describe('case selection', () => {
     for (const id of ids) expect(id).toMatch(/^(AUTH|TOK|RNG|RPT|STRAT|DIFF)-\d{3}$/);
   });
 });
+
+describe('evidence', () => {
+  it('takes the failure codes from the state machine: 102–107 and 202–208', async () => {
+    const { isFailureCode } = await import('../src/evidence.ts');
+    const failures = Array.from({ length: 210 }, (_, i) => i).filter(isFailureCode);
+    expect(failures).toEqual([102, 103, 104, 105, 106, 107, 202, 203, 204, 205, 206, 207, 208]);
+  });
+});

@@ -5,7 +5,7 @@ import { type AgentStore, InstallError, Md5, MemoryStore, OtaAgent, type OtaAgen
 import { FileStore } from '@onenet-ota/sdk/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage, type FaultCreate } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // The SDK's reference agent against the mock platform over real HTTP, on the platform's virtual clock: the
 // agent's sleeps move platform time, so retry intervals, pauses and 48 h token lifetimes take no wall time.
@@ -306,16 +306,7 @@ describe('OtaAgent against the mock platform', () => {
   });
 
   it('reports 205 when the package is replaced mid-download with one of the same size', async () => {
-    const upload = await h.fetch(
-      new Request(
-        `${h.url}/api/v1/products/${demo.productId}/packages?name=swap&module=sota&targetVersion=V9&fileName=s.bin`,
-        {
-          method: 'POST',
-          body: new Uint8Array(demo.packageSize).fill(9),
-          headers: { 'Content-Type': 'application/octet-stream' },
-        },
-      ),
-    );
+    const upload = await uploadPackage(h, new Uint8Array(demo.packageSize).fill(9), { name: 'swap' });
     const { id } = (await upload.json()) as { id: string };
     await addFault({
       match: { operation: 'downloadPackage', nth: 8 },

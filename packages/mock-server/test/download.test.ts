@@ -1,16 +1,14 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
-import { checkDemoToken, demoToken, type Harness, startHarness, step } from './harness.ts';
+import { checkDemoToken, demoToken, type Harness, startDownloading, startHarness, step } from './harness.ts';
 import { header, rawRequest } from './raw-http.ts';
 
 let h: Harness;
 let token: string;
 const image = demoImage(demo.packageSize);
 beforeEach(async () => {
-  h = await startHarness();
-  token = await demoToken(h);
-  await checkDemoToken(h, token);
+  ({ h, token } = await startDownloading());
 });
 afterEach(() => h.close());
 

@@ -1,16 +1,14 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage, type FaultCreate } from '../src/index.ts';
-import { checkDemoToken, demoToken, type Harness, startHarness } from './harness.ts';
+import { checkDemoToken, demoToken, type Harness, startDownloading, startHarness, uploadPackage } from './harness.ts';
 import { header, rawRequest } from './raw-http.ts';
 
 let h: Harness;
 let token: string;
 const image = demoImage(demo.packageSize);
 beforeEach(async () => {
-  h = await startHarness();
-  token = await demoToken(h);
-  await checkDemoToken(h, token);
+  ({ h, token } = await startDownloading());
 });
 afterEach(() => h.close());
 
@@ -102,16 +100,7 @@ describe('fault injection', () => {
 
     const h2 = await startHarness();
     const t2 = await demoToken(h2);
-    const upload = await h2.fetch(
-      new Request(
-        `${h2.url}/api/v1/products/${demo.productId}/packages?name=other&module=sota&targetVersion=V9&fileName=o.bin`,
-        {
-          method: 'POST',
-          body: new Uint8Array(demo.packageSize).fill(1),
-          headers: { 'Content-Type': 'application/octet-stream' },
-        },
-      ),
-    );
+    const upload = await uploadPackage(h2, new Uint8Array(demo.packageSize).fill(1), { name: 'other' });
     const other = (await upload.json()) as { id: string };
     await h2.admin.POST('/__mock/faults', {
       body: {

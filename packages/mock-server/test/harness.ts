@@ -142,3 +142,32 @@ export async function step(h: Harness, token: string, value: number): Promise<nu
 export function demoState(h: Harness): string | undefined {
   return h.platform.state.deviceTasks.get(`tsk_1/${demo.devId}`)?.state;
 }
+
+/** Uploads a package to a product through the management API (raw body, metadata in the query). */
+export async function uploadPackage(
+  h: Harness,
+  bytes: Uint8Array,
+  {
+    productId = demo.productId,
+    name,
+    targetVersion = 'V9',
+    module = 'sota',
+  }: { productId?: string; name: string; targetVersion?: string; module?: string },
+): Promise<Response> {
+  const query = new URLSearchParams({ name, module, targetVersion, fileName: `${name}.bin` });
+  return h.fetch(
+    new Request(`${h.url}/api/v1/products/${productId}/packages?${query}`, {
+      method: 'POST',
+      body: bytes as BodyInit,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    }),
+  );
+}
+
+/** A harness on the demo seed whose device has checked its token: ready to download. */
+export async function startDownloading(): Promise<{ h: Harness; token: string }> {
+  const h = await startHarness();
+  const token = await demoToken(h);
+  await checkDemoToken(h, token);
+  return { h, token };
+}

@@ -1,3 +1,4 @@
+import { DownloadErrorCode } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -18,34 +19,39 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
   const tokenText = call.route.params.token ?? '';
   const token = ctx.state.tokens.get(tokenText);
   if (token) call.devId = token.devId;
-  const refuse = (code: '1' | '2' | '3', note: string) => {
+  const refuse = (code: DownloadErrorCode, note: string) => {
     call.errno = Number(code);
     call.note = note;
     return errorByte(code);
   };
-  if (!token || token.revoked) return refuse('3', `token ${tokenText} was never issued or was revoked`);
-  if (token.supersededBy) return refuse('3', `token was replaced by ${token.supersededBy}`);
-  if (isExpired(ctx, token)) return refuse('3', 'token is older than its lifetime');
+  if (!token || token.revoked)
+    return refuse(DownloadErrorCode.InvalidToken, `token ${tokenText} was never issued or was revoked`);
+  if (token.supersededBy) return refuse(DownloadErrorCode.InvalidToken, `token was replaced by ${token.supersededBy}`);
+  if (isExpired(ctx, token)) return refuse(DownloadErrorCode.InvalidToken, 'token is older than its lifetime');
   const header = call.request.headers.get('authorization');
   if (header !== null) {
     // Authorization is optional here (the docs list none, the SDKs send one); when sent it must be valid.
     const verdict = await verifyCached(ctx, header);
-    if (!verdict.ok) return refuse('3', `Authorization refused: ${verdict.reason}`);
+    if (!verdict.ok) return refuse(DownloadErrorCode.InvalidToken, `Authorization refused: ${verdict.reason}`);
   }
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
-  if (!deviceTask || !ctx.state.tasks.has(token.taskId)) return refuse('1', 'the task no longer exists');
+  if (!deviceTask || !ctx.state.tasks.has(token.taskId))
+    return refuse(DownloadErrorCode.ResourceNotFound, 'the task no longer exists');
   const outcome = callOutcome(deviceTask.state, 'downloadPackage');
-  if (outcome.errorByte) return refuse(outcome.errorByte as '3', `device is ${deviceTask.state}`);
+  if (outcome.errorByte) return refuse(outcome.errorByte as DownloadErrorCode, `device is ${deviceTask.state}`);
 
   let file: ReturnType<typeof fileOf>;
   try {
     file = fileOf(ctx, token.taskId);
   } catch {
-    return refuse('1', 'the package was deleted');
+    return refuse(DownloadErrorCode.ResourceNotFound, 'the package was deleted');
   }
   const { record } = file;
   if (record.size !== token.file.size)
-    return refuse('2', `package is ${record.size} bytes, the token was issued for ${token.file.size}`);
+    return refuse(
+      DownloadErrorCode.SizeMismatch,
+      `package is ${record.size} bytes, the token was issued for ${token.file.size}`,
+    );
 
   const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
   const decision = ignoreRange

@@ -1,7 +1,7 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
-import { checkDemoToken, demoToken, type Harness, startDownloading, startHarness, step } from './harness.ts';
+import { demoToken, type Harness, startDownloading, startHarness, step } from './harness.ts';
 import { header, rawRequest } from './raw-http.ts';
 
 let h: Harness;

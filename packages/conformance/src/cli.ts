@@ -23,7 +23,7 @@ The device under test (default: the SDK's reference ota-device):
                              {signal}, and the same values in OTA_* variables (those ota-device reads)
   --wait                     the device polls by itself (real hardware): print what to configure, then wait
   --quirk <name>             run the reference device with one deliberate mistake (repeatable): ${quirks.join(', ')}
-  --without <caps>           capabilities the device lacks, comma-separated (restart, sota, fota)
+  --without <caps>           capabilities the device lacks, comma-separated (restart, sota, fota, diff)
 
 Selection and judgement:
   --cases <globs>            rule ids to run, comma-separated globs (default *): ${rules.map((r) => r.id).join(' ')}

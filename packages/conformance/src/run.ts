@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlatform, type JournalEntry, type Platform } from '@onenet-ota/mock-server';
@@ -131,7 +131,9 @@ async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult> {
   const stateDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
   try {
     const prepared = await prepare(ctx.platform, rule.scenario, identity);
-    const run = await driveDevice(rule, ctx, prepared.taskId, stateDir);
+    const firmware = prepared.firmware ? join(stateDir, 'firmware.bin') : undefined;
+    if (firmware && prepared.firmware) await writeFile(firmware, prepared.firmware);
+    const run = await driveDevice(rule, ctx, prepared.taskId, stateDir, firmware);
     const journal = deviceJournal(ctx.platform);
     const status = ctx.platform.state.deviceTasks.get(`${prepared.taskId}/${identity.devId}`);
     const evidence: Evidence = {
@@ -163,6 +165,7 @@ async function driveDevice(
   ctx: CaseContext,
   taskId: string,
   stateDir: string,
+  firmware: string | undefined,
 ): Promise<{ exit?: DeviceExit; timedOut: boolean; states: StateChange[]; restartedAfterSeq?: number }> {
   const setup = {
     baseUrl: ctx.baseUrl,
@@ -179,6 +182,7 @@ async function driveDevice(
     ...(rule.scenario.device?.power === undefined ? {} : { power: rule.scenario.device.power }),
     ...(rule.scenario.device?.signal === undefined ? {} : { signal: rule.scenario.device.signal }),
     platform: ctx.observed.platform,
+    ...(firmware ? { firmware } : {}),
   };
   const states: StateChange[] = [];
   const pending = [...(rule.scenario.triggers ?? [])];

@@ -18,6 +18,8 @@ export interface Identity {
 
 /** What a prepared case looks like. */
 export interface Prepared {
+  /** The image the device runs, when the case hands out a differential package. */
+  firmware?: Uint8Array;
   productId: string;
   taskId: string;
   file: { size: number; md5: string; target: string };
@@ -57,13 +59,19 @@ export async function prepare(platform: Platform, scenario: Scenario, who: Ident
     accessKey: who.deviceKey,
     sVersion: who.fromVersion,
   });
-  const image = demoImage(scenario.packageSize ?? 32 * 1024, 0xc0ffee);
-  const pkg = await call<Schemas['Package']>(
-    'POST',
-    `${base}/packages?name=target&module=sota&targetVersion=${who.targetVersion}&fileName=target.bin`,
-    image,
-    'application/octet-stream',
-  );
+  const upload = (name: string, version: string, bytes: Uint8Array) =>
+    call<Schemas['Package']>(
+      'POST',
+      `${base}/packages?name=${name}&module=sota&targetVersion=${version}&fileName=${name}.bin`,
+      bytes,
+      'application/octet-stream',
+    );
+  const current = demoImage(scenario.packageSize ?? 32 * 1024, 0xc0ffee);
+  if (scenario.diff) await upload('current', who.fromVersion, current);
+  const pkg = await upload('target', who.targetVersion, scenario.diff ? edited(current) : current);
+  const diffId = scenario.diff
+    ? await generateDiff(call, `${base}/packages/${pkg.id}/diffs`, who.fromVersion)
+    : undefined;
   const now = platform.clock.now();
   const strategy: Schemas['TaskStrategyInput'] = {
     retry: { mode: 'retry', count: 2, intervalSeconds: 1 },
@@ -73,15 +81,49 @@ export async function prepare(platform: Platform, scenario: Scenario, who: Ident
   const task = await call<Schemas['Task']>('POST', `${base}/tasks`, {
     name: 'case',
     packageId: pkg.id,
+    ...(diffId ? { diffId } : {}),
     targets: { devIds: [who.devId] },
     strategy,
   });
   if (!scenario.notStarted) await call('POST', `${base}/tasks/${task.id}/start`);
   for (const fault of scenario.faults ?? []) await call('POST', '/__mock/faults', fault);
+  const file = diffId ? await call<Schemas['DiffPackage']>('GET', `${base}/packages/${pkg.id}/diffs/${diffId}`) : pkg;
   return {
+    ...(scenario.diff ? { firmware: scenario.diff === 'wrong-base' ? damaged(current) : current } : {}),
     productId: product.id,
     taskId: task.id,
-    file: { size: pkg.size, md5: pkg.md5, target: pkg.targetVersion },
+    file: { size: file.size, md5: file.md5, target: pkg.targetVersion },
     strategy: task.strategy,
   };
+}
+
+/** Another version of an image: a few bytes and a block changed, as a bug-fix release would. */
+function edited(image: Uint8Array): Uint8Array {
+  const next = image.slice();
+  for (let i = 0; i < 2048; i += 61) next[(i * 7 + 9000) % next.length] = i & 0xff;
+  return next;
+}
+
+/** The image with bytes changed all over it: not the one the patch was made from. */
+function damaged(image: Uint8Array): Uint8Array {
+  const next = image.slice();
+  for (let p = 100; p < next.length; p += 997) next[p] = (next[p] as number) ^ 0xff;
+  return next;
+}
+
+/** Asks the platform to generate the differential package online and waits for the job. */
+async function generateDiff(
+  call: <T>(method: string, path: string, body?: unknown) => Promise<T>,
+  path: string,
+  initialVersion: string,
+): Promise<string> {
+  let job = await call<Schemas['Job']>('POST', path, { initialVersion });
+  for (let tries = 0; job.status === 'queued' || job.status === 'running'; tries++) {
+    if (tries > 2000) throw new SetupError('diff generation did not finish');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    job = await call<Schemas['Job']>('GET', `/api/v1/jobs/${job.id}`);
+  }
+  if (job.status !== 'succeeded' || !job.result)
+    throw new SetupError(`diff generation failed: ${JSON.stringify(job.error)}`);
+  return job.result.diffId;
 }

@@ -14,7 +14,7 @@ export type Level = 'MUST' | 'SHOULD';
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'disabled' | 'timeout' | 'error';
 
 /** What a device can declare it does not do (the rules that need it are skipped). */
-export type Capability = 'sota' | 'fota' | 'restart';
+export type Capability = 'sota' | 'fota' | 'restart' | 'diff';
 
 /** A moment in a case, watched on the platform's journal. */
 export interface When {
@@ -52,6 +52,11 @@ export interface Scenario {
   triggers?: { when: When; do: Action }[];
   /** The device's battery and signal for this case. */
   device?: { power?: number; signal?: number };
+  /**
+   * Hand out a differential package generated from the device's current image (`matching`), or tell the device
+   * it runs an image the package was not made from (`wrong-base`).
+   */
+  diff?: 'matching' | 'wrong-base';
 }
 
 /** What a rule's check sees: the device's requests in this case, and how things ended. */

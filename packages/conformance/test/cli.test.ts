@@ -24,7 +24,7 @@ describe('ota-conformance', () => {
     const { code, stdout } = await conformance(['--cases', 'TOK-001,RNG-001']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/PASS {2}TOK-001 /);
-    expect(stdout).toContain('2 passed, 0 failed, 22 skipped');
+    expect(stdout).toContain('2 passed, 0 failed, 24 skipped');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.cases.find((c: { id: string }) => c.id === 'RNG-001').verdict).toBe('pass');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="onenet-ota-conformance"');
@@ -44,7 +44,7 @@ describe('ota-conformance', () => {
 
   it('lists the rules, and refuses unknown flags with exit 2', async () => {
     const listed = await conformance(['--list']);
-    expect(listed.stdout.trim().split('\n')).toHaveLength(24);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(26);
     const bad = await conformance(['--quirk', 'telepathy']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown quirk telepathy');

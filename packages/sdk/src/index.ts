@@ -14,7 +14,6 @@ export { quirks } from './agent/quirks.ts';
 export type { AgentStore, DownloadState } from './agent/store.ts';
 export { MemoryStore } from './agent/store.ts';
 export type { ParsedToken } from './auth/parse-token.ts';
-
 /* Authorization tokens */
 export { parseToken, TokenFormatError } from './auth/parse-token.ts';
 export type { TokenParams } from './auth/token.ts';
@@ -33,10 +32,17 @@ export { verifyToken } from './auth/verify-token.ts';
 export type { DeviceClientOptions, FetchLike, ManagementClientOptions, OneNetClient } from './clients.ts';
 /* Clients */
 export { createDeviceClient, createManagementClient } from './clients.ts';
-
 /* Hashing */
 export type { SignMethod } from './crypto/hmac.ts';
 export { Md5, md5Hex } from './crypto/md5.ts';
+export type { ImageSource } from './diff/image-source.ts';
+/* Differential packages (VCDIFF, RFC 3284) */
+export { memorySource } from './diff/image-source.ts';
+export { vcdiffRestore } from './diff/restore.ts';
+export { PatchError } from './diff/varint.ts';
+export { restoreVcdiff } from './diff/vcdiff-decode.ts';
+export type { VcdiffOptions } from './diff/vcdiff-encode.ts';
+export { createVcdiff } from './diff/vcdiff-encode.ts';
 export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';

@@ -1,5 +1,5 @@
-import { type AgentStore, OtaAgent } from '@onenet-ota/sdk';
-import { FileStore } from '@onenet-ota/sdk/node';
+import { type AgentStore, OtaAgent, vcdiffRestore } from '@onenet-ota/sdk';
+import { FileStore, fileSource } from '@onenet-ota/sdk/node';
 import type { AgentDeviceOptions } from '../types.ts';
 import type { DeviceDriver } from './device.ts';
 
@@ -74,6 +74,8 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
           for await (const _ of image);
         },
         ...(options.quirks ? { quirks: options.quirks } : {}),
+        ...(setup.firmware ? { restore: vcdiffRestore(fileSource(setup.firmware)) } : {}),
+        ...(setup.firmware ? { restore: vcdiffRestore(fileSource(setup.firmware)) } : {}),
       });
       const done = agent.run().then((result) => ({
         exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1,

@@ -20,6 +20,7 @@ export function deviceEnvironment(setup: DeviceSetup): Record<string, string> {
     OTA_STATE_DIR: setup.stateDir,
     ...(setup.power === undefined ? {} : { OTA_POWER: String(setup.power) }),
     ...(setup.signal === undefined ? {} : { OTA_SIGNAL: String(setup.signal) }),
+    ...(setup.firmware === undefined ? {} : { OTA_FIRMWARE: setup.firmware }),
   };
 }
 
@@ -39,6 +40,7 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
     stateDir: setup.stateDir,
     power: setup.power === undefined ? '' : String(setup.power),
     signal: setup.signal === undefined ? '' : String(setup.signal),
+    firmware: setup.firmware ?? '',
   };
   return command.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }

@@ -18,6 +18,8 @@ export interface DeviceSetup {
   stateDir: string;
   power?: number;
   signal?: number;
+  /** The image the device runs now, for restoring a differential package (`{firmware}`, `OTA_FIRMWARE`). */
+  firmware?: string;
   /** The platform itself, for devices that run in this process. */
   platform: Platform;
 }

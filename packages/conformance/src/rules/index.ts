@@ -1,6 +1,8 @@
 import type { Rule } from '../types.ts';
 import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
+import diff001 from './diff/diff-001-restore.ts';
+import diff002 from './diff/diff-002-wrong-base.ts';
 import rng001 from './rng/rng-001-well-formed-ranges.ts';
 import rng002 from './rng/rng-002-resume-after-reset.ts';
 import rng003 from './rng/rng-003-resume-after-restart.ts';
@@ -50,4 +52,6 @@ export const rules: readonly Rule[] = [
   strat002,
   strat003,
   strat004,
+  diff001,
+  diff002,
 ];

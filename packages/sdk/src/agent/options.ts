@@ -31,10 +31,11 @@ export interface OtaAgentOptions {
    */
   install: (image: AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<void>;
   /**
-   * Restores the new image from the current one and a differential package (`type: 2` in the check answer).
-   * Without it a differential package cannot be installed and the agent reports 204.
+   * Restores the new image from the current one and a differential package (`type: 2` in the check answer);
+   * `patch()` reads the downloaded package, as often as needed. `vcdiffRestore` does it for VCDIFF. Throw an
+   * `InstallError(204)` when the package does not apply to this image. Without it the agent reports 206.
    */
-  restore?: (patch: AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<AsyncIterable<Uint8Array>>;
+  restore?: (patch: () => AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<AsyncIterable<Uint8Array>>;
   /** When the task's deadline passes, the device reports 208 (the deadline is not in OneNET's check answer). */
   deadline?: number;
   /** Time in Unix ms (`Date.now` by default) and a sleep; inject both to run 48 h of OneNET time in milliseconds. */

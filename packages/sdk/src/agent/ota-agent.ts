@@ -293,10 +293,9 @@ export class OtaAgent {
   }
 
   async #image(task: TaskInfo): Promise<AsyncIterable<Uint8Array>> {
-    const stored = this.#store.read(task.size);
-    if (task.type === 1) return stored;
+    if (task.type === 1) return this.#store.read(task.size);
     if (!this.#options.restore) throw new InstallError(206, 'a differential package needs a restore function');
-    return this.#options.restore(stored, task);
+    return this.#options.restore(() => this.#store.read(task.size), task);
   }
 
   async #advance(state: DownloadState, received: number): Promise<void> {

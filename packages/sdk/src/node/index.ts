@@ -3,5 +3,6 @@
  * `@onenet-ota/sdk/node`: what only Node can do. A file store that survives a restart, and the `ota-device`
  * command as a function.
  */
+export { fileSource } from './file-source.ts';
 export { FileStore } from './file-store.ts';
 export { DeviceUsageError, runOtaDevice, usage as otaDeviceUsage } from './ota-device.ts';

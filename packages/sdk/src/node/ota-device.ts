@@ -8,6 +8,8 @@ import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { type Quirk, quirks } from '../agent/quirks.ts';
 import { MemoryStore } from '../agent/store.ts';
+import { vcdiffRestore } from '../diff/restore.ts';
+import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
 
 /** The `--help` text of `ota-device`. */
@@ -31,6 +33,7 @@ variable in brackets.
   --signal <n>            this device's signal strength [OTA_SIGNAL]
   --power <n>             this device's battery percentage [OTA_POWER]
   --output <file>         where the installed image is written [OTA_OUTPUT] (default: discarded)
+  --firmware <file>       the image running now, to restore a differential (VCDIFF) package from [OTA_FIRMWARE]
   --deadline <time>       the task deadline (RFC 3339); past it the device reports 208 [OTA_DEADLINE]
   --idle-timeout-ms <n>   abandon a fragment after this long without data [OTA_IDLE_TIMEOUT_MS] (default 30000)
   --quirk <name>          make one deliberate protocol mistake, to prove a conformance rule catches it
@@ -54,6 +57,7 @@ const flags = {
   signal: 'OTA_SIGNAL',
   power: 'OTA_POWER',
   output: 'OTA_OUTPUT',
+  firmware: 'OTA_FIRMWARE',
   deadline: 'OTA_DEADLINE',
   'idle-timeout-ms': 'OTA_IDLE_TIMEOUT_MS',
 } as const;
@@ -101,6 +105,7 @@ export async function runOtaDevice(
   if (Number.isNaN(deadline)) throw new DeviceUsageError(`--deadline must be an RFC 3339 time, got ${deadlineText}`);
   const stateDir = value('state-dir');
   const output = value('output');
+  const firmware = value('firmware');
   const signal = number('signal');
   const power = number('power');
   const deviceName = value('device-name');
@@ -128,6 +133,7 @@ export async function runOtaDevice(
     ...(power === undefined ? {} : { power: () => power }),
     ...(deadline === undefined ? {} : { deadline }),
     idleTimeoutMs: number('idle-timeout-ms') ?? 30_000,
+    ...(firmware ? { restore: vcdiffRestore(fileSource(firmware)) } : {}),
     install: async (image) => {
       if (!output) {
         for await (const _ of image);

@@ -1,0 +1,25 @@
+import { completedDownload, defineRule } from '../../define-rule.ts';
+import { codes, downloads } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'DIFF-001',
+  title: 'A differential package is restored into the new image and installed',
+  ref: '§5.2, §2.2',
+  level: 'MUST',
+  description:
+    'The task hands out a differential package the platform generated online (check answers `type` 2): the device downloads the patch, not the image, restores the new image from the one it runs ("设备需要使用OneNET平台提供SDK进行差分还原") and installs it.',
+  requires: ['diff'],
+  scenario: { diff: 'matching' },
+  check(evidence) {
+    const received = downloads(evidence.journal).reduce((n, d) => n + d.bytesSent, 0);
+    return [
+      ...(received > evidence.file.size * 2
+        ? [`it downloaded ${received} bytes for a ${evidence.file.size}-byte patch`]
+        : []),
+      ...(codes(evidence.journal).some((c) => c.code === 204)
+        ? ['it reported 204 although the patch was made from its image']
+        : []),
+      ...completedDownload(evidence),
+    ];
+  },
+});

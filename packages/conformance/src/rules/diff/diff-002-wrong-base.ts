@@ -1,0 +1,21 @@
+import { defineRule } from '../../define-rule.ts';
+import { codes } from '../../evidence.ts';
+
+export default defineRule({
+  id: 'DIFF-002',
+  title: 'A differential package made from another image gives 204 and is not installed',
+  ref: '§2.5',
+  level: 'MUST',
+  description:
+    'The device runs an image the patch was not made from. Restoring fails its check, and the device reports 204 ("升级包与当前任务目标版本不一致") instead of installing a wrong image or reporting 201.',
+  requires: ['diff'],
+  scenario: { diff: 'wrong-base' },
+  check({ journal }) {
+    return [
+      ...(codes(journal).some((c) => c.code === 204) ? [] : ['no 204 for a patch that does not fit its image']),
+      ...codes(journal)
+        .filter((c) => c.code === 201)
+        .map((c) => `#${c.seq} reports 201 with a patch made from another image`),
+    ];
+  },
+});

@@ -1,0 +1,143 @@
+import {
+  type components,
+  createDeviceClient,
+  Md5,
+  memorySource,
+  OtaAgent,
+  type OtaAgentOptions,
+  vcdiffRestore,
+} from '@onenet-ota/sdk';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demo, demoImage } from '../src/index.ts';
+import { type Harness, startHarness, uploadPackage } from './harness.ts';
+
+// Differential packages end to end: the platform generates a VCDIFF patch from two stored full packages as a job,
+// the task hands it out as type 2, and the reference agent restores the image from its current one.
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(() => h.close());
+
+const base = demoImage(demo.packageSize, 0xb0b); // what the device runs: V1.0
+const target = base.slice(); // V2.0: a few bytes and a block changed
+for (let i = 0; i < 4096; i += 97) target[i + 20_000] = i & 0xff;
+const md5 = (bytes: Uint8Array) => new Md5().update(bytes).hex();
+
+async function generatedDiffTask(): Promise<{ diff: components['schemas']['DiffPackage']; taskId: string }> {
+  await uploadPackage(h, base, { name: 'app-1.0', targetVersion: 'V1.0' });
+  const upload = await uploadPackage(h, target, { name: 'app-2.0', targetVersion: 'V2.0' });
+  const pkg = (await upload.json()) as { id: string };
+  const path = { productId: demo.productId, packageId: pkg.id };
+  const accepted = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+    params: { path },
+    body: { initialVersion: 'V1.0' },
+  });
+  expect(accepted.response.status).toBe(202);
+  expect(accepted.response.headers.get('location')).toBe(`/api/v1/jobs/${accepted.data?.id}`);
+  // 202: the answer is the job (201 would be an uploaded patch).
+  let job = accepted.data as components['schemas']['Job'] | undefined;
+  while (job?.status === 'queued' || job?.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    job = (await h.admin.GET('/api/v1/jobs/{jobId}', { params: { path: { jobId: accepted.data?.id ?? '' } } })).data;
+  }
+  expect(job?.status).toBe('succeeded');
+  const diff = (
+    await h.admin.GET('/api/v1/products/{productId}/packages/{packageId}/diffs/{diffId}', {
+      params: { path: { ...path, diffId: job?.result?.diffId ?? '' } },
+    })
+  ).data;
+  if (!diff) throw new Error('no diff');
+  // The demo task holds the device; end it and start one with the differential package.
+  await h.admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+    params: { path: { productId: demo.productId, taskId: 'tsk_1', action: 'cancel' } },
+  });
+  const task = await h.admin.POST('/api/v1/products/{productId}/tasks', {
+    params: { path: { productId: demo.productId } },
+    body: { name: 'delta', packageId: pkg.id, diffId: diff.id, targets: { devIds: [demo.devId] } },
+  });
+  const taskId = task.data?.id ?? '';
+  await h.admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+    params: { path: { productId: demo.productId, taskId, action: 'start' } },
+  });
+  return { diff, taskId };
+}
+
+function agent(current: Uint8Array, installed: Uint8Array[], overrides: Partial<OtaAgentOptions> = {}) {
+  return new OtaAgent({
+    client: createDeviceClient({
+      baseUrl: h.url,
+      productId: demo.productId,
+      accessKey: demo.productKey,
+      now: h.platform.clock.now,
+      fetch: h.fetch,
+    }),
+    devId: demo.devId,
+    type: 2,
+    manuf: demo.manuf,
+    model: demo.model,
+    version: 'V1.0',
+    now: h.platform.clock.now,
+    sleep: async (ms) => h.platform.clock.advance(ms),
+    restore: vcdiffRestore(memorySource(current)),
+    install: async (image) => {
+      for await (const chunk of image) installed.push(new Uint8Array(chunk));
+    },
+    ...overrides,
+  });
+}
+
+describe('differential packages', () => {
+  it('are generated online as a job, named by the console rule, and handed out as type 2', async () => {
+    const { diff } = await generatedDiffTask();
+    expect(diff).toMatchObject({
+      origin: 'generated',
+      format: 'vcdiff',
+      initialVersion: 'V1.0',
+      targetVersion: 'V2.0',
+      fileName: 'otadiff&V2.0&V1.0',
+    });
+    expect(diff.size).toBeLessThan(target.length / 10);
+    const check = await h.device.GET('/ota/south/check', {
+      params: { query: { dev_id: demo.devId, manuf: demo.manuf, model: demo.model, type: 2, version: 'V1.0' } },
+    });
+    expect(check.data?.data).toMatchObject({ type: 2, size: diff.size, md5: diff.md5, target: 'V2.0' });
+  });
+
+  it('upgrade the reference device through its restore, end to end', async () => {
+    await generatedDiffTask();
+    const installed: Uint8Array[] = [];
+    const result = await agent(base, installed).run();
+    expect(result).toMatchObject({ outcome: 'upgraded', target: 'V2.0' });
+    expect(md5(Buffer.concat(installed))).toBe(md5(target));
+    expect(result.bytesDownloaded).toBeLessThan(target.length / 10);
+  });
+
+  it("report 204 and install nothing when the device runs another image than the diff's base", async () => {
+    await generatedDiffTask();
+    const installed: Uint8Array[] = [];
+    const other = base.slice();
+    other[100] = (other[100] as number) ^ 0xff;
+    const result = await agent(other, installed).run();
+    expect(result.reported.at(-1)).toBe(204);
+    expect(installed).toEqual([]);
+  });
+
+  it('refuse generation without a base package, or in another format', async () => {
+    const upload = await uploadPackage(h, target, { name: 'lonely', targetVersion: 'V3.0' });
+    const pkg = (await upload.json()) as { id: string };
+    const path = { productId: demo.productId, packageId: pkg.id };
+    const noBase = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+      params: { path },
+      body: { initialVersion: 'V0.1' },
+    });
+    expect(noBase.response.status).toBe(400);
+    expect(noBase.error).toMatchObject({ errors: [{ pointer: '#/body/initialVersion' }] });
+    const bsdiff = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+      params: { path },
+      body: { initialVersion: 'V2.0', format: 'bsdiff40' },
+    });
+    expect(bsdiff.response.status).toBe(400);
+  });
+});

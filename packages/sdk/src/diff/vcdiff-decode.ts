@@ -1,0 +1,203 @@
+import { ADD, COPY, codeTable, NOOP, nearSlots, RUN, sameSlots } from './code-table.ts';
+import type { ImageSource } from './image-source.ts';
+import { adler32, PatchError, readVarint } from './varint.ts';
+
+const VCD_SOURCE = 0x01;
+const VCD_TARGET = 0x02;
+/** xdelta3's extension, also read by open-vcdiff: an Adler-32 of the target window follows the lengths. */
+const VCD_ADLER32 = 0x04;
+const VCD_DECOMPRESS = 0x01;
+const VCD_CODETABLE = 0x02;
+/** xdelta3's extension: an application header (file names) after the header indicator. */
+const VCD_APPHEADER = 0x04;
+
+/**
+ * Applies a VCDIFF (RFC 3284) patch to `source` and yields the restored image one target window at a time. The
+ * patch is read as a stream and the source by random access, so memory stays at one window (xdelta3 writes
+ * windows of at most 8 MiB; this kit's encoder 1 MiB) whatever the image size. Reads the standard format with the
+ * default code table, xdelta3's application header and its Adler-32 window checksums, which are verified: a patch
+ * applied to the wrong image fails with `PatchError` instead of producing a wrong one. Secondary compression
+ * (`xdelta3 -S djw/lzma`) and custom code tables are refused with a `PatchError` that says so.
+ *
+ * @example
+ * for await (const window of restoreVcdiff(memorySource(current), patchChunks)) flash.write(window);
+ */
+export async function* restoreVcdiff(
+  source: ImageSource,
+  patch: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const reader = new PatchReader(patch);
+  const magic = await reader.bytes(4);
+  if (magic[0] !== 0xd6 || magic[1] !== 0xc3 || magic[2] !== 0xc4 || magic[3] !== 0)
+    throw new PatchError('not a VCDIFF patch (bad magic)');
+  const header = await reader.byte();
+  if (header & VCD_DECOMPRESS)
+    throw new PatchError('the patch uses secondary compression (xdelta3 -S); make it with -S none');
+  if (header & VCD_CODETABLE)
+    throw new PatchError('the patch uses a custom code table, which this decoder does not read');
+  if (header & VCD_APPHEADER) await reader.bytes(await reader.varint());
+  while (!(await reader.atEnd())) yield await decodeWindow(reader, source);
+}
+
+async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<Uint8Array> {
+  const indicator = await reader.byte();
+  if (indicator & VCD_TARGET)
+    throw new PatchError('the patch copies from earlier target windows (VCD_TARGET), which this decoder does not keep');
+  let segmentLength = 0;
+  let segmentPosition = 0;
+  if (indicator & VCD_SOURCE) {
+    segmentLength = await reader.varint();
+    segmentPosition = await reader.varint();
+    if (segmentPosition + segmentLength > source.size) {
+      throw new PatchError(
+        `the patch reads bytes ${segmentPosition}-${segmentPosition + segmentLength - 1} of a ${source.size}-byte image: wrong base image`,
+      );
+    }
+  }
+  await reader.varint(); // length of the delta encoding: the fields below say the same
+  const targetLength = await reader.varint();
+  if ((await reader.byte()) !== 0)
+    throw new PatchError('the patch compresses its sections (xdelta3 -S); make it with -S none');
+  const dataLength = await reader.varint();
+  const instructionsLength = await reader.varint();
+  const addressesLength = await reader.varint();
+  const checksum = indicator & VCD_ADLER32 ? bigEndian32(await reader.bytes(4)) : undefined;
+  const data = await reader.bytes(dataLength);
+  const instructions = await reader.bytes(instructionsLength);
+  const addresses = await reader.bytes(addressesLength);
+
+  const target = new Uint8Array(targetLength);
+  const near = new Array<number>(nearSlots).fill(0);
+  const same = new Array<number>(sameSlots * 256).fill(0);
+  let nextNear = 0;
+  let t = 0;
+  let d = 0;
+  let i = 0;
+  let a = 0;
+  while (i < instructions.length) {
+    for (const instruction of codeTable[instructions[i++] as number] as (typeof codeTable)[number]) {
+      if (instruction.type === NOOP) continue;
+      let size = instruction.size;
+      if (size === 0) [size, i] = readVarint(instructions, i);
+      if (t + size > targetLength) throw new PatchError('an instruction writes past the end of its window');
+      if (instruction.type === ADD) {
+        target.set(data.subarray(d, d + size), t);
+        d += size;
+      } else if (instruction.type === RUN) {
+        target.fill(data[d++] as number, t, t + size);
+      } else if (instruction.type === COPY) {
+        const here = segmentLength + t;
+        let address: number;
+        const mode = instruction.mode;
+        if (mode === 0) [address, a] = readVarint(addresses, a);
+        else if (mode === 1) {
+          [address, a] = readVarint(addresses, a);
+          address = here - address;
+        } else if (mode < 2 + nearSlots) {
+          [address, a] = readVarint(addresses, a);
+          address += near[mode - 2] as number;
+        } else address = same[(mode - 2 - nearSlots) * 256 + (addresses[a++] as number)] as number;
+        if (address >= here) throw new PatchError('a COPY reads bytes not yet written');
+        near[nextNear] = address;
+        nextNear = (nextNear + 1) % nearSlots;
+        same[address % (sameSlots * 256)] = address;
+        await copy(target, t, address, size, segmentLength, segmentPosition, source);
+      }
+      t += size;
+    }
+  }
+  if (t !== targetLength) throw new PatchError(`a window restored ${t} of its ${targetLength} bytes`);
+  if (checksum !== undefined && adler32(target) !== checksum) {
+    throw new PatchError('a restored window fails its Adler-32 checksum: the patch was made from another base image');
+  }
+  return target;
+}
+
+// A COPY may start in the source segment and run on into the target window, and may overlap what it writes.
+async function copy(
+  target: Uint8Array,
+  t: number,
+  address: number,
+  size: number,
+  segmentLength: number,
+  segmentPosition: number,
+  source: ImageSource,
+) {
+  let written = 0;
+  if (address < segmentLength) {
+    const length = Math.min(size, segmentLength - address);
+    const read = source.read(segmentPosition + address, length);
+    const bytes = read instanceof Uint8Array ? read : await read;
+    if (bytes.length !== length) throw new PatchError('the base image is shorter than the patch expects');
+    target.set(bytes, t);
+    written = length;
+  }
+  for (let k = written; k < size; k++) target[t + k] = target[address - segmentLength + k] as number;
+}
+
+/** Reads a patch arriving in chunks, keeping only the unread part. */
+class PatchReader {
+  readonly #chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #done = false;
+
+  constructor(patch: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.#chunks =
+      Symbol.asyncIterator in patch
+        ? patch[Symbol.asyncIterator]()
+        : (patch as Iterable<Uint8Array>)[Symbol.iterator]();
+  }
+
+  async #fill(count: number): Promise<void> {
+    while (this.#buffer.length < count && !this.#done) {
+      const next = await this.#chunks.next();
+      if (next.done) this.#done = true;
+      else this.#buffer = this.#buffer.length === 0 ? next.value : concat(this.#buffer, next.value);
+    }
+    if (this.#buffer.length < count) throw new PatchError('the patch ends early');
+  }
+
+  async atEnd(): Promise<boolean> {
+    if (this.#buffer.length > 0) return false;
+    try {
+      await this.#fill(1);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  async byte(): Promise<number> {
+    return (await this.bytes(1))[0] as number;
+  }
+
+  async bytes(count: number): Promise<Uint8Array> {
+    await this.#fill(count);
+    const taken = this.#buffer.subarray(0, count);
+    this.#buffer = this.#buffer.subarray(count);
+    return taken;
+  }
+
+  async varint(): Promise<number> {
+    for (let length = 1; ; length++) {
+      await this.#fill(length);
+      if (((this.#buffer[length - 1] as number) & 0x80) === 0) {
+        const [value] = readVarint(this.#buffer, 0);
+        this.#buffer = this.#buffer.subarray(length);
+        return value;
+      }
+    }
+  }
+}
+
+// By hand: a Node Buffer's slice() is a view into a shared pool, so DataView over `.buffer` would read elsewhere.
+function bigEndian32(b: Uint8Array): number {
+  return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

@@ -5,7 +5,7 @@
 export interface ImageSource {
   /** Bytes in the image. */
   size: number;
-  /** `length` bytes from `offset`; fewer only at the end of the image. */
+  /** `length` bytes from `offset`; fewer only at the end of the image. The caller copies them before reading again. */
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array>;
 }
 

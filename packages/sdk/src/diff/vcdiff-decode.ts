@@ -135,30 +135,34 @@ async function copy(
   for (let k = written; k < size; k++) target[t + k] = target[address - segmentLength + k] as number;
 }
 
-/** Reads a patch arriving in chunks, keeping only the unread part. */
+/** Reads a patch arriving in chunks, keeping only the unread part, and copying only bytes a field spans. */
 class PatchReader {
-  readonly #chunks: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
-  #buffer: Uint8Array = new Uint8Array(0);
+  readonly #source: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  #chunks: Uint8Array[] = [];
+  #length = 0;
   #done = false;
 
   constructor(patch: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
-    this.#chunks =
+    this.#source =
       Symbol.asyncIterator in patch
         ? patch[Symbol.asyncIterator]()
         : (patch as Iterable<Uint8Array>)[Symbol.iterator]();
   }
 
   async #fill(count: number): Promise<void> {
-    while (this.#buffer.length < count && !this.#done) {
-      const next = await this.#chunks.next();
+    while (this.#length < count && !this.#done) {
+      const next = await this.#source.next();
       if (next.done) this.#done = true;
-      else this.#buffer = this.#buffer.length === 0 ? next.value : concat(this.#buffer, next.value);
+      else if (next.value.length > 0) {
+        this.#chunks.push(next.value);
+        this.#length += next.value.length;
+      }
     }
-    if (this.#buffer.length < count) throw new PatchError('the patch ends early');
+    if (this.#length < count) throw new PatchError('the patch ends early');
   }
 
   async atEnd(): Promise<boolean> {
-    if (this.#buffer.length > 0) return false;
+    if (this.#length > 0) return false;
     try {
       await this.#fill(1);
       return false;
@@ -171,33 +175,44 @@ class PatchReader {
     return (await this.bytes(1))[0] as number;
   }
 
+  /** The next `count` bytes: a view when one chunk holds them, else one copy of exactly those bytes. */
   async bytes(count: number): Promise<Uint8Array> {
     await this.#fill(count);
-    const taken = this.#buffer.subarray(0, count);
-    this.#buffer = this.#buffer.subarray(count);
-    return taken;
+    const first = this.#chunks[0];
+    if (first && first.length >= count) {
+      this.#take(count);
+      return first.subarray(0, count);
+    }
+    const out = new Uint8Array(count);
+    for (let copied = 0; copied < count; ) {
+      const chunk = this.#chunks[0] as Uint8Array;
+      const n = Math.min(chunk.length, count - copied);
+      out.set(chunk.subarray(0, n), copied);
+      copied += n;
+      this.#take(n);
+    }
+    return out;
   }
 
   async varint(): Promise<number> {
-    for (let length = 1; ; length++) {
-      await this.#fill(length);
-      if (((this.#buffer[length - 1] as number) & 0x80) === 0) {
-        const [value] = readVarint(this.#buffer, 0);
-        this.#buffer = this.#buffer.subarray(length);
-        return value;
-      }
+    let value = 0;
+    for (;;) {
+      const byte = await this.byte();
+      value = value * 128 + (byte & 0x7f);
+      if (value > Number.MAX_SAFE_INTEGER) throw new PatchError('an integer of the patch is too large');
+      if ((byte & 0x80) === 0) return value;
     }
+  }
+
+  #take(count: number): void {
+    const first = this.#chunks[0] as Uint8Array;
+    if (count >= first.length) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(count);
+    this.#length -= count;
   }
 }
 
 // By hand: a Node Buffer's slice() is a view into a shared pool, so DataView over `.buffer` would read elsewhere.
 function bigEndian32(b: Uint8Array): number {
   return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

@@ -44,6 +44,11 @@ ${result.cases.map(caseSection).join('\n')}
 `;
 }
 
+/** Escaped text with its `code` spans set as code. */
+function prose(text: string): string {
+  return e(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function verdictBadge(c: CaseResult): string {
   return `<span class="badge" style="background:${colors[c.verdict]}">${c.verdict}${c.expected ? ' (expected)' : ''}</span>`;
 }
@@ -59,7 +64,7 @@ function caseSection(c: CaseResult): string {
     ? `<details><summary>Device output (exit ${c.device.exitCode})</summary><pre>${e(c.device.stdout)}\n${e(c.device.stderr)}</pre></details>`
     : '';
   return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol notes ${e(c.ref)}</small></h2>
-<p><b>${e(c.title)}.</b> ${e(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
+<p><b>${e(c.title)}.</b> ${prose(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
 ${findings}${states}${device}
 <details><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
 }

@@ -17,6 +17,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --clock real|virtual     platform time: the machine's, or standing still until moved (default real)
   --range-dialect onenet|rfc9110   how Range is read (default onenet, OneNET's rules)
   --validate               answer 500 instead of any JSON that breaks the spec
+  --journal-limit <n>      journal entries kept, newest first (default 100000)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -35,6 +36,7 @@ export async function runCli(
       clock: { type: 'string', default: 'real' },
       'range-dialect': { type: 'string', default: 'onenet' },
       validate: { type: 'boolean', default: false },
+      'journal-limit': { type: 'string', default: '100000' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,7 +60,16 @@ export async function runCli(
     return { url: prism.url, stop: prism.stop };
   }
 
-  const platform = createPlatform({ seed, clock, rangeDialect, validateResponses: values.validate ? 'error' : 'off' });
+  const journalLimit = Number(values['journal-limit']);
+  if (!Number.isInteger(journalLimit) || journalLimit < 1)
+    throw new UsageError(`--journal-limit must be a positive integer, got ${values['journal-limit']}`);
+  const platform = createPlatform({
+    seed,
+    clock,
+    rangeDialect,
+    journalLimit,
+    validateResponses: values.validate ? 'error' : 'off',
+  });
   const server = await startServer({ host: values.host, port, platform });
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', "<this machine's address>") : server.url;
   out(

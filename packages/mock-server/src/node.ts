@@ -15,6 +15,11 @@ export interface StartServerOptions {
   port?: number;
   /** The platform to serve; a new empty one by default. */
   platform?: Platform;
+  /**
+   * Requests one connection may carry before the server closes it: 1000, as OneNET does ("在一次TCP连接中的请求数
+   * 上限为1000，超过这个上限会断开TCP连接"), so a device that never reconnects fails here as it would there.
+   */
+  maxRequestsPerConnection?: number;
 }
 
 /** A listening server. */
@@ -36,11 +41,18 @@ export interface RunningServer {
  * const { url, close } = await startServer({ platform: createPlatform({ seed: 'demo' }), port: 0 });
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8787, platform = createPlatform() } = options;
+  const { host = '127.0.0.1', port = 8787, platform = createPlatform(), maxRequestsPerConnection = 1000 } = options;
+  const served = new WeakMap<object, number>();
   const server = createServer((req, res) => {
+    // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
+    const count = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, count);
+    if (count >= maxRequestsPerConnection) {
+      res.shouldKeepAlive = false;
+      res.setHeader('Connection', 'close');
+    }
     serve(platform, req, res).catch(() => res.destroy());
   });
-  // Devices keep connections open between fragments; OneNET closes after 1000 requests, Node's default is fine.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -125,3 +125,27 @@ describe('RFC 9110 dialect', () => {
     await rfc.close();
   });
 });
+
+describe('the connection limit', () => {
+  it('closes a connection after its last allowed request, as OneNET does after 1000', async () => {
+    const platform = (await import('../src/index.ts')).createPlatform({ seed: 'demo' });
+    const server = await (await import('../src/node.ts')).startServer({
+      platform,
+      port: 0,
+      maxRequestsPerConnection: 3,
+    });
+    const { connect } = await import('node:net');
+    const { hostname, port } = new URL(server.url);
+    const answers = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      const get = `GET /__mock/clock HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`;
+      socket.write(get.repeat(4));
+    });
+    expect(answers.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(3);
+    expect(answers.match(/Connection: close/g)).toHaveLength(1);
+    await server.close();
+  });
+});

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,6 +30,20 @@ describe('ota-conformance', () => {
     expect(report.cases.find((c: { id: string }) => c.id === 'RNG-001').verdict).toBe('pass');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="onenet-ota-conformance"');
     expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('The device conforms.');
+  }, 30_000);
+
+  it("runs a device command of the user's, filling the placeholders per case", async () => {
+    const device = join(
+      dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json')),
+      'bin/ota-device.ts',
+    );
+    // Only placeholders, no OTA_* variables: what a firmware team's own launcher would take.
+    const command = `env -i PATH="$PATH" "${process.execPath}" "${device}" --base-url {baseUrl} --product-id {productId} --dev-id {devId} --access-key {accessKey} --version {version} --manuf {manuf} --model {model} --type {type} --state-dir {stateDir}`;
+    const { code, stdout } = await conformance(['--device-cmd', command, '--cases', 'RNG-003,RPT-003']);
+    expect(stdout).toContain('OneNET OTA conformance: env -i');
+    expect(stdout).toMatch(/PASS {2}RNG-003 /);
+    expect(stdout).toMatch(/PASS {2}RPT-003 /);
+    expect(code).toBe(0);
   }, 30_000);
 
   it('fails a mutant (exit 1) unless its failure is an expected one', async () => {

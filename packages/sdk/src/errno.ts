@@ -22,13 +22,23 @@ export function describeErrno(errno: number, operationId?: OperationId): string 
   return meanings.size > 0 ? [...meanings].join(' / ') : undefined;
 }
 
-/** The meaning of a step (0–100) or status code (101–107, 201–208). */
+/**
+ * The meaning of a step (0–100) or status code (101–107, 201–208).
+ *
+ * @example
+ * describeResultCode(205); // 'upgrade failed, MD5 check failed (升级失败,MD5校验失败)'
+ */
 export function describeResultCode(code: number): string | undefined {
   if (Number.isInteger(code) && code >= 0 && code <= 100) return `download progress ${code} %`;
   return (enumDescriptions.ResultCode as Record<string, string>)[String(code)];
 }
 
-/** The name of an operation's errno schema, e.g. `CheckErrno` for `checkTask`. */
+/**
+ * The name of an operation's errno schema, e.g. `CheckErrno` for `checkTask`.
+ *
+ * @example
+ * errnoTableOf('checkToken'); // 'TokenCheckErrno'
+ */
 export function errnoTableOf(operationId: OperationId): ErrnoTable | undefined {
   const route = operations[operationId] as { errno?: ErrnoTable };
   return route.errno;

@@ -24,7 +24,12 @@ export type Quirk =
   /** Reports a failure (107) when the task is canceled. */
   | 'report-after-cancel';
 
-/** Every quirk, for command lines and test matrices. */
+/**
+ * Every quirk, for command lines and test matrices.
+ *
+ * @example
+ * for (const quirk of quirks) await runConformance({ device: agentDevice({ quirks: [quirk] }) });
+ */
 export const quirks: readonly Quirk[] = [
   'skip-token-check',
   'reuse-expired-token',

@@ -9,7 +9,12 @@ export interface ParsedToken {
   sign: string;
 }
 
-/** Why a header is not a OneNET token. */
+/**
+ * Why a header is not a OneNET token.
+ *
+ * @example
+ * try { parseToken('res=x'); } catch (error) { if (error instanceof TokenFormatError) console.log(error.message); }
+ */
 export class TokenFormatError extends Error {
   override name = 'TokenFormatError';
 }

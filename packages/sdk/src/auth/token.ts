@@ -1,7 +1,12 @@
 import { decodeBase64, encodeBase64 } from '../crypto/base64.ts';
 import { hmac, type SignMethod } from '../crypto/hmac.ts';
 
-/** The only parameter-set version the general OTA API accepts (notes §1.1). */
+/**
+ * The only parameter-set version the general OTA API accepts (notes §1.1).
+ *
+ * @example
+ * await signToken({ accessKey, res, et, version: tokenVersion });
+ */
 export const tokenVersion = '2018-10-31';
 
 /** What a OneNET `Authorization` token is made of. */
@@ -18,12 +23,22 @@ export interface TokenParams {
   version?: string;
 }
 
-/** The `res` of a product-level token. */
+/**
+ * The `res` of a product-level token.
+ *
+ * @example
+ * productResource('123123'); // 'products/123123'
+ */
 export function productResource(productId: string): string {
   return `products/${productId}`;
 }
 
-/** The `res` of a device-level token. */
+/**
+ * The `res` of a device-level token.
+ *
+ * @example
+ * deviceResource('123123', 'bench-01'); // 'products/123123/devices/bench-01'
+ */
 export function deviceResource(productId: string, deviceName: string): string {
   return `products/${productId}/devices/${deviceName}`;
 }
@@ -76,7 +91,12 @@ const encoded: Record<string, string> = {
   '=': '%3D',
 };
 
-/** URL-encodes a token value the way OneNET's table lists. */
+/**
+ * URL-encodes a token value the way OneNET's table lists.
+ *
+ * @example
+ * encodeTokenValue('lsaPSiiGvEFFjXu5WU7a6IkScqE='); // 'lsaPSiiGvEFFjXu5WU7a6IkScqE%3D'
+ */
 export function encodeTokenValue(value: string): string {
   return value.replace(/[+ /?%#&=]/g, (c) => encoded[c] as string);
 }

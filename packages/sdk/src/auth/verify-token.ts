@@ -28,6 +28,13 @@ const resPattern = /^products\/([A-Za-z0-9]+)(?:\/devices\/([^/]+))?$/;
 /**
  * Verifies a OneNET `Authorization` header: format, version, `res`, expiry and signature, comparing signatures
  * in constant time. Used by the mock platform and by the conformance suite's AUTH rules.
+ *
+ * @example
+ * const verdict = await verifyToken(request.headers.get('authorization'), {
+ *   keyFor: (productId) => products.get(productId)?.accessKey,
+ *   nowSeconds: Math.floor(Date.now() / 1000),
+ * });
+ * if (!verdict.ok) console.log(verdict.reason); // e.g. 'token expired: et 1537255523 is before platform time …'
  */
 export async function verifyToken(header: string | null, options: VerifyOptions): Promise<TokenVerdict> {
   if (!header) return { ok: false, reason: 'no Authorization header' };

@@ -102,7 +102,12 @@ export class Md5 {
   }
 }
 
-/** MD5 of a whole buffer as hex. */
+/**
+ * MD5 of a whole buffer as hex.
+ *
+ * @example
+ * md5Hex(new TextEncoder().encode('abc')); // '900150983cd24fb0d6963f7d28e17f72'
+ */
 export function md5Hex(data: Uint8Array): string {
   return new Md5().update(data).hex();
 }

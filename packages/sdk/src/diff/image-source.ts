@@ -9,7 +9,12 @@ export interface ImageSource {
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array>;
 }
 
-/** An image held in memory. */
+/**
+ * An image held in memory.
+ *
+ * @example
+ * const restored = restoreVcdiff(memorySource(currentImage), [patch]);
+ */
 export function memorySource(bytes: Uint8Array): ImageSource {
   return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
 }

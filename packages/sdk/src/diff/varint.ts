@@ -17,7 +17,12 @@ export function readVarint(bytes: Uint8Array, pos: number): [number, number] {
   throw new PatchError('the patch ends inside an integer');
 }
 
-/** The patch is malformed, uses a feature this decoder lacks, or does not fit the image it is applied to. */
+/**
+ * The patch is malformed, uses a feature this decoder lacks, or does not fit the image it is applied to.
+ *
+ * @example
+ * try { for await (const w of restoreVcdiff(source, patch)); } catch (e) { if (e instanceof PatchError) report(204); }
+ */
 export class PatchError extends Error {
   override name = 'PatchError';
 }

@@ -12,7 +12,12 @@ import { vcdiffRestore } from '../diff/restore.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
 
-/** The `--help` text of `ota-device`. */
+/**
+ * The `--help` text of `ota-device`.
+ *
+ * @example
+ * process.stdout.write(otaDeviceUsage);
+ */
 export const usage = `Usage: ota-device [options]
 
 The SDK's reference OneNET OTA device as a process: one upgrade, then a one-line JSON summary on stdout.
@@ -62,12 +67,22 @@ const flags = {
   'idle-timeout-ms': 'OTA_IDLE_TIMEOUT_MS',
 } as const;
 
-/** A bad command line; the bin prints the message and exits 2. */
+/**
+ * A bad command line; the bin prints the message and exits 2.
+ *
+ * @example
+ * try { await runOtaDevice(['--type', '3'], {}, log); } catch (e) { if (e instanceof DeviceUsageError) process.exitCode = 2; }
+ */
 export class DeviceUsageError extends Error {
   override name = 'DeviceUsageError';
 }
 
-/** Runs `ota-device` with these arguments and environment; returns the summary and the exit status. */
+/**
+ * Runs `ota-device` with these arguments and environment; returns the summary and the exit status.
+ *
+ * @example
+ * const { result, exitCode } = await runOtaDevice(['--version', 'V1.0'], process.env, console.error);
+ */
 export async function runOtaDevice(
   argv: string[],
   env: Record<string, string | undefined>,

@@ -16,6 +16,18 @@ export interface Identity {
   targetVersion: string;
 }
 
+/** Who the device is in every case of a run. */
+export const identity: Identity = {
+  productKey: 'Y29uZm9ybWFuY2UgcHJvZHVjdCBrZXkgMDEyMzQ1Njc=',
+  devId: 32981907,
+  deviceName: 'dut',
+  deviceKey: 'Y29uZm9ybWFuY2UgZGV2aWNlIGtleSAwMTIzNDU2Nzg=',
+  manuf: '100',
+  model: '10001',
+  fromVersion: 'V1.0',
+  targetVersion: 'V2.0',
+};
+
 /** What a prepared case looks like. */
 export interface Prepared {
   /** The image the device runs, when the case hands out a differential package. */

@@ -2,6 +2,7 @@ import { createDeviceClient, type OneNetClient } from '../clients.ts';
 import { Md5 } from '../crypto/md5.ts';
 import type { components } from '../generated/openapi.d.ts';
 import { CheckErrno, ResultCode, TokenCheckErrno } from '../generated/protocol.ts';
+import { DeviceCalls } from './device-calls.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
@@ -40,13 +41,12 @@ export class OtaAgent {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #log: (line: string) => void;
-  #reported: number[] = [];
   #bytes = 0;
   #retries = 0;
   #flows = 0;
   #pauseWaits = 0;
   readonly #quirks: ReadonlySet<Quirk>;
-  #lastToken: string | undefined;
+  readonly #calls: DeviceCalls;
 
   constructor(options: OtaAgentOptions) {
     const fragmentSize = options.fragmentSize ?? 4096;
@@ -63,6 +63,13 @@ export class OtaAgent {
     this.#store = options.store ?? new MemoryStore();
     this.#quirks = new Set(options.quirks ?? []);
     this.#client = 'GET' in options.client ? options.client : createDeviceClient({ now: this.#now, ...options.client });
+    this.#calls = new DeviceCalls(
+      this.#client,
+      options.devId,
+      options.type,
+      this.#log,
+      this.#quirks.has('skip-token-check'),
+    );
   }
 
   /** Runs one upgrade to its end and says how it ended; never throws for anything the platform answers. */
@@ -75,7 +82,7 @@ export class OtaAgent {
   }
 
   async #run(): Promise<UpgradeResult> {
-    await this.#reportVersion(this.#options.version);
+    await this.#calls.reportVersion(this.#options.version);
     const maxFlows = this.#options.maxFlows ?? 5;
     while (this.#flows < maxFlows) {
       this.#flows++;
@@ -164,7 +171,7 @@ export class OtaAgent {
     while (state.offset < task.size) {
       if (this.#deadlinePassed())
         return { stop: await this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed') };
-      const answer = await this.#checkToken(task.token);
+      const answer = await this.#calls.checkToken(task.token);
       const errno = answer === TokenCheckErrno.TokenExpired && this.#quirks.has('reuse-expired-token') ? 0 : answer;
       if (errno === TokenCheckErrno.TokenExpired || errno === TokenCheckErrno.TokenSuperseded) return 'new-flow';
       if (errno === TokenCheckErrno.TaskPaused) {
@@ -224,8 +231,8 @@ export class OtaAgent {
   /** 20 and 22: the task ended; the device stops and reports no failure ("无需上报升级失败"). */
   async #ended(errno: 20 | 22): Promise<UpgradeResult> {
     await this.#store.clear();
-    if (errno === TokenCheckErrno.TaskCanceled && this.#lastToken && this.#quirks.has('report-after-cancel')) {
-      await this.#report(this.#lastToken, ResultCode.DownloadFailed);
+    if (errno === TokenCheckErrno.TaskCanceled && this.#calls.lastToken && this.#quirks.has('report-after-cancel')) {
+      await this.#calls.report(this.#calls.lastToken, ResultCode.DownloadFailed);
     }
     return errno === TokenCheckErrno.TaskCanceled
       ? this.#result('canceled', 'the task was canceled (errno 22)', errno)
@@ -262,18 +269,18 @@ export class OtaAgent {
       return this.#fail(task, ResultCode.UpgradeMd5Mismatch, `image md5 ${md5.hex()} is not ${task.md5}`);
     }
     if (!state.downloadReported && !this.#quirks.has('skip-101')) {
-      const errno = await this.#report(task.token, ResultCode.Downloaded);
+      const errno = await this.#calls.report(task.token, ResultCode.Downloaded);
       if (errno === TokenCheckErrno.TaskFinished || errno === TokenCheckErrno.TaskCanceled) return this.#ended(errno);
       if (errno !== 0) return this.#result('error', `101 was refused with errno ${errno}`, errno);
       state.downloadReported = true;
       await this.#store.save(state);
     }
     // A task paused while downloading holds the device before upgrading; token check says 19 until it resumes.
-    let gate = await this.#checkToken(task.token);
+    let gate = await this.#calls.checkToken(task.token);
     while (gate === TokenCheckErrno.TaskPaused) {
       const waited = await this.#waitWhilePaused(task);
       if (waited) return waited;
-      gate = await this.#checkToken(task.token);
+      gate = await this.#calls.checkToken(task.token);
     }
     if (gate === TokenCheckErrno.TaskFinished || gate === TokenCheckErrno.TaskCanceled) return this.#ended(gate);
     try {
@@ -284,11 +291,11 @@ export class OtaAgent {
       await this.#store.clear();
       return this.#fail(task, code, `install failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const errno = await this.#report(task.token, ResultCode.UpgradeSucceeded);
+    const errno = await this.#calls.report(task.token, ResultCode.UpgradeSucceeded);
     await this.#store.clear();
     if (errno !== 0) return this.#result('error', `201 was refused with errno ${errno}`, errno);
     // Rebooted into the new image, a device reports its version: the platform's record then shows the target.
-    await this.#reportVersion(task.target);
+    await this.#calls.reportVersion(task.target);
     return { ...this.#result('upgraded', `installed ${task.target}`), target: task.target };
   }
 
@@ -310,8 +317,8 @@ export class OtaAgent {
     const step = Math.floor((state.offset * 100) / task.size);
     if (step >= 100 || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
     if (this.#quirks.has('progress-down') && state.progressReported > 0)
-      await this.#report(task.token, state.progressReported - 1);
-    if ((await this.#report(task.token, step)) === 0) {
+      await this.#calls.report(task.token, state.progressReported - 1);
+    if ((await this.#calls.report(task.token, step)) === 0) {
       state.progressReported = step;
       await this.#store.save(state);
     }
@@ -327,52 +334,9 @@ export class OtaAgent {
     return undefined;
   }
 
-  async #checkToken(token: string): Promise<number | undefined> {
-    this.#lastToken = token;
-    if (this.#quirks.has('skip-token-check')) return TokenCheckErrno.Success;
-    try {
-      const { data } = await this.#client.GET('/ota/south/download/{token}/check', {
-        params: { path: { token }, query: { dev_id: this.#options.devId } },
-      });
-      this.#log(`token check: errno ${data?.errno}`);
-      return data?.errno;
-    } catch (error) {
-      this.#log(`token check failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  }
-
-  async #report(token: string, step: number): Promise<number | undefined> {
-    try {
-      const { data } = await this.#client.POST('/ota/south/device/download/{token}/progress', {
-        params: { path: { token }, query: { dev_id: this.#options.devId } },
-        body: { step: step as 101 },
-      });
-      this.#log(`report ${step}: errno ${data?.errno}`);
-      if (data?.errno === 0) this.#reported.push(step);
-      return data?.errno;
-    } catch (error) {
-      this.#log(`report ${step} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  }
-
-  async #reportVersion(version: string): Promise<void> {
-    const body = this.#options.type === 1 ? { f_version: version } : { s_version: version };
-    try {
-      const { data } = await this.#client.POST('/ota/device/version', {
-        params: { query: { dev_id: this.#options.devId } },
-        body,
-      });
-      this.#log(`version ${version}: errno ${data?.errno}`);
-    } catch (error) {
-      this.#log(`version report failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   /** Reports a failure code and ends the run; a refusal because the task ended meanwhile is not a failure. */
   async #fail(task: TaskInfo, code: number, detail: string): Promise<UpgradeResult> {
-    const errno = await this.#report(task.token, code);
+    const errno = await this.#calls.report(task.token, code);
     await this.#store.clear();
     if (errno === 22) return this.#result('canceled', `${detail}; the task was canceled meanwhile`, errno);
     if (errno === 20) return this.#result('finished', `${detail}; the task had already ended`, errno);
@@ -387,7 +351,7 @@ export class OtaAgent {
     return {
       outcome,
       detail,
-      reported: [...this.#reported],
+      reported: [...this.#calls.reported],
       ...(errno === undefined ? {} : { errno }),
       bytesDownloaded: this.#bytes,
       retriesUsed: this.#retries,

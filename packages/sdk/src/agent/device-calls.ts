@@ -1,0 +1,74 @@
+import type { OneNetClient } from '../clients.ts';
+import { TokenCheckErrno } from '../generated/protocol.ts';
+
+/**
+ * The agent's calls that only report or ask, each answering its errno (undefined when the network failed, which
+ * the agent treats as a failed attempt) and logging what happened.
+ */
+export class DeviceCalls {
+  /** Steps and codes the platform accepted, in order. */
+  readonly reported: number[] = [];
+  /** The token last checked: a quirk reports with it after a cancel. */
+  lastToken: string | undefined;
+  readonly #client: OneNetClient;
+  readonly #devId: number;
+  readonly #type: 1 | 2;
+  readonly #log: (line: string) => void;
+  readonly #skipTokenCheck: boolean;
+
+  constructor(client: OneNetClient, devId: number, type: 1 | 2, log: (line: string) => void, skipTokenCheck: boolean) {
+    this.#client = client;
+    this.#devId = devId;
+    this.#type = type;
+    this.#log = log;
+    this.#skipTokenCheck = skipTokenCheck;
+  }
+
+  /** `GET /ota/south/download/{token}/check`. */
+  async checkToken(token: string): Promise<number | undefined> {
+    this.lastToken = token;
+    if (this.#skipTokenCheck) return TokenCheckErrno.Success;
+    return this.#attempt('token check', async () => {
+      const { data } = await this.#client.GET('/ota/south/download/{token}/check', {
+        params: { path: { token }, query: { dev_id: this.#devId } },
+      });
+      return data?.errno;
+    });
+  }
+
+  /** A step or status code, through `/progress` (it carries both). */
+  async report(token: string, step: number): Promise<number | undefined> {
+    const errno = await this.#attempt(`report ${step}`, async () => {
+      const { data } = await this.#client.POST('/ota/south/device/download/{token}/progress', {
+        params: { path: { token }, query: { dev_id: this.#devId } },
+        body: { step: step as 101 },
+      });
+      return data?.errno;
+    });
+    if (errno === 0) this.reported.push(step);
+    return errno;
+  }
+
+  /** The version of this agent's module, as `f_version` (FOTA) or `s_version` (SOTA). */
+  async reportVersion(version: string): Promise<number | undefined> {
+    const body = this.#type === 1 ? { f_version: version } : { s_version: version };
+    return this.#attempt(`version ${version}`, async () => {
+      const { data } = await this.#client.POST('/ota/device/version', {
+        params: { query: { dev_id: this.#devId } },
+        body,
+      });
+      return data?.errno;
+    });
+  }
+
+  async #attempt(what: string, call: () => Promise<number | undefined>): Promise<number | undefined> {
+    try {
+      const errno = await call();
+      this.#log(`${what}: errno ${errno}`);
+      return errno;
+    } catch (error) {
+      this.#log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+}

@@ -11,30 +11,26 @@ export function product(ctx: Context, productId: unknown): ProductRecord {
 }
 
 export function device(ctx: Context, productId: string, devId: unknown): DeviceRecord {
-  const found = ctx.state.devices.get(Number(devId));
-  if (!found || found.productId !== productId)
-    throw new ProblemError('NotFound', `device ${String(devId)} does not exist in product ${productId}`);
-  return found;
+  return owned(ctx.state.devices.get(Number(devId)), 'device', devId, productId);
 }
 
 export function group(ctx: Context, productId: string, groupId: unknown): GroupRecord {
-  const found = ctx.state.groups.get(String(groupId));
-  if (!found || found.productId !== productId)
-    throw new ProblemError('NotFound', `group ${String(groupId)} does not exist in product ${productId}`);
-  return found;
+  return owned(ctx.state.groups.get(String(groupId)), 'group', groupId, productId);
 }
 
 export function packageOf(ctx: Context, productId: string, packageId: unknown): PackageRecord {
-  const found = ctx.state.packages.get(String(packageId));
-  if (!found || found.productId !== productId)
-    throw new ProblemError('NotFound', `package ${String(packageId)} does not exist in product ${productId}`);
-  return found;
+  return owned(ctx.state.packages.get(String(packageId)), 'package', packageId, productId);
 }
 
 export function task(ctx: Context, productId: string, taskId: unknown): TaskRecord {
-  const found = ctx.state.tasks.get(String(taskId));
-  if (!found || found.productId !== productId)
-    throw new ProblemError('NotFound', `task ${String(taskId)} does not exist in product ${productId}`);
+  return owned(ctx.state.tasks.get(String(taskId)), 'task', taskId, productId);
+}
+
+// A record of another product is as absent as a missing one: ids do not leak across products.
+function owned<T extends { productId: string }>(found: T | undefined, kind: string, id: unknown, productId: string): T {
+  if (!found || found.productId !== productId) {
+    throw new ProblemError('NotFound', `${kind} ${String(id)} does not exist in product ${productId}`);
+  }
   return found;
 }
 

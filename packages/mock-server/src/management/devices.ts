@@ -65,12 +65,12 @@ export function listDevices(call: Call, ctx: Context): Response {
 
 export function getDevice(call: Call, ctx: Context): Response {
   const p = params(call, 'getDevice');
-  return reply(200, toDevice(ctx, find.device(ctx, find.product(ctx, p.productId).id, p.devId)));
+  return reply(200, toDevice(ctx, find.device(ctx, p.productId, p.devId)));
 }
 
 export function updateDevice(call: Call, ctx: Context): Response {
   const p = params(call, 'updateDevice');
-  const device = find.device(ctx, find.product(ctx, p.productId).id, p.devId);
+  const device = find.device(ctx, p.productId, p.devId);
   const body = jsonBody<Schemas['DeviceUpdate']>(call, 'updateDevice');
   if (
     body.name &&
@@ -86,7 +86,7 @@ export function updateDevice(call: Call, ctx: Context): Response {
 
 export function deleteDevice(call: Call, ctx: Context): Response {
   const p = params(call, 'deleteDevice');
-  const device = find.device(ctx, find.product(ctx, p.productId).id, p.devId);
+  const device = find.device(ctx, p.productId, p.devId);
   for (const module of ['fota', 'sota'] as const) {
     const active = activeDeviceTask(ctx, device.devId, module);
     if (active)

@@ -124,7 +124,7 @@ function invalid(pointer: string, message: string): ProblemError {
 
 export function listDiffs(call: Call, ctx: Context): Response {
   const p = params(call, 'listDiffs');
-  const pkg = find.packageOf(ctx, find.product(ctx, p.productId).id, p.packageId);
+  const pkg = find.packageOf(ctx, p.productId, p.packageId);
   return reply(200, page([...ctx.state.diffs.values()].filter((d) => d.packageId === pkg.id).map(toDiff), p));
 }
 
@@ -146,7 +146,7 @@ export function deleteDiff(call: Call, ctx: Context): Response {
 }
 
 function diffOf(ctx: Context, p: Record<string, unknown>): DiffRecord {
-  const pkg = find.packageOf(ctx, find.product(ctx, p.productId).id, p.packageId);
+  const pkg = find.packageOf(ctx, p.productId, p.packageId);
   const diff = ctx.state.diffs.get(String(p.diffId));
   if (!diff || diff.packageId !== pkg.id)
     throw new ProblemError('NotFound', `differential package ${String(p.diffId)} does not exist in package ${pkg.id}`);

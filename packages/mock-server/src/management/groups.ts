@@ -35,12 +35,12 @@ export function listGroups(call: Call, ctx: Context): Response {
 
 export function getGroup(call: Call, ctx: Context): Response {
   const p = params(call, 'getGroup');
-  return reply(200, toGroup(find.group(ctx, find.product(ctx, p.productId).id, p.groupId)));
+  return reply(200, toGroup(find.group(ctx, p.productId, p.groupId)));
 }
 
 export function updateGroup(call: Call, ctx: Context): Response {
   const p = params(call, 'updateGroup');
-  const group = find.group(ctx, find.product(ctx, p.productId).id, p.groupId);
+  const group = find.group(ctx, p.productId, p.groupId);
   const body = jsonBody<Schemas['GroupUpdate']>(call, 'updateGroup');
   if (body.name && body.name !== group.name) assertUniqueName(ctx, group.productId, body.name);
   Object.assign(group, body);
@@ -49,7 +49,7 @@ export function updateGroup(call: Call, ctx: Context): Response {
 
 export function deleteGroup(call: Call, ctx: Context): Response {
   const p = params(call, 'deleteGroup');
-  ctx.state.groups.delete(find.group(ctx, find.product(ctx, p.productId).id, p.groupId).id);
+  ctx.state.groups.delete(find.group(ctx, p.productId, p.groupId).id);
   return noContent();
 }
 

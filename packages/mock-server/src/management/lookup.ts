@@ -3,6 +3,7 @@ import type { DeviceRecord, GroupRecord, PackageRecord, ProductRecord, TaskRecor
 import { ProblemError } from '../core/responses.ts';
 
 // Finders that answer 404 in the management API's terms when a resource, or its parent, does not exist.
+// Each checks the product first, so a call site passes the path's productId as it came.
 
 export function product(ctx: Context, productId: unknown): ProductRecord {
   const found = ctx.state.products.get(String(productId));
@@ -10,20 +11,20 @@ export function product(ctx: Context, productId: unknown): ProductRecord {
   return found;
 }
 
-export function device(ctx: Context, productId: string, devId: unknown): DeviceRecord {
-  return owned(ctx.state.devices.get(Number(devId)), 'device', devId, productId);
+export function device(ctx: Context, productId: unknown, devId: unknown): DeviceRecord {
+  return owned(ctx.state.devices.get(Number(devId)), 'device', devId, product(ctx, productId).id);
 }
 
-export function group(ctx: Context, productId: string, groupId: unknown): GroupRecord {
-  return owned(ctx.state.groups.get(String(groupId)), 'group', groupId, productId);
+export function group(ctx: Context, productId: unknown, groupId: unknown): GroupRecord {
+  return owned(ctx.state.groups.get(String(groupId)), 'group', groupId, product(ctx, productId).id);
 }
 
-export function packageOf(ctx: Context, productId: string, packageId: unknown): PackageRecord {
-  return owned(ctx.state.packages.get(String(packageId)), 'package', packageId, productId);
+export function packageOf(ctx: Context, productId: unknown, packageId: unknown): PackageRecord {
+  return owned(ctx.state.packages.get(String(packageId)), 'package', packageId, product(ctx, productId).id);
 }
 
-export function task(ctx: Context, productId: string, taskId: unknown): TaskRecord {
-  return owned(ctx.state.tasks.get(String(taskId)), 'task', taskId, productId);
+export function task(ctx: Context, productId: unknown, taskId: unknown): TaskRecord {
+  return owned(ctx.state.tasks.get(String(taskId)), 'task', taskId, product(ctx, productId).id);
 }
 
 // A record of another product is as absent as a missing one: ids do not leak across products.

@@ -51,12 +51,12 @@ export function listPackages(call: Call, ctx: Context): Response {
 
 export function getPackage(call: Call, ctx: Context): Response {
   const p = params(call, 'getPackage');
-  return reply(200, toPackage(find.packageOf(ctx, find.product(ctx, p.productId).id, p.packageId)));
+  return reply(200, toPackage(find.packageOf(ctx, p.productId, p.packageId)));
 }
 
 export function deletePackage(call: Call, ctx: Context): Response {
   const p = params(call, 'deletePackage');
-  const pkg = find.packageOf(ctx, find.product(ctx, p.productId).id, p.packageId);
+  const pkg = find.packageOf(ctx, p.productId, p.packageId);
   const users = find.liveTasksUsing(ctx, (t) => t.packageId === pkg.id);
   if (users.length > 0)
     throw new ProblemError('InvalidState', `task ${users[0]?.id} uses the package and is ${users[0]?.state}`, {
@@ -69,7 +69,7 @@ export function deletePackage(call: Call, ctx: Context): Response {
 
 export function getPackageContent(call: Call, ctx: Context): Response {
   const p = params(call, 'getPackageContent');
-  const pkg = find.packageOf(ctx, find.product(ctx, p.productId).id, p.packageId);
+  const pkg = find.packageOf(ctx, p.productId, p.packageId);
   return new Response(rangeStream(pkg.bytes, 0, pkg.size - 1), {
     headers: {
       'Content-Type': 'application/octet-stream',

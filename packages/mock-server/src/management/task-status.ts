@@ -10,7 +10,7 @@ import { page, toDeviceTaskStatus } from './serialize.ts';
 /** Per-device status in a task, filtered by state. */
 export function listTaskDevices(call: Call, ctx: Context): Response {
   const p = params(call, 'listTaskDevices');
-  const task = find.task(ctx, find.product(ctx, p.productId).id, p.taskId);
+  const task = find.task(ctx, p.productId, p.taskId);
   const statuses = deviceTasksOf(ctx, task)
     .filter((dt) => p.state === undefined || dt.state === p.state)
     .map((dt) => toDeviceTaskStatus(ctx, dt));
@@ -19,7 +19,7 @@ export function listTaskDevices(call: Call, ctx: Context): Response {
 
 export function getTaskDevice(call: Call, ctx: Context): Response {
   const p = params(call, 'getTaskDevice');
-  const task = find.task(ctx, find.product(ctx, p.productId).id, p.taskId);
+  const task = find.task(ctx, p.productId, p.taskId);
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(task.id, Number(p.devId)));
   if (!deviceTask) throw new ProblemError('NotFound', `device ${String(p.devId)} is not in task ${task.id}`);
   return reply(200, toDeviceTaskStatus(ctx, deviceTask));
@@ -27,5 +27,5 @@ export function getTaskDevice(call: Call, ctx: Context): Response {
 
 export function getTaskStats(call: Call, ctx: Context): Response {
   const p = params(call, 'getTaskStats');
-  return reply(200, taskStats(ctx, find.task(ctx, find.product(ctx, p.productId).id, p.taskId)));
+  return reply(200, taskStats(ctx, find.task(ctx, p.productId, p.taskId)));
 }

@@ -47,13 +47,13 @@ export function listTasks(call: Call, ctx: Context): Response {
 
 export function getTask(call: Call, ctx: Context): Response {
   const p = params(call, 'getTask');
-  return reply(200, toTask(find.task(ctx, find.product(ctx, p.productId).id, p.taskId)));
+  return reply(200, toTask(find.task(ctx, p.productId, p.taskId)));
 }
 
 /** Edits are allowed only before the start ("当且仅当任务状态处于“未开始”时，才可以进行编辑操作"). */
 export function updateTask(call: Call, ctx: Context): Response {
   const p = params(call, 'updateTask');
-  const task = find.task(ctx, find.product(ctx, p.productId).id, p.taskId);
+  const task = find.task(ctx, p.productId, p.taskId);
   const body = jsonBody<Schemas['TaskUpdate']>(call, 'updateTask');
   if (!taskRules(task.state).editable) refuseState(task, 'edited');
   if (body.name !== undefined && body.name !== task.name) assertUniqueName(ctx, task.productId, body.name);
@@ -73,7 +73,7 @@ export function updateTask(call: Call, ctx: Context): Response {
 /** Deletes are allowed only when not started, stopped or completed (notes §5.4). */
 export function deleteTask(call: Call, ctx: Context): Response {
   const p = params(call, 'deleteTask');
-  const task = find.task(ctx, find.product(ctx, p.productId).id, p.taskId);
+  const task = find.task(ctx, p.productId, p.taskId);
   if (!taskRules(task.state).deletable) refuseState(task, 'deleted');
   for (const [key, dt] of ctx.state.deviceTasks) if (dt.taskId === task.id) ctx.state.deviceTasks.delete(key);
   for (const [key, token] of ctx.state.tokens) if (token.taskId === task.id) ctx.state.tokens.delete(key);
@@ -84,7 +84,7 @@ export function deleteTask(call: Call, ctx: Context): Response {
 /** start, pause, resume, cancel: each allowed where `x-ota-state-machine.taskStates` says. */
 export function controlTask(call: Call, ctx: Context): Response {
   const p = params(call, 'controlTask');
-  const task = find.task(ctx, find.product(ctx, p.productId).id, p.taskId);
+  const task = find.task(ctx, p.productId, p.taskId);
   const action = p.action as Schemas['TaskAction'];
   const target = taskActionTarget(task.state, action);
   if (!target) refuseState(task, pastTense[action]);

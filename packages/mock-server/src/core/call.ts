@@ -20,6 +20,10 @@ export interface Call {
   bodyOffset?: number;
   /** Why the request was refused, in words, for the journal (e.g. which part of the token failed). */
   note?: string;
+  /** What the platform made of the `Authorization` token, where it judged one (journal). */
+  auth?: 'accepted' | 'refused';
+  /** Inputs OneNET's docs require that the request left out and the platform served anyway (journal). */
+  tolerated?: { pointer: string; message: string }[];
   /** Called, in order, when the response body has gone out (or was cut short). */
   onBodyEnd: ((outcome: BodyOutcome) => void)[];
 }

@@ -41,6 +41,16 @@ export function readParameters(
   return { value, errors };
 }
 
+/**
+ * The parameters OneNET's docs require (`x-onenet-required`) that a request left out. The platform serves such a
+ * request, because OneNET's own clients send it so, and the journal keeps what was missing.
+ */
+export function toleratedOmissions(operationId: OperationId, query: URLSearchParams): FieldError[] {
+  return operationSpec(operationId)
+    .parameters.filter((p) => p.onenetRequired && p.in === 'query' && !query.has(p.name))
+    .map((p) => ({ pointer: `#/query/${p.name}`, message: "is missing; OneNET's docs require it" }));
+}
+
 /** Parses a JSON body and validates it against the operation's `application/json` request schema. */
 export function readJsonBody<T = unknown>(operationId: OperationId, text: string): Checked<T | undefined> {
   if (text.trim() === '') return { value: undefined, errors: [{ pointer: '#/body', message: 'is required' }] };

@@ -6,6 +6,7 @@ import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, Settings } from './context.ts';
 import { type Fault, FaultRegistry } from './faults.ts';
 import { handlers } from './handlers.ts';
+import { toleratedOmissions } from './input.ts';
 import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { envelope, errorByte, isErrnoOf, jsonResponse, ProblemError, problem } from './responses.ts';
@@ -98,6 +99,10 @@ async function dispatch(ctx: Context, request: Request, getBody?: Uint8Array): P
   }
   const call: Call = { request, url, route: matched, body, faults: [], onBodyEnd: [] };
   const southbound = operations[matched.canonical].tag.startsWith('device');
+  if (southbound) {
+    const tolerated = toleratedOmissions(matched.operationId, url.searchParams);
+    if (tolerated.length > 0) call.tolerated = tolerated;
+  }
   if (!control) {
     call.devId = identifyDevice(ctx, call);
     call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
@@ -271,6 +276,8 @@ async function record(
     operation: call.route?.operationId ?? null,
     ...(call.errno !== undefined ? { errno: call.errno } : {}),
     ...(call.note ? { note: call.note } : {}),
+    ...(call.auth ? { auth: call.auth } : {}),
+    ...(call.tolerated ? { tolerated: call.tolerated } : {}),
     request: {
       method: call.request.method,
       path: call.url.pathname,

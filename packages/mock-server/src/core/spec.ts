@@ -15,6 +15,11 @@ export interface ParameterSpec {
   name: string;
   in: 'query' | 'path' | 'header';
   required: boolean;
+  /**
+   * OneNET's docs require it but real clients leave it out (`x-onenet-required`): the platform serves the call
+   * and journals the omission under `tolerated`.
+   */
+  onenetRequired: boolean;
   type: string;
   schemaPointer: string;
 }
@@ -57,6 +62,7 @@ export function operationSpec(operationId: OperationId): OperationSpec {
       name: String(node.name),
       in: node.in as ParameterSpec['in'],
       required: Boolean(node.required),
+      onenetRequired: node['x-onenet-required'] === true,
       type: String(schema.node.type ?? 'string'),
       schemaPointer: schema.pointer,
     };

@@ -16,13 +16,18 @@ export async function authenticateDevice(
   const device = typeof devId === 'number' ? ctx.state.devices.get(devId) : undefined;
   if (!device) return { reason: `no device with dev_id ${String(devId)}` };
   call.devId = device.devId;
+  const refused = (reason: string) => {
+    call.auth = 'refused';
+    return { reason };
+  };
   const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
-  if (!verdict.ok) return { reason: verdict.reason };
+  if (!verdict.ok) return refused(verdict.reason);
   const { productId, deviceName } = verdict.subject;
   if (productId !== device.productId)
-    return { reason: `token is for product ${productId}, the device is in ${device.productId}` };
+    return refused(`token is for product ${productId}, the device is in ${device.productId}`);
   if (deviceName !== undefined && deviceName !== device.name)
-    return { reason: `token is for device ${deviceName}, not ${device.name}` };
+    return refused(`token is for device ${deviceName}, not ${device.name}`);
+  call.auth = 'accepted';
   return { device };
 }
 

@@ -34,7 +34,9 @@ export async function checkTask(call: Call, ctx: Context): Promise<Response> {
   if (outcome.errno !== 0) return answer(call, op, outcome.errno ?? 7, { note: `device is ${deviceTask.state}` });
 
   const pkg = ctx.state.packages.get(task.packageId);
-  if (pkg && (pkg.manuf !== p.manuf || pkg.model !== p.model)) {
+  // A check without manuf/model (OneNET's C SDK sends none) is matched on type and version alone.
+  const sentModule = p.manuf !== undefined || p.model !== undefined;
+  if (pkg && sentModule && (pkg.manuf !== p.manuf || pkg.model !== p.model)) {
     deviceTask.lastErrno = 8;
     moveDevice(ctx, task, deviceTask, 'failed');
     return answer(call, op, 8, { note: `task is for ${pkg.manuf}/${pkg.model}, device sent ${p.manuf}/${p.model}` });

@@ -32,6 +32,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
   if (header !== null) {
     // Authorization is optional here (the docs list none, the SDKs send one); when sent it must be valid.
     const verdict = await verifyCached(ctx, header);
+    call.auth = verdict.ok ? 'accepted' : 'refused';
     if (!verdict.ok) return refuse(DownloadErrorCode.InvalidToken, `Authorization refused: ${verdict.reason}`);
   }
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));

@@ -17,10 +17,12 @@ export async function getDeviceId(call: Call, ctx: Context): Promise<Response> {
   const authInfo = query.get('authInfo') ?? (typeof body.authInfo === 'string' ? body.authInfo : null);
   if (!pid || !authInfo) return answer(call, op, 2, { note: 'pid and authInfo are required' });
   const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
+  call.auth = 'refused';
   if (!verdict.ok) return answer(call, op, 1, { note: verdict.reason });
   if (verdict.subject.level !== 'product' || verdict.subject.productId !== pid) {
     return answer(call, op, 1, { note: `needs a product-level token for product ${pid}` });
   }
+  call.auth = 'accepted';
   for (const device of ctx.state.devices.values()) {
     if (device.productId === pid && device.authInfo === authInfo) {
       call.devId = device.devId;

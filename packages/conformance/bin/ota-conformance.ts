@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // ota-conformance: judge a device's OneNET OTA implementation. See `ota-conformance --help`.
-import { ConformanceUsageError, runCli } from '../src/cli.ts';
+import { enableCompileCache } from 'node:module';
+
+// Node keeps the compiled, type-stripped modules on disk, so the next start skips that work.
+enableCompileCache();
+const { isUsageError, runCli } = await import('../src/cli.ts');
 
 // `pnpm run x -- --flag` passes the `--` through; it separates nothing here.
 const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -8,8 +12,7 @@ const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg ===
 try {
   process.exitCode = await runCli(argv(), (text) => process.stdout.write(text));
 } catch (error) {
-  if (!(error instanceof ConformanceUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')))
-    throw error;
-  process.stderr.write(`ota-conformance: ${(error as Error).message}\nTry ota-conformance --help.\n`);
+  if (!isUsageError(error)) throw error;
+  process.stderr.write(`ota-conformance: ${error.message}\nTry ota-conformance --help.\n`);
   process.exitCode = 2;
 }

@@ -1,20 +1,24 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Platform } from '@onenet-ota/mock-server';
-import type { components } from '@onenet-ota/sdk';
-import { driveDevice } from './drive.ts';
-import type { DeviceDriver } from './drivers/device.ts';
-import { deviceJournal, type Observed } from './observe.ts';
-import type { RunOptions } from './run.ts';
-import { identity, prepare, SetupError } from './scenario.ts';
-import { selected } from './select.ts';
-import type { CaseResult, Evidence, Rule, Verdict } from './types.ts';
+import { type DriveLimits, driveDevice } from './drive.ts';
+import type { DeviceDriver, DeviceExit, DeviceSetup } from './drivers/device.ts';
+import { judge } from './judge.ts';
+import type { Observed } from './observe.ts';
+import type { DeviceProfile } from './profile.ts';
+import { credentials, prepare, SetupError, scenarioFor } from './scenario.ts';
+import type { Capability, CaseResult, Evidence, Rule, Verdict } from './types.ts';
 
 /** What one case needs from the run. */
-export interface CaseContext extends RunOptions {
+export interface CaseContext {
   device: DeviceDriver;
-  platform: Platform;
+  profile: DeviceProfile;
+  without: readonly Capability[];
+  expectedFailures: Readonly<Record<string, string>>;
+  limits: DriveLimits;
+  /** The platform the case runs on (its own, or the run's one for a device on the bench) and its address. */
   observed: Observed;
   baseUrl: string;
 }
@@ -22,72 +26,110 @@ export interface CaseContext extends RunOptions {
 /** Runs one rule's case: prepare the platform, drive the device, judge the evidence. */
 export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult> {
   const started = performance.now();
-  const base = {
-    id: rule.id,
-    title: rule.title,
-    ref: rule.ref,
-    level: rule.level,
-    description: rule.description,
-    transcript: [],
-    states: [],
-  };
   const finish = (verdict: Verdict, findings: string[], extra: Partial<CaseResult> = {}): CaseResult => ({
-    ...base,
+    ...caseHeader(rule),
     verdict,
     findings,
+    evidence: [],
+    transcript: [],
+    states: [],
     durationMs: performance.now() - started,
-    ...(ctx.expectedFailures?.[rule.id] ? { expected: ctx.expectedFailures[rule.id] } : {}),
+    ...(ctx.expectedFailures[rule.id] ? { expected: ctx.expectedFailures[rule.id] } : {}),
     ...extra,
   });
-  if (!selected(rule, ctx.cases ?? ['*'], ctx.exclude ?? []))
-    return finish('disabled', ['excluded by the case selection']);
-  const missing = (rule.requires ?? []).filter(
-    (c) => ctx.without?.includes(c) || (c === 'restart' && !ctx.device.restartable),
-  );
-  if (missing.length > 0) return finish('skip', [`the device does not declare ${missing.join(', ')}`]);
+  const lacking = (rule.requires ?? []).filter((c) => ctx.without.includes(c) || ctx.device.lacks.includes(c));
+  if (lacking.length > 0) return finish('skip', [`the device does not offer ${lacking.join(', ')}`]);
 
-  const stateDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
+  const caseDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
   try {
-    const prepared = await prepare(ctx.platform, rule.scenario, identity);
-    const firmware = prepared.firmware ? join(stateDir, 'firmware.bin') : undefined;
-    if (firmware && prepared.firmware) await writeFile(firmware, prepared.firmware);
-    const run = await driveDevice(rule, ctx, prepared.taskId, stateDir, firmware);
-    const journal = deviceJournal(ctx.platform);
-    const status = ctx.platform.state.deviceTasks.get(`${prepared.taskId}/${identity.devId}`);
+    const scenario = scenarioFor(rule.scenario, ctx.profile);
+    const prepared = await prepare(ctx.observed.admin, scenario, ctx.profile);
+    ctx.observed.begin();
+    const setup: DeviceSetup = {
+      baseUrl: ctx.baseUrl,
+      productId: prepared.productId,
+      accessKey: credentials.productKey,
+      devId: credentials.devId,
+      deviceName: credentials.deviceName,
+      deviceKey: credentials.deviceKey,
+      version: ctx.profile.version,
+      manuf: ctx.profile.manuf,
+      model: ctx.profile.model,
+      type: ctx.profile.type,
+      fragmentSize: ctx.profile.fragmentSize,
+      stateDir: join(caseDir, 'state'),
+      firmware: join(caseDir, 'firmware.bin'),
+      output: join(caseDir, 'installed.bin'),
+      ...(scenario.device?.power === undefined ? {} : { power: scenario.device.power }),
+      ...(scenario.device?.signal === undefined ? {} : { signal: scenario.device.signal }),
+      platform: ctx.observed.platform,
+    };
+    await mkdir(setup.stateDir);
+    await writeFile(setup.firmware, prepared.firmware);
+    const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits);
+    const journal = await ctx.observed.journal();
+    const extra = { transcript: journal, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
+    if (drive.startFailed && drive.exit)
+      return finish('error', startFailure(drive.exit), { ...extra, cause: 'device' });
+    if (drive.timedOut)
+      return finish('timeout', [`the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s`], extra);
+    const status = await ctx.observed.admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices/{devId}', {
+      params: { path: { productId: prepared.productId, taskId: prepared.taskId, devId: credentials.devId } },
+    });
+    const showsImage = !ctx.without.includes('image') && !ctx.device.lacks.includes('image');
     const evidence: Evidence = {
       journal,
-      status: status ? deviceStatus(status) : undefined,
+      status: status.data,
       file: prepared.file,
+      image: prepared.image,
+      ...(showsImage ? { installed: await fileDigest(setup.output) } : {}),
       strategy: prepared.strategy,
-      ...(run.restartedAfterSeq === undefined ? {} : { restartedAfterSeq: run.restartedAfterSeq }),
+      faults: prepared.faults,
+      fired: drive.fired,
+      pending: drive.pending,
+      ...(drive.restartedAfterSeq === undefined ? {} : { restartedAfterSeq: drive.restartedAfterSeq }),
+      profile: ctx.profile,
     };
-    const extra = { transcript: journal, states: run.states, ...(run.exit ? { device: run.exit } : {}) };
-    if (run.timedOut)
-      return finish('timeout', [`the device had not finished after ${(ctx.caseTimeoutMs ?? 60_000) / 1000} s`], extra);
-    const findings = rule.check(evidence);
-    return finish(findings.length === 0 ? 'pass' : rule.level === 'MUST' ? 'fail' : 'warn', findings, extra);
+    const judgement = judge(rule, evidence);
+    return finish(judgement.verdict, judgement.findings, { ...extra, evidence: judgement.evidence });
   } catch (error) {
     const reason =
       error instanceof SetupError
         ? `the suite could not set the case up: ${error.message}`
         : `the suite failed: ${error instanceof Error ? error.stack : String(error)}`;
-    return finish('error', [reason]);
+    return finish('error', [reason], { cause: 'suite' });
   } finally {
-    await rm(stateDir, { recursive: true, force: true });
+    await rm(caseDir, { recursive: true, force: true });
   }
 }
 
-function deviceStatus(
-  record: NonNullable<ReturnType<Platform['state']['deviceTasks']['get']>>,
-): components['schemas']['DeviceTaskStatus'] {
-  return {
-    devId: record.devId,
-    state: record.state,
-    ...(record.lastCode === undefined ? {} : { lastCode: record.lastCode as 201 }),
-    progress: record.progress,
-    retriesUsed: record.retriesUsed,
-    targetVersion: record.targetVersion,
-    createdAt: new Date(record.createdAt).toISOString(),
-    updatedAt: new Date(record.updatedAt).toISOString(),
-  };
+/** The fields of a case result that come from its rule. */
+export function caseHeader(rule: Rule): Pick<CaseResult, 'id' | 'title' | 'ref' | 'level' | 'description'> {
+  return { id: rule.id, title: rule.title, ref: rule.ref, level: rule.level, description: rule.description };
+}
+
+/** Why a device that never made a request could not be judged: its exit and the end of what it said. */
+function startFailure(exit: DeviceExit): string[] {
+  const how =
+    exit.exitCode === null
+      ? `could not be started${exit.signal ? ` (signal ${exit.signal})` : ''}`
+      : `exited ${exit.exitCode}`;
+  const said = exit.stderr.trim().split('\n').filter(Boolean).slice(-5);
+  return [`the device command ${how} before its first request`, ...said.map((line) => `stderr: ${line}`)];
+}
+
+/** Size and md5 of a file, streamed; null when there is none. */
+async function fileDigest(path: string): Promise<{ size: number; md5: string } | null> {
+  const hash = createHash('md5');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return { size, md5: hash.digest('hex') };
 }

@@ -1,48 +1,72 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { quirks } from '@onenet-ota/sdk';
+import { type ModuleType, quirks } from '@onenet-ota/sdk';
 import { commandDevice } from './drivers/command.ts';
 import { waitDevice } from './drivers/wait.ts';
+import { deviceProfile, ProfileError } from './profile.ts';
 import { consoleLine, consoleSummary } from './report/console.ts';
 import { htmlReport } from './report/html.ts';
 import { junitReport } from './report/junit.ts';
 import { rules } from './rules/index.ts';
 import { runConformance } from './run.ts';
-import type { Capability, RunResult } from './types.ts';
+import { ConformanceConfigError, checkSelection } from './select.ts';
+import { type Capability, capabilities, type RunResult } from './types.ts';
 
 /** The `--help` text of `ota-conformance`. */
 export const usage = `Usage: ota-conformance [options]
 
 Judges a device's OneNET OTA implementation against the mock platform, one case per rule, and writes
-report.json, junit.xml and report.html. Exit status 0 when nothing failed, timed out or errored.
+report.json, junit.xml and report.html. Exit status 0 when nothing failed, timed out or errored; 2 for a bad
+command line.
 
 The device under test (default: the SDK's reference ota-device):
-  --device-cmd '<command>'   start this per case; placeholders {baseUrl} {productId} {accessKey} {devId}
-                             {deviceName} {deviceKey} {version} {manuf} {model} {type} {stateDir} {power}
-                             {signal}, and the same values in OTA_* variables (those ota-device reads)
+  --device-cmd '<command>'   start this per case, in a process group of its own (a power cut kills the group);
+                             placeholders {baseUrl} {productId} {accessKey} {devId} {deviceName} {deviceKey}
+                             {version} {manuf} {model} {type} {fragmentSize} {stateDir} {power} {signal}
+                             {firmware} (the image it runs now) {output} (where it writes the image it installs),
+                             and the same values in OTA_* variables (those ota-device reads)
   --wait                     the device polls by itself (real hardware): print what to configure, then wait
   --quirk <name>             run the reference device with one deliberate mistake (repeatable): ${quirks.join(', ')}
-  --without <caps>           capabilities the device lacks, comma-separated (restart, sota, fota, diff)
+  --without <caps>           what the device cannot do, comma-separated: restart (no power cuts), diff (no
+                             differential packages), image (does not write what it installs to {output})
+
+Who the device is (every case creates its product, package and task to match):
+  --type <fota|sota>         the module it upgrades: fota (1, module firmware) or sota (2, MCU application; default)
+  --manuf <code>             three-digit manufacturer code (default 100, "other")
+  --model <code>             five-digit model code (default 10001)
+  --version <v>              the version it runs when a case starts (default V1.0)
+  --fragment-size <bytes>    its fragment size, a hint for package sizes and fault positions (default 4096)
 
 Selection and judgement:
-  --cases <globs>            rule ids to run, comma-separated globs (default *): ${rules.map((r) => r.id).join(' ')}
+  --cases <globs>            rule ids to run, comma-separated globs with * ? [..] (default *): ${rules.map((r) => r.id).join(' ')}
   --exclude <globs>          rule ids to leave out
   --expected-failures <file> JSON {"RULE-ID": "reason"}: known gaps, reported but not failing the run
   --list                     print the rules and exit
 
 Platform and run:
   --host <addr>              where the platform listens (default 127.0.0.1; 0.0.0.0 for a device on the LAN)
-  --port <n>                 its port (default 0: any free port; give one for --wait)
+  --port <n>                 its port (default 0: a free port per case; a fixed port runs one case at a time)
+  --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
   --case-timeout <s>         give up on a case after this long (default 60)
   --idle <s>                 with --wait, a case ends after the device was quiet this long (default 10)
   --report-dir <dir>         where the reports go (default reports/conformance)
   -h, --help                 this text
 `;
 
-/** A bad command line; the bin prints it and exits 2. */
+/** A bad command line; the bin prints it on one line and exits 2. */
 export class ConformanceUsageError extends Error {
   override name = 'ConformanceUsageError';
+}
+
+/** Whether an error is the user's (a bad command line, file or selection): one line and exit 2, no stack. */
+export function isUsageError(error: unknown): error is Error {
+  return (
+    error instanceof ConformanceUsageError ||
+    error instanceof ConformanceConfigError ||
+    error instanceof ProfileError ||
+    ((error as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS') ?? false)
+  );
 }
 
 /** Runs `ota-conformance`; returns the exit status. */
@@ -54,12 +78,18 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       wait: { type: 'boolean', default: false },
       quirk: { type: 'string', multiple: true },
       without: { type: 'string', default: '' },
+      type: { type: 'string', default: 'sota' },
+      manuf: { type: 'string' },
+      model: { type: 'string' },
+      version: { type: 'string' },
+      'fragment-size': { type: 'string', default: '4096' },
       cases: { type: 'string', default: '*' },
       exclude: { type: 'string', default: '' },
       'expected-failures': { type: 'string' },
       list: { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
+      jobs: { type: 'string' },
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
       'report-dir': { type: 'string', default: 'reports/conformance' },
@@ -74,42 +104,60 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     out(`${rules.map((r) => `${r.id.padEnd(10)} ${r.level.padEnd(6)} ${r.title} (notes ${r.ref})`).join('\n')}\n`);
     return 0;
   }
-  const list = (text: string) =>
-    text
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
   const chosenQuirks = values.quirk ?? [];
   const unknown = chosenQuirks.filter((q) => !(quirks as readonly string[]).includes(q));
   if (unknown.length > 0) throw new ConformanceUsageError(`unknown quirk ${unknown.join(', ')}`);
   if (values.wait && values['device-cmd'])
     throw new ConformanceUsageError('--wait and --device-cmd exclude each other');
   const without = list(values.without);
-  const badCapability = without.filter((c) => !['restart', 'sota', 'fota'].includes(c));
-  if (badCapability.length > 0) throw new ConformanceUsageError(`unknown capability ${badCapability.join(', ')}`);
-  const expectedFailures = values['expected-failures']
-    ? (JSON.parse(await readFile(values['expected-failures'], 'utf8')) as Record<string, string>)
-    : {};
+  const badCapability = without.filter((c) => !(capabilities as readonly string[]).includes(c));
+  if (badCapability.length > 0)
+    throw new ConformanceUsageError(
+      `unknown capability ${badCapability.join(', ')} for --without; known: ${capabilities.join(', ')}`,
+    );
+  const types: Record<string, ModuleType> = { fota: 1, sota: 2, '1': 1, '2': 2 };
+  const type = types[values.type.toLowerCase()];
+  if (type === undefined) throw new ConformanceUsageError(`--type must be fota or sota, got ${values.type}`);
+  const expectedFailures = values['expected-failures'] ? await readExpected(values['expected-failures']) : {};
+  const jobs = values.jobs === undefined ? undefined : count('--jobs', values.jobs, 1);
   const device = values.wait
     ? waitDevice(out)
     : commandDevice(values['device-cmd'], chosenQuirks.length ? { OTA_QUIRKS: chosenQuirks.join(',') } : {});
-
-  out(`OneNET OTA conformance: ${device.describe}\n`);
-  const result = await runConformance({
+  const options = {
     device,
+    profile: {
+      type,
+      fragmentSize: count('--fragment-size', values['fragment-size'], 2),
+      ...(values.manuf === undefined ? {} : { manuf: values.manuf }),
+      ...(values.model === undefined ? {} : { model: values.model }),
+      ...(values.version === undefined ? {} : { version: values.version }),
+    },
     cases: list(values.cases),
     exclude: list(values.exclude),
     expectedFailures,
     without: without as Capability[],
     host: values.host,
-    port: Number(values.port),
-    caseTimeoutMs: Number(values['case-timeout']) * 1000,
-    idleMs: Number(values.idle) * 1000,
-    onCase: (c) => c.verdict !== 'disabled' && out(`${consoleLine(c)}\n`),
-  });
+    port: count('--port', values.port, 0),
+    ...(jobs === undefined ? {} : { jobs }),
+    caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
+    idleMs: count('--idle', values.idle, 1) * 1000,
+    onCase: (c: RunResult['cases'][number]) => c.verdict !== 'disabled' && out(`${consoleLine(c)}\n`),
+  };
+
+  // What runConformance would refuse, refused before anything is printed or started.
+  checkSelection(options.cases, rules, '--cases');
+  checkSelection(options.exclude, rules, '--exclude');
+  deviceProfile(options.profile);
+  out(`OneNET OTA conformance: ${device.describe}\n`);
+  const result = await runConformance(options);
   const dir = resolve(values['report-dir']);
   await writeReports(result, dir);
   out(`${consoleSummary(result)}\nReports: ${join(dir, 'report.html')} (and report.json, junit.xml)\n`);
+  const unstarted = result.cases.filter((c) => c.cause === 'device');
+  if (unstarted.length > 0)
+    out(
+      `hint: the device command never made a request in ${unstarted.length} case(s): ${unstarted[0]?.findings.slice(0, 2).join('; ')}. Check --device-cmd.\n`,
+    );
   return result.ok ? 0 : 1;
 }
 
@@ -119,4 +167,45 @@ export async function writeReports(result: RunResult, dir: string): Promise<void
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(dir, 'junit.xml'), junitReport(result));
   await writeFile(join(dir, 'report.html'), htmlReport(result));
+}
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function count(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min)
+    throw new ConformanceUsageError(`${flag} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The expected-failures file: a JSON object from rule ids to reasons, naming only rules that exist. */
+async function readExpected(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConformanceUsageError(`cannot read --expected-failures ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConformanceUsageError(`--expected-failures ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => typeof v !== 'string')
+  )
+    throw new ConformanceUsageError(`--expected-failures ${file} must be an object of "RULE-ID": "reason"`);
+  const unknownIds = Object.keys(value).filter((id) => !rules.some((r) => r.id === id));
+  if (unknownIds.length > 0)
+    throw new ConformanceUsageError(`--expected-failures ${file} names no rule: ${unknownIds.join(', ')}`);
+  return value as Record<string, string>;
 }

@@ -1,128 +1,164 @@
-import type { Platform } from '@onenet-ota/mock-server';
-import type { CaseContext } from './case.ts';
-import type { DeviceExit, DeviceSession } from './drivers/device.ts';
-import { deviceJournal } from './observe.ts';
-import { identity } from './scenario.ts';
-import type { Action, Rule, StateChange, When } from './types.ts';
+import type { JournalEntry } from '@onenet-ota/mock-server';
+import type { DeviceDriver, DeviceExit, DeviceSession, DeviceSetup } from './drivers/device.ts';
+import type { Observed } from './observe.ts';
+import { credentials, must, type Prepared } from './scenario.ts';
+import type { Action, Scenario, StateChange, When } from './types.ts';
 
 /** Calls a device makes while idle; anything else is a step of an upgrade. */
 const polling = new Set(['checkTask', 'reportVersion', 'getVersion', 'getTasking', 'getDeviceId']);
 
+/** How long to give a case, and how long quiet means done for a device that polls by itself. */
+export interface DriveLimits {
+  caseTimeoutMs: number;
+  idleMs: number;
+}
+
+/** What happened while the device ran. */
+export interface Drive {
+  exit?: DeviceExit;
+  timedOut: boolean;
+  /** The device stopped with a failure before its first request: it never ran, and nothing can be judged. */
+  startFailed: boolean;
+  states: StateChange[];
+  fired: { action: Action; seq: number }[];
+  pending: Action[];
+  restartedAfterSeq?: number;
+}
+
 /** Runs the device for a case, firing the scenario's triggers, until it is done, quiet, or out of time. */
 export async function driveDevice(
-  rule: Rule,
-  ctx: CaseContext,
-  taskId: string,
-  stateDir: string,
-  firmware: string | undefined,
-): Promise<{ exit?: DeviceExit; timedOut: boolean; states: StateChange[]; restartedAfterSeq?: number }> {
-  const setup = {
-    baseUrl: ctx.baseUrl,
-    productId: '100001',
-    accessKey: identity.productKey,
-    devId: identity.devId,
-    deviceName: identity.deviceName,
-    deviceKey: identity.deviceKey,
-    version: identity.fromVersion,
-    manuf: identity.manuf,
-    model: identity.model,
-    type: 2 as const,
-    stateDir,
-    ...(rule.scenario.device?.power === undefined ? {} : { power: rule.scenario.device.power }),
-    ...(rule.scenario.device?.signal === undefined ? {} : { signal: rule.scenario.device.signal }),
-    platform: ctx.observed.platform,
-    ...(firmware ? { firmware } : {}),
-  };
+  driver: DeviceDriver,
+  setup: DeviceSetup,
+  observed: Observed,
+  scenario: Scenario,
+  prepared: Prepared,
+  limits: DriveLimits,
+): Promise<Drive> {
   const states: StateChange[] = [];
-  const pending = [...(rule.scenario.triggers ?? [])];
-  let session: DeviceSession = ctx.device.start(setup);
+  const pending = [...(scenario.triggers ?? [])];
+  const fired: Drive['fired'] = [];
+  let session: DeviceSession = driver.start(setup);
   let restartedAfterSeq: number | undefined;
   let lastActivity = performance.now();
   // A self-polling device keeps checking for tasks forever; what shows it is done is that it stopped upgrading.
   let lastUpgradeStep = performance.now();
   let restart: Promise<void> | undefined;
+  const act = actions(observed, prepared);
 
-  ctx.observed.onRequest = async (entry) => {
+  observed.onRequest = async (entry) => {
     lastActivity = performance.now();
     if (!polling.has(entry.operation?.replace(/Legacy$/, '') ?? '')) lastUpgradeStep = lastActivity;
-    const actions: Promise<void>[] = [];
-    const deviceTask = ctx.platform.state.deviceTasks.get(`${taskId}/${identity.devId}`);
-    if (deviceTask && states.at(-1)?.state !== deviceTask.state)
-      states.push({ time: entry.time, state: deviceTask.state, seq: entry.seq });
+    // A download never moves the device's state; anything else may.
+    const canonical = entry.operation?.replace(/Legacy$/, '');
+    const state = canonical === 'downloadPackage' ? undefined : (await act.status())?.state;
+    if (state && states.at(-1)?.state !== state) states.push({ time: entry.time, state, seq: entry.seq });
+    const moves: Promise<void>[] = [];
     for (const trigger of [...pending]) {
-      if (!due(trigger.when, ctx.platform)) continue;
+      if (!due(trigger.when, observed.seen)) continue;
       pending.splice(pending.indexOf(trigger), 1);
+      fired.push({ action: trigger.do, seq: entry.seq });
       if (trigger.do === 'restart-device') {
         // Not awaited: the device's own request is still being answered, and a kill waits for the device to stop.
         restartedAfterSeq = entry.seq;
         restart = session.kill().then(() => {
-          session = ctx.device.start(setup);
+          session = driver.start(setup);
         });
       } else {
-        actions.push(act(trigger.do, ctx.platform, taskId, rule));
+        moves.push(act[trigger.do]());
       }
     }
-    // The device gets its answer only after the triggered change, so the next request sees it.
-    await Promise.all(actions);
+    // The device gets its answer only after the triggered change, so its next request sees it.
+    await Promise.all(moves);
   };
+  const outcome = (extra: Partial<Drive>): Drive => ({
+    timedOut: false,
+    startFailed: false,
+    states,
+    fired,
+    pending: pending.map((t) => t.do),
+    ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }),
+    ...extra,
+  });
   try {
-    const deadline = performance.now() + (ctx.caseTimeoutMs ?? 60_000);
+    const deadline = performance.now() + limits.caseTimeoutMs;
     for (;;) {
       const current = session;
       const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), 50));
-      const outcome = await Promise.race([current.done.then((exit) => ({ exit })), tick]);
+      const ended = await Promise.race([current.done.then((exit) => ({ exit })), tick]);
       if (restart) {
         await restart;
         restart = undefined;
         continue;
       }
-      if (outcome !== 'tick' && current === session)
-        return {
-          exit: outcome.exit,
-          timedOut: false,
-          states,
-          ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }),
-        };
-      const idle = ctx.idleMs ?? 10_000;
-      if (ctx.device.waits && deviceJournal(ctx.platform).length > 0 && performance.now() - lastUpgradeStep > idle) {
-        // Done upgrading (or never started): judge it. Silence before the first request is the timeout's business.
-        return { timedOut: false, states, ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }) };
+      if (ended !== 'tick' && current === session) {
+        const failed = ended.exit.exitCode !== 0;
+        return outcome({ exit: ended.exit, startFailed: failed && observed.seen.length === 0 });
       }
-      if (ctx.device.waits && deviceJournal(ctx.platform).length > 0 && performance.now() - lastActivity > idle * 3) {
-        return { timedOut: true, states, ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }) };
+      const quiet = performance.now() - lastUpgradeStep;
+      if (driver.waits && observed.seen.length > 0 && quiet > limits.idleMs) {
+        // Done upgrading (or never started): judge it. Silence before the first request is the timeout's business.
+        return outcome({});
+      }
+      if (driver.waits && observed.seen.length > 0 && performance.now() - lastActivity > limits.idleMs * 3) {
+        return outcome({ timedOut: true });
       }
       if (performance.now() > deadline) {
         await session.kill();
-        return { timedOut: true, states, ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }) };
+        return outcome({ timedOut: true });
       }
     }
   } finally {
-    ctx.observed.onRequest = undefined;
+    observed.onRequest = undefined;
+    // Whatever still runs when the case ends (a device that never stops by itself) is switched off.
+    if (!driver.waits) await session.kill();
   }
 }
 
-function due(when: When, platform: Platform): boolean {
-  const journal = deviceJournal(platform);
+function due(when: When, seen: JournalEntry[]): boolean {
+  const canonical = (e: JournalEntry) => e.operation?.replace(/Legacy$/, '');
   if (when.downloads !== undefined)
-    return journal.filter((e) => e.operation?.startsWith('downloadPackage')).length >= when.downloads;
+    return seen.filter((e) => canonical(e) === 'downloadPackage').length >= when.downloads;
   if (when.errno) {
     const { operation, errno, count = 1 } = when.errno;
-    return (
-      journal.filter((e) => e.operation?.replace(/Legacy$/, '') === operation && e.errno === errno).length >= count
-    );
+    return seen.filter((e) => canonical(e) === operation && e.errno === errno).length >= count;
   }
   return false;
 }
 
-async function act(
-  action: Exclude<Action, 'restart-device'>,
-  platform: Platform,
-  taskId: string,
-  rule: Rule,
-): Promise<void> {
-  if (action === 'expire-token') return platform.clock.advance(48 * 3600_000 + 1000);
-  if (action === 'pass-deadline') return platform.clock.advance((rule.scenario.deadlineAfterMs ?? 0) + 1000);
-  await platform.fetch(
-    new Request(`http://conformance.invalid/api/v1/products/100001/tasks/${taskId}/${action}`, { method: 'POST' }),
-  );
+/** The platform-side actions of triggers, through the management and control APIs. */
+function actions(observed: Observed, prepared: Prepared) {
+  const { admin } = observed;
+  const { productId, taskId } = prepared;
+  const devicePath = { productId, taskId, devId: credentials.devId };
+  const status = async () =>
+    (await admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices/{devId}', { params: { path: devicePath } }))
+      .data;
+  const advanceTo = async (time: number) => {
+    const clock = await must('read the clock', admin.GET('/__mock/clock'));
+    const ms = time - clock.epochMs;
+    if (ms > 0) await must('move the clock', admin.POST('/__mock/clock/advance', { body: { ms } }));
+  };
+  const control = (action: 'pause' | 'resume' | 'cancel') => async () => {
+    await must(
+      `${action} the task`,
+      admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+        params: { path: { productId, taskId, action } },
+      }),
+    );
+  };
+  return {
+    status,
+    /** Past the expiry of the token the platform gave the device. */
+    'expire-token': async () => {
+      const expiresAt = (await status())?.tokenExpiresAt;
+      if (expiresAt) await advanceTo(Date.parse(expiresAt) + 1000);
+    },
+    /** Past the task's deadline. */
+    'pass-deadline': async () => {
+      if (prepared.strategy.deadline) await advanceTo(Date.parse(prepared.strategy.deadline) + 1000);
+    },
+    pause: control('pause'),
+    resume: control('resume'),
+    cancel: control('cancel'),
+  };
 }

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { stateMachine } from '@onenet-ota/sdk';
+import { patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
+import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
 
@@ -11,37 +12,106 @@ export interface Download {
   token: string;
   /** The Range header as sent, or undefined. */
   range: string | undefined;
-  /** First and last byte asked for, when the header was well formed. */
+  /** First and last byte asked for, when the header was a `s-e` or `s-` form. */
   start?: number;
   end?: number;
   status: number;
+  /** The first and last byte the answer said it carries (`Content-Range`), for a 206. */
+  served?: { start: number; end: number };
   bytesSent: number;
   aborted: boolean;
+  /** Package bytes (a 200 or 206 of the package), not OneNET's one-byte error body or an empty error. */
+  carriesPackage: boolean;
+  /** The faults that fired on this request. */
+  faults: string[];
   /** Platform time and wall time, ms. */
   time: number;
   wallTime: number;
 }
 
-const rangeForm = /^(?:bytes=)?(\d+)-(\d*)$/;
+const contentRange = /^bytes (\d+)-(\d+)\/\d+$/;
 
 export function downloads(journal: JournalEntry[]): Download[] {
   return journal
     .filter((e) => canonical(e.operation) === 'downloadPackage')
     .map((e) => {
       const range = e.request.headers.range;
-      const match = range ? rangeForm.exec(range) : null;
+      // The spec's Range pattern; its second group holds `s-e`, `s-` or `-n` without the unit.
+      const form = range ? patterns.RangeHeader.exec(range)?.[2] : undefined;
+      const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
+      const served = contentRange.exec(e.response.headers['content-range'] ?? '');
       return {
         seq: e.seq,
         token: e.request.path.split('/').pop() ?? '',
         range,
-        ...(match ? { start: Number(match[1]), ...(match[2] ? { end: Number(match[2]) } : {}) } : {}),
+        ...(first ? { start: Number(first) } : {}),
+        ...(last ? { end: Number(last) } : {}),
         status: e.response.status,
+        ...(served ? { served: { start: Number(served[1]), end: Number(served[2]) } } : {}),
         bytesSent: e.response.bytesSent,
         aborted: e.response.aborted === true,
+        carriesPackage:
+          (e.response.status === 200 || e.response.status === 206) &&
+          e.response.headers['content-type'] === 'application/octet-stream',
+        faults: e.faults,
         time: Date.parse(e.time),
         wallTime: Date.parse(e.wallTime),
       };
     });
+}
+
+/** Downloads that delivered package bytes. */
+export function delivered(journal: JournalEntry[]): Download[] {
+  return downloads(journal).filter((d) => d.carriesPackage && d.bytesSent > 0);
+}
+
+/**
+ * The package bytes the platform delivered intact before request `beforeSeq`, as sorted disjoint `[start, end)`
+ * intervals: each answer's bytes at the offset its Content-Range (or a 200's offset 0) puts them, cut where the
+ * connection dropped, less any bytes a `corrupt` fault changed.
+ */
+export function servedIntact(journal: JournalEntry[], faults: CaseFault[], beforeSeq = Infinity): [number, number][] {
+  const pieces: [number, number][] = [];
+  for (const d of delivered(journal)) {
+    if (d.seq >= beforeSeq) continue;
+    const start = d.status === 206 ? (d.served?.start ?? 0) : 0;
+    let parts: [number, number][] = [[start, start + d.bytesSent]];
+    for (const fault of faults.filter((f) => d.faults.includes(f.id))) {
+      if (fault.create.action.kind !== 'corrupt') continue;
+      const from = fault.create.action.atByte;
+      const to = from + (fault.create.action.count ?? 1);
+      parts = parts.flatMap(([a, b]): [number, number][] =>
+        to <= a || from >= b
+          ? [[a, b]]
+          : (
+              [
+                [a, from],
+                [to, b],
+              ] as [number, number][]
+            ).filter(([x, y]) => y > x),
+      );
+    }
+    pieces.push(...parts);
+  }
+  pieces.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [a, b] of pieces) {
+    const last = merged.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return merged;
+}
+
+/** The first byte range of `[0, size)` missing from `intervals`, as `[first, last]`, or undefined. */
+export function firstGap(intervals: [number, number][], size: number): [number, number] | undefined {
+  let covered = 0;
+  for (const [a, b] of intervals) {
+    if (a > covered) return [covered, Math.min(a, size) - 1];
+    covered = Math.max(covered, b);
+    if (covered >= size) return undefined;
+  }
+  return covered >= size ? undefined : [covered, size - 1];
 }
 
 /** Token checks: which token, and what the platform answered. */
@@ -79,6 +149,9 @@ export function accepted(journal: JournalEntry[]): number[] {
     .filter((c) => c.errno === 0)
     .map((c) => c.code);
 }
+
+/** Whether a code says the download is done: 101, or step 100 (which the platform takes for it). */
+export const isDownloadDone = (code: number) => code === ResultCode.Downloaded || code === 100;
 
 // Failure codes are those the state machine sends to `failed` from a downloading or an upgrading device.
 const failureCodes = new Set(

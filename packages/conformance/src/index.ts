@@ -7,20 +7,27 @@
 
 export { writeReports } from './cli.ts';
 export { defineRule } from './define-rule.ts';
+export type { AgentDeviceOptions } from './drivers/agent.ts';
 export { agentDevice } from './drivers/agent.ts';
 export { commandDevice, deviceEnvironment, fillPlaceholders } from './drivers/command.ts';
 export type { DeviceDriver, DeviceExit, DeviceSession, DeviceSetup } from './drivers/device.ts';
 export { waitDevice } from './drivers/wait.ts';
+export type { Judgement } from './judge.ts';
+export { judge } from './judge.ts';
+export type { Need } from './needs.ts';
+export type { DeviceProfile } from './profile.ts';
+export { deviceProfile, ProfileError } from './profile.ts';
 export { consoleLine, consoleSummary } from './report/console.ts';
 export { htmlReport } from './report/html.ts';
 export { junitReport } from './report/junit.ts';
 export { rules } from './rules/index.ts';
 export type { RunOptions } from './run.ts';
 export { runConformance } from './run.ts';
+export { ConformanceConfigError } from './select.ts';
 export type {
   Action,
-  AgentDeviceOptions,
   Capability,
+  CaseFault,
   CaseResult,
   Evidence,
   Level,
@@ -31,3 +38,4 @@ export type {
   Verdict,
   When,
 } from './types.ts';
+export { capabilities, verdicts } from './types.ts';

@@ -1,36 +1,74 @@
 import type { JournalEntry, Platform } from '@onenet-ota/mock-server';
-import { operations } from '@onenet-ota/sdk';
-import { identity } from './scenario.ts';
+import { createManagementClient, type OneNetClient, operations } from '@onenet-ota/sdk';
+import { credentials, must } from './scenario.ts';
 
-/** A platform wrapped so the runner sees each device request as soon as it is answered. */
+/** The platform as one case sees it: the device's door, the suite's management client, and the journal. */
 export interface Observed {
+  /** The platform with its `fetch` wrapped, for the device's door (HTTP server or in process). */
   platform: Platform;
+  /** Management and `/__mock` calls of the suite, straight to the platform (not observed). */
+  admin: OneNetClient;
+  /** Called with each device request as soon as it is answered, before the device sees the answer. */
   onRequest: ((entry: JournalEntry) => Promise<void>) | undefined;
+  /** The device's requests answered so far in this case. */
+  seen: JournalEntry[];
+  /** The device's whole journal, read again at the end of a case (bytes sent and aborts filled in). */
+  journal(): Promise<JournalEntry[]>;
+  /** Starts watching a new case: forgets what was seen (the case's setup has just emptied the journal). */
+  begin(): void;
 }
 
-/** Wraps the platform so the runner sees every device request as soon as it is answered. */
+const isDeviceCall = (e: JournalEntry) =>
+  e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device');
+
+/**
+ * Wraps a platform so the runner sees every device request as soon as it is answered. It reads what happened
+ * from the platform's public journal API (`GET /__mock/journal`), never from the platform's internals.
+ */
 export function observe(platform: Platform): Observed {
+  const admin = createManagementClient({ baseUrl: 'http://conformance.invalid', fetch: (r) => platform.fetch(r) });
+  let since = 0;
+  // One read of the journal at a time, so two answers in flight never see the same entries twice.
+  let reading: Promise<void> = Promise.resolve();
+  const readNew = async () => {
+    const page = await must(
+      'read the journal',
+      admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, since } } }),
+    );
+    since = page.nextSeq - 1;
+    return page.entries.filter(isDeviceCall);
+  };
   const observed: Observed = {
     platform: {
       ...platform,
       fetch: async (request, extra) => {
         const response = await platform.fetch(request, extra);
-        const entry = platform.journal.query({ since: 0 }).entries.at(-1);
-        if (entry && observed.onRequest && !new URL(request.url).pathname.startsWith('/__mock/'))
-          await observed.onRequest(entry);
+        if (new URL(request.url).pathname.startsWith('/__mock/')) return response;
+        const step = reading.then(async () => {
+          for (const entry of await readNew()) {
+            observed.seen.push(entry);
+            await observed.onRequest?.(entry);
+          }
+        });
+        reading = step.catch(() => {});
+        await step;
         return response;
       },
     },
+    admin,
     onRequest: undefined,
+    seen: [],
+    async journal() {
+      const page = await must(
+        'read the journal',
+        admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, limit: 100_000 } } }),
+      );
+      return page.entries.filter(isDeviceCall);
+    },
+    begin() {
+      observed.seen = [];
+      observed.onRequest = undefined;
+    },
   };
   return observed;
-}
-
-/** The device's southbound requests since the case's reset. */
-export function deviceJournal(platform: Platform): JournalEntry[] {
-  return platform.journal
-    .query({ devId: identity.devId })
-    .entries.filter(
-      (e) => e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device'),
-    );
 }

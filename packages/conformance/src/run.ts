@@ -1,17 +1,23 @@
+import { availableParallelism } from 'node:os';
 import { createPlatform } from '@onenet-ota/mock-server';
-import { startServer } from '@onenet-ota/mock-server/node';
-import { runCase } from './case.ts';
+import { type RunningServer, startServer } from '@onenet-ota/mock-server/node';
+import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
 import type { DeviceDriver } from './drivers/device.ts';
 import { observe } from './observe.ts';
+import { type DeviceProfile, deviceProfile } from './profile.ts';
 import { rules as allRules } from './rules/index.ts';
+import { checkSelection, selected } from './select.ts';
 import type { Capability, CaseResult, Rule, RunResult, Verdict } from './types.ts';
+import { verdicts } from './types.ts';
 
 /** Options of {@link runConformance}; everything has a default. */
 export interface RunOptions {
   /** The device under test; the SDK's `ota-device` by default. */
   device?: DeviceDriver;
-  /** Rule-id globs to run (`['*']`) and to leave out (`[]`). */
+  /** Who the device is: module type, manuf/model codes, current version, fragment size. */
+  profile?: Partial<Omit<DeviceProfile, 'target'>>;
+  /** Rule-id globs to run (`['*']`) and to leave out (`[]`); a glob that matches no rule is an error. */
   cases?: readonly string[];
   exclude?: readonly string[];
   /** Known gaps: rule id → reason. Their failures are reported but do not fail the run. */
@@ -21,59 +27,108 @@ export interface RunOptions {
   /** Where the platform listens for devices that use HTTP (`127.0.0.1:0`; `0.0.0.0` for the LAN). */
   host?: string;
   port?: number;
+  /**
+   * Cases run side by side, each on a platform and port of its own: twice the cores, at most 8, by default. A
+   * device that polls by itself (`--wait`) or a fixed `port` means one platform for the run, so one case at a time.
+   */
+  jobs?: number;
   /** A case that has not finished after this long (wall time) times out: 60 s. */
   caseTimeoutMs?: number;
   /** A case ends when the device has been quiet this long after its task ended, or at all in `--wait` mode: 10 s. */
   idleMs?: number;
   /** The rules to run, for tests of the suite itself; all of them by default. */
   rules?: readonly Rule[];
-  /** Called with each case's result as it is known. */
+  /** Called with each case's result, in rule order, as soon as it and every case before it are known. */
   onCase?: (result: CaseResult) => void;
 }
 
-const verdicts: Verdict[] = ['pass', 'fail', 'warn', 'skip', 'disabled', 'timeout', 'error'];
-
 /**
- * Runs the conformance suite: one mock platform on a virtual clock, and for each selected rule, a fresh case —
- * the platform prepared as the rule's scenario says, the device run, triggers fired at their moments, and the
- * rule's check applied to what the device did.
+ * Runs the conformance suite. For each selected rule, a case: a platform on a virtual clock prepared as the
+ * rule's scenario says, the device run, triggers fired at their moments, and the rule's judgement of what the
+ * device did. Independent cases run side by side.
  *
  * @example
- * const result = await runConformance({ cases: ['TOK-*'] });
+ * const result = await runConformance({ cases: ['TOK-*'], profile: { type: 1, manuf: '014', model: '01401' } });
  * if (!result.ok) process.exitCode = 1;
  */
 export async function runConformance(options: RunOptions = {}): Promise<RunResult> {
   const device = options.device ?? commandDevice();
+  const rules = options.rules ?? allRules;
+  const cases = options.cases ?? ['*'];
+  const exclude = options.exclude ?? [];
+  checkSelection(cases, rules, '--cases');
+  checkSelection(exclude, rules, '--exclude');
+  const profile = deviceProfile(options.profile);
   const startedAt = new Date().toISOString();
-  const platform = createPlatform({ clock: 'virtual' });
-  const observed = observe(platform);
-  const server = await startServer({
-    platform: observed.platform,
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-  });
-  const cases: CaseResult[] = [];
-  try {
-    for (const rule of options.rules ?? allRules) {
-      const result = await runCase(rule, { ...options, device, platform, observed, baseUrl: server.url });
-      cases.push(result);
-      options.onCase?.(result);
+  const shared = device.waits || (options.port ?? 0) !== 0;
+  const jobs = shared ? 1 : Math.max(1, options.jobs ?? Math.min(8, availableParallelism() * 2));
+  const base = {
+    device,
+    profile,
+    without: options.without ?? [],
+    expectedFailures: options.expectedFailures ?? {},
+    limits: { caseTimeoutMs: options.caseTimeoutMs ?? 60_000, idleMs: options.idleMs ?? 10_000 },
+  };
+  const listen = (observed: ReturnType<typeof observe>, port: number) =>
+    startServer({ platform: observed.platform, host: options.host ?? '127.0.0.1', port });
+  const sharedPlatform = shared ? observe(createPlatform({ clock: 'virtual' })) : undefined;
+  const sharedServer = sharedPlatform ? await listen(sharedPlatform, options.port ?? 0) : undefined;
+
+  const runOne = async (rule: Rule): Promise<CaseResult> => {
+    if (!selected(rule, cases, exclude))
+      return {
+        ...caseHeader(rule),
+        verdict: 'disabled',
+        findings: ['excluded by the case selection'],
+        evidence: [],
+        durationMs: 0,
+        transcript: [],
+        states: [],
+      };
+    if (sharedPlatform && sharedServer)
+      return runCase(rule, { ...base, observed: sharedPlatform, baseUrl: sharedServer.url });
+    const observed = observe(createPlatform({ clock: 'virtual' }));
+    let server: RunningServer | undefined;
+    try {
+      server = await listen(observed, 0);
+      const ctx: CaseContext = { ...base, observed, baseUrl: server.url };
+      return await runCase(rule, ctx);
+    } finally {
+      await server?.close();
     }
+  };
+
+  const results: CaseResult[] = new Array(rules.length);
+  let emitted = 0;
+  const emit = () => {
+    for (; emitted < rules.length && results[emitted]; emitted++) options.onCase?.(results[emitted] as CaseResult);
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < rules.length) {
+      const index = next++;
+      results[index] = await runOne(rules[index] as Rule);
+      emit();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, rules.length) }, worker));
   } finally {
-    await server.close();
+    await sharedServer?.close();
   }
-  const counts = Object.fromEntries(verdicts.map((v) => [v, cases.filter((c) => c.verdict === v).length])) as Record<
+  const counts = Object.fromEntries(verdicts.map((v) => [v, results.filter((c) => c.verdict === v).length])) as Record<
     Verdict,
     number
   >;
-  const blocking = cases.filter(
+  const blocking = results.filter(
     (c) => ['fail', 'timeout', 'error'].includes(c.verdict) && !(c.verdict === 'fail' && c.expected),
   );
   return {
     startedAt,
     finishedAt: new Date().toISOString(),
     device: device.describe,
-    cases,
+    profile,
+    cases: results,
     counts,
     ok: blocking.length === 0,
   };

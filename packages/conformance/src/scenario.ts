@@ -1,41 +1,29 @@
-import { demoImage, type Platform } from '@onenet-ota/mock-server';
-import type { components } from '@onenet-ota/sdk';
-import type { Scenario } from './types.ts';
+import { demoImage } from '@onenet-ota/mock-server';
+import { type components, ModuleType, md5Hex, type OneNetClient } from '@onenet-ota/sdk';
+import type { DeviceProfile } from './profile.ts';
+import type { CaseFault, Scenario } from './types.ts';
 
 type Schemas = components['schemas'];
 
-/** Who the device is in every case: the same, so a device on the bench is configured once. */
-export interface Identity {
-  productKey: string;
-  devId: number;
-  deviceName: string;
-  deviceKey: string;
-  manuf: string;
-  model: string;
-  fromVersion: string;
-  targetVersion: string;
-}
-
-/** Who the device is in every case of a run. */
-export const identity: Identity = {
+/** The device's credentials: the same in every case, so a device on the bench is configured once. */
+export const credentials = {
   productKey: 'Y29uZm9ybWFuY2UgcHJvZHVjdCBrZXkgMDEyMzQ1Njc=',
   devId: 32981907,
   deviceName: 'dut',
   deviceKey: 'Y29uZm9ybWFuY2UgZGV2aWNlIGtleSAwMTIzNDU2Nzg=',
-  manuf: '100',
-  model: '10001',
-  fromVersion: 'V1.0',
-  targetVersion: 'V2.0',
-};
+} as const;
 
 /** What a prepared case looks like. */
 export interface Prepared {
-  /** The image the device runs, when the case hands out a differential package. */
-  firmware?: Uint8Array;
   productId: string;
   taskId: string;
+  /** The image the device runs when the case starts (the base of a differential package). */
+  firmware: Uint8Array;
+  /** The file the task hands out (package or patch) and the image the device must end up running. */
   file: { size: number; md5: string; target: string };
+  image: { size: number; md5: string };
   strategy: Schemas['TaskStrategy'];
+  faults: CaseFault[];
 }
 
 /** Thrown when the platform refused the suite's own setup: the suite, not the device, is at fault. */
@@ -43,70 +31,112 @@ export class SetupError extends Error {
   override name = 'SetupError';
 }
 
+/** The scenario of a rule for this device. */
+export function scenarioFor(scenario: Scenario | ((profile: DeviceProfile) => Scenario), profile: DeviceProfile) {
+  return typeof scenario === 'function' ? scenario(profile) : scenario;
+}
+
 /**
- * Resets the platform and builds the case: product, device on the initial version, package, task with the
- * scenario's strategy (started unless the scenario says not), and the scenario's faults. Everything goes through
- * the platform's own APIs, so the setup is checked like any client's.
+ * Resets the platform and builds the case through its management and control APIs (so the setup is checked
+ * like any client's): a product and a device matching the profile, on its current version; the target package
+ * for its module; a task with the scenario's strategy, started unless the scenario says not; the faults.
  */
-export async function prepare(platform: Platform, scenario: Scenario, who: Identity): Promise<Prepared> {
-  const call = async <T>(method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> => {
-    const init: RequestInit = { method, headers: { 'Content-Type': type } };
-    if (body !== undefined) init.body = body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body);
-    const response = await platform.fetch(new Request(`http://conformance.invalid${path}`, init));
-    const text = await response.text();
-    if (!response.ok) throw new SetupError(`${method} ${path} answered ${response.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-  await call('POST', '/__mock/reset', { seed: 'none' });
-  const product = await call<Schemas['Product']>('POST', '/api/v1/products', {
-    name: 'conformance',
-    manuf: who.manuf,
-    model: who.model,
-    accessKey: who.productKey,
-  });
-  const base = `/api/v1/products/${product.id}`;
-  await call('POST', `${base}/devices`, {
-    name: who.deviceName,
-    devId: who.devId,
-    accessKey: who.deviceKey,
-    sVersion: who.fromVersion,
-  });
-  const upload = (name: string, version: string, bytes: Uint8Array) =>
-    call<Schemas['Package']>(
-      'POST',
-      `${base}/packages?name=${name}&module=sota&targetVersion=${version}&fileName=${name}.bin`,
-      bytes,
-      'application/octet-stream',
+export async function prepare(admin: OneNetClient, scenario: Scenario, profile: DeviceProfile): Promise<Prepared> {
+  await must('reset the platform', admin.POST('/__mock/reset', { body: { seed: 'none' } }));
+  const product = await must(
+    'create the product',
+    admin.POST('/api/v1/products', {
+      body: { name: 'conformance', manuf: profile.manuf, model: profile.model, accessKey: credentials.productKey },
+    }),
+  );
+  const productId = product.id;
+  const module = profile.type === ModuleType.Fota ? 'fota' : 'sota';
+  await must(
+    'create the device',
+    admin.POST('/api/v1/products/{productId}/devices', {
+      params: { path: { productId } },
+      body: {
+        name: credentials.deviceName,
+        devId: credentials.devId,
+        accessKey: credentials.deviceKey,
+        ...(module === 'fota' ? { fVersion: profile.version } : { sVersion: profile.version }),
+      },
+    }),
+  );
+  const upload = (name: string, targetVersion: string, bytes: Uint8Array) =>
+    must(
+      `upload package ${name}`,
+      admin.POST('/api/v1/products/{productId}/packages', {
+        params: { path: { productId }, query: { name, module, targetVersion, fileName: `${name}.bin` } },
+        body: bytes as unknown as string,
+        bodySerializer: (body) => body as unknown as BodyInit,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      }),
     );
-  const current = demoImage(scenario.packageSize ?? 32 * 1024, 0xc0ffee);
-  if (scenario.diff) await upload('current', who.fromVersion, current);
-  const pkg = await upload('target', who.targetVersion, scenario.diff ? edited(current) : current);
-  const diffId = scenario.diff
-    ? await generateDiff(call, `${base}/packages/${pkg.id}/diffs`, who.fromVersion)
-    : undefined;
-  const now = platform.clock.now();
+  const size = scenario.packageSize ?? profile.fragmentSize * 8 + 1;
+  const current = demoImage(size, 0xc0ffee);
+  if (scenario.diff) await upload('current', profile.version, current);
+  const target = scenario.diff ? edited(current) : demoImage(size, 0xbadf00d);
+  const pkg = await upload('target', profile.target, target);
+  const diffId = scenario.diff ? await generateDiff(admin, productId, pkg.id, profile.version) : undefined;
+  const clock = await must('read the clock', admin.GET('/__mock/clock'));
   const strategy: Schemas['TaskStrategyInput'] = {
     retry: { mode: 'retry', count: 2, intervalSeconds: 1 },
     ...scenario.strategy,
-    ...(scenario.deadlineAfterMs ? { deadline: new Date(now + scenario.deadlineAfterMs).toISOString() } : {}),
+    ...(scenario.deadlineAfterMs ? { deadline: new Date(clock.epochMs + scenario.deadlineAfterMs).toISOString() } : {}),
   };
-  const task = await call<Schemas['Task']>('POST', `${base}/tasks`, {
-    name: 'case',
-    packageId: pkg.id,
-    ...(diffId ? { diffId } : {}),
-    targets: { devIds: [who.devId] },
-    strategy,
-  });
-  if (!scenario.notStarted) await call('POST', `${base}/tasks/${task.id}/start`);
-  for (const fault of scenario.faults ?? []) await call('POST', '/__mock/faults', fault);
-  const file = diffId ? await call<Schemas['DiffPackage']>('GET', `${base}/packages/${pkg.id}/diffs/${diffId}`) : pkg;
+  const task = await must(
+    'create the task',
+    admin.POST('/api/v1/products/{productId}/tasks', {
+      params: { path: { productId } },
+      body: {
+        name: 'case',
+        packageId: pkg.id,
+        ...(diffId ? { diffId } : {}),
+        targets: { devIds: [credentials.devId] },
+        strategy,
+      },
+    }),
+  );
+  if (!scenario.notStarted)
+    await must(
+      'start the task',
+      admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+        params: { path: { productId, taskId: task.id, action: 'start' } },
+      }),
+    );
+  const faults: CaseFault[] = [];
+  for (const create of scenario.faults ?? []) {
+    const fault = await must('add a fault', admin.POST('/__mock/faults', { body: create }));
+    faults.push({ id: fault.id, create });
+  }
+  const file = diffId
+    ? await must(
+        'read the differential package',
+        admin.GET('/api/v1/products/{productId}/packages/{packageId}/diffs/{diffId}', {
+          params: { path: { productId, packageId: pkg.id, diffId } },
+        }),
+      )
+    : pkg;
   return {
-    ...(scenario.diff ? { firmware: scenario.diff === 'wrong-base' ? damaged(current) : current } : {}),
-    productId: product.id,
+    productId,
     taskId: task.id,
+    firmware: scenario.diff === 'wrong-base' ? damaged(current) : current,
     file: { size: file.size, md5: file.md5, target: pkg.targetVersion },
+    image: { size: pkg.size, md5: md5Hex(target) },
     strategy: task.strategy,
+    faults,
   };
+}
+
+/** The data of a successful call, or a SetupError naming the step and the platform's answer. */
+export async function must<T>(
+  step: string,
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new SetupError(`could not ${step}: ${response.status} ${JSON.stringify(error)}`);
+  return data as T;
 }
 
 /** Another version of an image: a few bytes and a block changed, as a bug-fix release would. */
@@ -125,15 +155,23 @@ function damaged(image: Uint8Array): Uint8Array {
 
 /** Asks the platform to generate the differential package online and waits for the job. */
 async function generateDiff(
-  call: <T>(method: string, path: string, body?: unknown) => Promise<T>,
-  path: string,
+  admin: OneNetClient,
+  productId: string,
+  packageId: string,
   initialVersion: string,
 ): Promise<string> {
-  let job = await call<Schemas['Job']>('POST', path, { initialVersion });
+  // A generation request is answered 202 with a job (an upload would be 201 with the package).
+  let job = (await must(
+    'generate the differential package',
+    admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+      params: { path: { productId, packageId } },
+      body: { initialVersion },
+    }),
+  )) as Schemas['Job'];
   for (let tries = 0; job.status === 'queued' || job.status === 'running'; tries++) {
     if (tries > 2000) throw new SetupError('diff generation did not finish');
     await new Promise((resolve) => setTimeout(resolve, 5));
-    job = await call<Schemas['Job']>('GET', `/api/v1/jobs/${job.id}`);
+    job = await must('poll the diff job', admin.GET('/api/v1/jobs/{jobId}', { params: { path: { jobId: job.id } } }));
   }
   if (job.status !== 'succeeded' || !job.result)
     throw new SetupError(`diff generation failed: ${JSON.stringify(job.error)}`);

@@ -1,5 +1,8 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
-import type { components, OtaAgentOptions } from '@onenet-ota/sdk';
+import type { components } from '@onenet-ota/sdk';
+import type { DeviceExit } from './drivers/device.ts';
+import type { Need } from './needs.ts';
+import type { DeviceProfile } from './profile.ts';
 
 type Schemas = components['schemas'];
 
@@ -8,13 +11,24 @@ export type Level = 'MUST' | 'SHOULD';
 
 /**
  * How a case ended. `fail` and `warn` blame the device; `timeout` means it never finished; `error` means the
- * suite itself broke and says nothing about the device; `skip` means the device declared the capability absent;
- * `disabled` means the user excluded the case.
+ * case could not be run (the device command would not start, or the suite itself broke) and says nothing about
+ * the device's protocol; `skip` means the case could not be judged (the device declared a capability absent, or
+ * a SHOULD rule found no evidence to judge); `disabled` means the user excluded the case.
  */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'disabled' | 'timeout' | 'error';
 
-/** What a device can declare it does not do (the rules that need it are skipped). */
-export type Capability = 'sota' | 'fota' | 'restart' | 'diff';
+/** Every verdict, in the order reports list them. */
+export const verdicts: readonly Verdict[] = ['pass', 'warn', 'fail', 'timeout', 'error', 'skip', 'disabled'];
+
+/**
+ * What a device can declare it does not do (`--without`); the rules that need it are skipped.
+ * `restart`: the suite can cut its power and start it again. `diff`: it restores differential packages.
+ * `image`: it writes the image it installs to `{output}`, which is how the suite sees what was installed.
+ */
+export type Capability = 'restart' | 'diff' | 'image';
+
+/** Every capability, for command lines. */
+export const capabilities: readonly Capability[] = ['restart', 'diff', 'image'];
 
 /** A moment in a case, watched on the platform's journal. */
 export interface When {
@@ -26,19 +40,19 @@ export interface When {
 
 /** What happens at that moment. */
 export type Action =
-  /** Move the platform clock past the 48 h token lifetime. */
+  /** Move the platform clock past the expiry of the device's upgrade token. */
   | 'expire-token'
   /** Move the platform clock past the task's deadline. */
   | 'pass-deadline'
   | 'pause'
   | 'resume'
   | 'cancel'
-  /** Kill the device process (a power cut) and start it again with the same state directory. */
+  /** Kill the device's whole process group (a power cut) and start it again with the same state directory. */
   | 'restart-device';
 
 /** What a case sets up on the platform before the device runs. */
 export interface Scenario {
-  /** Bytes in the package; 32 KiB by default. */
+  /** Bytes in the package: `fragmentSize * 8 + 1` by default, so it is never a whole number of fragments. */
   packageSize?: number;
   /** Task strategy; by default no thresholds and two retries one second apart. */
   strategy?: Omit<Schemas['TaskStrategyInput'], 'deadline'>;
@@ -59,18 +73,38 @@ export interface Scenario {
   diff?: 'matching' | 'wrong-base';
 }
 
+/** A fault the case added, with the id the platform gave it (journal entries list the ids that fired). */
+export interface CaseFault {
+  id: string;
+  create: FaultCreate;
+}
+
 /** What a rule's check sees: the device's requests in this case, and how things ended. */
 export interface Evidence {
   /** The device's requests in this case, oldest first (redacted as the journal keeps them). */
   journal: JournalEntry[];
-  /** The device's final status in the task. */
+  /** The device's final status in the task, as the management API reports it. */
   status: Schemas['DeviceTaskStatus'] | undefined;
-  /** The package the task hands out. */
+  /** The file the task hands out: the package, or the differential package. */
   file: { size: number; md5: string; target: string };
+  /** The image the device must end up running: the target version's full package. */
+  image: { size: number; md5: string };
+  /**
+   * What the device wrote to `{output}`: undefined when it does not show its image (`--without image`), null
+   * when it wrote nothing.
+   */
+  installed?: { size: number; md5: string } | null;
   /** The task's strategy, as the device was told it. */
   strategy: Schemas['TaskStrategy'];
+  /** The case's faults. */
+  faults: CaseFault[];
+  /** Actions that fired, with the `seq` of the request at which each fired; and those that never did. */
+  fired: { action: Action; seq: number }[];
+  pending: Action[];
   /** `seq` of the journal entry at which the device was killed and started again, if it was. */
   restartedAfterSeq?: number;
+  /** Who the device was told it is. */
+  profile: DeviceProfile;
 }
 
 /** One rule of the suite, in one file, with a stable id that is never reused. */
@@ -85,8 +119,14 @@ export interface Rule {
   description: string;
   /** Capabilities the rule needs; a device declaring one absent skips it. */
   requires?: Capability[];
-  scenario: Scenario;
-  /** Returns what the device did wrong; empty when it followed the rule. */
+  /** The case's setup; a function of the device profile where sizes or positions depend on its fragments. */
+  scenario: Scenario | ((profile: DeviceProfile) => Scenario);
+  /**
+   * What the device must have done for the rule to judge anything. Without it the verdict is fail (MUST) or
+   * skip (SHOULD), never pass.
+   */
+  needs: Need[];
+  /** Returns what the device did wrong; empty when it followed the rule. Called only when `needs` are met. */
   check(evidence: Evidence): string[];
 }
 
@@ -108,13 +148,17 @@ export interface CaseResult {
   verdict: Verdict;
   /** What the device did wrong (fail, warn), or why the case could not judge (timeout, error, skip). */
   findings: string[];
+  /** What the verdict rests on: the requests that show the device did what the rule needs. */
+  evidence: string[];
   /** The reason from the expected-failures file, when this case is a known gap. */
   expected?: string;
+  /** For an error: whether the device command would not start (`device`) or the suite itself broke (`suite`). */
+  cause?: 'device' | 'suite';
   durationMs: number;
   transcript: JournalEntry[];
   states: StateChange[];
-  /** How the device process ended, for command devices. */
-  device?: { exitCode: number | null; stdout: string; stderr: string };
+  /** How the device process ended, for command devices (output tails, sizes noted). */
+  device?: DeviceExit;
 }
 
 /** The result tree every report is made from. */
@@ -123,11 +167,10 @@ export interface RunResult {
   finishedAt: string;
   /** What was judged: the command line, or the in-process agent. */
   device: string;
+  /** Who the device was told it is. */
+  profile: DeviceProfile;
   cases: CaseResult[];
   counts: Record<Verdict, number>;
   /** True when nothing failed, timed out or errored (expected failures aside). */
   ok: boolean;
 }
-
-/** The in-process reference agent's options a run may set (mutants use `quirks`). */
-export type AgentDeviceOptions = Pick<OtaAgentOptions, 'quirks' | 'fragmentSize'>;

@@ -9,6 +9,10 @@ describe('case selection', () => {
     ['RNG-001', 'TOK-*', false],
     ['STRAT-002', '*', true],
     ['STRAT-002', 'STRAT-00', false],
+    ['RNG-002', 'RNG-00[1-3]', true],
+    ['RNG-004', 'RNG-00[1-3]', false],
+    ['RPT-005', 'RPT-00[!5]', false],
+    ['RPT-004', 'RPT-00[!5]', true],
   ])('%s against %s is %s', (id, glob, want) => {
     expect(matches(id, glob)).toBe(want);
   });
@@ -30,10 +34,19 @@ describe('case selection', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('refuses a glob that matches no rule or never closes its bracket, naming the rules', async () => {
+    await expect(runConformance({ device: agentDevice(), cases: ['TOK-*', 'FOO-1'] })).rejects.toThrow(
+      /--cases FOO-1 matches no rule; the rules are AUTH-001 .* DIFF-002$/,
+    );
+    await expect(runConformance({ device: agentDevice(), exclude: ['RNG-0[1'] })).rejects.toThrow(
+      '"RNG-0[1" has a [ that is never closed',
+    );
+  });
+
   it('has stable, unique ids in FAMILY-NNN form', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(AUTH|TOK|RNG|RPT|STRAT|DIFF)-\d{3}$/);
+    for (const id of ids) expect(id).toMatch(/^(AUTH|REQ|TOK|RNG|RPT|STRAT|DIFF)-\d{3}$/);
   });
 });
 

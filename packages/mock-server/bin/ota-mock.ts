@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // ota-mock: the mock OneNET OTA platform as a process. See `ota-mock --help`.
-import { runCli, UsageError } from '../src/cli.ts';
+import { enableCompileCache } from 'node:module';
+
+// Node keeps the compiled, type-stripped modules on disk, so the next start skips that work.
+enableCompileCache();
+const { runCli, UsageError } = await import('../src/cli.ts');
 
 // `pnpm run x -- --flag` passes the `--` through; it separates nothing here.
 const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));

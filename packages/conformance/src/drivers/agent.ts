@@ -1,7 +1,12 @@
-import { type AgentStore, OtaAgent, vcdiffRestore } from '@onenet-ota/sdk';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type AgentStore, OtaAgent, type OtaAgentOptions, vcdiffRestore } from '@onenet-ota/sdk';
 import { FileStore, fileSource } from '@onenet-ota/sdk/node';
-import type { AgentDeviceOptions } from '../types.ts';
 import type { DeviceDriver } from './device.ts';
+
+/** The in-process reference agent's options a run may set (mutants use `quirks`). */
+export type AgentDeviceOptions = Pick<OtaAgentOptions, 'quirks' | 'fragmentSize'>;
 
 /** After a power cut nothing more reaches the disk: every store call fails, as the agent's last writes would. */
 function guarded(store: AgentStore, dead: () => boolean): AgentStore {
@@ -41,7 +46,7 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
   const mutant = options.quirks?.length ? ` with quirks ${options.quirks.join(', ')}` : '';
   return {
     describe: `OtaAgent in process${mutant}`,
-    restartable: true,
+    lacks: [],
     start(setup) {
       let dead = false;
       const fetch = async (request: Request) => {
@@ -62,7 +67,7 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
         model: setup.model,
         version: setup.version,
         store: guarded(new FileStore(setup.stateDir), () => dead),
-        fragmentSize: options.fragmentSize ?? 4096,
+        fragmentSize: options.fragmentSize ?? setup.fragmentSize,
         ...(setup.power === undefined ? {} : { power: () => setup.power as number }),
         ...(setup.signal === undefined ? {} : { signal: () => setup.signal as number }),
         now: setup.platform.clock.now,
@@ -71,17 +76,23 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
           setup.platform.clock.advance(ms);
         },
         install: async (image) => {
-          for await (const _ of image);
+          if (dead) throw new Error('power cut');
+          await pipeline(image, createWriteStream(setup.output) as Writable);
         },
         ...(options.quirks ? { quirks: options.quirks } : {}),
-        ...(setup.firmware ? { restore: vcdiffRestore(fileSource(setup.firmware)) } : {}),
-        ...(setup.firmware ? { restore: vcdiffRestore(fileSource(setup.firmware)) } : {}),
+        // Opened when a differential package arrives, not for every case.
+        restore: (patch, task) => vcdiffRestore(fileSource(setup.firmware))(patch, task),
       });
-      const done = agent.run().then((result) => ({
-        exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1,
-        stdout: JSON.stringify(result),
-        stderr: '',
-      }));
+      const done = agent.run().then((result) => {
+        const stdout = JSON.stringify(result);
+        return {
+          exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1,
+          stdout,
+          stderr: '',
+          stdoutBytes: stdout.length,
+          stderrBytes: 0,
+        };
+      });
       return {
         done,
         async kill() {

@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { type SpawnOptions, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DeviceDriver, DeviceExit, DeviceSetup } from './device.ts';
+import { OutputTail } from './output-tail.ts';
 
 /**
  * Environment a device command gets: the names `ota-device` reads (product-level tokens). For device-level
@@ -17,10 +19,12 @@ export function deviceEnvironment(setup: DeviceSetup): Record<string, string> {
     OTA_MANUF: setup.manuf,
     OTA_MODEL: setup.model,
     OTA_TYPE: String(setup.type),
+    OTA_FRAGMENT_SIZE: String(setup.fragmentSize),
     OTA_STATE_DIR: setup.stateDir,
+    OTA_FIRMWARE: setup.firmware,
+    OTA_OUTPUT: setup.output,
     ...(setup.power === undefined ? {} : { OTA_POWER: String(setup.power) }),
     ...(setup.signal === undefined ? {} : { OTA_SIGNAL: String(setup.signal) }),
-    ...(setup.firmware === undefined ? {} : { OTA_FIRMWARE: setup.firmware }),
   };
 }
 
@@ -37,17 +41,20 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
     manuf: setup.manuf,
     model: setup.model,
     type: String(setup.type),
+    fragmentSize: String(setup.fragmentSize),
     stateDir: setup.stateDir,
     power: setup.power === undefined ? '' : String(setup.power),
     signal: setup.signal === undefined ? '' : String(setup.signal),
-    firmware: setup.firmware ?? '',
+    firmware: setup.firmware,
+    output: setup.output,
   };
   return command.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 /**
  * Runs a device as a process per case: a shell command with placeholders and `OTA_*` variables, or by default
- * the SDK's `ota-device`. Killing it is SIGKILL, a power cut.
+ * the SDK's `ota-device`. The process leads a process group of its own, and killing it (a power cut) sends
+ * SIGKILL to the whole group: a wrapper script, `sh -c` and whatever they started die together, as a board does.
  */
 export function commandDevice(command?: string, extraEnv: Record<string, string> = {}): DeviceDriver {
   const otaDevice = join(
@@ -56,24 +63,45 @@ export function commandDevice(command?: string, extraEnv: Record<string, string>
   );
   return {
     describe: command ?? "ota-device (the SDK's reference device)",
-    restartable: true,
+    lacks: [],
     start(setup) {
-      const env = { ...process.env, ...deviceEnvironment(setup), ...extraEnv };
+      // The reference device is TypeScript run by Node: with the compile cache its type-stripped modules, the entry
+      // included, are reused from the first case on.
+      const cache = command ? {} : { NODE_COMPILE_CACHE: join(tmpdir(), 'onenet-ota-compile-cache') };
+      const env = { ...process.env, ...cache, ...deviceEnvironment(setup), ...extraEnv };
+      const options: SpawnOptions = { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
       const child = command
-        ? spawn(fillPlaceholders(command, setup), { shell: true, env, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, [otaDevice], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+        ? spawn(fillPlaceholders(command, setup), { ...options, shell: true })
+        : spawn(process.execPath, [otaDevice], options);
+      const stdout = new OutputTail();
+      const stderr = new OutputTail();
+      child.stdout?.on('data', (chunk: Buffer) => stdout.add(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.add(chunk));
+      const exit = (exitCode: number | null, signal?: string, extra = ''): DeviceExit => ({
+        exitCode,
+        ...(signal ? { signal } : {}),
+        stdout: stdout.text(),
+        stderr: stderr.text() + extra,
+        stdoutBytes: stdout.bytes,
+        stderrBytes: stderr.bytes,
+      });
+      const killGroup = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // The group is gone already.
+        }
+      };
       const done = new Promise<DeviceExit>((resolve) => {
-        child.once('error', (error) => resolve({ exitCode: null, stdout, stderr: `${stderr}${error.message}` }));
-        child.once('exit', (code) => resolve({ exitCode: code, stdout, stderr }));
+        child.once('error', (error) => resolve(exit(null, undefined, error.message)));
+        // What the command left running in its group goes with it; then the pipes close and the output is whole.
+        child.once('exit', killGroup);
+        child.once('close', (code, signal) => resolve(exit(code, signal ?? undefined)));
       });
       return {
         done,
         async kill() {
-          if (child.exitCode === null) child.kill('SIGKILL');
+          killGroup();
           await done;
         },
       };

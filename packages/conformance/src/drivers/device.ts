@@ -1,4 +1,5 @@
 import type { Platform } from '@onenet-ota/mock-server';
+import type { Capability } from '../types.ts';
 
 /** What a device under test is told for one case: where the platform is and who it is. */
 export interface DeviceSetup {
@@ -14,12 +15,16 @@ export interface DeviceSetup {
   manuf: string;
   model: string;
   type: 1 | 2;
+  /** The fragment size the suite assumes (`--fragment-size`); a device may ignore it. */
+  fragmentSize: number;
   /** A fresh directory for this case; kept across a restart within the case. */
   stateDir: string;
   power?: number;
   signal?: number;
-  /** The image the device runs now, for restoring a differential package (`{firmware}`, `OTA_FIRMWARE`). */
-  firmware?: string;
+  /** The image the device runs now (`{firmware}`, `OTA_FIRMWARE`): the base of a differential package. */
+  firmware: string;
+  /** Where the device writes the image it installs (`{output}`, `OTA_OUTPUT`), so the suite can check it. */
+  output: string;
   /** The platform itself, for devices that run in this process. */
   platform: Platform;
 }
@@ -27,15 +32,20 @@ export interface DeviceSetup {
 /** How a device process (or in-process device) ended. */
 export interface DeviceExit {
   exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  signal?: string;
+  /** The tails of what it printed (the last 64 KiB of each), and how much it printed in all. */
   stdout: string;
   stderr: string;
+  stdoutBytes: number;
+  stderrBytes: number;
 }
 
 /** One running device. */
 export interface DeviceSession {
   /** Settles when the device stops by itself. */
   done: Promise<DeviceExit>;
-  /** Cuts the power: stops the device at once, mid-request if need be. */
+  /** Cuts the power: stops the device at once, mid-request if need be, and everything it started. */
   kill(): Promise<void>;
 }
 
@@ -43,8 +53,8 @@ export interface DeviceSession {
 export interface DeviceDriver {
   /** What the reports call the device. */
   describe: string;
-  /** Whether the suite can cut its power and start it again (rules that need `restart`). */
-  restartable: boolean;
+  /** Capabilities this way of running a device cannot offer (`--wait`: no restart, no image). */
+  lacks: readonly Capability[];
   /** Whether the device runs by itself and only the platform shows when it is done (real hardware). */
   waits?: boolean;
   /** Starts the device for a case (and again after a power cut, with the same state directory). */

@@ -3,13 +3,13 @@ import type { DeviceDriver } from './device.ts';
 /**
  * For a device that polls by itself (real hardware): prints what to configure once, then waits for it in each
  * case. The suite ends a case when the device's task ends, or when the device has been quiet for the idle time.
- * Power cuts cannot be made, so rules that need a restart are skipped.
+ * Power cuts cannot be made and the installed image cannot be seen, so rules that need either are skipped.
  */
 export function waitDevice(print: (text: string) => void): DeviceDriver {
   let told = false;
   return {
     describe: 'a device that polls by itself (--wait)',
-    restartable: false,
+    lacks: ['restart', 'image'],
     waits: true,
     start(setup) {
       if (!told) {

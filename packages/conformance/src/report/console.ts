@@ -1,4 +1,5 @@
 import type { CaseResult, RunResult, Verdict } from '../types.ts';
+import { verdicts } from '../types.ts';
 
 const labels: Record<Verdict, string> = {
   pass: 'PASS',
@@ -10,11 +11,14 @@ const labels: Record<Verdict, string> = {
   error: 'ERR ',
 };
 
-/** One progress line per case, with the first finding indented under it. */
+/** One progress line per case, with its first findings (or why it was skipped) indented under it. */
 export function consoleLine(result: CaseResult): string {
   const known = result.expected ? ` (expected: ${result.expected})` : '';
   const head = `${labels[result.verdict]}  ${result.id.padEnd(10)} ${result.title}  ${(result.durationMs / 1000).toFixed(1)} s${known}`;
-  const shown = ['fail', 'warn', 'timeout', 'error'].includes(result.verdict) ? result.findings.slice(0, 3) : [];
+  const limit = result.verdict === 'skip' ? 1 : result.verdict === 'error' ? 6 : 3;
+  const shown = ['fail', 'warn', 'timeout', 'error', 'skip'].includes(result.verdict)
+    ? result.findings.slice(0, limit)
+    : [];
   const more =
     result.findings.length > shown.length && shown.length > 0
       ? [`… and ${result.findings.length - shown.length} more`]
@@ -22,13 +26,14 @@ export function consoleLine(result: CaseResult): string {
   return [head, ...[...shown, ...more].map((f) => `        ${f}`)].join('\n');
 }
 
-/** The closing lines: counts per verdict and the overall outcome. */
+/**
+ * The closing line: how many cases ended with each verdict, in the words every report uses (the JSON `counts`,
+ * the HTML badges; JUnit maps them to its own tests/failures/errors/skipped), and the outcome.
+ */
 export function consoleSummary(result: RunResult): string {
-  const counts = Object.entries(result.counts)
-    .filter(([, n]) => n > 0)
-    .map(([verdict, n]) => `${n} ${verdict}`)
+  const counts = verdicts
+    .filter((v) => result.counts[v] > 0)
+    .map((v) => `${result.counts[v]} ${v}`)
     .join(', ');
-  const passed = result.counts.pass + result.counts.warn;
-  const failed = result.counts.fail + result.counts.timeout + result.counts.error;
-  return `${counts} — ${result.ok ? 'conforms' : 'does not conform'}\n${passed} passed, ${failed} failed, ${result.counts.skip + result.counts.disabled} skipped`;
+  return `${result.cases.length} cases: ${counts} — ${result.ok ? 'conforms' : 'does not conform'}`;
 }

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import type { CaseResult, RunResult } from '../types.ts';
+import { type CaseResult, type RunResult, verdicts } from '../types.ts';
 import { escapeMarkup as e } from './escape.ts';
 
 const colors: Record<string, string> = {
@@ -14,8 +14,9 @@ const colors: Record<string, string> = {
 
 /** One self-contained HTML file: the summary, then each case with its rule, findings, states and transcript. */
 export function htmlReport(result: RunResult): string {
-  const summary = Object.entries(result.counts)
-    .map(([verdict, n]) => `<span class="badge" style="background:${colors[verdict]}">${n} ${verdict}</span>`)
+  const summary = verdicts
+    .filter((v) => result.counts[v] > 0)
+    .map((v) => `<span class="badge" style="background:${colors[v]}">${result.counts[v]} ${v}</span>`)
     .join(' ');
   const rows = result.cases
     .map(
@@ -35,13 +36,17 @@ details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
 </style></head><body>
 <h1>OneNET OTA conformance</h1>
 <p><b>${result.ok ? 'The device conforms.' : 'The device does not conform.'}</b> ${summary}</p>
-<p class="muted">Device: ${e(result.device)} · ${e(result.startedAt)} → ${e(result.finishedAt)}</p>
+<p class="muted">Device: ${e(result.device)} · ${e(profileText(result))} · ${e(result.startedAt)} → ${e(result.finishedAt)}</p>
 <table><tr><th>Rule</th><th>Verdict</th><th>Level</th><th>Title</th><th>Time</th></tr>
 ${rows}
 </table>
 ${result.cases.map(caseSection).join('\n')}
 </body></html>
 `;
+}
+
+function profileText({ profile: p }: RunResult): string {
+  return `type ${p.type === 1 ? 'FOTA' : 'SOTA'}, manuf ${p.manuf}, model ${p.model}, ${p.version} → ${p.target}, fragments of ${p.fragmentSize} bytes`;
 }
 
 /** Escaped text with its `code` spans set as code. */
@@ -57,15 +62,18 @@ function caseSection(c: CaseResult): string {
   const findings = c.findings.length
     ? `<ul>${c.findings.map((f) => `<li class="${['fail', 'warn', 'timeout', 'error'].includes(c.verdict) ? 'finding' : ''}">${e(f)}</li>`).join('')}</ul>`
     : '<p>No findings.</p>';
+  const evidence = c.evidence.length
+    ? `<p>Evidence:</p><ul>${c.evidence.map((line) => `<li>${e(line)}</li>`).join('')}</ul>`
+    : '';
   const states = c.states.length
     ? `<p>States: ${c.states.map((s) => `<span class="mono">${e(s.state)}</span> <span class="muted">(#${s.seq}, ${e(s.time)})</span>`).join(' → ')}</p>`
     : '';
   const device = c.device
-    ? `<details><summary>Device output (exit ${c.device.exitCode})</summary><pre>${e(c.device.stdout)}\n${e(c.device.stderr)}</pre></details>`
+    ? `<details><summary>Device output (exit ${c.device.exitCode ?? c.device.signal ?? 'unknown'}; ${c.device.stdoutBytes} bytes on stdout, ${c.device.stderrBytes} on stderr, the last 64 KiB of each kept)</summary><pre>${e(c.device.stdout)}\n${e(c.device.stderr)}</pre></details>`
     : '';
   return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol notes ${e(c.ref)}</small></h2>
 <p><b>${e(c.title)}.</b> ${prose(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
-${findings}${states}${device}
+${findings}${evidence}${states}${device}
 <details><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
 }
 

@@ -3,6 +3,7 @@ import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
 import diff001 from './diff/diff-001-restore.ts';
 import diff002 from './diff/diff-002-wrong-base.ts';
+import req001 from './req/req-001-documented-parameters.ts';
 import rng001 from './rng/rng-001-well-formed-ranges.ts';
 import rng002 from './rng/rng-002-resume-after-reset.ts';
 import rng003 from './rng/rng-003-resume-after-restart.ts';
@@ -10,6 +11,11 @@ import rng004 from './rng/rng-004-whole-file-answer.ts';
 import rng005 from './rng/rng-005-error-byte.ts';
 import rng006 from './rng/rng-006-md5.ts';
 import rng007 from './rng/rng-007-content-range.ts';
+import rng008 from './rng/rng-008-last-byte.ts';
+import rng009 from './rng/rng-009-odd-size.ts';
+import rng010 from './rng/rng-010-one-byte.ts';
+import rng011 from './rng/rng-011-two-bytes.ts';
+import rng012 from './rng/rng-012-large.ts';
 import rpt001 from './rpt/rpt-001-progress.ts';
 import rpt002 from './rpt/rpt-002-downloaded-before-success.ts';
 import rpt003 from './rpt/rpt-003-final-code.ts';
@@ -30,6 +36,7 @@ import tok006 from './tok/tok-006-paused.ts';
 export const rules: readonly Rule[] = [
   auth001,
   auth002,
+  req001,
   tok001,
   tok002,
   tok003,
@@ -43,6 +50,11 @@ export const rules: readonly Rule[] = [
   rng005,
   rng006,
   rng007,
+  rng008,
+  rng009,
+  rng010,
+  rng011,
+  rng012,
   rpt001,
   rpt002,
   rpt003,

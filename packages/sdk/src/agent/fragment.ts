@@ -29,17 +29,24 @@ export interface FragmentRequest {
 const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 /**
- * Fetches `bytes=offset-end` and streams it into the store, checking what a careful device checks: the status,
+ * Fetches bytes `offset`…`end` and streams them into the store, checking what a careful device checks: the status,
  * `Content-Range` against the request, `Content-Length` against the bytes, and OneNET's one-byte error body
  * (no `Content-Length`). A 200 to a Range request is the whole file: the bytes before `offset` are skipped.
+ *
+ * OneNET's smallest range is 2 bytes ("每次获取分片包的最小范围限制为2个字节"), so a one-byte tail is asked together
+ * with the byte before it, and a one-byte package as `bytes=0-1`, which the platform clamps to the file.
  */
 export async function fetchFragment(request: FragmentRequest): Promise<FragmentResult> {
   const { client, token, offset, end, size, store, idleTimeoutMs, ignoreContentRange = false } = request;
+  const from = end - offset + 1 >= 2 ? offset : Math.max(0, end - 1);
+  const askedEnd = Math.max(end, from + 1);
+  // What a 206 carries: the asked range, its end clamped to the file ("end>=文件总长度len，则默认end=len-1").
+  const servedEnd = Math.min(askedEnd, size - 1);
   const abort = new AbortController();
   const watchdog = new Watchdog(idleTimeoutMs, () => abort.abort(new Error(`no data for ${idleTimeoutMs} ms`)));
   try {
     const { response } = await client.GET('/ota/south/download/{token}', {
-      params: { path: { token }, header: { Range: `bytes=${offset}-${end}` } },
+      params: { path: { token }, header: { Range: `bytes=${from}-${askedEnd}` } },
       parseAs: 'stream',
       signal: abort.signal,
     });
@@ -56,19 +63,19 @@ export async function fetchFragment(request: FragmentRequest): Promise<FragmentR
     if (response.status === 206) {
       const match = contentRange.exec(response.headers.get('content-range') ?? '');
       const [, start, last, total] = match?.map(Number) ?? [];
-      if (!ignoreContentRange && (start !== offset || last !== end || total !== size)) {
+      if (!ignoreContentRange && (start !== from || last !== servedEnd || total !== size)) {
         await body?.cancel();
         return {
           kind: 'failed',
           received: 0,
-          reason: `Content-Range "${response.headers.get('content-range')}" is not bytes ${offset}-${end}/${size}`,
+          reason: `Content-Range "${response.headers.get('content-range')}" is not bytes ${from}-${servedEnd}/${size}`,
         };
       }
-      if (Number(length) !== end - offset + 1) {
+      if (Number(length) !== servedEnd - from + 1) {
         await body?.cancel();
-        return { kind: 'failed', received: 0, reason: `Content-Length ${length} is not ${end - offset + 1}` };
+        return { kind: 'failed', received: 0, reason: `Content-Length ${length} is not ${servedEnd - from + 1}` };
       }
-      return await copy(body, store, offset, 0, end - offset + 1, watchdog);
+      return await copy(body, store, offset, offset - from, end - offset + 1, watchdog);
     }
     if (response.status === 200) {
       if (Number(length) !== size) {

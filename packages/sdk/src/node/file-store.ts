@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentStore, DownloadState } from '../agent/store.ts';
@@ -15,6 +15,8 @@ export class FileStore implements AgentStore {
   readonly #dir: string;
   readonly #state: string;
   readonly #image: string;
+  // The directory is made once: a download writes hundreds of fragments.
+  #made: Promise<unknown> | undefined;
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -34,22 +36,29 @@ export class FileStore implements AgentStore {
 
   /** Replaces `state.json` atomically. */
   async save(state: DownloadState): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
+    await this.#mkdir();
     await writeFile(`${this.#state}.tmp`, JSON.stringify(state));
     await rename(`${this.#state}.tmp`, this.#state);
   }
 
   /** Writes bytes into `image.part` at `offset`. */
   async write(offset: number, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
-    const file = await open(this.#image, 'a+')
-      .then((f) => f.close())
-      .then(() => open(this.#image, 'r+'));
+    await this.#mkdir();
+    // Read-write and created if missing, never truncated or appended to: the bytes land at `offset`.
+    const file = await open(this.#image, constants.O_RDWR | constants.O_CREAT);
     try {
       await file.write(bytes, 0, bytes.length, offset);
     } finally {
       await file.close();
     }
+  }
+
+  #mkdir(): Promise<unknown> {
+    this.#made ??= mkdir(this.#dir, { recursive: true }).catch((error: unknown) => {
+      this.#made = undefined;
+      throw error;
+    });
+    return this.#made;
   }
 
   /** Streams the first `size` bytes of `image.part`. */

@@ -1,9 +1,5 @@
 import { defineRule } from '../../define-rule.ts';
-import { calls } from '../../evidence.ts';
-
-const southbound = ['reportVersion', 'checkTask', 'checkToken', 'reportProgress', 'reportStatus', 'getTasking'];
-const refusal =
-  /Authorization|malformed token|token expired|signature|^version |^res |no (product|device) for res|token is for/;
+import { downloads } from '../../evidence.ts';
 
 export default defineRule({
   id: 'AUTH-001',
@@ -11,16 +7,18 @@ export default defineRule({
   ref: '§1',
   level: 'MUST',
   description:
-    'Each southbound call sends `Authorization: version=2018-10-31&res=…&et=…&method=…&sign=…`, signed with the product key (res products/{pid}) or the device key (res products/{pid}/devices/{name}), and the platform accepts it.',
+    'Each southbound call sends `Authorization: version=2018-10-31&res=…&et=…&method=…&sign=…`, signed with the product key (res products/{pid}) or the device key (res products/{pid}/devices/{name}), and the platform accepts it. Downloads may leave it out (the docs list none), but one that is sent must be valid.',
   scenario: {},
+  needs: ['checked'],
   check({ journal }) {
-    const missing = journal.filter(
-      (e) => southbound.includes(e.operation?.replace(/Legacy$/, '') ?? '') && !e.request.headers.authorization,
-    );
-    const refused = journal.filter((e) => e.note && refusal.test(e.note));
+    const downloadSeqs = new Set(downloads(journal).map((d) => d.seq));
     return [
-      ...missing.map((e) => `#${e.seq} ${e.operation} has no Authorization header`),
-      ...refused.map((e) => `#${e.seq} ${e.operation}: the platform refused the token (${e.note})`),
-    ].concat(calls(journal, 'checkTask').length === 0 ? ['the device never checked for a task'] : []);
+      ...journal
+        .filter((e) => !downloadSeqs.has(e.seq) && !e.request.headers.authorization)
+        .map((e) => `#${e.seq} ${e.operation} has no Authorization header`),
+      ...journal
+        .filter((e) => e.auth === 'refused')
+        .map((e) => `#${e.seq} ${e.operation}: the platform refused the token (${e.note ?? 'no reason given'})`),
+    ];
   },
 });

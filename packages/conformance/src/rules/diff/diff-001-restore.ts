@@ -1,4 +1,4 @@
-import { completedDownload, defineRule } from '../../define-rule.ts';
+import { defineRule, upgraded } from '../../define-rule.ts';
 import { codes, downloads } from '../../evidence.ts';
 
 export default defineRule({
@@ -7,9 +7,10 @@ export default defineRule({
   ref: '§5.2, §2.2',
   level: 'MUST',
   description:
-    'The task hands out a differential package the platform generated online (check answers `type` 2): the device downloads the patch, not the image, restores the new image from the one it runs ("设备需要使用OneNET平台提供SDK进行差分还原") and installs it.',
-  requires: ['diff'],
+    'The task hands out a differential package the platform generated online (check answers `type` 2): the device downloads the patch, not the image, restores the new image from the one it runs (`{firmware}`; "设备需要使用OneNET平台提供SDK进行差分还原") and installs it. What it writes to `{output}` must be the target image, not the patch.',
+  requires: ['diff', 'image'],
   scenario: { diff: 'matching' },
+  needs: ['found-task', 'reported-success'],
   check(evidence) {
     const received = downloads(evidence.journal).reduce((n, d) => n + d.bytesSent, 0);
     return [
@@ -19,7 +20,7 @@ export default defineRule({
       ...(codes(evidence.journal).some((c) => c.code === 204)
         ? ['it reported 204 although the patch was made from its image']
         : []),
-      ...completedDownload(evidence),
+      ...upgraded(evidence),
     ];
   },
 });

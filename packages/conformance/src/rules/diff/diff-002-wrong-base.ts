@@ -1,4 +1,4 @@
-import { defineRule } from '../../define-rule.ts';
+import { defineRule, installedNothing } from '../../define-rule.ts';
 import { codes } from '../../evidence.ts';
 
 export default defineRule({
@@ -10,12 +10,16 @@ export default defineRule({
     'The device runs an image the patch was not made from. Restoring fails its check, and the device reports 204 ("升级包与当前任务目标版本不一致") instead of installing a wrong image or reporting 201.',
   requires: ['diff'],
   scenario: { diff: 'wrong-base' },
-  check({ journal }) {
+  needs: ['found-task', 'downloaded'],
+  check(evidence) {
     return [
-      ...(codes(journal).some((c) => c.code === 204) ? [] : ['no 204 for a patch that does not fit its image']),
-      ...codes(journal)
+      ...(codes(evidence.journal).some((c) => c.code === 204)
+        ? []
+        : ['no 204 for a patch that does not fit its image']),
+      ...codes(evidence.journal)
         .filter((c) => c.code === 201)
         .map((c) => `#${c.seq} reports 201 with a patch made from another image`),
+      ...installedNothing(evidence),
     ];
   },
 });

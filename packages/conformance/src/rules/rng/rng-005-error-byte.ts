@@ -1,4 +1,4 @@
-import { defineRule } from '../../define-rule.ts';
+import { defineRule, installedNothing } from '../../define-rule.ts';
 import { codes, downloads } from '../../evidence.ts';
 
 export default defineRule({
@@ -7,21 +7,22 @@ export default defineRule({
   ref: '§2.4',
   level: 'MUST',
   description:
-    "The platform answers the second fragment with OneNET's error body: no Content-Length and one byte, 3 (invalid token). The device must not take it as data, and reports 107.",
+    "The platform answers the second fragment with OneNET's error body: no Content-Length and one byte, 3 (invalid token). The device must not take it as data, reports 107 and installs nothing.",
   scenario: {
     faults: [{ match: { operation: 'downloadPackage', nth: 2 }, action: { kind: 'error-byte', code: '3' } }],
   },
-  check({ journal }) {
-    const errorAnswer = downloads(journal)[1];
-    if (!errorAnswer) return ['the device made fewer than 2 downloads'];
-    const after = codes(journal).filter((c) => c.seq > errorAnswer.seq);
+  needs: ['scenario'],
+  check(evidence) {
+    const errorAnswer = downloads(evidence.journal).find((d) => evidence.faults.some((f) => d.faults.includes(f.id)));
+    const after = codes(evidence.journal).filter((c) => c.seq > (errorAnswer?.seq ?? 0));
     return [
       ...(after.some((c) => c.code === 107 && c.errno === 0)
         ? []
-        : [`no accepted 107 after the error byte at #${errorAnswer.seq}`]),
+        : [`no accepted 107 after the error byte at #${errorAnswer?.seq}`]),
       ...after
         .filter((c) => c.code === 101 || c.code === 201)
         .map((c) => `#${c.seq} reports ${c.code} as if the error byte were data`),
+      ...installedNothing(evidence),
     ];
   },
 });

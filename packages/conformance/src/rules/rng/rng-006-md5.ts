@@ -1,5 +1,5 @@
-import { defineRule } from '../../define-rule.ts';
-import { accepted, codes } from '../../evidence.ts';
+import { defineRule, installedNothing } from '../../define-rule.ts';
+import { accepted, codes, downloads } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RNG-006',
@@ -7,18 +7,31 @@ export default defineRule({
   ref: '§2.4',
   level: 'MUST',
   description:
-    'The platform flips 4 bytes of the third fragment in flight (package bytes 10 000–10 003, for a device fetching 4 KiB fragments; any fragment size that fetches byte 10 000 third or earlier works the same). The device compares the whole image\'s md5 with the task\'s, reports 205 ("升级失败,MD5校验失败") and never 201.',
-  scenario: {
+    'The platform flips 4 bytes in the middle of the third fragment in flight. The device compares the whole image\'s md5 with the task\'s, reports 205 ("升级失败,MD5校验失败"), never 201, and installs nothing.',
+  scenario: ({ fragmentSize }) => ({
     faults: [
-      { match: { operation: 'downloadPackage', nth: 3 }, action: { kind: 'corrupt', atByte: 10_000, count: 4 } },
+      {
+        match: { operation: 'downloadPackage', nth: 3 },
+        action: { kind: 'corrupt', atByte: 2 * fragmentSize + Math.floor(fragmentSize / 2), count: 4 },
+      },
     ],
-  },
-  check({ journal }) {
+  }),
+  needs: ['scenario'],
+  check(evidence) {
+    const [fault] = evidence.faults;
+    const at = fault?.create.action.kind === 'corrupt' ? fault.create.action.atByte : 0;
+    const hit = downloads(evidence.journal).find((d) => fault && d.faults.includes(fault.id));
+    const from = hit?.status === 206 ? (hit.served?.start ?? 0) : 0;
+    if (!hit || at < from || at >= from + hit.bytesSent)
+      return [
+        `the corruption at byte ${at} never reached the device: the third download carried bytes ${from}-${from + (hit?.bytesSent ?? 0) - 1} (cases assume fragments of about ${evidence.profile.fragmentSize} bytes, see --fragment-size)`,
+      ];
     return [
-      ...(accepted(journal).includes(205) ? [] : ['no accepted 205 for the corrupted image']),
-      ...codes(journal)
+      ...(accepted(evidence.journal).includes(205) ? [] : ['no accepted 205 for the corrupted image']),
+      ...codes(evidence.journal)
         .filter((c) => c.code === 201)
         .map((c) => `#${c.seq} reports 201: a corrupted image was installed`),
+      ...installedNothing(evidence),
     ];
   },
 });

@@ -9,6 +9,7 @@ export default defineRule({
   description:
     'Steps are percentages of the download; the platform accepts them only while the device is downloading ("设备处于“下载中”，才能上报step=[0,100]").',
   scenario: {},
+  needs: ['download-done'],
   check({ journal }) {
     const steps = codes(journal).filter((c) => c.code <= 100 || !(c.code >= 101));
     let highest = -1;

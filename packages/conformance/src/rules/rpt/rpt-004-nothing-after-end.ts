@@ -9,6 +9,7 @@ export default defineRule({
   description:
     'Once the device is canceled, failed or succeeded, the platform refuses any step or code ("其他状态如：已取消，升级失败、升级成功、暂停时，不能上报"). The task is canceled mid-download; once an answer tells the device so (errno 20 or 22), it reports nothing more.',
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'cancel' }] },
+  needs: ['scenario'],
   check({ journal }) {
     // A report racing the cancel is not the device's fault; one sent after the platform told it the task ended is.
     const told = journal.find((e) => e.errno === 20 || e.errno === 22);

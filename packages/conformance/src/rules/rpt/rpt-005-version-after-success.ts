@@ -9,9 +9,9 @@ export default defineRule({
   description:
     "Running the new image, the device reports its version (version report or task check) as the task's target, and never the old one again.",
   scenario: {},
+  needs: ['succeeded'],
   check({ journal, file }) {
     const success = codes(journal).find((c) => c.code === 201 && c.errno === 0);
-    // Without a success there is no new version to report: nothing to judge.
     if (!success) return [];
     const later = [...calls(journal, 'reportVersion'), ...calls(journal, 'checkTask')].filter(
       (e) => e.seq > success.seq,

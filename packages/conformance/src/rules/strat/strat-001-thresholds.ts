@@ -1,4 +1,4 @@
-import { defineRule } from '../../define-rule.ts';
+import { defineRule, installedNothing } from '../../define-rule.ts';
 import { accepted, downloads } from '../../evidence.ts';
 
 export default defineRule({
@@ -9,10 +9,14 @@ export default defineRule({
   description:
     'The task asks for a battery above 100 % ("任务在大于该电量下进行"), which no device has. The device checks it before downloading ("每次下载升级包前都应该检查电量及信号强度"), downloads nothing and reports 105.',
   scenario: { strategy: { power: 100 }, device: { power: 80 } },
-  check({ journal }) {
+  needs: ['found-task'],
+  check(evidence) {
     return [
-      ...downloads(journal).map((d) => `#${d.seq} downloads although the battery is below the task's threshold`),
-      ...(accepted(journal).some((c) => c === 105 || c === 106) ? [] : ['no accepted 105 (or 106)']),
+      ...downloads(evidence.journal).map(
+        (d) => `#${d.seq} downloads although the battery is below the task's threshold`,
+      ),
+      ...(accepted(evidence.journal).some((c) => c === 105 || c === 106) ? [] : ['no accepted 105 (or 106)']),
+      ...installedNothing(evidence),
     ];
   },
 });

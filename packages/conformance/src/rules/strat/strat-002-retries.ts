@@ -12,6 +12,7 @@ export default defineRule({
     strategy: { retry: { mode: 'retry', count: 2, intervalSeconds: 1 } },
     faults: [{ match: { operation: 'downloadPackage' }, action: { kind: 'status', status: 503 }, times: null }],
   },
+  needs: ['found-task', 'scenario'],
   check({ journal }) {
     const tries = downloads(journal);
     const gaps = tries.slice(1).flatMap((d, i) => {

@@ -12,6 +12,7 @@ export default defineRule({
     deadlineAfterMs: 3_600_000,
     triggers: [{ when: { downloads: 3 }, do: 'pass-deadline' }],
   },
+  needs: ['scenario'],
   check({ journal, status }) {
     const ended = tokenChecks(journal).find((c) => c.errno === 20);
     return [

@@ -1,5 +1,5 @@
 import { defineRule } from '../../define-rule.ts';
-import { calls, codes, downloads, tokenChecks } from '../../evidence.ts';
+import { codes, downloads, tokenChecks } from '../../evidence.ts';
 
 export default defineRule({
   id: 'STRAT-004',
@@ -9,9 +9,9 @@ export default defineRule({
   description:
     'The task exists but was never started: check answers 11 (no task). The device checks, finds nothing to do and downloads nothing.',
   scenario: { notStarted: true },
+  needs: ['checked'],
   check({ journal }) {
     return [
-      ...(calls(journal, 'checkTask').length > 0 ? [] : ['the device never checked for a task']),
       ...[...tokenChecks(journal), ...downloads(journal), ...codes(journal)].map(
         (e) => `#${e.seq} pursues a task that has not started`,
       ),

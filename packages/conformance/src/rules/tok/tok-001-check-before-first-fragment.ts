@@ -9,11 +9,11 @@ export default defineRule({
   description:
     'Before downloading with a token the device checks it (`GET /ota/south/download/{token}/check` answers 0). The check moves it to downloading; without it, status reports fail ("校验token的这个流程不要忽略，不然上报状态会失败").',
   scenario: {},
+  needs: ['downloaded'],
   check({ journal }) {
     const checks = tokenChecks(journal);
     const firsts = new Map<string, number>();
     for (const d of downloads(journal)) if (!firsts.has(d.token)) firsts.set(d.token, d.seq);
-    if (firsts.size === 0) return ['the device downloaded nothing'];
     return [...firsts].flatMap(([token, seq]) =>
       checks.some((c) => c.token === token && c.errno === 0 && c.seq < seq)
         ? []

@@ -9,6 +9,7 @@ export default defineRule({
   description:
     'The official SDK checks the token before each fragment ("下载每个分片前，都需要调用检查升级token接口"), so an expired, replaced or paused task is noticed between fragments.',
   scenario: {},
+  needs: ['fragments'],
   check({ journal }) {
     const checks = tokenChecks(journal);
     const list = downloads(journal);

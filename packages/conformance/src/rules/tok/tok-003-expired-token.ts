@@ -1,4 +1,4 @@
-import { completedDownload, defineRule } from '../../define-rule.ts';
+import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { handsOverToken } from './token-handover.ts';
 
 export default defineRule({
@@ -9,5 +9,6 @@ export default defineRule({
   description:
     'An upgrade token lives 48 h. When token check answers 12 ("token过期，设备升级流程结束") the device ends this flow, stops using the old token and checks for the task again, which hands out a new one; the download then goes on.',
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'expire-token' }] },
-  check: (evidence) => [...handsOverToken(evidence, 12), ...completedDownload(evidence)],
+  needs: ['scenario'],
+  check: (evidence) => [...handsOverToken(evidence, 12), ...downloadedWhole(evidence)],
 });

@@ -1,4 +1,4 @@
-import { completedDownload, defineRule } from '../../define-rule.ts';
+import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { handsOverToken } from './token-handover.ts';
 
 export default defineRule({
@@ -9,5 +9,6 @@ export default defineRule({
   description:
     'When token check answers 15 ("不是最新获取的token"), another check issued a newer token; the device checks for the task again to get it ("可以重新检测一次任务，更新到最新的token").',
   scenario: { faults: [{ match: { operation: 'checkToken', nth: 3 }, action: { kind: 'rotate-token' } }] },
-  check: (evidence) => [...handsOverToken(evidence, 15), ...completedDownload(evidence)],
+  needs: ['scenario'],
+  check: (evidence) => [...handsOverToken(evidence, 15), ...downloadedWhole(evidence)],
 });

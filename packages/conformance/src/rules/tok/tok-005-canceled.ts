@@ -9,6 +9,7 @@ export default defineRule({
   description:
     'When token check answers 22 ("升级任务被取消，无需上报升级失败") the device stops downloading and reports no failure code.',
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'cancel' }] },
+  needs: ['scenario'],
   check({ journal }) {
     const canceled = tokenChecks(journal).find((c) => c.errno === 22);
     if (!canceled) return ['the device never checked its token after the cancel'];

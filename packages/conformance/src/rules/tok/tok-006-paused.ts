@@ -1,4 +1,4 @@
-import { completedDownload, defineRule } from '../../define-rule.ts';
+import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { accepted, tokenChecks } from '../../evidence.ts';
 
 export default defineRule({
@@ -15,6 +15,7 @@ export default defineRule({
       { when: { errno: { operation: 'checkToken', errno: 19, count: 2 } }, do: 'resume' },
     ],
   },
+  needs: ['scenario'],
   check(evidence) {
     const paused = tokenChecks(evidence.journal).filter((c) => c.errno === 19);
     const gaps = paused.slice(1).flatMap((c, i) => {
@@ -40,7 +41,7 @@ export default defineRule({
         : []),
       ...gaps,
       ...(accepted(evidence.journal).includes(207) ? ['it reported 207: the pause used up its retries'] : []),
-      ...completedDownload(evidence),
+      ...downloadedWhole(evidence),
     ];
   },
 });

@@ -1,0 +1,129 @@
+import { ResultCode } from '@onenet-ota/sdk';
+import { calls, codes, delivered, isDownloadDone } from './evidence.ts';
+import type { Evidence } from './types.ts';
+
+/**
+ * What a device must have done before a rule can judge it. A rule that passes on a device that never reached
+ * the rule's situation proves nothing, so a missing need is a finding, never a pass.
+ *
+ * - `checked`: it asked for its task (`checkTask`), whatever the answer.
+ * - `found-task`: a task check answered 0 and handed it the token.
+ * - `downloaded`: at least one download delivered package bytes.
+ * - `fragments`: at least two downloads delivered package bytes.
+ * - `download-done`: it reported the download done (101, step 100, or 201 straight away).
+ * - `reported-success`: it reported 201.
+ * - `succeeded`: the platform accepted a 201: the device runs the new version.
+ * - `scenario`: every fault of the case fired and every trigger went off: the device went through the situation.
+ */
+export type Need =
+  | 'checked'
+  | 'found-task'
+  | 'downloaded'
+  | 'fragments'
+  | 'download-done'
+  | 'reported-success'
+  | 'succeeded'
+  | 'scenario';
+
+/** What the met needs show, and what the missing ones lack. */
+export interface NeedsOutcome {
+  evidence: string[];
+  missing: string[];
+}
+
+/** Evaluates a rule's needs against a case's evidence. */
+export function evaluateNeeds(needs: readonly Need[], evidence: Evidence): NeedsOutcome {
+  const outcome: NeedsOutcome = { evidence: [], missing: [] };
+  for (const need of needs) {
+    const shown = show[need](evidence);
+    if (typeof shown === 'string') outcome.evidence.push(shown);
+    else outcome.missing.push(...shown.missing);
+  }
+  return outcome;
+}
+
+type Shown = string | { missing: string[] };
+const lacking = (...missing: string[]): Shown => ({ missing });
+
+const show: Record<Need, (e: Evidence) => Shown> = {
+  checked(e) {
+    const first = calls(e.journal, 'checkTask')[0];
+    return first
+      ? `#${first.seq} checked for a task (errno ${first.errno ?? 'none'})`
+      : lacking(`no evidence: the device never checked for a task (${requestCount(e)})`);
+  },
+  'found-task'(e) {
+    const found = calls(e.journal, 'checkTask').find((c) => c.errno === 0);
+    if (found) return `#${found.seq} found the task and got its token`;
+    const answers = calls(e.journal, 'checkTask').map((c) => c.errno);
+    return lacking(
+      answers.length === 0
+        ? `no evidence: the device never checked for a task (${requestCount(e)})`
+        : `no evidence: no task check answered 0 (errno ${[...new Set(answers)].join(', ')})`,
+    );
+  },
+  downloaded(e) {
+    const list = delivered(e.journal);
+    return list.length > 0
+      ? `#${list[0]?.seq} got package bytes (${list.length} download${list.length === 1 ? '' : 's'} delivered bytes)`
+      : lacking(`no evidence: no download delivered package bytes (${requestCount(e)})`);
+  },
+  fragments(e) {
+    const list = delivered(e.journal);
+    return list.length >= 2
+      ? `${list.length} downloads delivered package bytes (#${list[0]?.seq}–#${list.at(-1)?.seq})`
+      : lacking(`no evidence: ${list.length} download(s) delivered package bytes; the rule needs at least 2`);
+  },
+  'download-done'(e) {
+    const done = codes(e.journal).find((c) => isDownloadDone(c.code) || c.code === ResultCode.UpgradeSucceeded);
+    return done
+      ? `#${done.seq} reported ${done.code === 100 ? 'step 100' : done.code} (download done)`
+      : lacking('no evidence: the device never reported the download done (101, step 100 or 201)');
+  },
+  'reported-success'(e) {
+    const success = codes(e.journal).find((c) => c.code === ResultCode.UpgradeSucceeded);
+    return success ? `#${success.seq} reported 201` : lacking('no evidence: the device never reported 201');
+  },
+  succeeded(e) {
+    const success = codes(e.journal).find((c) => c.code === ResultCode.UpgradeSucceeded && c.errno === 0);
+    return success
+      ? `#${success.seq} reported 201 and the platform accepted it`
+      : lacking('no evidence: the platform accepted no 201 from the device');
+  },
+  scenario(e) {
+    const missing = [
+      ...e.faults
+        .filter((f) => !e.journal.some((entry) => entry.faults.includes(f.id)))
+        .map((f) => `the scenario never happened: fault ${describeFault(f.create)} never fired`),
+      ...e.pending.map((action) => `the scenario never happened: "${action}" never went off`),
+    ];
+    if (missing.length > 0) {
+      const downloads = calls(e.journal, 'downloadPackage').length;
+      // With downloads made but too few, the device's fragments may be larger than the suite assumed.
+      const why =
+        downloads === 0
+          ? requestCount(e)
+          : `${downloads} download requests; cases assume fragments of about ${e.profile.fragmentSize} bytes, see --fragment-size`;
+      return lacking(...missing.map((m) => `${m} (${why})`));
+    }
+    const fired = [
+      ...e.faults.map((f) => describeFault(f.create)),
+      ...e.fired.map((f) => `"${f.action}" at #${f.seq}`),
+    ];
+    return fired.length > 0 ? `the scenario happened: ${fired.join(', ')}` : 'a clean run: no faults, no triggers';
+  },
+};
+
+function requestCount(e: Evidence): string {
+  return e.journal.length === 0 ? 'it made no request at all' : `it made ${e.journal.length} requests`;
+}
+
+/** `reset after 1000 bytes on downloadPackage #3`: a fault as a reader of the report needs it. */
+export function describeFault(fault: Evidence['faults'][number]['create']): string {
+  const { kind, ...details } = fault.action as { kind: string } & Record<string, unknown>;
+  const args = Object.entries(details)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(', ');
+  const where = `${fault.match?.operation ?? 'any request'}${fault.match?.nth ? ` #${fault.match.nth}` : ''}`;
+  return `${kind}${args ? ` (${args})` : ''} on ${where}`;
+}

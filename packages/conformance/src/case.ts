@@ -21,6 +21,7 @@ export interface CaseContext {
   /** The platform the case runs on (its own, or the run's one for a device on the bench) and its address. */
   observed: Observed;
   baseUrl: string;
+  onJudged?: (rule: Rule, evidence: Evidence) => void;
 }
 
 /** Runs one rule's case: prepare the platform, drive the device, judge the evidence. */
@@ -90,6 +91,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       ...(drive.restartedAfterSeq === undefined ? {} : { restartedAfterSeq: drive.restartedAfterSeq }),
       profile: ctx.profile,
     };
+    ctx.onJudged?.(rule, evidence);
     const judgement = judge(rule, evidence);
     return finish(judgement.verdict, judgement.findings, { ...extra, evidence: judgement.evidence });
   } catch (error) {

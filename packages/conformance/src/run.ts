@@ -8,7 +8,7 @@ import { observe } from './observe.ts';
 import { type DeviceProfile, deviceProfile } from './profile.ts';
 import { rules as allRules } from './rules/index.ts';
 import { checkSelection, selected } from './select.ts';
-import type { Capability, CaseResult, Rule, RunResult, Verdict } from './types.ts';
+import type { Capability, CaseResult, Evidence, Rule, RunResult, Verdict } from './types.ts';
 import { verdicts } from './types.ts';
 
 /** Options of {@link runConformance}; everything has a default. */
@@ -40,6 +40,8 @@ export interface RunOptions {
   rules?: readonly Rule[];
   /** Called with each case's result, in rule order, as soon as it and every case before it are known. */
   onCase?: (result: CaseResult) => void;
+  /** Called with the evidence of each judged case: to keep it, or to judge it again offline with `judge`. */
+  onJudged?: (rule: Rule, evidence: Evidence) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const shared = device.waits || (options.port ?? 0) !== 0;
   const jobs = shared ? 1 : Math.max(1, options.jobs ?? Math.min(8, availableParallelism() * 2));
   const base = {
+    ...(options.onJudged ? { onJudged: options.onJudged } : {}),
     device,
     profile,
     without: options.without ?? [],

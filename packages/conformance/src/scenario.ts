@@ -73,7 +73,7 @@ export async function prepare(admin: OneNetClient, scenario: Scenario, profile: 
         headers: { 'Content-Type': 'application/octet-stream' },
       }),
     );
-  const size = scenario.packageSize ?? profile.fragmentSize * 8 + 1;
+  const size = scenario.packageSize ?? profile.fragmentSize * 8 + Math.floor(profile.fragmentSize / 2) + 7;
   const current = demoImage(size, 0xc0ffee);
   if (scenario.diff) await upload('current', profile.version, current);
   const target = scenario.diff ? edited(current) : demoImage(size, 0xbadf00d);

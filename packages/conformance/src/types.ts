@@ -52,7 +52,7 @@ export type Action =
 
 /** What a case sets up on the platform before the device runs. */
 export interface Scenario {
-  /** Bytes in the package: `fragmentSize * 8 + 1` by default, so it is never a whole number of fragments. */
+  /** Bytes in the package: `fragmentSize * 8.5 + 7` by default: several fragments and an odd tail of its own. */
   packageSize?: number;
   /** Task strategy; by default no thresholds and two retries one second apart. */
   strategy?: Omit<Schemas['TaskStrategyInput'], 'deadline'>;

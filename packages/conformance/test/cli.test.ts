@@ -57,6 +57,67 @@ describe('ota-conformance', () => {
     expect(forgiven.stdout).toContain('(expected: md5 lands in 2.1)');
   }, 30_000);
 
+  it('passes nothing for a device that does nothing (`true`): every MUST fails, every SHOULD is skipped', async () => {
+    const { code, stdout } = await conformance(['--device-cmd', 'true']);
+    expect(code).toBe(1);
+    expect(stdout).not.toMatch(/^PASS /m);
+    expect(stdout).toMatch(/^32 cases: 29 fail, 3 skip — does not conform$/m);
+    expect(stdout).toContain('no evidence: the device never checked for a task (it made no request at all)');
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.counts.pass).toBe(0);
+  }, 60_000);
+
+  it("gives error verdicts, the shell's message and a hint when the device command cannot start", async () => {
+    const { code, stdout } = await conformance([
+      '--device-cmd',
+      './no-such-device {baseUrl}',
+      '--cases',
+      'RNG-00[1-3]',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout.match(/^ERR {3}RNG-00[123] /gm)).toHaveLength(3);
+    expect(stdout).toContain('the device command exited 127 before its first request');
+    expect(stdout).toMatch(/stderr: .*no-such-device: .*not found/);
+    expect(stdout).toMatch(/^32 cases: 3 error, 29 disabled — does not conform$/m);
+    expect(stdout).toMatch(/^hint: the device command never made a request in 3 case\(s\): .* Check --device-cmd\.$/m);
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('errors="3"');
+  }, 30_000);
+
+  it.each([
+    [['--cases', 'FOO-*'], '--cases FOO-* matches no rule; the rules are AUTH-001'],
+    [['--exclude', 'RNG-0[1'], '"RNG-0[1" has a [ that is never closed'],
+    [['--without', 'diff,teleport'], 'unknown capability teleport for --without; known: restart, diff, image'],
+    [['--case-timeout', 'abc'], '--case-timeout must be a whole number of at least 1, got "abc"'],
+    [['--type', 'cota'], '--type must be fota or sota, got cota'],
+    [['--manuf', '12'], '--manuf "12" does not match ^[0-9]{3}$'],
+    [['--fragment-size', '1'], '--fragment-size must be a whole number of at least 2, got "1"'],
+    [['--expected-failures', '/no/such.json'], 'cannot read --expected-failures /no/such.json: ENOENT'],
+  ])('refuses %j on one line with exit 2', async (args, message) => {
+    const { code, stdout, stderr } = await conformance(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`ota-conformance: ${message}`);
+    expect(stderr.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('refuses an expected-failures file that is not JSON or names no rule', async () => {
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{bad');
+    expect((await conformance(['--expected-failures', broken])).stderr).toContain('is not JSON');
+    const unknown = join(dir, 'unknown.json');
+    await writeFile(unknown, JSON.stringify({ 'NOPE-001': 'why' }));
+    const refused = await conformance(['--expected-failures', unknown]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('names no rule: NOPE-001');
+  });
+
+  it('takes --without diff and skips the differential cases', async () => {
+    const { code, stdout } = await conformance(['--without', 'diff', '--cases', 'DIFF-*']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^SKIP {2}DIFF-001 .*\n {8}the device does not offer diff$/m);
+  });
+
   it('lists the rules, and refuses unknown flags with exit 2', async () => {
     const listed = await conformance(['--list']);
     expect(listed.stdout.trim().split('\n')).toHaveLength(32);

@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandDevice, runConformance } from '../src/index.ts';
+import { buildCDevice } from './c-device.ts';
+import { cMutants, failing } from './mutants.ts';
+
+// The suite proven on a device that shares no code with the SDK's agent: C99, POSIX sockets, built by gcc.
+let dir: string;
+let reference: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ota-device-c-'));
+  reference = await buildCDevice(dir);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the C reference device', () => {
+  it('passes every rule as an MCU application (SOTA)', async () => {
+    const result = await runConformance({ device: commandDevice(reference) });
+    expect(failing(result)).toEqual([]);
+  }, 60_000);
+
+  it('passes every rule as a module firmware (FOTA, Quectel BC28)', async () => {
+    const result = await runConformance({
+      device: commandDevice(reference),
+      profile: { type: 1, manuf: '014', model: '01401', version: 'BC28JAR01A01' },
+    });
+    expect(failing(result)).toEqual([]);
+    expect(result.cases[0]?.transcript.find((e) => e.operation === 'checkTask')?.request.query).toMatchObject({
+      type: '1',
+      manuf: '014',
+      model: '01401',
+    });
+  }, 60_000);
+});
+
+describe.concurrent('C mutants', () => {
+  it.each(Object.entries(cMutants))(
+    '%s fails exactly %j',
+    async (name, { fragmentSize, fails }) => {
+      const binary = await buildCDevice(dir, name.split(' ')[0]);
+      const result = await runConformance({
+        device: commandDevice(fragmentSize ? `${binary} --fragment-size ${fragmentSize}` : binary),
+        ...(fragmentSize ? { profile: { fragmentSize } } : {}),
+      });
+      expect(failing(result)).toEqual([...fails].sort());
+    },
+    60_000,
+  );
+});

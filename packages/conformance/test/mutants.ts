@@ -1,0 +1,82 @@
+import type { quirks } from '@onenet-ota/sdk';
+import type { RunResult } from '../src/index.ts';
+
+/** What a run judged other than pass, as `RULE-ID:verdict`, sorted. */
+export const failing = (result: RunResult) =>
+  result.cases
+    .filter((c) => c.verdict !== 'pass')
+    .map((c) => `${c.id}:${c.verdict}`)
+    .sort();
+
+// Each mutant is the reference agent with one deliberate mistake. It must fail the rules about that mistake and
+// pass the rest. Where a mistake has consequences another rule is about, that rule is listed, with the reason.
+export const agentMutants: Record<(typeof quirks)[number], string[]> = {
+  // Without token checks the platform never moves the device to downloading, so every report is refused
+  // (OneNET FAQ: "校验token的这个流程不要忽略，不然上报状态会失败"), the refused 101 stops it before any restore or
+  // install (so no 201 for RNG-004 and DIFF-001, no 204 for DIFF-002, no new version for RPT-005 to judge), and no
+  // token answer (12, 15, 19, 20, 22) is ever seen.
+  'skip-token-check': [
+    'DIFF-001:fail',
+    'DIFF-002:fail',
+    'RNG-004:fail',
+    'RPT-001:fail',
+    'RPT-002:fail',
+    'RPT-003:fail',
+    'RPT-004:fail',
+    'RPT-005:skip',
+    'STRAT-003:fail',
+    'TOK-001:fail',
+    'TOK-002:warn',
+    'TOK-003:fail',
+    'TOK-004:fail',
+    'TOK-005:fail',
+    'TOK-006:fail',
+  ],
+  'reuse-expired-token': ['TOK-003:fail'],
+  'restart-from-zero': ['RNG-002:fail'],
+  'ignore-content-range': ['RNG-007:fail'],
+  'skip-md5': ['RNG-006:fail'],
+  // A 201 without a 101 is refused, so the upgrade never ends succeeded, and no new version is there to report.
+  'skip-101': ['RPT-002:fail', 'RPT-003:fail', 'RPT-005:skip'],
+  // Its extra, lower step comes right after the answer that said the task was canceled.
+  'progress-down': ['RPT-001:fail', 'RPT-004:fail'],
+  'ignore-thresholds': ['STRAT-001:fail'],
+  'ignore-retry-policy': ['STRAT-002:fail'],
+  'report-after-cancel': ['RPT-004:fail', 'TOK-005:fail'],
+};
+
+/**
+ * Each mutant is the C reference device built with one `-D` defect (devices/c/src/ota.h), run with the fragment
+ * size given. The same reading as above: its own rules, and where the defect has consequences another rule is
+ * about, that rule too, with the reason.
+ */
+export const cMutants: Record<string, { fragmentSize?: number; fails: string[] }> = {
+  NO_MD5: { fails: ['RNG-006:fail'] },
+  NO_PERSIST: { fails: ['RNG-003:fail'] },
+  // The whole-file answer, the error byte and the shifted range all land in its image; so do the two bytes it
+  // asks for a one-byte tail (it writes them at the tail, not one byte earlier).
+  ANY_2XX: { fails: ['RNG-004:fail', 'RNG-005:fail', 'RNG-007:fail', 'RNG-008:fail'] },
+  SKIP_LAST_BYTE: { fails: ['RNG-008:fail', 'RNG-010:fail'] },
+  // With 1 KiB fragments, 5121 bytes ends on a one-byte tail too.
+  'SKIP_LAST_BYTE 1024': { fragmentSize: 1024, fails: ['RNG-008:fail', 'RNG-009:fail', 'RNG-010:fail'] },
+  // A shifted range is a failed fragment too, and it does not ask again.
+  NO_RETRY: { fails: ['RNG-002:fail', 'RNG-007:fail', 'STRAT-002:fail'] },
+  // What OneNET's own C SDK does: a SHOULD, and every case still reaches its download.
+  OMIT_MANUF_MODEL: { fails: ['REQ-001:warn'] },
+  NO_DIFF: { fails: ['DIFF-001:fail', 'DIFF-002:fail'] },
+  // After the clock jumps 48 h its tokens are refused, so the token check never gets to say 12.
+  STALE_ET: { fails: ['AUTH-002:fail', 'TOK-003:fail'] },
+  // Without a token check between fragments it never hears 12, 15, 19, 20 or 22; the download answers error
+  // byte 3 instead and it reports 107, also after a progress report was answered 22.
+  TOKEN_CHECK_ONCE: {
+    fails: [
+      'RPT-004:fail',
+      'STRAT-003:fail',
+      'TOK-002:warn',
+      'TOK-003:fail',
+      'TOK-004:fail',
+      'TOK-005:fail',
+      'TOK-006:fail',
+    ],
+  },
+};

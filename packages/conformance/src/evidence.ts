@@ -29,8 +29,6 @@ export interface Download {
   wallTime: number;
 }
 
-const contentRange = /^bytes (\d+)-(\d+)\/\d+$/;
-
 export function downloads(journal: JournalEntry[]): Download[] {
   return journal
     .filter((e) => canonical(e.operation) === 'downloadPackage')
@@ -39,7 +37,11 @@ export function downloads(journal: JournalEntry[]): Download[] {
       // The spec's Range pattern; its second group holds `s-e`, `s-` or `-n` without the unit.
       const form = range ? patterns.RangeHeader.exec(range)?.[2] : undefined;
       const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
-      const served = contentRange.exec(e.response.headers['content-range'] ?? '');
+      const contentRange = e.response.headers['content-range'] ?? '';
+      // `bytes s-e/len`, as the spec's Content-Range header pattern has it.
+      const served = patterns.ContentRangeHeader.test(contentRange)
+        ? contentRange.slice('bytes '.length).split(/[-/]/).map(Number)
+        : undefined;
       return {
         seq: e.seq,
         token: e.request.path.split('/').pop() ?? '',
@@ -47,7 +49,7 @@ export function downloads(journal: JournalEntry[]): Download[] {
         ...(first ? { start: Number(first) } : {}),
         ...(last ? { end: Number(last) } : {}),
         status: e.response.status,
-        ...(served ? { served: { start: Number(served[1]), end: Number(served[2]) } } : {}),
+        ...(served ? { served: { start: served[0] as number, end: served[1] as number } } : {}),
         bytesSent: e.response.bytesSent,
         aborted: e.response.aborted === true,
         carriesPackage:

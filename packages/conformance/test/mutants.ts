@@ -1,6 +1,13 @@
 import type { quirks } from '@onenet-ota/sdk';
 import type { RunResult } from '../src/index.ts';
 
+/** The findings of every case not passed, for an assertion's message: why a matrix differs, not only that it does. */
+export const findings = (result: RunResult) =>
+  result.cases
+    .filter((c) => c.verdict !== 'pass')
+    .map((c) => `${c.id} ${c.verdict}: ${c.findings.join(' | ')}`)
+    .join('\n');
+
 /** What a run judged other than pass, as `RULE-ID:verdict`, sorted. */
 export const failing = (result: RunResult) =>
   result.cases

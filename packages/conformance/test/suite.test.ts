@@ -1,19 +1,19 @@
 import { quirks } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { agentDevice, commandDevice, rules, runConformance } from '../src/index.ts';
-import { agentMutants, failing } from './mutants.ts';
+import { agentMutants, failing, findings } from './mutants.ts';
 
 describe('the suite against the reference device', () => {
   it('passes every case with the SDK agent in process', async () => {
     const result = await runConformance({ device: agentDevice() });
-    expect(failing(result)).toEqual([]);
+    expect(failing(result), findings(result)).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.cases).toHaveLength(rules.length);
   });
 
   it('passes every case with ota-device as a real process per case', async () => {
     const result = await runConformance({ device: commandDevice() });
-    expect(failing(result)).toEqual([]);
+    expect(failing(result), findings(result)).toEqual([]);
     expect(result.cases.every((c) => c.device?.exitCode !== undefined)).toBe(true);
   }, 120_000);
 });
@@ -25,7 +25,7 @@ describe('mutant devices', () => {
 
   it.each(Object.entries(agentMutants))('%s fails exactly %j', async (quirk, expected) => {
     const result = await runConformance({ device: agentDevice({ quirks: [quirk as (typeof quirks)[number]] }) });
-    expect(failing(result)).toEqual(expected);
+    expect(failing(result), findings(result)).toEqual(expected);
     expect(result.ok).toBe(false);
   });
 });

@@ -131,8 +131,13 @@ function renderPatterns(doc: OpenApiDocument): string[] {
     const pattern = (parameter as { schema?: SchemaObject }).schema?.pattern;
     if (typeof pattern === 'string') lines.push(`  ${name}Header: new RegExp(${JSON.stringify(pattern)}, 'u'),`);
   }
+  for (const [name, header] of Object.entries(doc.components.headers ?? {})) {
+    const pattern = (header as { schema?: SchemaObject }).schema?.pattern;
+    if (typeof pattern === 'string')
+      lines.push(`  ${name.replaceAll('-', '')}Header: new RegExp(${JSON.stringify(pattern)}, 'u'),`);
+  }
   return [
-    '/** The `pattern` of every string schema (and patterned parameter, suffixed `Header`), as RegExps. */',
+    '/** The `pattern` of every string schema (and patterned parameter or response header, suffixed `Header`), as RegExps. */',
     `export const patterns = {\n${lines.join('\n')}\n} as const;`,
     '',
   ];

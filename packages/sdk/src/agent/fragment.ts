@@ -1,4 +1,5 @@
 import type { OneNetClient } from '../clients.ts';
+import { patterns } from '../generated/protocol.ts';
 import type { AgentStore } from './store.ts';
 
 /** How one fragment request ended. */
@@ -25,8 +26,6 @@ export interface FragmentRequest {
   /** A `Quirk`: accept any 206 without comparing its `Content-Range` with the request. */
   ignoreContentRange?: boolean;
 }
-
-const contentRange = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 /**
  * Fetches bytes `offset`…`end` and streams them into the store, checking what a careful device checks: the status,
@@ -61,8 +60,11 @@ export async function fetchFragment(request: FragmentRequest): Promise<FragmentR
       return { kind: 'error-byte', code: byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte };
     }
     if (response.status === 206) {
-      const match = contentRange.exec(response.headers.get('content-range') ?? '');
-      const [, start, last, total] = match?.map(Number) ?? [];
+      // `bytes s-e/len`, the spec's Content-Range header pattern.
+      const range = response.headers.get('content-range') ?? '';
+      const [start, last, total] = patterns.ContentRangeHeader.test(range)
+        ? range.slice('bytes '.length).split(/[-/]/).map(Number)
+        : [];
       if (!ignoreContentRange && (start !== from || last !== servedEnd || total !== size)) {
         await body?.cancel();
         return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDevice, runConformance } from '../src/index.ts';
 import { buildCDevice } from './c-device.ts';
-import { cMutants, failing, findings } from './mutants.ts';
+import { cMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
 
 // The suite proven on a device that shares no code with the SDK's agent: C99, POSIX sockets, built by gcc.
 let dir: string;
@@ -45,11 +45,12 @@ describe('the C reference device', () => {
 describe.concurrent('C mutants', () => {
   it.each(Object.entries(cMutants))(
     '%s fails exactly %j',
-    async (name, { fragmentSize, fails }) => {
+    async (name, { fragmentSize = mutantFragmentSize, exclude = [], fails }) => {
       const binary = await build(name.split(' ')[0] as string);
       const result = await runConformance({
-        device: commandDevice(fragmentSize ? `${binary} --fragment-size ${fragmentSize}` : binary),
-        ...(fragmentSize ? { profile: { fragmentSize } } : {}),
+        device: commandDevice(`${binary} --fragment-size ${fragmentSize}`),
+        profile: { fragmentSize },
+        exclude,
       });
       expect(failing(result), findings(result)).toEqual([...fails].sort());
     },

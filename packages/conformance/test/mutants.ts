@@ -4,14 +4,21 @@ import type { RunResult } from '../src/index.ts';
 /** The findings of every case not passed, for an assertion's message: why a matrix differs, not only that it does. */
 export const findings = (result: RunResult) =>
   result.cases
-    .filter((c) => c.verdict !== 'pass')
+    .filter((c) => c.verdict !== 'pass' && c.verdict !== 'disabled')
     .map((c) => `${c.id} ${c.verdict}: ${c.findings.join(' | ')}`)
     .join('\n');
 
-/** What a run judged other than pass, as `RULE-ID:verdict`, sorted. */
+/**
+ * Mutants fetch 16 KiB fragments and the suite is told so (`--fragment-size`): every case keeps its eight and a
+ * half fragments, since sizes follow the hint, and the 2 MiB case takes 129 fragments instead of 513. The
+ * reference devices are judged at the default 4 KiB.
+ */
+export const mutantFragmentSize = 16_384;
+
+/** What a run judged other than pass (cases left out aside), as `RULE-ID:verdict`, sorted. */
 export const failing = (result: RunResult) =>
   result.cases
-    .filter((c) => c.verdict !== 'pass')
+    .filter((c) => c.verdict !== 'pass' && c.verdict !== 'disabled')
     .map((c) => `${c.id}:${c.verdict}`)
     .sort();
 
@@ -57,15 +64,19 @@ export const agentMutants: Record<(typeof quirks)[number], string[]> = {
  * size given. The same reading as above: its own rules, and where the defect has consequences another rule is
  * about, that rule too, with the reason.
  */
-export const cMutants: Record<string, { fragmentSize?: number; fails: string[] }> = {
+export const cMutants: Record<string, { fragmentSize?: number; exclude?: string[]; fails: string[] }> = {
   NO_MD5: { fails: ['RNG-006:fail'] },
   NO_PERSIST: { fails: ['RNG-003:fail'] },
   // The whole-file answer, the error byte and the shifted range all land in its image; so do the two bytes it
   // asks for a one-byte tail (it writes them at the tail, not one byte earlier).
   ANY_2XX: { fails: ['RNG-004:fail', 'RNG-005:fail', 'RNG-007:fail', 'RNG-008:fail'] },
   SKIP_LAST_BYTE: { fails: ['RNG-008:fail', 'RNG-010:fail'] },
-  // With 1 KiB fragments, 5121 bytes ends on a one-byte tail too.
-  'SKIP_LAST_BYTE 1024': { fragmentSize: 1024, fails: ['RNG-008:fail', 'RNG-009:fail', 'RNG-010:fail'] },
+  // With 1 KiB fragments, 5121 bytes ends on a one-byte tail too (the 2 MiB case, 2049 fragments, is left out).
+  'SKIP_LAST_BYTE 1024': {
+    fragmentSize: 1024,
+    exclude: ['RNG-012'],
+    fails: ['RNG-008:fail', 'RNG-009:fail', 'RNG-010:fail'],
+  },
   // A shifted range is a failed fragment too, and it does not ask again.
   NO_RETRY: { fails: ['RNG-002:fail', 'RNG-007:fail', 'STRAT-002:fail'] },
   // What OneNET's own C SDK does: a SHOULD, and every case still reaches its download.

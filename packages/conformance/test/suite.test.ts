@@ -1,7 +1,7 @@
 import { quirks } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { agentDevice, commandDevice, rules, runConformance } from '../src/index.ts';
-import { agentMutants, failing, findings } from './mutants.ts';
+import { agentMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
 
 describe('the suite against the reference device', () => {
   it('passes every case with the SDK agent in process', async () => {
@@ -24,7 +24,10 @@ describe('mutant devices', () => {
   });
 
   it.each(Object.entries(agentMutants))('%s fails exactly %j', async (quirk, expected) => {
-    const result = await runConformance({ device: agentDevice({ quirks: [quirk as (typeof quirks)[number]] }) });
+    const result = await runConformance({
+      device: agentDevice({ quirks: [quirk as (typeof quirks)[number]], fragmentSize: mutantFragmentSize }),
+      profile: { fragmentSize: mutantFragmentSize },
+    });
     expect(failing(result), findings(result)).toEqual(expected);
     expect(result.ok).toBe(false);
   });

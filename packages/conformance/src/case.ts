@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DriveLimits, driveDevice } from './drive.ts';
-import type { DeviceDriver, DeviceExit, DeviceSetup } from './drivers/device.ts';
+import type { DeviceDriver, DeviceSetup } from './drivers/device.ts';
 import { judge } from './judge.ts';
 import type { Observed } from './observe.ts';
 import type { DeviceProfile } from './profile.ts';
 import { credentials, prepare, SetupError, scenarioFor } from './scenario.ts';
-import type { Capability, CaseResult, Evidence, Rule, Verdict } from './types.ts';
+import type { Capability, CaseResult, DeviceExit, Evidence, Rule, Verdict } from './types.ts';
 
 /** What one case needs from the run. */
 export interface CaseContext {

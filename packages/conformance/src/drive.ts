@@ -1,8 +1,8 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import type { DeviceDriver, DeviceExit, DeviceSession, DeviceSetup } from './drivers/device.ts';
+import type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
 import type { Observed } from './observe.ts';
 import { credentials, must, type Prepared } from './scenario.ts';
-import type { Action, Scenario, StateChange, When } from './types.ts';
+import type { Action, DeviceExit, Scenario, StateChange, When } from './types.ts';
 
 /** Calls a device makes while idle; anything else is a step of an upgrade. */
 const polling = new Set(['checkTask', 'reportVersion', 'getVersion', 'getTasking', 'getDeviceId']);

@@ -10,11 +10,10 @@ export { defineRule } from './define-rule.ts';
 export type { AgentDeviceOptions } from './drivers/agent.ts';
 export { agentDevice } from './drivers/agent.ts';
 export { commandDevice, deviceEnvironment, fillPlaceholders } from './drivers/command.ts';
-export type { DeviceDriver, DeviceExit, DeviceSession, DeviceSetup } from './drivers/device.ts';
+export type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
 export { waitDevice } from './drivers/wait.ts';
 export type { Judgement } from './judge.ts';
 export { judge } from './judge.ts';
-export type { Need } from './needs.ts';
 export type { DeviceProfile } from './profile.ts';
 export { deviceProfile, ProfileError } from './profile.ts';
 export { consoleLine, consoleSummary } from './report/console.ts';
@@ -29,8 +28,10 @@ export type {
   Capability,
   CaseFault,
   CaseResult,
+  DeviceExit,
   Evidence,
   Level,
+  Need,
   Rule,
   RunResult,
   Scenario,

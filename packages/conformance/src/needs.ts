@@ -1,29 +1,6 @@
 import { ResultCode } from '@onenet-ota/sdk';
 import { calls, codes, delivered, isDownloadDone } from './evidence.ts';
-import type { Evidence } from './types.ts';
-
-/**
- * What a device must have done before a rule can judge it. A rule that passes on a device that never reached
- * the rule's situation proves nothing, so a missing need is a finding, never a pass.
- *
- * - `checked`: it asked for its task (`checkTask`), whatever the answer.
- * - `found-task`: a task check answered 0 and handed it the token.
- * - `downloaded`: at least one download delivered package bytes.
- * - `fragments`: at least two downloads delivered package bytes.
- * - `download-done`: it reported the download done (101, step 100, or 201 straight away).
- * - `reported-success`: it reported 201.
- * - `succeeded`: the platform accepted a 201: the device runs the new version.
- * - `scenario`: every fault of the case fired and every trigger went off: the device went through the situation.
- */
-export type Need =
-  | 'checked'
-  | 'found-task'
-  | 'downloaded'
-  | 'fragments'
-  | 'download-done'
-  | 'reported-success'
-  | 'succeeded'
-  | 'scenario';
+import type { Evidence, Need } from './types.ts';
 
 /** What the met needs show, and what the missing ones lack. */
 export interface NeedsOutcome {
@@ -119,7 +96,7 @@ function requestCount(e: Evidence): string {
 }
 
 /** `reset after 1000 bytes on downloadPackage #3`: a fault as a reader of the report needs it. */
-export function describeFault(fault: Evidence['faults'][number]['create']): string {
+function describeFault(fault: Evidence['faults'][number]['create']): string {
   const { kind, ...details } = fault.action as { kind: string } & Record<string, unknown>;
   const args = Object.entries(details)
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)

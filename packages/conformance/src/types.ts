@@ -1,7 +1,5 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
 import type { components } from '@onenet-ota/sdk';
-import type { DeviceExit } from './drivers/device.ts';
-import type { Need } from './needs.ts';
 import type { DeviceProfile } from './profile.ts';
 
 type Schemas = components['schemas'];
@@ -29,6 +27,41 @@ export type Capability = 'restart' | 'diff' | 'image';
 
 /** Every capability, for command lines. */
 export const capabilities: readonly Capability[] = ['restart', 'diff', 'image'];
+
+/**
+ * What a device must have done before a rule can judge it. A rule that passes on a device that never reached
+ * the rule's situation proves nothing, so a missing need is a finding, never a pass.
+ *
+ * - `checked`: it asked for its task (`checkTask`), whatever the answer.
+ * - `found-task`: a task check answered 0 and handed it the token.
+ * - `downloaded`: at least one download delivered package bytes.
+ * - `fragments`: at least two downloads delivered package bytes.
+ * - `download-done`: it reported the download done (101, step 100, or 201 straight away).
+ * - `reported-success`: it reported 201.
+ * - `succeeded`: the platform accepted a 201: the device runs the new version.
+ * - `scenario`: every fault of the case fired and every trigger went off: the device went through the situation.
+ */
+export type Need =
+  | 'checked'
+  | 'found-task'
+  | 'downloaded'
+  | 'fragments'
+  | 'download-done'
+  | 'reported-success'
+  | 'succeeded'
+  | 'scenario';
+
+/** How a device process (or in-process device) ended. */
+export interface DeviceExit {
+  exitCode: number | null;
+  /** The signal that ended it, when one did. */
+  signal?: string;
+  /** The tails of what it printed (the last 64 KiB of each), and how much it printed in all. */
+  stdout: string;
+  stderr: string;
+  stdoutBytes: number;
+  stderrBytes: number;
+}
 
 /** A moment in a case, watched on the platform's journal. */
 export interface When {

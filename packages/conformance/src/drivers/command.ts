@@ -2,7 +2,8 @@ import { type SpawnOptions, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { DeviceDriver, DeviceExit, DeviceSetup } from './device.ts';
+import type { DeviceExit } from '../types.ts';
+import type { DeviceDriver, DeviceSetup } from './device.ts';
 import { OutputTail } from './output-tail.ts';
 
 /**

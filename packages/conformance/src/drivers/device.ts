@@ -1,5 +1,5 @@
 import type { Platform } from '@onenet-ota/mock-server';
-import type { Capability } from '../types.ts';
+import type { Capability, DeviceExit } from '../types.ts';
 
 /** What a device under test is told for one case: where the platform is and who it is. */
 export interface DeviceSetup {
@@ -27,18 +27,6 @@ export interface DeviceSetup {
   output: string;
   /** The platform itself, for devices that run in this process. */
   platform: Platform;
-}
-
-/** How a device process (or in-process device) ended. */
-export interface DeviceExit {
-  exitCode: number | null;
-  /** The signal that ended it, when one did. */
-  signal?: string;
-  /** The tails of what it printed (the last 64 KiB of each), and how much it printed in all. */
-  stdout: string;
-  stderr: string;
-  stdoutBytes: number;
-  stderrBytes: number;
 }
 
 /** One running device. */

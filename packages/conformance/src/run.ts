@@ -7,7 +7,7 @@ import type { DeviceDriver } from './drivers/device.ts';
 import { observe } from './observe.ts';
 import { type DeviceProfile, deviceProfile } from './profile.ts';
 import { rules as allRules } from './rules/index.ts';
-import { checkSelection, selected } from './select.ts';
+import { ConformanceConfigError, checkSelection, selected } from './select.ts';
 import type { Capability, CaseResult, Evidence, Rule, RunResult, Verdict } from './types.ts';
 import { verdicts } from './types.ts';
 
@@ -60,6 +60,8 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const exclude = options.exclude ?? [];
   checkSelection(cases, rules, '--cases');
   checkSelection(exclude, rules, '--exclude');
+  const unknown = Object.keys(options.expectedFailures ?? {}).filter((id) => !rules.some((r) => r.id === id));
+  if (unknown.length > 0) throw new ConformanceConfigError(`expected failures name no rule: ${unknown.join(', ')}`);
   const profile = deviceProfile(options.profile);
   const startedAt = new Date().toISOString();
   const shared = device.waits || (options.port ?? 0) !== 0;

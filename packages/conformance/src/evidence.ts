@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
+import { bounds, Errno, patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
 import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
@@ -148,12 +148,16 @@ export function calls(journal: JournalEntry[], operation: string): JournalEntry[
 /** The accepted codes, in order. */
 export function accepted(journal: JournalEntry[]): number[] {
   return codes(journal)
-    .filter((c) => c.errno === 0)
+    .filter((c) => c.errno === Errno.Success)
     .map((c) => c.code);
 }
 
-/** Whether a code says the download is done: 101, or step 100 (which the platform takes for it). */
-export const isDownloadDone = (code: number) => code === ResultCode.Downloaded || code === 100;
+/** Whether a code says the download is done: 101, or the last step (100, which the platform takes for it). */
+export const isDownloadDone = (code: number) => code === ResultCode.Downloaded || code === bounds.Step.maximum;
+
+const resultCodes = new Set<number>(Object.values(ResultCode));
+/** Whether a code is a status code (101–107, 201–208) rather than a progress step. */
+export const isResultCode = (code: number) => resultCodes.has(code);
 
 // Failure codes are those the state machine sends to `failed` from a downloading or an upgrading device.
 const failureCodes = new Set(

@@ -1,4 +1,4 @@
-import { ResultCode } from '@onenet-ota/sdk';
+import { CheckErrno, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
 import { calls, codes, delivered, isDownloadDone } from './evidence.ts';
 import type { Evidence, Need } from './types.ts';
 
@@ -30,7 +30,7 @@ const show: Record<Need, (e: Evidence) => Shown> = {
       : lacking(`no evidence: the device never checked for a task (${requestCount(e)})`);
   },
   'found-task'(e) {
-    const found = calls(e.journal, 'checkTask').find((c) => c.errno === 0);
+    const found = calls(e.journal, 'checkTask').find((c) => c.errno === CheckErrno.Success);
     if (found) return `#${found.seq} found the task and got its token`;
     const answers = calls(e.journal, 'checkTask').map((c) => c.errno);
     return lacking(
@@ -62,7 +62,9 @@ const show: Record<Need, (e: Evidence) => Shown> = {
     return success ? `#${success.seq} reported 201` : lacking('no evidence: the device never reported 201');
   },
   succeeded(e) {
-    const success = codes(e.journal).find((c) => c.code === ResultCode.UpgradeSucceeded && c.errno === 0);
+    const success = codes(e.journal).find(
+      (c) => c.code === ResultCode.UpgradeSucceeded && c.errno === ProgressErrno.Success,
+    );
     return success
       ? `#${success.seq} reported 201 and the platform accepted it`
       : lacking('no evidence: the platform accepted no 201 from the device');

@@ -1,5 +1,5 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
-import type { components } from '@onenet-ota/sdk';
+import type { components, ErrnoOf, SouthboundOperation } from '@onenet-ota/sdk';
 import type { DeviceProfile } from './profile.ts';
 
 type Schemas = components['schemas'];
@@ -67,8 +67,8 @@ export interface DeviceExit {
 export interface When {
   /** After the device's nth download request was answered. */
   downloads?: number;
-  /** After an operation answered this errno `count` times (1 by default). */
-  errno?: { operation: string; errno: number; count?: number };
+  /** After an operation answered this errno `count` times (1 by default); the errno must be in its table. */
+  errno?: { [Op in SouthboundOperation]: { operation: Op; errno: ErrnoOf<Op>; count?: number } }[SouthboundOperation];
 }
 
 /** What happens at that moment. */

@@ -52,6 +52,11 @@ export async function startHarness(options: PlatformOptions = { seed: 'demo' }):
       await server.close();
       await Promise.all(checks);
       expect(violations, 'answers that break the spec').toEqual([]);
+      const bugs = platform.journal.query({ limit: 100_000 }).entries.filter((e) => e.exception);
+      expect(
+        bugs.map((e) => `#${e.seq} ${e.operation}: ${e.exception}`),
+        'handlers that threw',
+      ).toEqual([]);
     },
   };
 }

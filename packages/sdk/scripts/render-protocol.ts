@@ -18,7 +18,9 @@ export function renderProtocol(doc: OpenApiDocument): string {
   out.push(...renderMergedErrno(enums));
   out.push(...renderProblemStatus(doc));
   out.push(...renderOperations(doc));
+  out.push(...renderErrnoTypes(enums));
   out.push(...renderPatterns(doc));
+  out.push(...renderBounds(doc));
   out.push(
     "/** The OTA life cycle as data: the spec's `x-ota-state-machine` extension. */",
     `export const stateMachine = ${JSON.stringify(doc['x-ota-state-machine'], null, 2)} as const;`,
@@ -113,6 +115,20 @@ function renderOperations(doc: OpenApiDocument): string[] {
   ];
 }
 
+// Types that tie each operation to its own errno table, so code cannot answer a code the operation lacks.
+function renderErrnoTypes(enums: [string, SchemaObject][]): string[] {
+  const tables = enums.filter(([name]) => name.endsWith('Errno')).map(([name]) => `  ${name}: ${name};`);
+  return [
+    '/** Each errno table, by schema name, as the union of its codes. */',
+    `export interface ErrnoTables {\n${tables.join('\n')}\n}`,
+    '/** The southbound operations: those with an errno table. */',
+    'export type SouthboundOperation = { [Op in OperationId]: (typeof operations)[Op] extends { errno: string } ? Op : never }[OperationId];',
+    "/** The errno codes `op` may answer, from its table in the spec: `ErrnoOf<'checkToken'>` is `TokenCheckErrno`. */",
+    'export type ErrnoOf<Op extends SouthboundOperation> = (typeof operations)[Op] extends { errno: infer T extends keyof ErrnoTables } ? ErrnoTables[T] : never;',
+    '',
+  ];
+}
+
 // The errno table of a southbound operation is the `$ref` of its JSON envelope's `errno` property.
 function errnoSchemaOf(doc: OpenApiDocument, response: unknown): string | undefined {
   const resolved = deref<{ content?: Record<string, { schema?: unknown }> }>(doc, response);
@@ -139,6 +155,21 @@ function renderPatterns(doc: OpenApiDocument): string[] {
   return [
     '/** The `pattern` of every string schema (and patterned parameter or response header, suffixed `Header`), as RegExps. */',
     `export const patterns = {\n${lines.join('\n')}\n} as const;`,
+    '',
+  ];
+}
+
+// The limits of integer schemas (`Step` 0–100, …), so code compares against the spec, not a retyped number.
+function renderBounds(doc: OpenApiDocument): string[] {
+  const lines: string[] = [];
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    if (schema.type !== 'integer' || (schema.minimum === undefined && schema.maximum === undefined)) continue;
+    const limits = { minimum: schema.minimum, maximum: schema.maximum };
+    lines.push(`  ${name}: ${JSON.stringify(limits)},`);
+  }
+  return [
+    '/** `minimum` and `maximum` of every integer schema that has them. */',
+    `export const bounds = {\n${lines.join('\n')}\n} as const;`,
     '',
   ];
 }

@@ -47,8 +47,9 @@ export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';
 export type { components, operations as OperationTypes, paths } from './generated/openapi.d.ts';
-export type { OperationId } from './generated/protocol.ts';
+export type { ErrnoOf, ErrnoTables, OperationId, SouthboundOperation } from './generated/protocol.ts';
 export {
+  bounds,
   CheckErrno,
   DevInfoErrno,
   DeviceTaskState,

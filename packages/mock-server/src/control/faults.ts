@@ -2,7 +2,7 @@ import type { components, OperationId } from '@onenet-ota/sdk';
 import { operations } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { isErrnoOf, ProblemError } from '../core/responses.ts';
+import { isErrnoOf, isSouthbound, ProblemError } from '../core/responses.ts';
 import { jsonBody, noContent, params, reply } from '../management/input.ts';
 
 type FaultCreate = components['schemas']['FaultCreate'];
@@ -21,7 +21,8 @@ export function addFault(call: Call, ctx: Context): Response {
   if (body.action.kind === 'errno') {
     if (operation === undefined)
       throw invalid('#/body/match/operation', 'an errno fault needs an operation whose errno table has the code');
-    if (!isErrnoOf(operation as OperationId, body.action.errno)) {
+    const op = operation as OperationId;
+    if (!isSouthbound(op) || !isErrnoOf(op, body.action.errno)) {
       throw invalid('#/body/action/errno', `errno ${body.action.errno} is not in the errno table of ${operation}`);
     }
   }

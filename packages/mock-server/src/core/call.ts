@@ -22,6 +22,8 @@ export interface Call {
   note?: string;
   /** What the platform made of the `Authorization` token, where it judged one (journal). */
   auth?: 'accepted' | 'refused';
+  /** What a handler threw: a platform bug, answered as the spec allows and kept for the journal. */
+  exception?: string;
   /** Inputs OneNET's docs require that the request left out and the platform served anyway (journal). */
   tolerated?: { pointer: string; message: string }[];
   /** Called, in order, when the response body has gone out (or was cut short). */

@@ -1,5 +1,5 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { operations, ProblemType } from '@onenet-ota/sdk';
+import { DownloadErrorCode, Errno, operations } from '@onenet-ota/sdk';
 import { type BodyShape, shapeBody } from './body.ts';
 import type { Call } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
@@ -9,7 +9,16 @@ import { handlers } from './handlers.ts';
 import { toleratedOmissions } from './input.ts';
 import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
-import { envelope, errorByte, isErrnoOf, jsonResponse, ProblemError, problem } from './responses.ts';
+import {
+  envelope,
+  errorByte,
+  isErrnoOf,
+  isSouthbound,
+  jsonResponse,
+  ProblemError,
+  problem,
+  problemBody,
+} from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
@@ -112,7 +121,7 @@ async function dispatch(ctx: Context, request: Request, getBody?: Uint8Array): P
     response =
       (await applyRequestFaults(ctx, call)) ?? (await handlers[matched.canonical as keyof typeof handlers](call, ctx));
   } catch (error) {
-    response = failure(error, matched, southbound);
+    response = failure(error, call);
   }
   if (control) return response;
   response = await checkResponse(ctx, matched, response);
@@ -120,13 +129,19 @@ async function dispatch(ctx: Context, request: Request, getBody?: Uint8Array): P
   return shapeResponse(call, response);
 }
 
-// Bad input is answered by handlers; anything thrown is a platform bug, answered in the protocol's terms.
-function failure(error: unknown, matched: Route, southbound: boolean): Response {
+// Bad input is answered by handlers; anything thrown is a platform bug: answered in the protocol's terms (every
+// errno table has 7, "OneNET internal error"), and journaled with what was thrown, so tests can fail on it.
+function failure(error: unknown, call: Call): Response {
   if (error instanceof ProblemError) return error.toResponse();
-  const detail = error instanceof Error ? error.message : String(error);
-  if (southbound && isErrnoOf(matched.canonical, 7)) return envelope(matched.canonical, 7);
-  if (matched.canonical === 'downloadPackage') return errorByte('4');
-  return problem('Internal', detail);
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  call.exception = detail;
+  const operation = call.route.canonical;
+  if (isSouthbound(operation)) {
+    call.errno = Errno.InternalError;
+    return envelope(operation, Errno.InternalError);
+  }
+  if (operation === 'downloadPackage') return errorByte(DownloadErrorCode.FetchFailed);
+  return problem('Internal', detail.split('\n')[0] ?? detail);
 }
 
 async function readBody(request: Request, limit: number): Promise<Uint8Array> {
@@ -167,13 +182,15 @@ async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | 
       case 'status':
         call.note = `fault: HTTP ${action.status}`;
         return statusFault(call, action.status);
-      case 'errno':
-        if (isErrnoOf(call.route.canonical, action.errno)) {
+      case 'errno': {
+        const operation = call.route.canonical;
+        if (isSouthbound(operation) && isErrnoOf(operation, action.errno)) {
           call.errno = action.errno;
           call.note = `fault: errno ${action.errno}`;
-          return envelope(call.route.canonical, action.errno);
+          return envelope(operation, action.errno);
         }
         break;
+      }
       case 'error-byte':
         if (call.route.canonical === 'downloadPackage') {
           call.errno = Number(action.code);
@@ -192,11 +209,7 @@ function statusFault(call: Call, status: number): Response {
     return new Response(null, { status, headers: { 'Content-Length': '0' } });
   }
   const detail = `a status fault answered ${status}`;
-  return jsonResponse(
-    { type: ProblemType.Internal, title: 'Internal error', status, detail },
-    status,
-    'application/problem+json',
-  );
+  return jsonResponse(problemBody('Internal', detail, status), status, 'application/problem+json');
 }
 
 function changeToken(ctx: Context, call: Call, kind: 'revoke-token' | 'rotate-token'): void {
@@ -278,6 +291,7 @@ async function record(
     ...(call.note ? { note: call.note } : {}),
     ...(call.auth ? { auth: call.auth } : {}),
     ...(call.tolerated ? { tolerated: call.tolerated } : {}),
+    ...(call.exception ? { exception: call.exception } : {}),
     request: {
       method: call.request.method,
       path: call.url.pathname,

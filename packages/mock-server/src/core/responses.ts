@@ -1,4 +1,12 @@
-import { enumDescriptions, errnoTableOf, type OperationId, ProblemType, problemStatus } from '@onenet-ota/sdk';
+import {
+  type ErrnoOf,
+  enumDescriptions,
+  errnoTableOf,
+  type OperationId,
+  ProblemType,
+  problemStatus,
+  type SouthboundOperation,
+} from '@onenet-ota/sdk';
 
 const encoder = new TextEncoder();
 
@@ -13,17 +21,27 @@ export function jsonResponse(body: unknown, status = 200, contentType = 'applica
 
 /**
  * The southbound envelope `{errno, error, data}` with HTTP 200. `error` is the errno's meaning in the
- * operation's table (`x-enum-descriptions`), so the text always matches the spec.
+ * operation's table (`x-enum-descriptions`), so the text always matches the spec. The errno's type is the
+ * operation's table: a code the operation does not document does not compile.
  */
-export function envelope(operationId: OperationId, errno: number, data?: unknown): Response {
+export function envelope<Op extends SouthboundOperation>(
+  operationId: Op,
+  errno: ErrnoOf<Op>,
+  data?: unknown,
+): Response {
   const table = errnoTableOf(operationId);
   const error = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
   if (error === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
   return jsonResponse(data === undefined ? { errno, error } : { errno, error, data });
 }
 
+/** Whether an operation is southbound: it answers with an errno table of its own. */
+export function isSouthbound(operationId: OperationId): operationId is SouthboundOperation {
+  return errnoTableOf(operationId) !== undefined;
+}
+
 /** Whether `errno` is in the operation's table (faults may only inject codes the spec allows there). */
-export function isErrnoOf(operationId: OperationId, errno: number): boolean {
+export function isErrnoOf<Op extends SouthboundOperation>(operationId: Op, errno: number): errno is ErrnoOf<Op> {
   const table = errnoTableOf(operationId);
   return table !== undefined && String(errno) in (enumDescriptions[table] as Record<string, string>);
 }
@@ -38,12 +56,17 @@ export function errorByte(code: string): Response {
 
 type ProblemTypeName = keyof typeof ProblemType;
 
-/** An RFC 9457 problem; `type`, `title` and status come from the spec's `ProblemType` table. */
-export function problem(name: ProblemTypeName, detail: string, extra: Record<string, unknown> = {}): Response {
+/** An RFC 9457 problem body; `type`, `title` and status come from the spec's `ProblemType` table. */
+export function problemBody(name: ProblemTypeName, detail: string, status?: number) {
   const type = ProblemType[name];
-  const title = (enumDescriptions.ProblemType as Record<string, string>)[type];
-  const status = problemStatus[type];
-  return jsonResponse({ type, title, status, detail, ...extra }, status, 'application/problem+json');
+  const title = (enumDescriptions.ProblemType as Record<string, string>)[type] as string;
+  return { type, title, status: status ?? problemStatus[type], detail };
+}
+
+/** An RFC 9457 problem answer, made by {@link problemBody}. */
+export function problem(name: ProblemTypeName, detail: string, extra: Record<string, unknown> = {}): Response {
+  const body = problemBody(name, detail);
+  return jsonResponse({ ...body, ...extra }, body.status, 'application/problem+json');
 }
 
 /** Thrown by management handlers to answer with a problem from deep inside a call. */

@@ -7,9 +7,23 @@ export type TaskStateName = keyof typeof stateMachine.taskStates;
 export type TaskEvent = Exclude<keyof typeof stateMachine.taskEvents, 'description'>;
 export type StatefulCall = keyof (typeof stateMachine.deviceStates)['pending']['calls'];
 
+type States = (typeof stateMachine.deviceStates)[DeviceState];
+/** Every errno the table lets a call answer, in any state: literal types read from the spec's table. */
+type CallErrno<C extends StatefulCall> = States['calls'][C] extends infer O
+  ? O extends { errno: infer E }
+    ? E
+    : never
+  : never;
+/** Every errno the table lets a step or status code be refused with. */
+type CodeErrno = States['codes'][keyof States['codes']] extends infer O
+  ? O extends { errno: infer E }
+    ? E
+    : never
+  : never;
+
 /** What a southbound call answers in a device state, and where it leads. */
-export interface CallOutcome {
-  errno?: number;
+export interface CallOutcome<C extends StatefulCall = StatefulCall> {
+  errno?: CallErrno<C>;
   to?: DeviceState;
   toIfTargetVersion?: DeviceState;
   serve?: boolean;
@@ -18,13 +32,13 @@ export interface CallOutcome {
 
 /** What a step or status code does in a device state: refused with `errno`, or accepted and leading `to`. */
 export interface CodeOutcome {
-  errno?: number;
+  errno?: CodeErrno;
   to?: DeviceState;
   toIfTaskPaused?: DeviceState;
 }
 
-export function callOutcome(state: DeviceState, call: StatefulCall): CallOutcome {
-  return stateMachine.deviceStates[state].calls[call] as CallOutcome;
+export function callOutcome<C extends StatefulCall>(state: DeviceState, call: C): CallOutcome<C> {
+  return stateMachine.deviceStates[state].calls[call] as CallOutcome<C>;
 }
 
 // Code keys are single codes or inclusive ranges ("0-100", "102-107"); expanded once per state.

@@ -1,4 +1,4 @@
-import type { components } from '@onenet-ota/sdk';
+import { type components, ResultCode } from '@onenet-ota/sdk';
 import type { Context } from './context.ts';
 import {
   type DeviceTaskRecord,
@@ -124,7 +124,7 @@ export function applyTaskEvent(ctx: Context, task: TaskRecord, event: TaskEvent)
     const to = target === '$resumeTo' ? (deviceTask.resumeTo ?? 'pending') : target;
     if (target === '$resumeTo') delete deviceTask.resumeTo;
     // The deadline fails devices with 208 "设备升级过期" (notes §2.5).
-    moveDevice(ctx, task, deviceTask, to, event === 'deadline' ? 208 : undefined);
+    moveDevice(ctx, task, deviceTask, to, event === 'deadline' ? ResultCode.UpgradeExpired : undefined);
   }
 }
 

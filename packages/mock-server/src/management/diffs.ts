@@ -1,8 +1,8 @@
-import { type components, createVcdiff, md5Hex, ProblemType } from '@onenet-ota/sdk';
+import { type components, createVcdiff, md5Hex } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
+import { ProblemError, problemBody } from '../core/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { requireBinary } from './packages.ts';
@@ -104,7 +104,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       const detail = error instanceof Error ? error.message : String(error);
       Object.assign(job, {
         status: 'failed',
-        error: { type: ProblemType.Internal, title: 'Internal error', status: 500, detail },
+        error: problemBody('Internal', detail),
       });
     }
     job.updatedAt = ctx.clock.now();

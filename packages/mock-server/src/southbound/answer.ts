@@ -1,15 +1,15 @@
-import type { OperationId } from '@onenet-ota/sdk';
+import type { ErrnoOf, SouthboundOperation } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { envelope } from '../core/responses.ts';
 
 /**
- * Answers a southbound call with an errno (and `data` on success), noting for the journal the errno and, for a
- * refusal, why in words.
+ * Answers a southbound call with an errno of its operation's table (and `data` on success), noting for the
+ * journal the errno and, for a refusal, why in words.
  */
-export function answer(
+export function answer<Op extends SouthboundOperation>(
   call: Call,
-  operationId: OperationId,
-  errno: number,
+  operationId: Op,
+  errno: ErrnoOf<Op>,
   detail: { note?: string; data?: unknown } = {},
 ): Response {
   call.errno = errno;

@@ -1,3 +1,4 @@
+import { CheckErrno, ModuleType } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
@@ -16,38 +17,46 @@ export async function checkTask(call: Call, ctx: Context): Promise<Response> {
   const op = 'checkTask';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, p.dev_id);
-  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, op, CheckErrno.AuthFailed, { note: auth.reason });
   if (errors.length > 0) {
     const badVersion = errors.some((e) => e.pointer === '#/query/version');
-    return answer(call, op, badVersion ? 27 : 2, { note: errors.map((e) => `${e.pointer} ${e.message}`).join('; ') });
+    return answer(call, op, badVersion ? CheckErrno.BadVersionFormat : CheckErrno.BadRequest, {
+      note: errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
+    });
   }
   const { device } = auth;
-  const module = p.type === 1 ? 'fota' : 'sota';
+  const module = p.type === ModuleType.Fota ? 'fota' : 'sota';
   const version = p.version as string;
   // "无论是否检测到升级任务都会将version的值更新为设备…的版本号"
   device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
 
   const active = activeDeviceTask(ctx, device.devId, module);
-  if (!active) return answer(call, op, 11, { note: `no running task for ${module} on device ${device.devId}` });
+  if (!active)
+    return answer(call, op, CheckErrno.NoTask, { note: `no running task for ${module} on device ${device.devId}` });
   const { task, deviceTask } = active;
   const outcome = callOutcome(deviceTask.state, 'checkTask');
-  if (outcome.errno !== 0) return answer(call, op, outcome.errno ?? 7, { note: `device is ${deviceTask.state}` });
+  if (outcome.errno !== CheckErrno.Success)
+    return answer(call, op, outcome.errno ?? CheckErrno.InternalError, { note: `device is ${deviceTask.state}` });
 
   const pkg = ctx.state.packages.get(task.packageId);
   // A check without manuf/model (OneNET's C SDK sends none) is matched on type and version alone.
   const sentModule = p.manuf !== undefined || p.model !== undefined;
   if (pkg && sentModule && (pkg.manuf !== p.manuf || pkg.model !== p.model)) {
-    deviceTask.lastErrno = 8;
+    deviceTask.lastErrno = CheckErrno.ManufModelMismatch;
     moveDevice(ctx, task, deviceTask, 'failed');
-    return answer(call, op, 8, { note: `task is for ${pkg.manuf}/${pkg.model}, device sent ${p.manuf}/${p.model}` });
+    return answer(call, op, CheckErrno.ManufModelMismatch, {
+      note: `task is for ${pkg.manuf}/${pkg.model}, device sent ${p.manuf}/${p.model}`,
+    });
   }
   const diff = task.diffId ? ctx.state.diffs.get(task.diffId) : undefined;
   if (diff && diff.initialVersion !== version) {
-    deviceTask.lastErrno = 9;
+    deviceTask.lastErrno = CheckErrno.VersionMismatch;
     moveDevice(ctx, task, deviceTask, 'failed');
-    return answer(call, op, 9, { note: `differential package needs ${diff.initialVersion}, device is on ${version}` });
+    return answer(call, op, CheckErrno.VersionMismatch, {
+      note: `differential package needs ${diff.initialVersion}, device is on ${version}`,
+    });
   }
   const token = tokenFor(ctx, deviceTask);
-  deviceTask.lastErrno = 0;
-  return answer(call, op, 0, { data: taskInfo(ctx, task, token, p.cdn === true, call.url) });
+  deviceTask.lastErrno = CheckErrno.Success;
+  return answer(call, op, CheckErrno.Success, { data: taskInfo(ctx, task, token, p.cdn === true, call.url) });
 }

@@ -1,3 +1,4 @@
+import { TokenCheckErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
@@ -17,21 +18,26 @@ export async function checkToken(call: Call, ctx: Context): Promise<Response> {
   const op = 'checkToken';
   const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, p.dev_id);
-  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, op, TokenCheckErrno.AuthFailed, { note: auth.reason });
   const tokenText = call.route.params.token ?? '';
   const token = ctx.state.tokens.get(tokenText);
   if (!token || token.revoked)
-    return answer(call, op, 18, { note: `token ${tokenText} was never issued or was revoked` });
-  if (token.devId !== auth.device.devId) return answer(call, op, 4, { note: `token belongs to device ${token.devId}` });
-  if (token.supersededBy) return answer(call, op, 15, { note: `token was replaced by ${token.supersededBy}` });
-  if (isExpired(ctx, token)) return answer(call, op, 12, { note: 'token is older than its lifetime' });
+    return answer(call, op, TokenCheckErrno.WrongToken, { note: `token ${tokenText} was never issued or was revoked` });
+  if (token.devId !== auth.device.devId)
+    return answer(call, op, TokenCheckErrno.TokenDeviceMismatch, { note: `token belongs to device ${token.devId}` });
+  if (token.supersededBy)
+    return answer(call, op, TokenCheckErrno.TokenSuperseded, { note: `token was replaced by ${token.supersededBy}` });
+  if (isExpired(ctx, token))
+    return answer(call, op, TokenCheckErrno.TokenExpired, { note: 'token is older than its lifetime' });
 
   const task = ctx.state.tasks.get(token.taskId);
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
-  if (!task || !deviceTask) return answer(call, op, 20, { note: 'the task no longer exists' });
+  if (!task || !deviceTask)
+    return answer(call, op, TokenCheckErrno.TaskFinished, { note: 'the task no longer exists' });
   const outcome = callOutcome(deviceTask.state, 'checkToken');
-  if (outcome.errno !== 0) return answer(call, op, outcome.errno ?? 7, { note: `device is ${deviceTask.state}` });
+  if (outcome.errno !== TokenCheckErrno.Success)
+    return answer(call, op, outcome.errno ?? TokenCheckErrno.InternalError, { note: `device is ${deviceTask.state}` });
   if (outcome.to && outcome.to !== deviceTask.state) moveDevice(ctx, task, deviceTask, outcome.to);
-  deviceTask.lastErrno = 0;
-  return answer(call, op, 0);
+  deviceTask.lastErrno = TokenCheckErrno.Success;
+  return answer(call, op, TokenCheckErrno.Success);
 }

@@ -1,4 +1,4 @@
-import { DownloadErrorCode } from '@onenet-ota/sdk';
+import { DownloadErrorCode, Errno } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -59,7 +59,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
     ? { kind: 'whole' as const }
     : decideRange(call.request.headers.get('range'), record.size, ctx.settings.rangeDialect);
   if (decision.kind === 'unsatisfiable') {
-    call.errno = 0;
+    call.errno = Errno.Success;
     return new Response(null, {
       status: 416,
       headers: { 'Content-Range': `bytes */${record.size}`, 'Content-Type': 'text/plain', 'Content-Length': '0' },
@@ -84,7 +84,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
     deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
     if (aborted) deviceTask.downloadInterrupted = true;
   });
-  call.errno = 0;
+  call.errno = Errno.Success;
 
   const headers: Record<string, string> = {
     'Content-Type': 'application/octet-stream',

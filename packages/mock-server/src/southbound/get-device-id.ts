@@ -1,3 +1,4 @@
+import { DevInfoErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -15,21 +16,21 @@ export async function getDeviceId(call: Call, ctx: Context): Promise<Response> {
   const body = parseBody(bodyText(call));
   const pid = query.get('pid') ?? (body.pid === undefined ? null : String(body.pid));
   const authInfo = query.get('authInfo') ?? (typeof body.authInfo === 'string' ? body.authInfo : null);
-  if (!pid || !authInfo) return answer(call, op, 2, { note: 'pid and authInfo are required' });
+  if (!pid || !authInfo) return answer(call, op, DevInfoErrno.BadRequest, { note: 'pid and authInfo are required' });
   const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
   call.auth = 'refused';
-  if (!verdict.ok) return answer(call, op, 1, { note: verdict.reason });
+  if (!verdict.ok) return answer(call, op, DevInfoErrno.AuthFailed, { note: verdict.reason });
   if (verdict.subject.level !== 'product' || verdict.subject.productId !== pid) {
-    return answer(call, op, 1, { note: `needs a product-level token for product ${pid}` });
+    return answer(call, op, DevInfoErrno.AuthFailed, { note: `needs a product-level token for product ${pid}` });
   }
   call.auth = 'accepted';
   for (const device of ctx.state.devices.values()) {
     if (device.productId === pid && device.authInfo === authInfo) {
       call.devId = device.devId;
-      return answer(call, op, 0, { data: { dev_id: String(device.devId) } });
+      return answer(call, op, DevInfoErrno.Success, { data: { dev_id: String(device.devId) } });
     }
   }
-  return answer(call, op, 1, { note: `no device with authInfo ${authInfo} in product ${pid}` });
+  return answer(call, op, DevInfoErrno.AuthFailed, { note: `no device with authInfo ${authInfo} in product ${pid}` });
 }
 
 function parseBody(text: string): Record<string, unknown> {

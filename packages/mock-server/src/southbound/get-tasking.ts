@@ -1,3 +1,4 @@
+import { ModuleType, TaskingErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
@@ -16,16 +17,21 @@ export async function getTasking(call: Call, ctx: Context): Promise<Response> {
   const op = 'getTasking';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, p.dev_id);
-  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, op, TaskingErrno.AuthFailed, { note: auth.reason });
   if (errors.length > 0)
-    return answer(call, op, 2, { note: errors.map((e) => `${e.pointer} ${e.message}`).join('; ') });
-  const active = activeDeviceTask(ctx, auth.device.devId, p.type === 1 ? 'fota' : 'sota');
-  if (!active) return answer(call, op, 4, { note: 'no task downloading or upgrading for this module' });
+    return answer(call, op, TaskingErrno.BadRequest, {
+      note: errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
+    });
+  const active = activeDeviceTask(ctx, auth.device.devId, p.type === ModuleType.Fota ? 'fota' : 'sota');
+  if (!active)
+    return answer(call, op, TaskingErrno.TokenNotFound, { note: 'no task downloading or upgrading for this module' });
   const outcome = callOutcome(active.deviceTask.state, 'getTasking');
-  if (outcome.errno !== 0)
-    return answer(call, op, outcome.errno ?? 4, { note: `device is ${active.deviceTask.state}` });
+  if (outcome.errno !== TaskingErrno.Success)
+    return answer(call, op, outcome.errno ?? TaskingErrno.TokenNotFound, {
+      note: `device is ${active.deviceTask.state}`,
+    });
   const token = active.deviceTask.token ? ctx.state.tokens.get(active.deviceTask.token) : undefined;
-  if (!token) return answer(call, op, 4, { note: 'the device never received a token' });
-  if (isExpired(ctx, token)) return answer(call, op, 12, { note: "the device's token expired" });
-  return answer(call, op, 0, { data: taskInfo(ctx, active.task, token, p.cdn === true, call.url) });
+  if (!token) return answer(call, op, TaskingErrno.TokenNotFound, { note: 'the device never received a token' });
+  if (isExpired(ctx, token)) return answer(call, op, TaskingErrno.TokenExpired, { note: "the device's token expired" });
+  return answer(call, op, TaskingErrno.Success, { data: taskInfo(ctx, active.task, token, p.cdn === true, call.url) });
 }

@@ -1,3 +1,4 @@
+import { VersionQueryErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
@@ -8,8 +9,8 @@ import { authenticateDevice } from './authenticate.ts';
 export async function getVersion(call: Call, ctx: Context): Promise<Response> {
   const { value: params } = readParameters('getVersion', call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, params.dev_id);
-  if ('reason' in auth) return answer(call, 'getVersion', 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, 'getVersion', VersionQueryErrno.AuthFailed, { note: auth.reason });
   const { fVersion, sVersion } = auth.device;
   const data = { ...(fVersion ? { f_version: fVersion } : {}), ...(sVersion ? { s_version: sVersion } : {}) };
-  return answer(call, 'getVersion', 0, { data });
+  return answer(call, 'getVersion', VersionQueryErrno.Success, { data });
 }

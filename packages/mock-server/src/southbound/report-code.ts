@@ -1,3 +1,4 @@
+import { bounds, Errno, ProgressErrno, ReportErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -25,40 +26,45 @@ export function reportStatus(call: Call, ctx: Context): Promise<Response> {
 async function applyCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Promise<Response> {
   const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, p.dev_id);
-  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, op, Errno.AuthFailed, { note: auth.reason });
   const tokenText = (op === 'reportProgress' ? call.route.params.token : call.url.searchParams.get('token')) ?? '';
   const token = ctx.state.tokens.get(tokenText);
   // /report lists only "1 token鉴权失败" for a bad token; /progress takes token check's 18.
   if (!token || token.revoked)
-    return answer(call, op, op === 'reportStatus' ? 1 : 18, { note: `unknown token ${tokenText}` });
-  if (token.devId !== auth.device.devId) return answer(call, op, 4, { note: `token belongs to device ${token.devId}` });
+    return answer(call, op, op === 'reportStatus' ? ReportErrno.AuthFailed : ProgressErrno.WrongToken, {
+      note: `unknown token ${tokenText}`,
+    });
+  if (token.devId !== auth.device.devId)
+    return answer(call, op, Errno.TokenDeviceMismatch, { note: `token belongs to device ${token.devId}` });
 
   const field = op === 'reportProgress' ? 'step' : 'result';
   const raw = safeJson(bodyText(call));
   const code = (raw as Record<string, unknown> | undefined)?.[field];
   if (typeof code !== 'number' || !Number.isInteger(code)) {
-    return answer(call, op, op === 'reportStatus' ? 24 : 2, { note: `body needs an integer "${field}"` });
+    return answer(call, op, op === 'reportStatus' ? ReportErrno.BadResult : ProgressErrno.UnknownResultCode, {
+      note: `body needs an integer "${field}"`,
+    });
   }
   const body = readJsonBody(op, bodyText(call));
   const task = ctx.state.tasks.get(token.taskId);
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
   const outcome = deviceTask ? codeOutcome(deviceTask.state, code) : undefined;
   if (body.errors.length > 0 || !outcome)
-    return answer(call, op, 2, { note: `${field} ${code} is not a step or status code` });
-  if (!task || !deviceTask) return answer(call, op, 20, { note: 'the task no longer exists' });
+    return answer(call, op, Errno.UnknownResultCode, { note: `${field} ${code} is not a step or status code` });
+  if (!task || !deviceTask) return answer(call, op, Errno.TaskFinished, { note: 'the task no longer exists' });
   if (outcome.errno !== undefined) {
     deviceTask.lastErrno = outcome.errno;
     return answer(call, op, outcome.errno, { note: `${field} ${code} is not accepted while ${deviceTask.state}` });
   }
-  if (code <= 100) deviceTask.progress = Math.max(deviceTask.progress, code);
+  if (code <= bounds.Step.maximum) deviceTask.progress = Math.max(deviceTask.progress, code);
   let to = outcome.to ?? deviceTask.state;
   if (task.state === 'paused' && outcome.toIfTaskPaused) {
     deviceTask.resumeTo = to;
     to = outcome.toIfTaskPaused;
   }
-  deviceTask.lastErrno = 0;
+  deviceTask.lastErrno = Errno.Success;
   moveDevice(ctx, task, deviceTask, to, code);
-  return answer(call, op, 0);
+  return answer(call, op, Errno.Success);
 }
 
 function safeJson(text: string): unknown {

@@ -1,3 +1,4 @@
+import { VersionReportErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -15,11 +16,11 @@ export async function reportVersion(call: Call, ctx: Context): Promise<Response>
   const op = 'reportVersion';
   const { value: params } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, params.dev_id);
-  if ('reason' in auth) return answer(call, op, 1, { note: auth.reason });
+  if ('reason' in auth) return answer(call, op, VersionReportErrno.AuthFailed, { note: auth.reason });
   const body = readJsonBody<{ f_version?: string; s_version?: string }>(op, bodyText(call));
   if (body.errors.length > 0 || !body.value) {
     const versionRule = body.errors.some((e) => /_version/.test(e.pointer) && /pattern|characters/.test(e.message));
-    return answer(call, op, versionRule ? 27 : 2, {
+    return answer(call, op, versionRule ? VersionReportErrno.BadVersionFormat : VersionReportErrno.BadRequest, {
       note: body.errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
     });
   }
@@ -37,5 +38,5 @@ export async function reportVersion(call: Call, ctx: Context): Promise<Response>
       if (to) moveDevice(ctx, active.task, active.deviceTask, to);
     }
   }
-  return answer(call, op, 0);
+  return answer(call, op, VersionReportErrno.Success);
 }

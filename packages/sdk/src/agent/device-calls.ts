@@ -1,5 +1,5 @@
 import type { OneNetClient } from '../clients.ts';
-import { TokenCheckErrno } from '../generated/protocol.ts';
+import { ModuleType, ProgressErrno, type ResultCode, TokenCheckErrno } from '../generated/protocol.ts';
 
 /**
  * The agent's calls that only report or ask, each answering its errno (undefined when the network failed, which
@@ -12,11 +12,17 @@ export class DeviceCalls {
   lastToken: string | undefined;
   readonly #client: OneNetClient;
   readonly #devId: number;
-  readonly #type: 1 | 2;
+  readonly #type: ModuleType;
   readonly #log: (line: string) => void;
   readonly #skipTokenCheck: boolean;
 
-  constructor(client: OneNetClient, devId: number, type: 1 | 2, log: (line: string) => void, skipTokenCheck: boolean) {
+  constructor(
+    client: OneNetClient,
+    devId: number,
+    type: ModuleType,
+    log: (line: string) => void,
+    skipTokenCheck: boolean,
+  ) {
     this.#client = client;
     this.#devId = devId;
     this.#type = type;
@@ -41,17 +47,17 @@ export class DeviceCalls {
     const errno = await this.#attempt(`report ${step}`, async () => {
       const { data } = await this.#client.POST('/ota/south/device/download/{token}/progress', {
         params: { path: { token }, query: { dev_id: this.#devId } },
-        body: { step: step as 101 },
+        body: { step: step as ResultCode },
       });
       return data?.errno;
     });
-    if (errno === 0) this.reported.push(step);
+    if (errno === ProgressErrno.Success) this.reported.push(step);
     return errno;
   }
 
   /** The version of this agent's module, as `f_version` (FOTA) or `s_version` (SOTA). */
   async reportVersion(version: string): Promise<number | undefined> {
-    const body = this.#type === 1 ? { f_version: version } : { s_version: version };
+    const body = this.#type === ModuleType.Fota ? { f_version: version } : { s_version: version };
     return this.#attempt(`version ${version}`, async () => {
       const { data } = await this.#client.POST('/ota/device/version', {
         params: { query: { dev_id: this.#devId } },

@@ -1,7 +1,12 @@
 import type { ResultCode } from '../generated/protocol.ts';
 
 /** Upgrade failure codes a host's `install` may report (2xx except 201, 207 and 208, which the agent decides). */
-export type InstallFailureCode = Extract<ResultCode, 202 | 203 | 204 | 205 | 206>;
+export type InstallFailureCode =
+  | typeof ResultCode.UpgradeLowBattery
+  | typeof ResultCode.UpgradeOutOfMemory
+  | typeof ResultCode.UpgradeVersionMismatch
+  | typeof ResultCode.UpgradeMd5Mismatch
+  | typeof ResultCode.UpgradeFailed;
 
 /**
  * Thrown by a host's `install` callback to report a specific upgrade failure; any other error reports 206

@@ -1,5 +1,6 @@
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.d.ts';
+import type { ModuleType } from '../generated/protocol.ts';
 import type { Quirk } from './quirks.ts';
 import type { AgentStore } from './store.ts';
 
@@ -11,7 +12,7 @@ export interface OtaAgentOptions {
   client: OneNetClient | DeviceClientOptions;
   devId: number;
   /** Which module this agent upgrades: 1 FOTA (module firmware) or 2 SOTA (MCU application). */
-  type: 1 | 2;
+  type: ModuleType;
   /** Three-digit manufacturer and five-digit model code of the module or chip (protocol notes §2.2). */
   manuf: string;
   model: string;

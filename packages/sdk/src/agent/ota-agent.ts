@@ -1,7 +1,15 @@
 import { createDeviceClient, type OneNetClient } from '../clients.ts';
 import { Md5 } from '../crypto/md5.ts';
 import type { components } from '../generated/openapi.d.ts';
-import { CheckErrno, ResultCode, TokenCheckErrno } from '../generated/protocol.ts';
+import {
+  bounds,
+  CheckErrno,
+  DownloadErrorCode,
+  PackageKind,
+  ProgressErrno,
+  ResultCode,
+  TokenCheckErrno,
+} from '../generated/protocol.ts';
 import { DeviceCalls } from './device-calls.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
@@ -10,6 +18,11 @@ import type { Quirk } from './quirks.ts';
 import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
+
+/** Error bytes that end the download with 107 (notes §2.4: 1 not found, 2 size changed, 3 invalid token). */
+const endsDownload = new Set(
+  [DownloadErrorCode.ResourceNotFound, DownloadErrorCode.SizeMismatch, DownloadErrorCode.InvalidToken].map(Number),
+);
 
 /** A run that ended before the download did. */
 type Stop = { stop: UpgradeResult };
@@ -172,7 +185,10 @@ export class OtaAgent {
       if (this.#deadlinePassed())
         return { stop: await this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed') };
       const answer = await this.#calls.checkToken(task.token);
-      const errno = answer === TokenCheckErrno.TokenExpired && this.#quirks.has('reuse-expired-token') ? 0 : answer;
+      const errno =
+        answer === TokenCheckErrno.TokenExpired && this.#quirks.has('reuse-expired-token')
+          ? TokenCheckErrno.Success
+          : answer;
       if (errno === TokenCheckErrno.TokenExpired || errno === TokenCheckErrno.TokenSuperseded) return 'new-flow';
       if (errno === TokenCheckErrno.TaskPaused) {
         const waited = await this.#waitWhilePaused(task);
@@ -199,7 +215,7 @@ export class OtaAgent {
           await this.#reportProgress(task, state);
           continue;
         }
-        if (fragment.kind === 'error-byte' && fragment.code <= 3) {
+        if (fragment.kind === 'error-byte' && endsDownload.has(fragment.code)) {
           return {
             stop: await this.#fail(task, ResultCode.DownloadFailed, `download answered error byte ${fragment.code}`),
           };
@@ -229,7 +245,9 @@ export class OtaAgent {
   }
 
   /** 20 and 22: the task ended; the device stops and reports no failure ("无需上报升级失败"). */
-  async #ended(errno: 20 | 22): Promise<UpgradeResult> {
+  async #ended(
+    errno: typeof TokenCheckErrno.TaskFinished | typeof TokenCheckErrno.TaskCanceled,
+  ): Promise<UpgradeResult> {
     await this.#store.clear();
     if (errno === TokenCheckErrno.TaskCanceled && this.#calls.lastToken && this.#quirks.has('report-after-cancel')) {
       await this.#calls.report(this.#calls.lastToken, ResultCode.DownloadFailed);
@@ -271,7 +289,7 @@ export class OtaAgent {
     if (!state.downloadReported && !this.#quirks.has('skip-101')) {
       const errno = await this.#calls.report(task.token, ResultCode.Downloaded);
       if (errno === TokenCheckErrno.TaskFinished || errno === TokenCheckErrno.TaskCanceled) return this.#ended(errno);
-      if (errno !== 0) return this.#result('error', `101 was refused with errno ${errno}`, errno);
+      if (errno !== ProgressErrno.Success) return this.#result('error', `101 was refused with errno ${errno}`, errno);
       state.downloadReported = true;
       await this.#store.save(state);
     }
@@ -293,15 +311,16 @@ export class OtaAgent {
     }
     const errno = await this.#calls.report(task.token, ResultCode.UpgradeSucceeded);
     await this.#store.clear();
-    if (errno !== 0) return this.#result('error', `201 was refused with errno ${errno}`, errno);
+    if (errno !== ProgressErrno.Success) return this.#result('error', `201 was refused with errno ${errno}`, errno);
     // Rebooted into the new image, a device reports its version: the platform's record then shows the target.
     await this.#calls.reportVersion(task.target);
     return { ...this.#result('upgraded', `installed ${task.target}`), target: task.target };
   }
 
   async #image(task: TaskInfo): Promise<AsyncIterable<Uint8Array>> {
-    if (task.type === 1) return this.#store.read(task.size);
-    if (!this.#options.restore) throw new InstallError(206, 'a differential package needs a restore function');
+    if (task.type === PackageKind.Full) return this.#store.read(task.size);
+    if (!this.#options.restore)
+      throw new InstallError(ResultCode.UpgradeFailed, 'a differential package needs a restore function');
     return this.#options.restore(() => this.#store.read(task.size), task);
   }
 
@@ -315,7 +334,7 @@ export class OtaAgent {
   /** Reports progress every `progressStep` percent, never going down and never 100 (101 says it). */
   async #reportProgress(task: TaskInfo, state: DownloadState): Promise<void> {
     const step = Math.floor((state.offset * 100) / task.size);
-    if (step >= 100 || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
+    if (step >= bounds.Step.maximum || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
     if (this.#quirks.has('progress-down') && state.progressReported > 0)
       await this.#calls.report(task.token, state.progressReported - 1);
     if ((await this.#calls.report(task.token, step)) === 0) {
@@ -338,9 +357,11 @@ export class OtaAgent {
   async #fail(task: TaskInfo, code: number, detail: string): Promise<UpgradeResult> {
     const errno = await this.#calls.report(task.token, code);
     await this.#store.clear();
-    if (errno === 22) return this.#result('canceled', `${detail}; the task was canceled meanwhile`, errno);
-    if (errno === 20) return this.#result('finished', `${detail}; the task had already ended`, errno);
-    return this.#result('failed', `reported ${code}: ${detail}`, errno === 0 ? undefined : errno);
+    if (errno === ProgressErrno.TaskCanceled)
+      return this.#result('canceled', `${detail}; the task was canceled meanwhile`, errno);
+    if (errno === ProgressErrno.TaskFinished)
+      return this.#result('finished', `${detail}; the task had already ended`, errno);
+    return this.#result('failed', `reported ${code}: ${detail}`, errno === ProgressErrno.Success ? undefined : errno);
   }
 
   #deadlinePassed(): boolean {

@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule, upgraded } from '../../define-rule.ts';
 import { codes, downloads } from '../../evidence.ts';
 
@@ -17,7 +18,7 @@ export default defineRule({
       ...(received > evidence.file.size * 2
         ? [`it downloaded ${received} bytes for a ${evidence.file.size}-byte patch`]
         : []),
-      ...(codes(evidence.journal).some((c) => c.code === 204)
+      ...(codes(evidence.journal).some((c) => c.code === ResultCode.UpgradeVersionMismatch)
         ? ['it reported 204 although the patch was made from its image']
         : []),
       ...upgraded(evidence),

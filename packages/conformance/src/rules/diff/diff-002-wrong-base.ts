@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule, installedNothing } from '../../define-rule.ts';
 import { codes } from '../../evidence.ts';
 
@@ -13,11 +14,11 @@ export default defineRule({
   needs: ['found-task', 'downloaded'],
   check(evidence) {
     return [
-      ...(codes(evidence.journal).some((c) => c.code === 204)
+      ...(codes(evidence.journal).some((c) => c.code === ResultCode.UpgradeVersionMismatch)
         ? []
         : ['no 204 for a patch that does not fit its image']),
       ...codes(evidence.journal)
-        .filter((c) => c.code === 201)
+        .filter((c) => c.code === ResultCode.UpgradeSucceeded)
         .map((c) => `#${c.seq} reports 201 with a patch made from another image`),
       ...installedNothing(evidence),
     ];

@@ -1,5 +1,6 @@
+import { DownloadErrorCode, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
 import { defineRule, installedNothing } from '../../define-rule.ts';
-import { codes, downloads } from '../../evidence.ts';
+import { codes, downloads, isDownloadDone } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RNG-005',
@@ -9,18 +10,23 @@ export default defineRule({
   description:
     "The platform answers the second fragment with OneNET's error body: no Content-Length and one byte, 3 (invalid token). The device must not take it as data, reports 107 and installs nothing.",
   scenario: {
-    faults: [{ match: { operation: 'downloadPackage', nth: 2 }, action: { kind: 'error-byte', code: '3' } }],
+    faults: [
+      {
+        match: { operation: 'downloadPackage', nth: 2 },
+        action: { kind: 'error-byte', code: DownloadErrorCode.InvalidToken },
+      },
+    ],
   },
   needs: ['scenario'],
   check(evidence) {
     const errorAnswer = downloads(evidence.journal).find((d) => evidence.faults.some((f) => d.faults.includes(f.id)));
     const after = codes(evidence.journal).filter((c) => c.seq > (errorAnswer?.seq ?? 0));
     return [
-      ...(after.some((c) => c.code === 107 && c.errno === 0)
+      ...(after.some((c) => c.code === ResultCode.DownloadFailed && c.errno === ProgressErrno.Success)
         ? []
         : [`no accepted 107 after the error byte at #${errorAnswer?.seq}`]),
       ...after
-        .filter((c) => c.code === 101 || c.code === 201)
+        .filter((c) => isDownloadDone(c.code) || c.code === ResultCode.UpgradeSucceeded)
         .map((c) => `#${c.seq} reports ${c.code} as if the error byte were data`),
       ...installedNothing(evidence),
     ];

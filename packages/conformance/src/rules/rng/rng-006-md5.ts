@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule, installedNothing } from '../../define-rule.ts';
 import { accepted, codes, downloads } from '../../evidence.ts';
 
@@ -21,15 +22,17 @@ export default defineRule({
     const [fault] = evidence.faults;
     const at = fault?.create.action.kind === 'corrupt' ? fault.create.action.atByte : 0;
     const hit = downloads(evidence.journal).find((d) => fault && d.faults.includes(fault.id));
-    const from = hit?.status === 206 ? (hit.served?.start ?? 0) : 0;
+    const from = hit?.served?.start ?? 0;
     if (!hit || at < from || at >= from + hit.bytesSent)
       return [
         `the corruption at byte ${at} never reached the device: the third download carried bytes ${from}-${from + (hit?.bytesSent ?? 0) - 1} (cases assume fragments of about ${evidence.profile.fragmentSize} bytes, see --fragment-size)`,
       ];
     return [
-      ...(accepted(evidence.journal).includes(205) ? [] : ['no accepted 205 for the corrupted image']),
+      ...(accepted(evidence.journal).includes(ResultCode.UpgradeMd5Mismatch)
+        ? []
+        : ['no accepted 205 for the corrupted image']),
       ...codes(evidence.journal)
-        .filter((c) => c.code === 201)
+        .filter((c) => c.code === ResultCode.UpgradeSucceeded)
         .map((c) => `#${c.seq} reports 201: a corrupted image was installed`),
       ...installedNothing(evidence),
     ];

@@ -1,5 +1,6 @@
+import { bounds, ProgressErrno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
-import { codes } from '../../evidence.ts';
+import { codes, isResultCode } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RPT-001',
@@ -11,13 +12,15 @@ export default defineRule({
   scenario: {},
   needs: ['download-done'],
   check({ journal }) {
-    const steps = codes(journal).filter((c) => c.code <= 100 || !(c.code >= 101));
+    const steps = codes(journal).filter((c) => !isResultCode(c.code));
     let highest = -1;
     return steps.flatMap((c) => {
       const findings: string[] = [];
-      if (!Number.isInteger(c.code) || c.code < 0) findings.push(`#${c.seq} sends step ${c.code}`);
+      if (!Number.isInteger(c.code) || c.code < bounds.Step.minimum || c.code > bounds.Step.maximum)
+        findings.push(`#${c.seq} sends step ${c.code}`);
       if (c.code < highest) findings.push(`#${c.seq} step ${c.code} goes down from ${highest}`);
-      if (c.errno === 21) findings.push(`#${c.seq} step ${c.code} while not downloading (errno 21)`);
+      if (c.errno === ProgressErrno.InvalidOperation)
+        findings.push(`#${c.seq} step ${c.code} while not downloading (errno 21)`);
       highest = Math.max(highest, c.code);
       return findings;
     });

@@ -1,5 +1,6 @@
+import { ProgressErrno, ResultCode } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
-import { codes } from '../../evidence.ts';
+import { codes, isDownloadDone } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RPT-002',
@@ -12,9 +13,11 @@ export default defineRule({
   needs: ['reported-success'],
   check({ journal }) {
     const sent = codes(journal);
-    const first201 = sent.find((c) => c.code === 201);
+    const first201 = sent.find((c) => c.code === ResultCode.UpgradeSucceeded);
     if (!first201) return [];
-    const downloaded = sent.some((c) => (c.code === 101 || c.code === 100) && c.errno === 0 && c.seq < first201.seq);
+    const downloaded = sent.some(
+      (c) => isDownloadDone(c.code) && c.errno === ProgressErrno.Success && c.seq < first201.seq,
+    );
     return downloaded ? [] : [`#${first201.seq} reports 201 without an accepted 101 or step 100 before it`];
   },
 });

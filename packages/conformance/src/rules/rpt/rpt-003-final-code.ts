@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule, installedTarget } from '../../define-rule.ts';
 import { accepted } from '../../evidence.ts';
 
@@ -14,7 +15,9 @@ export default defineRule({
     const last = accepted(evidence.journal).at(-1);
     const state = evidence.status?.state;
     return [
-      ...(last === 201 ? [] : [`the last code the platform accepted is ${last ?? 'none'}, not 201`]),
+      ...(last === ResultCode.UpgradeSucceeded
+        ? []
+        : [`the last code the platform accepted is ${last ?? 'none'}, not 201`]),
       ...(state === 'succeeded'
         ? []
         : [

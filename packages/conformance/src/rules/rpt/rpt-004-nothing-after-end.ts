@@ -1,3 +1,4 @@
+import { Errno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { codes } from '../../evidence.ts';
 
@@ -12,7 +13,7 @@ export default defineRule({
   needs: ['scenario'],
   check({ journal }) {
     // A report racing the cancel is not the device's fault; one sent after the platform told it the task ended is.
-    const told = journal.find((e) => e.errno === 20 || e.errno === 22);
+    const told = journal.find((e) => e.errno === Errno.TaskFinished || e.errno === Errno.TaskCanceled);
     if (!told) return ['the device was never told the task ended: it stopped calling before the cancel'];
     return codes(journal)
       .filter((c) => c.seq > told.seq)

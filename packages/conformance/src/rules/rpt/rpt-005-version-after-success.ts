@@ -1,3 +1,4 @@
+import { ProgressErrno, ResultCode } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { calls, codes } from '../../evidence.ts';
 
@@ -11,7 +12,9 @@ export default defineRule({
   scenario: {},
   needs: ['succeeded'],
   check({ journal, file }) {
-    const success = codes(journal).find((c) => c.code === 201 && c.errno === 0);
+    const success = codes(journal).find(
+      (c) => c.code === ResultCode.UpgradeSucceeded && c.errno === ProgressErrno.Success,
+    );
     if (!success) return [];
     const later = [...calls(journal, 'reportVersion'), ...calls(journal, 'checkTask')].filter(
       (e) => e.seq > success.seq,

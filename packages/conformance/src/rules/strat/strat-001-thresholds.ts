@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule, installedNothing } from '../../define-rule.ts';
 import { accepted, downloads } from '../../evidence.ts';
 
@@ -15,7 +16,11 @@ export default defineRule({
       ...downloads(evidence.journal).map(
         (d) => `#${d.seq} downloads although the battery is below the task's threshold`,
       ),
-      ...(accepted(evidence.journal).some((c) => c === 105 || c === 106) ? [] : ['no accepted 105 (or 106)']),
+      ...(accepted(evidence.journal).some(
+        (c) => c === ResultCode.DownloadLowBattery || c === ResultCode.DownloadWeakSignal,
+      )
+        ? []
+        : ['no accepted 105 (or 106)']),
       ...installedNothing(evidence),
     ];
   },

@@ -1,3 +1,4 @@
+import { ResultCode } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { accepted, downloads } from '../../evidence.ts';
 
@@ -25,7 +26,7 @@ export default defineRule({
     return [
       ...(tries.length === 3 ? [] : [`${tries.length} download attempts, not 1 + 2 retries`]),
       ...gaps,
-      ...(accepted(journal).at(-1) === 207
+      ...(accepted(journal).at(-1) === ResultCode.RetriesExhausted
         ? []
         : [`the last accepted code is ${accepted(journal).at(-1) ?? 'none'}, not 207`]),
     ];

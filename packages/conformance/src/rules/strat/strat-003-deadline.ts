@@ -1,3 +1,4 @@
+import { ResultCode, TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { codes, downloads, isFailureCode, tokenChecks } from '../../evidence.ts';
 
@@ -14,9 +15,11 @@ export default defineRule({
   },
   needs: ['scenario'],
   check({ journal, status }) {
-    const ended = tokenChecks(journal).find((c) => c.errno === 20);
+    const ended = tokenChecks(journal).find((c) => c.errno === TokenCheckErrno.TaskFinished);
     return [
-      ...(status?.lastCode === 208 ? [] : [`the device's task ended with ${status?.lastCode ?? 'no code'}, not 208`]),
+      ...(status?.lastCode === ResultCode.UpgradeExpired
+        ? []
+        : [`the device's task ended with ${status?.lastCode ?? 'no code'}, not 208`]),
       ...(ended ? [] : ['the device never checked its token after the deadline']),
       ...downloads(journal)
         .filter((d) => ended && d.seq > ended.seq)

@@ -1,3 +1,4 @@
+import { TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { downloads, tokenChecks } from '../../evidence.ts';
 
@@ -15,7 +16,7 @@ export default defineRule({
     const firsts = new Map<string, number>();
     for (const d of downloads(journal)) if (!firsts.has(d.token)) firsts.set(d.token, d.seq);
     return [...firsts].flatMap(([token, seq]) =>
-      checks.some((c) => c.token === token && c.errno === 0 && c.seq < seq)
+      checks.some((c) => c.token === token && c.errno === TokenCheckErrno.Success && c.seq < seq)
         ? []
         : [`#${seq} downloads with ${token} before any token check of it answered 0`],
     );

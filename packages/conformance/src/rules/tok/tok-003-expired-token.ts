@@ -1,3 +1,4 @@
+import { TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { handsOverToken } from './token-handover.ts';
 
@@ -10,5 +11,5 @@ export default defineRule({
     'An upgrade token lives 48 h. When token check answers 12 ("token过期，设备升级流程结束") the device ends this flow, stops using the old token and checks for the task again, which hands out a new one; the download then goes on.',
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'expire-token' }] },
   needs: ['scenario'],
-  check: (evidence) => [...handsOverToken(evidence, 12), ...downloadedWhole(evidence)],
+  check: (evidence) => [...handsOverToken(evidence, TokenCheckErrno.TokenExpired), ...downloadedWhole(evidence)],
 });

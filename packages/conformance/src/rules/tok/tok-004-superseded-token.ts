@@ -1,3 +1,4 @@
+import { TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { handsOverToken } from './token-handover.ts';
 
@@ -10,5 +11,5 @@ export default defineRule({
     'When token check answers 15 ("不是最新获取的token"), another check issued a newer token; the device checks for the task again to get it ("可以重新检测一次任务，更新到最新的token").',
   scenario: { faults: [{ match: { operation: 'checkToken', nth: 3 }, action: { kind: 'rotate-token' } }] },
   needs: ['scenario'],
-  check: (evidence) => [...handsOverToken(evidence, 15), ...downloadedWhole(evidence)],
+  check: (evidence) => [...handsOverToken(evidence, TokenCheckErrno.TokenSuperseded), ...downloadedWhole(evidence)],
 });

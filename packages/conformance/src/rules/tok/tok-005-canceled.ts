@@ -1,3 +1,4 @@
+import { TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { codes, downloads, isFailureCode, tokenChecks } from '../../evidence.ts';
 
@@ -11,7 +12,7 @@ export default defineRule({
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'cancel' }] },
   needs: ['scenario'],
   check({ journal }) {
-    const canceled = tokenChecks(journal).find((c) => c.errno === 22);
+    const canceled = tokenChecks(journal).find((c) => c.errno === TokenCheckErrno.TaskCanceled);
     if (!canceled) return ['the device never checked its token after the cancel'];
     return [
       ...downloads(journal)

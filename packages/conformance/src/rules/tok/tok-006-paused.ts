@@ -1,3 +1,4 @@
+import { CheckErrno, ResultCode, TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { accepted, tokenChecks } from '../../evidence.ts';
 
@@ -11,13 +12,13 @@ export default defineRule({
   scenario: {
     strategy: { retry: { mode: 'retry', count: 1, intervalSeconds: 1 } },
     triggers: [
-      { when: { errno: { operation: 'checkTask', errno: 0 } }, do: 'pause' },
-      { when: { errno: { operation: 'checkToken', errno: 19, count: 2 } }, do: 'resume' },
+      { when: { errno: { operation: 'checkTask', errno: CheckErrno.Success } }, do: 'pause' },
+      { when: { errno: { operation: 'checkToken', errno: TokenCheckErrno.TaskPaused, count: 2 } }, do: 'resume' },
     ],
   },
   needs: ['scenario'],
   check(evidence) {
-    const paused = tokenChecks(evidence.journal).filter((c) => c.errno === 19);
+    const paused = tokenChecks(evidence.journal).filter((c) => c.errno === TokenCheckErrno.TaskPaused);
     const gaps = paused.slice(1).flatMap((c, i) => {
       const [a, b] = [
         evidence.journal.find((e) => e.seq === paused[i]?.seq),
@@ -40,7 +41,9 @@ export default defineRule({
           ]
         : []),
       ...gaps,
-      ...(accepted(evidence.journal).includes(207) ? ['it reported 207: the pause used up its retries'] : []),
+      ...(accepted(evidence.journal).includes(ResultCode.RetriesExhausted)
+        ? ['it reported 207: the pause used up its retries']
+        : []),
       ...downloadedWhole(evidence),
     ];
   },

@@ -1,3 +1,4 @@
+import type { TokenCheckErrno } from '@onenet-ota/sdk';
 import { calls, codes, downloads, tokenChecks } from '../../evidence.ts';
 import type { Evidence } from '../../types.ts';
 
@@ -5,7 +6,10 @@ import type { Evidence } from '../../types.ts';
  * After the platform answered `errno` for a token, the device must not use that token again and must check for the
  * task again (to get a new one). Shared by TOK-003 (expired, 12) and TOK-004 (replaced, 15).
  */
-export function handsOverToken(evidence: Evidence, errno: number): string[] {
+export function handsOverToken(
+  evidence: Evidence,
+  errno: typeof TokenCheckErrno.TokenExpired | typeof TokenCheckErrno.TokenSuperseded,
+): string[] {
   const { journal } = evidence;
   const refusal = tokenChecks(journal).find((c) => c.errno === errno);
   if (!refusal) return [`the scenario never made a token check answer ${errno}`];

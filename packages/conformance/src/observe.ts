@@ -59,11 +59,17 @@ export function observe(platform: Platform): Observed {
     onRequest: undefined,
     seen: [],
     async journal() {
-      const page = await must(
-        'read the journal',
-        admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, limit: 100_000 } } }),
-      );
-      return page.entries.filter(isDeviceCall);
+      // Page by `seq` until a page comes back short: no cap cuts a long case's evidence.
+      const entries: JournalEntry[] = [];
+      for (let after = 0, limit = 10_000; ; ) {
+        const page = await must(
+          'read the journal',
+          admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, since: after, limit } } }),
+        );
+        entries.push(...page.entries.filter(isDeviceCall));
+        if (page.entries.length < limit) return entries;
+        after = page.entries.at(-1)?.seq ?? after;
+      }
     },
     begin() {
       observed.seen = [];

@@ -37,18 +37,34 @@ export class Journal {
     return full;
   }
 
-  /** Entries after `since`, filtered by device and operation, at most `limit`. */
+  /**
+   * Entries after `since`, filtered by device and operation, at most `limit`. Entries are kept in `seq` order, so
+   * the first one after `since` is found by bisection: a reader following the journal with `since` pays for the
+   * new entries only, however long the journal is.
+   */
   query({ devId, operation, since = 0, limit = 10_000 }: JournalQuery = {}): {
     entries: JournalEntry[];
     nextSeq: number;
   } {
-    const entries = this.#entries.filter(
-      (e) =>
-        e.seq > since &&
-        (devId === undefined || e.devId === devId) &&
-        (operation === undefined || e.operation === operation),
-    );
-    return { entries: entries.slice(0, limit), nextSeq: this.#nextSeq };
+    const entries: JournalEntry[] = [];
+    for (let i = this.#firstAfter(since); i < this.#entries.length && entries.length < limit; i++) {
+      const e = this.#entries[i] as JournalEntry;
+      if ((devId === undefined || e.devId === devId) && (operation === undefined || e.operation === operation))
+        entries.push(e);
+    }
+    return { entries, nextSeq: this.#nextSeq };
+  }
+
+  /** The index of the first entry with `seq` greater than `since`. */
+  #firstAfter(since: number): number {
+    let low = 0;
+    let high = this.#entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.#entries[middle] as JournalEntry).seq > since) high = middle;
+      else low = middle + 1;
+    }
+    return low;
   }
 
   /** Removes every entry; `seq` keeps counting. */

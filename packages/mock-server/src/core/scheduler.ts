@@ -1,5 +1,6 @@
 import type { Context } from './context.ts';
-import { applyTaskEvent, startTask } from './tasks.ts';
+import { taskAutomaticTarget } from './state-machine.ts';
+import { applyTaskEvent, moveTask, startTask } from './tasks.ts';
 
 /**
  * Runs what the platform clock made due, in time order: scheduled starts (执行策略 "自定义时间") and deadlines
@@ -11,18 +12,24 @@ export function runDueEvents(ctx: Context): void {
   const due: { at: number; run: () => void }[] = [];
   for (const task of ctx.state.tasks.values()) {
     const { start, deadline } = task.strategy;
-    if (task.state === 'not_started' && start.mode === 'scheduled' && Date.parse(start.at) <= now) {
-      due.push({ at: Date.parse(start.at), run: () => task.state === 'not_started' && startTask(ctx, task) });
+    // Each event does what the task state table's `automatic` says, and nothing in a state it does not list.
+    if (start.mode === 'scheduled' && Date.parse(start.at) <= now) {
+      due.push({
+        at: Date.parse(start.at),
+        run: () => {
+          const to = taskAutomaticTarget(task.state, 'scheduledStart');
+          if (to) startTask(ctx, task, to);
+        },
+      });
     }
     if (deadline && Date.parse(deadline) <= now) {
       due.push({
         at: Date.parse(deadline),
         run: () => {
-          if (task.state !== 'running' && task.state !== 'paused') return;
+          const to = taskAutomaticTarget(task.state, 'deadline');
+          if (!to) return;
           applyTaskEvent(ctx, task, 'deadline');
-          task.state = 'completed';
-          task.endedAt = Date.parse(deadline);
-          task.updatedAt = now;
+          moveTask(ctx, task, to, Date.parse(deadline));
         },
       });
     }

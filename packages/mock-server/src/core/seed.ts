@@ -1,6 +1,7 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import type { Context } from './context.ts';
 import { emptyState } from './records.ts';
+import { taskActionTarget } from './state-machine.ts';
 import { resetDeviceTasks, startTask } from './tasks.ts';
 
 /** The demo seed's fixed credentials, so the README and a bench device can use them as they are. */
@@ -78,7 +79,8 @@ export function seed(ctx: Context, name: 'demo' | 'none'): void {
   };
   ctx.state.tasks.set(task.id, task);
   resetDeviceTasks(ctx, task);
-  startTask(ctx, task);
+  const started = taskActionTarget(task.state, 'start');
+  if (started) startTask(ctx, task, started);
   ctx.state.counters = { pkg: 1, tsk: 1, product: 123123, device: demo.devId };
 }
 

@@ -72,6 +72,14 @@ export function taskActionTarget(state: TaskStateName, action: string): TaskStat
   return (stateMachine.taskStates[state].actions as Record<string, TaskStateName>)[action];
 }
 
+/** What the platform does to a task by itself (`automatic`): a scheduled start, every device done, the deadline. */
+export type TaskTrigger = 'scheduledStart' | 'allDevicesFinished' | 'deadline';
+
+/** The task state a trigger leads to from `state`, or undefined when it does nothing there. */
+export function taskAutomaticTarget(state: TaskStateName, trigger: TaskTrigger): TaskStateName | undefined {
+  return (stateMachine.taskStates[state].automatic as Partial<Record<TaskTrigger, TaskStateName>>)[trigger];
+}
+
 export function taskRules(state: TaskStateName): { editable: boolean; deletable: boolean } {
   return stateMachine.taskStates[state];
 }

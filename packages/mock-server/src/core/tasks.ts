@@ -1,4 +1,4 @@
-import { type components, ResultCode } from '@onenet-ota/sdk';
+import { type components, ResultCode, stateMachine } from '@onenet-ota/sdk';
 import type { Context } from './context.ts';
 import {
   type DeviceTaskRecord,
@@ -7,7 +7,14 @@ import {
   type PackageRecord,
   type TaskRecord,
 } from './records.ts';
-import { type DeviceState, isTerminal, type TaskEvent, taskEventTarget } from './state-machine.ts';
+import {
+  type DeviceState,
+  isTerminal,
+  type TaskEvent,
+  type TaskStateName,
+  taskAutomaticTarget,
+  taskEventTarget,
+} from './state-machine.ts';
 
 type TaskStats = components['schemas']['TaskStats'];
 
@@ -97,17 +104,27 @@ export function resetDeviceTasks(ctx: Context, task: TaskRecord): void {
 }
 
 /**
- * Starts a task. A device already in another running task fails in this one ("若设备已存在于一个正在执行的任务中，
- * 启动另外包含次设备的任务，此设备则会升级失败"), as does a device deleted since the task was created.
+ * Moves a task to the state the spec's table gave for an action or a trigger, at `at` (now by default), and
+ * marks the end of a task that can no longer change.
  */
-export function startTask(ctx: Context, task: TaskRecord): void {
+export function moveTask(ctx: Context, task: TaskRecord, to: TaskStateName, at = ctx.clock.now()): void {
+  task.state = to;
+  task.updatedAt = ctx.clock.now();
+  if (Object.keys(stateMachine.taskStates[to].actions).length === 0) task.endedAt = at;
+}
+
+/**
+ * Starts a task (moving it to `to`, the table's target of `start` or of a scheduled start). A device already in
+ * another running task fails in this one ("若设备已存在于一个正在执行的任务中，启动另外包含次设备的任务，此设备则会升级失败"),
+ * as does a device deleted since the task was created.
+ */
+export function startTask(ctx: Context, task: TaskRecord, to: TaskStateName): void {
   const now = ctx.clock.now();
   const busy = task.devIds.filter(
     (devId) => activeDeviceTask(ctx, devId, task.module) || !ctx.state.devices.has(devId),
   );
-  task.state = 'running';
+  moveTask(ctx, task, to);
   task.startedAt = now;
-  task.updatedAt = now;
   for (const devId of busy) {
     const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(task.id, devId));
     if (deviceTask) moveDevice(ctx, task, deviceTask, 'failed');
@@ -128,14 +145,10 @@ export function applyTaskEvent(ctx: Context, task: TaskRecord, event: TaskEvent)
   }
 }
 
-/** A running task whose devices have all finished is completed ("所有设备均已完成"). */
+/** A task whose devices have all finished moves where the table says ("所有设备均已完成" → completed). */
 export function settleTask(ctx: Context, task: TaskRecord): void {
-  if (task.state !== 'running') return;
-  if (deviceTasksOf(ctx, task).every((dt) => isTerminal(dt.state))) {
-    task.state = 'completed';
-    task.endedAt = ctx.clock.now();
-    task.updatedAt = task.endedAt;
-  }
+  const to = taskAutomaticTarget(task.state, 'allDevicesFinished');
+  if (to && deviceTasksOf(ctx, task).every((dt) => isTerminal(dt.state))) moveTask(ctx, task, to);
 }
 
 /** Counts per state, adding up to `total`, and the success rate "升级成功设备数/该任务的总设备数". */

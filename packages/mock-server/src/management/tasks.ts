@@ -4,7 +4,7 @@ import type { Context } from '../core/context.ts';
 import { nextId, type TaskRecord } from '../core/records.ts';
 import { ProblemError } from '../core/responses.ts';
 import { type TaskStateName, taskActionTarget, taskRules } from '../core/state-machine.ts';
-import { applyTaskEvent, resetDeviceTasks, settleTask, startTask } from '../core/tasks.ts';
+import { applyTaskEvent, moveTask, resetDeviceTasks, settleTask, startTask } from '../core/tasks.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toTask } from './serialize.ts';
@@ -88,13 +88,11 @@ export function controlTask(call: Call, ctx: Context): Response {
   const action = p.action as Schemas['TaskAction'];
   const target = taskActionTarget(task.state, action);
   if (!target) refuseState(task, pastTense[action]);
-  if (action === 'start') startTask(ctx, task);
+  if (action === 'start') startTask(ctx, task, target as TaskStateName);
   else {
     if (action !== 'resume') applyTaskEvent(ctx, task, action);
-    task.state = target as TaskStateName;
+    moveTask(ctx, task, target as TaskStateName);
     if (action === 'resume') applyTaskEvent(ctx, task, 'resume');
-    task.updatedAt = ctx.clock.now();
-    if (target === 'stopped') task.endedAt = task.updatedAt;
     settleTask(ctx, task);
   }
   return reply(200, toTask(task));

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import type { ClockMode } from './core/clock.ts';
-import { createPlatform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
 import { startServer } from './node.ts';
+import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 
 const usage = `Usage: ota-mock [options]

@@ -7,10 +7,9 @@
 export type { Clock, ClockMode } from './core/clock.ts';
 export { ClockError, createClock } from './core/clock.ts';
 export type { Settings } from './core/context.ts';
-export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults.ts';
+export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
 export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
 export type { Platform, PlatformOptions } from './core/platform.ts';
-export { createPlatform } from './core/platform.ts';
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';
 export type {
@@ -27,3 +26,4 @@ export type {
   TokenRecord,
 } from './core/records.ts';
 export { demo, demoImage } from './core/seed.ts';
+export { createPlatform } from './platform.ts';

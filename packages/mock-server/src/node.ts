@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { createPlatform, type Platform } from './core/platform.ts';
+import type { Platform } from './core/platform.ts';
+import { createPlatform } from './platform.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {

@@ -26,5 +26,3 @@ const documented = astToString(ast)
   );
 writeFileSync(new URL('openapi.d.ts', outDir), header + documented);
 writeFileSync(new URL('protocol.ts', outDir), renderProtocol(loadSpec()));
-// The document as JSON, for code that must not read files (the mock platform's core validates with it).
-writeFileSync(new URL('openapi.json', outDir), JSON.stringify(loadSpec()));

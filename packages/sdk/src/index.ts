@@ -13,6 +13,7 @@ export type { Quirk } from './agent/quirks.ts';
 export { quirks } from './agent/quirks.ts';
 export type { AgentStore, DownloadState } from './agent/store.ts';
 export { MemoryStore } from './agent/store.ts';
+export { vcdiffRestore } from './agent/vcdiff-restore.ts';
 export type { ParsedToken } from './auth/parse-token.ts';
 /* Authorization tokens */
 export { parseToken, TokenFormatError } from './auth/parse-token.ts';
@@ -38,7 +39,6 @@ export { Md5, md5Hex } from './crypto/md5.ts';
 export type { ImageSource } from './diff/image-source.ts';
 /* Differential packages (VCDIFF, RFC 3284) */
 export { memorySource } from './diff/image-source.ts';
-export { vcdiffRestore } from './diff/restore.ts';
 export { PatchError } from './diff/varint.ts';
 export { restoreVcdiff } from './diff/vcdiff-decode.ts';
 export type { VcdiffOptions } from './diff/vcdiff-encode.ts';

@@ -1,6 +1,6 @@
 import type { BodyOutcome } from './body.ts';
 import type { Context } from './context.ts';
-import type { Fault } from './faults.ts';
+import type { Fault } from './faults/registry.ts';
 import type { Route } from './router.ts';
 
 /** One request on its way through the platform, with what handlers learn about it for the journal. */

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.ts';
-import type { FaultRegistry } from './faults.ts';
+import type { FaultRegistry } from './faults/registry.ts';
 import type { Journal } from './journal.ts';
 import type { RangeDialect } from './range.ts';
 import type { PlatformState } from './records.ts';

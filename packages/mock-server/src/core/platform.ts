@@ -1,30 +1,18 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { DownloadErrorCode, Errno, operations } from '@onenet-ota/sdk';
-import { type BodyShape, shapeBody } from './body.ts';
-import type { Call } from './call.ts';
+import { DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
+import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, Settings } from './context.ts';
-import { type Fault, FaultRegistry } from './faults.ts';
-import { handlers } from './handlers.ts';
+import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
+import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
 import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
-import {
-  envelope,
-  errorByte,
-  isErrnoOf,
-  isSouthbound,
-  jsonResponse,
-  ProblemError,
-  problem,
-  problemBody,
-} from './responses.ts';
+import { envelope, errorByte, isSouthbound, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
-import { activeDeviceTask, fileOf } from './tasks.ts';
-import { tokenFor } from './tokens.ts';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {
@@ -52,13 +40,16 @@ export interface Platform {
 }
 
 /**
- * Creates an isolated platform: nothing is shared between instances, so parallel tests never see each other.
- *
- * @example
- * const platform = createPlatform({ seed: 'demo' });
- * const device = createDeviceClient({ baseUrl: 'http://mock.invalid', productId: '123123', accessKey, fetch: platform.fetch });
+ * One handler per canonical operation of the spec. The type makes a missing handler a compile error, so the
+ * platform serves every operation the spec defines (aliases route to their canonical operation).
  */
-export function createPlatform(options: PlatformOptions = {}): Platform {
+export type Handlers = Record<Exclude<OperationId, `${string}Legacy`>, Handler>;
+
+/**
+ * The platform's machinery (routing, validation, faults, journal, clock) around a set of handlers. The feature
+ * folders supply the handlers and `src/platform.ts` puts the two together, so `core/` depends on nothing above it.
+ */
+export function assemblePlatform(handlers: Handlers, options: PlatformOptions = {}): Platform {
   const clock =
     typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'virtual', options.startAt);
   const settings: Settings = {
@@ -78,7 +69,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   };
   seed(ctx, options.seed ?? 'none');
   return {
-    fetch: (request, extra) => dispatch(ctx, request, extra?.body),
+    fetch: (request, extra) => dispatch(ctx, handlers, request, extra?.body),
     clock,
     faults: ctx.faults,
     journal: ctx.journal,
@@ -87,7 +78,7 @@ export function createPlatform(options: PlatformOptions = {}): Platform {
   };
 }
 
-async function dispatch(ctx: Context, request: Request, getBody?: Uint8Array): Promise<Response> {
+async function dispatch(ctx: Context, handlers: Handlers, request: Request, getBody?: Uint8Array): Promise<Response> {
   const started = performance.now();
   const url = new URL(request.url);
   const matched = route(request.method, url.pathname);
@@ -161,96 +152,6 @@ function identifyDevice(ctx: Context, call: Call): number | undefined {
   if (token) return ctx.state.tokens.get(token)?.devId;
   const fromPath = Number(call.route.params.devId);
   return Number.isSafeInteger(fromPath) && fromPath > 0 ? fromPath : undefined;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Faults that act before the handler: delays, state changes, and answers that replace the handler's. */
-async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | undefined> {
-  for (const { action } of call.faults) {
-    switch (action.kind) {
-      case 'delay':
-        await sleep(action.ms);
-        break;
-      case 'revoke-token':
-      case 'rotate-token':
-        changeToken(ctx, call, action.kind);
-        break;
-      case 'replace-package':
-        replacePackage(ctx, call, action.packageId);
-        break;
-      case 'status':
-        call.note = `fault: HTTP ${action.status}`;
-        return statusFault(call, action.status);
-      case 'errno': {
-        const operation = call.route.canonical;
-        if (isSouthbound(operation) && isErrnoOf(operation, action.errno)) {
-          call.errno = action.errno;
-          call.note = `fault: errno ${action.errno}`;
-          return envelope(operation, action.errno);
-        }
-        break;
-      }
-      case 'error-byte':
-        if (call.route.canonical === 'downloadPackage') {
-          call.errno = Number(action.code);
-          call.note = `fault: error byte ${action.code}`;
-          return errorByte(action.code);
-        }
-        break;
-    }
-  }
-  return undefined;
-}
-
-// Southbound answers carry no body (spec: `Unavailable`); management answers a problem (spec: `ServerError`).
-function statusFault(call: Call, status: number): Response {
-  if (operations[call.route.canonical].tag.startsWith('device')) {
-    return new Response(null, { status, headers: { 'Content-Length': '0' } });
-  }
-  const detail = `a status fault answered ${status}`;
-  return jsonResponse(problemBody('Internal', detail, status), status, 'application/problem+json');
-}
-
-function changeToken(ctx: Context, call: Call, kind: 'revoke-token' | 'rotate-token'): void {
-  if (call.devId === undefined) return;
-  for (const module of ['fota', 'sota'] as const) {
-    const active = activeDeviceTask(ctx, call.devId, module);
-    const current = active?.deviceTask.token ? ctx.state.tokens.get(active.deviceTask.token) : undefined;
-    if (!active || !current) continue;
-    if (kind === 'revoke-token') current.revoked = true;
-    else tokenFor(ctx, active.deviceTask, true);
-  }
-}
-
-// Swaps the bytes behind the device's task for another package's: the md5 the device was given no longer fits.
-function replacePackage(ctx: Context, call: Call, packageId: string): void {
-  const replacement = ctx.state.packages.get(packageId);
-  if (call.devId === undefined || !replacement) return;
-  for (const module of ['fota', 'sota'] as const) {
-    const active = activeDeviceTask(ctx, call.devId, module);
-    if (!active) continue;
-    const file = fileOf(ctx, active.task.id).record;
-    Object.assign(file, { bytes: replacement.bytes, size: replacement.size, md5: replacement.md5 });
-  }
-}
-
-/** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
-function shapeResponse(call: Call, response: Response): Response {
-  if (!response.body) return response;
-  const shape: BodyShape = {};
-  for (const { action } of call.faults) {
-    if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
-    if (action.kind === 'truncate') shape.truncateAfter = action.afterBytes;
-    if (action.kind === 'stall') shape.stall = { afterBytes: action.afterBytes, ms: action.ms };
-    if (action.kind === 'throttle') shape.bytesPerSecond = action.bytesPerSecond;
-    if (action.kind === 'corrupt')
-      shape.corrupt = { from: action.atByte - (call.bodyOffset ?? 0), count: action.count ?? 1 };
-  }
-  const body = shapeBody(response.body, shape, (outcome) => {
-    for (const listener of call.onBodyEnd) listener(outcome);
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** With `validateResponses: 'error'`, a JSON answer that breaks the spec becomes a 500 naming the violations. */

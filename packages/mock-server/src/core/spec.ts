@@ -8,7 +8,7 @@ import {
   type SpecValidator,
 } from '@onenet-ota/openapi/document';
 import type { OperationId } from '@onenet-ota/sdk';
-import document from '@onenet-ota/sdk/openapi.json' with { type: 'json' };
+import document from '@onenet-ota/openapi/openapi.json' with { type: 'json' };
 
 /** A parameter of an operation, with where its schema lives for ajv. */
 export interface ParameterSpec {

@@ -8,7 +8,7 @@ import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { type Quirk, quirks } from '../agent/quirks.ts';
 import { MemoryStore } from '../agent/store.ts';
-import { vcdiffRestore } from '../diff/restore.ts';
+import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
 

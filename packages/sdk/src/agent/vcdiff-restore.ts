@@ -1,8 +1,9 @@
-import { InstallError } from '../agent/install-error.ts';
+import type { ImageSource } from '../diff/image-source.ts';
+import { PatchError } from '../diff/varint.ts';
+import { restoreVcdiff } from '../diff/vcdiff-decode.ts';
 import type { components } from '../generated/openapi.d.ts';
-import type { ImageSource } from './image-source.ts';
-import { PatchError } from './varint.ts';
-import { restoreVcdiff } from './vcdiff-decode.ts';
+import { ResultCode } from '../generated/protocol.ts';
+import { InstallError } from './install-error.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 
@@ -21,7 +22,10 @@ export function vcdiffRestore(current: ImageSource) {
       for await (const _window of restoreVcdiff(current, patch()));
     } catch (error) {
       if (error instanceof PatchError)
-        throw new InstallError(204, `the differential package does not apply to this image: ${error.message}`);
+        throw new InstallError(
+          ResultCode.UpgradeVersionMismatch,
+          `the differential package does not apply to this image: ${error.message}`,
+        );
       throw error;
     }
     return restoreVcdiff(current, patch());

@@ -1,0 +1,100 @@
+import { operations } from '@onenet-ota/sdk';
+import { type BodyShape, shapeBody } from '../body.ts';
+import type { Call } from '../call.ts';
+import type { Context } from '../context.ts';
+import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
+import { activeDeviceTask, fileOf } from '../tasks.ts';
+import { tokenFor } from '../tokens.ts';
+
+// What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
+// handler's) and to the body on its way out. The registry beside this file decides which faults fire.
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Faults that act before the handler: delays, state changes, and answers that replace the handler's. */
+export async function applyRequestFaults(ctx: Context, call: Call): Promise<Response | undefined> {
+  for (const { action } of call.faults) {
+    switch (action.kind) {
+      case 'delay':
+        await sleep(action.ms);
+        break;
+      case 'revoke-token':
+      case 'rotate-token':
+        changeToken(ctx, call, action.kind);
+        break;
+      case 'replace-package':
+        replacePackage(ctx, call, action.packageId);
+        break;
+      case 'status':
+        call.note = `fault: HTTP ${action.status}`;
+        return statusFault(call, action.status);
+      case 'errno': {
+        const operation = call.route.canonical;
+        if (isSouthbound(operation) && isErrnoOf(operation, action.errno)) {
+          call.errno = action.errno;
+          call.note = `fault: errno ${action.errno}`;
+          return envelope(operation, action.errno);
+        }
+        break;
+      }
+      case 'error-byte':
+        if (call.route.canonical === 'downloadPackage') {
+          call.errno = Number(action.code);
+          call.note = `fault: error byte ${action.code}`;
+          return errorByte(action.code);
+        }
+        break;
+    }
+  }
+  return undefined;
+}
+
+// Southbound answers carry no body (spec: `Unavailable`); management answers a problem (spec: `ServerError`).
+function statusFault(call: Call, status: number): Response {
+  if (operations[call.route.canonical].tag.startsWith('device')) {
+    return new Response(null, { status, headers: { 'Content-Length': '0' } });
+  }
+  const detail = `a status fault answered ${status}`;
+  return jsonResponse(problemBody('Internal', detail, status), status, 'application/problem+json');
+}
+
+function changeToken(ctx: Context, call: Call, kind: 'revoke-token' | 'rotate-token'): void {
+  if (call.devId === undefined) return;
+  for (const module of ['fota', 'sota'] as const) {
+    const active = activeDeviceTask(ctx, call.devId, module);
+    const current = active?.deviceTask.token ? ctx.state.tokens.get(active.deviceTask.token) : undefined;
+    if (!active || !current) continue;
+    if (kind === 'revoke-token') current.revoked = true;
+    else tokenFor(ctx, active.deviceTask, true);
+  }
+}
+
+// Swaps the bytes behind the device's task for another package's: the md5 the device was given no longer fits.
+function replacePackage(ctx: Context, call: Call, packageId: string): void {
+  const replacement = ctx.state.packages.get(packageId);
+  if (call.devId === undefined || !replacement) return;
+  for (const module of ['fota', 'sota'] as const) {
+    const active = activeDeviceTask(ctx, call.devId, module);
+    if (!active) continue;
+    const file = fileOf(ctx, active.task.id).record;
+    Object.assign(file, { bytes: replacement.bytes, size: replacement.size, md5: replacement.md5 });
+  }
+}
+
+/** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
+export function shapeResponse(call: Call, response: Response): Response {
+  if (!response.body) return response;
+  const shape: BodyShape = {};
+  for (const { action } of call.faults) {
+    if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
+    if (action.kind === 'truncate') shape.truncateAfter = action.afterBytes;
+    if (action.kind === 'stall') shape.stall = { afterBytes: action.afterBytes, ms: action.ms };
+    if (action.kind === 'throttle') shape.bytesPerSecond = action.bytesPerSecond;
+    if (action.kind === 'corrupt')
+      shape.corrupt = { from: action.atByte - (call.bodyOffset ?? 0), count: action.count ?? 1 };
+  }
+  const body = shapeBody(response.body, shape, (outcome) => {
+    for (const listener of call.onBodyEnd) listener(outcome);
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}

@@ -1,0 +1,51 @@
+import * as clock from './control/clock.ts';
+import * as faults from './control/faults.ts';
+import * as journal from './control/journal.ts';
+import * as reset from './control/reset.ts';
+import * as snapshots from './control/snapshots.ts';
+import type { Handlers } from './core/platform.ts';
+import * as devices from './management/devices.ts';
+import * as diffs from './management/diffs.ts';
+import * as groups from './management/groups.ts';
+import * as jobs from './management/jobs.ts';
+import * as packages from './management/packages.ts';
+import * as products from './management/products.ts';
+import * as taskStatus from './management/task-status.ts';
+import * as tasks from './management/tasks.ts';
+import { checkTask } from './southbound/check-task.ts';
+import { checkToken } from './southbound/check-token.ts';
+import { downloadPackage } from './southbound/download-package.ts';
+import { getDeviceId } from './southbound/get-device-id.ts';
+import { getTasking } from './southbound/get-tasking.ts';
+import { getVersion } from './southbound/get-version.ts';
+import { reportProgress, reportStatus } from './southbound/report-code.ts';
+import { reportVersion } from './southbound/report-version.ts';
+
+/**
+ * One handler per canonical operation of the spec. The type makes a missing handler a compile error, so the
+ * platform serves every operation the spec defines (aliases route to their canonical operation).
+ */
+export const handlers: Handlers = {
+  reportVersion,
+  getVersion,
+  checkTask,
+  checkToken,
+  downloadPackage,
+  reportProgress,
+  reportStatus,
+  getTasking,
+  getDeviceId,
+  ...products,
+  ...devices,
+  ...groups,
+  ...packages,
+  ...diffs,
+  ...jobs,
+  ...tasks,
+  ...taskStatus,
+  ...clock,
+  ...faults,
+  ...journal,
+  resetPlatform: reset.resetPlatform,
+  ...snapshots,
+};

@@ -7,8 +7,8 @@ import {
   type OpenApiDocument,
   type SpecValidator,
 } from '@onenet-ota/openapi/document';
-import type { OperationId } from '@onenet-ota/sdk';
 import document from '@onenet-ota/openapi/openapi.json' with { type: 'json' };
+import type { OperationId } from '@onenet-ota/sdk';
 
 /** A parameter of an operation, with where its schema lives for ajv. */
 export interface ParameterSpec {

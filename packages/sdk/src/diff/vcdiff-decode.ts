@@ -10,6 +10,14 @@ const VCD_DECOMPRESS = 0x01;
 const VCD_CODETABLE = 0x02;
 /** xdelta3's extension: an application header (file names) after the header indicator. */
 const VCD_APPHEADER = 0x04;
+/**
+ * The largest target window restored: xdelta3 writes at most 8 MiB, this kit's encoder 1 MiB. Every length a
+ * patch declares is checked against it, or against the window it belongs to, before anything is allocated, so a
+ * hostile patch costs a PatchError, not the device's memory.
+ */
+export const maxWindowBytes = 16 * 1024 * 1024;
+/** Bytes of the application header read at most (xdelta3 writes two file names there). */
+const maxAppHeaderBytes = 64 * 1024;
 
 /**
  * Applies a VCDIFF (RFC 3284) patch to `source` and yields the restored image one target window at a time. The
@@ -35,7 +43,11 @@ export async function* restoreVcdiff(
     throw new PatchError('the patch uses secondary compression (xdelta3 -S); make it with -S none');
   if (header & VCD_CODETABLE)
     throw new PatchError('the patch uses a custom code table, which this decoder does not read');
-  if (header & VCD_APPHEADER) await reader.bytes(await reader.varint());
+  if (header & VCD_APPHEADER) {
+    const length = await reader.varint();
+    if (length > maxAppHeaderBytes) throw new PatchError(`an application header of ${length} bytes`);
+    await reader.bytes(length);
+  }
   while (!(await reader.atEnd())) yield await decodeWindow(reader, source);
 }
 
@@ -56,11 +68,21 @@ async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<U
   }
   await reader.varint(); // length of the delta encoding: the fields below say the same
   const targetLength = await reader.varint();
+  if (targetLength > maxWindowBytes)
+    throw new PatchError(
+      `a window of ${targetLength} bytes; this decoder restores windows of at most ${maxWindowBytes}`,
+    );
   if ((await reader.byte()) !== 0)
     throw new PatchError('the patch compresses its sections (xdelta3 -S); make it with -S none');
   const dataLength = await reader.varint();
   const instructionsLength = await reader.varint();
   const addressesLength = await reader.varint();
+  // What a window of this size can need: data is at most its bytes; an instruction makes at least one byte and
+  // takes at most a code and a 5-byte size; an address at most 5 bytes per COPY.
+  if (dataLength > targetLength || instructionsLength > 6 * targetLength || addressesLength > 5 * targetLength)
+    throw new PatchError(
+      `sections of ${dataLength}/${instructionsLength}/${addressesLength} bytes for a ${targetLength}-byte window`,
+    );
   const checksum = indicator & VCD_ADLER32 ? bigEndian32(await reader.bytes(4)) : undefined;
   const data = await reader.bytes(dataLength);
   const instructions = await reader.bytes(instructionsLength);
@@ -81,9 +103,11 @@ async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<U
       if (size === 0) [size, i] = readVarint(instructions, i);
       if (t + size > targetLength) throw new PatchError('an instruction writes past the end of its window');
       if (instruction.type === ADD) {
+        if (d + size > data.length) throw new PatchError('an ADD reads past its data section');
         target.set(data.subarray(d, d + size), t);
         d += size;
       } else if (instruction.type === RUN) {
+        if (d >= data.length) throw new PatchError('a RUN reads past its data section');
         target.fill(data[d++] as number, t, t + size);
       } else if (instruction.type === COPY) {
         const here = segmentLength + t;
@@ -96,8 +120,11 @@ async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<U
         } else if (mode < 2 + nearSlots) {
           [address, a] = readVarint(addresses, a);
           address += near[mode - 2] as number;
-        } else address = same[(mode - 2 - nearSlots) * 256 + (addresses[a++] as number)] as number;
-        if (address >= here) throw new PatchError('a COPY reads bytes not yet written');
+        } else {
+          if (a >= addresses.length) throw new PatchError('a COPY reads past its address section');
+          address = same[(mode - 2 - nearSlots) * 256 + (addresses[a++] as number)] as number;
+        }
+        if (address < 0 || address >= here) throw new PatchError('a COPY reads bytes not yet written');
         near[nextNear] = address;
         nextNear = (nextNear + 1) % nearSlots;
         same[address % (sameSlots * 256)] = address;

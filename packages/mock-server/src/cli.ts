@@ -3,7 +3,7 @@ import { productResource, signToken } from '@onenet-ota/sdk';
 import type { ClockMode } from './core/clock.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
-import { startServer } from './node.ts';
+import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 
@@ -69,6 +69,7 @@ export async function runCli(
     rangeDialect,
     journalLimit,
     validateResponses: values.validate ? 'error' : 'off',
+    generateDiff: workerDiffs(),
   });
   const server = await startServer({ host: values.host, port, platform });
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', "<this machine's address>") : server.url;

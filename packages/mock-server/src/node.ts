@@ -5,8 +5,51 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
 import { createPlatform } from './platform.ts';
+
+/**
+ * A diff generator on a worker thread, for `createPlatform({ generateDiff: workerDiffs() })`: online diff
+ * generation (seconds for large images) then never holds the platform's event loop, so devices keep being
+ * answered and the job is seen `running`. Jobs run one after another on one worker, started when first needed;
+ * an idle worker does not keep the process alive.
+ *
+ * @example
+ * const platform = createPlatform({ seed: 'demo', generateDiff: workerDiffs() });
+ */
+export function workerDiffs(): DiffGenerator {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (patch: Uint8Array) => void; reject: (error: Error) => void }>();
+  const start = () => {
+    const started = new Worker(new URL('./diff-worker.ts', import.meta.url));
+    started.on('message', ({ id, patch, error }: { id: number; patch?: Uint8Array; error?: string }) => {
+      const job = waiting.get(id);
+      waiting.delete(id);
+      if (waiting.size === 0) started.unref();
+      if (patch) job?.resolve(new Uint8Array(patch.buffer, patch.byteOffset, patch.byteLength));
+      else job?.reject(new Error(error ?? 'the diff worker failed'));
+    });
+    started.on('error', (error) => {
+      for (const job of waiting.values()) job.reject(error);
+      waiting.clear();
+      worker = undefined;
+    });
+    return started;
+  };
+  return (base, target) =>
+    new Promise((resolve, reject) => {
+      worker ??= start();
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      // A job in progress keeps the process alive; an idle worker does not.
+      worker.ref();
+      // Copied, not transferred: the platform keeps its packages.
+      worker.postMessage({ id, base, target });
+    });
+}
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -42,7 +85,12 @@ export interface RunningServer {
  * const { url, close } = await startServer({ platform: createPlatform({ seed: 'demo' }), port: 0 });
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { host = '127.0.0.1', port = 8787, platform = createPlatform(), maxRequestsPerConnection = 1000 } = options;
+  const {
+    host = '127.0.0.1',
+    port = 8787,
+    platform = createPlatform({ generateDiff: workerDiffs() }),
+    maxRequestsPerConnection = 1000,
+  } = options;
   const served = new WeakMap<object, number>();
   const server = createServer((req, res) => {
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.

@@ -26,8 +26,15 @@ export interface SavedSnapshot {
   clock: number;
 }
 
+/**
+ * Makes a differential package (VCDIFF) from a base image and a target. The core's default runs in process; the
+ * node door's `workerDiffs()` runs it on a worker thread so requests keep being answered meanwhile.
+ */
+export type DiffGenerator = (base: Uint8Array, target: Uint8Array) => Promise<Uint8Array>;
+
 /** What every handler works with: one platform instance's state and services. */
 export interface Context {
+  generateDiff: DiffGenerator;
   state: PlatformState;
   clock: Clock;
   settings: Settings;

@@ -1,8 +1,8 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
+import { createVcdiff, DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
-import type { Context, Settings } from './context.ts';
+import type { Context, DiffGenerator, Settings } from './context.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
@@ -22,6 +22,11 @@ export interface PlatformOptions extends Partial<Settings> {
   startAt?: number;
   /** `demo` loads a ready product, device, package and running task; `none` (default) starts empty. */
   seed?: 'demo' | 'none';
+  /**
+   * How online differential generation runs: in this thread by default (it holds the event loop while it
+   * works); `workerDiffs()` from `@onenet-ota/mock-server/node` moves it to a worker thread.
+   */
+  generateDiff?: DiffGenerator;
 }
 
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
@@ -60,6 +65,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     journalLimit: options.journalLimit ?? 100_000,
   };
   const ctx: Context = {
+    generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),
     state: emptyState(),
     clock,
     settings,

@@ -1,4 +1,4 @@
-import { type components, createVcdiff, md5Hex } from '@onenet-ota/sdk';
+import { type components, md5Hex } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
@@ -76,11 +76,13 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
     updatedAt: now,
   };
   ctx.state.jobs.set(job.id, job);
-  // Off the request: a large diff must not hold the HTTP answer (the console's "线上自动差分" is a job too).
-  setTimeout(() => {
+  // Off the request: a large diff must not hold the HTTP answer (the console's "线上自动差分" is a job too). With
+  // a worker-thread generator the job is seen running while requests go on being answered.
+  const generate = async () => {
     try {
       job.status = 'running';
-      const bytes = createVcdiff(base.bytes, pkg.bytes);
+      job.updatedAt = ctx.clock.now();
+      const bytes = await ctx.generateDiff(base.bytes, pkg.bytes);
       assertNoDiffFrom(ctx, pkg, body.initialVersion);
       const record: DiffRecord = {
         id: nextId(ctx.state, 'dif'),
@@ -108,7 +110,8 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       });
     }
     job.updatedAt = ctx.clock.now();
-  }, 0);
+  };
+  setTimeout(generate, 0);
   return reply(202, toJob(job), `/api/v1/jobs/${job.id}`);
 }
 

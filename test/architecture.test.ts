@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The house's arrows run one way: no module imports itself back through others (type imports included), the
+// mock platform's core/ depends on nothing above it, and the SDK's building blocks do not reach up into the agent.
+
+const root = new URL('..', import.meta.url).pathname;
+const sources = ['packages/sdk/src', 'packages/mock-server/src', 'packages/conformance/src', 'openapi/src'];
+
+/** Every module under `dir` with the modules of the same package it imports (relative specifiers). */
+function importGraph(dir: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) {
+        const text = readFileSync(path, 'utf8');
+        const imports = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*from\s+'(\.[^']+)'/gm)].map((m) =>
+          normalize(join(dirname(path), m[1] as string)),
+        );
+        graph.set(normalize(path), imports);
+      }
+    }
+  };
+  walk(join(root, dir));
+  return graph;
+}
+
+function cycles(graph: Map<string, string[]>): string[] {
+  const found = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (module: string, path: string[]) => {
+    if (state.get(module) === 'done') return;
+    if (state.get(module) === 'open') {
+      found.add(
+        path
+          .slice(path.indexOf(module))
+          .concat(module)
+          .map((m) => relative(root, m))
+          .join(' → '),
+      );
+      return;
+    }
+    state.set(module, 'open');
+    for (const next of graph.get(module) ?? []) visit(next, [...path, module]);
+    state.set(module, 'done');
+  };
+  for (const module of graph.keys()) visit(module, []);
+  return [...found];
+}
+
+function arrowsOut(graph: Map<string, string[]>, from: string, allowed: string[]): string[] {
+  return [...graph].flatMap(([module, imports]) =>
+    module.startsWith(join(root, from))
+      ? imports
+          .filter((target) => !allowed.some((prefix) => target.startsWith(join(root, prefix))))
+          .map((target) => `${relative(root, module)} → ${relative(root, target)}`)
+      : [],
+  );
+}
+
+describe('the import graph', () => {
+  it.each(sources)('%s has no import cycle', (dir) => {
+    expect(cycles(importGraph(dir))).toEqual([]);
+  });
+
+  it('keeps the mock platform core/ at the bottom', () => {
+    const graph = importGraph('packages/mock-server/src');
+    expect(arrowsOut(graph, 'packages/mock-server/src/core/', ['packages/mock-server/src/core/'])).toEqual([]);
+  });
+
+  it("keeps the SDK's auth, crypto and diff below its agent and clients", () => {
+    const graph = importGraph('packages/sdk/src');
+    for (const folder of ['auth', 'crypto', 'diff'])
+      expect(
+        arrowsOut(graph, `packages/sdk/src/${folder}/`, [
+          'packages/sdk/src/auth/',
+          'packages/sdk/src/crypto/',
+          'packages/sdk/src/diff/',
+          'packages/sdk/src/generated/',
+        ]),
+      ).toEqual([]);
+  });
+});

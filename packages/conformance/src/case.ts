@@ -72,6 +72,14 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     const extra = { transcript: journal, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
     if (drive.startFailed && drive.exit)
       return finish('error', startFailure(drive.exit), { ...extra, cause: 'device' });
+    // A handler that threw is the platform's bug: whatever the device did next, the case says nothing about it.
+    const bugs = journal.filter((e) => e.exception);
+    if (bugs.length > 0)
+      return finish(
+        'error',
+        bugs.map((e) => `the platform failed at #${e.seq} ${e.operation}: ${e.exception?.split('\n')[0]}`),
+        { ...extra, cause: 'suite' },
+      );
     if (drive.timedOut)
       return finish('timeout', [`the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s`], extra);
     const status = await ctx.observed.admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices/{devId}', {

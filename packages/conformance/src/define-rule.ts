@@ -55,7 +55,11 @@ export function installedTarget(evidence: Evidence): string[] {
   if (installed === undefined) return [];
   const success = codes(evidence.journal).find((c) => c.code === ResultCode.UpgradeSucceeded);
   if (installed === null)
-    return success ? [`#${success.seq} reports 201 but the device wrote no image to {output}`] : [];
+    return success
+      ? [
+          `#${success.seq} reports 201 but the device wrote no image to {output} (OTA_OUTPUT); write the installed image there, or declare --without image`,
+        ]
+      : [];
   return installed.md5 === image.md5
     ? []
     : [

@@ -4,10 +4,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
+import { problem } from './core/responses.ts';
 import { createPlatform } from './platform.ts';
 
 /**
@@ -100,7 +100,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res).catch(() => res.destroy());
+    serve(platform, req, res).catch((error: unknown) => {
+      // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
+      if (res.headersSent) return res.destroy();
+      void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req).catch(() =>
+        res.destroy(),
+      );
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -122,8 +128,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
 async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const request = toRequest(req);
+  if (request instanceof Response) {
+    // Parsed by Node, refused by the web Request (a TRACE, a Host that is no host): still an answer, never a drop.
+    await send(res, request, req);
+    return;
+  }
   const getBody = isBodiless(req) && hasBody(req) ? await readGetBody(req) : undefined;
-  const response = await platform.fetch(request, getBody ? { body: getBody } : undefined);
+  await send(res, await platform.fetch(request, getBody ? { body: getBody } : undefined), req);
+}
+
+/** Writes a web Response to Node's response: headers by their canonical names, the body as it streams. */
+async function send(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
+  if (!req.complete) {
+    // The platform stopped reading a body (too large): answer, then close instead of draining the rest.
+    res.shouldKeepAlive = false;
+    res.setHeader('Connection', 'close');
+  }
   res.statusCode = response.status;
   for (const [name, value] of response.headers) res.setHeader(canonical(name), value);
   const declared = response.headers.get('content-length');
@@ -167,16 +187,57 @@ async function serve(platform: Platform, req: IncomingMessage, res: ServerRespon
   res.end();
 }
 
-function toRequest(req: IncomingMessage): Request {
-  const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+function toRequest(req: IncomingMessage): Request | Response {
+  let url: URL;
+  try {
+    url = new URL(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`);
+  } catch {
+    return problem('InvalidRequest', `the Host header ${JSON.stringify(req.headers.host)} is not a host`);
+  }
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2)
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  try {
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+    // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
+    new Request(url, { method: req.method });
+  } catch {
+    return problem('NotImplemented', `${req.method} is not a method this platform answers`);
+  }
   return new Request(url, {
     method: req.method,
     headers,
-    ...(isBodiless(req) ? {} : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
+    ...(isBodiless(req) ? {} : { body: bodyStream(req), duplex: 'half' }),
   });
+}
+
+/**
+ * The request body as a web stream, read as the platform pulls it. Cancelling it stops reading but leaves the
+ * socket alone (`Readable.toWeb` would destroy it), so a refused upload still gets its answer.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          if (cancelled) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => !cancelled && controller.close());
+        req.once('error', (error) => !cancelled && controller.error(error));
+        req.pause();
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        cancelled = true;
+        req.pause();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
 }
 
 /** GET and HEAD: a `Request` cannot carry their body, so it travels beside it. */

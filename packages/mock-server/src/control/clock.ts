@@ -1,6 +1,6 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
-import { ClockError } from '../core/clock.ts';
+import { ClockError, ClockRangeError } from '../core/clock.ts';
 import type { Context } from '../core/context.ts';
 import { ProblemError } from '../core/responses.ts';
 import { runDueEvents } from '../core/scheduler.ts';
@@ -30,12 +30,18 @@ export function advanceClock(call: Call, ctx: Context): Response {
 }
 
 function move(ctx: Context, change: () => void): Response {
+  moveClock(ctx, change);
+  runDueEvents(ctx);
+  return reply(200, clockBody(ctx));
+}
+
+/** Moves the clock, answering a real clock with 409 and a time no `Date` can show with 400. */
+export function moveClock(ctx: Context, change: () => void): void {
   try {
     change();
   } catch (error) {
     if (error instanceof ClockError) throw new ProblemError('InvalidState', error.message, { state: ctx.clock.mode });
+    if (error instanceof ClockRangeError) throw new ProblemError('InvalidRequest', error.message);
     throw error;
   }
-  runDueEvents(ctx);
-  return reply(200, clockBody(ctx));
 }

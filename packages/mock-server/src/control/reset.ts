@@ -5,13 +5,18 @@ import type { Context } from '../core/context.ts';
 import { seed } from '../core/seed.ts';
 import { jsonBody, reply } from '../management/input.ts';
 import { toDevice, toPackage, toProduct, toTask } from '../management/serialize.ts';
+import { moveClock } from './clock.ts';
 
 type Schemas = components['schemas'];
 
 /** Drops everything (state, faults, journal, snapshots) and seeds again; the clock stays unless given. */
 export function resetPlatform(call: Call, ctx: Context): Response {
   const body = bodyText(call).trim() === '' ? {} : jsonBody<Schemas['ResetRequest']>(call, 'resetPlatform');
-  if (body.clock) ctx.clock.set(Date.parse(body.clock.now));
+  // Checked before anything is dropped: a refused move leaves the platform as it was.
+  if (body.clock) {
+    const now = Date.parse(body.clock.now);
+    moveClock(ctx, () => ctx.clock.set(now));
+  }
   ctx.faults.clear();
   ctx.journal.clear();
   ctx.snapshots.clear();

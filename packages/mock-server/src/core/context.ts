@@ -11,6 +11,8 @@ export interface Settings {
   tokenLifetimeMs: number;
   /** Largest package or patch upload, bytes. */
   maxUploadBytes: number;
+  /** Largest body of every other request (JSON), bytes. */
+  maxJsonBytes: number;
   /** Check every JSON answer against the spec; `error` answers 500 with the violations instead. */
   validateResponses: 'off' | 'error';
   /** How many journal entries to keep; the oldest go first. */

@@ -61,6 +61,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     rangeDialect: options.rangeDialect ?? 'onenet',
     tokenLifetimeMs: options.tokenLifetimeMs ?? 48 * 3600 * 1000,
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
+    maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
     validateResponses: options.validateResponses ?? 'off',
     journalLimit: options.journalLimit ?? 100_000,
   };
@@ -96,15 +97,18 @@ async function dispatch(ctx: Context, handlers: Handlers, request: Request, getB
       await record(ctx, { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] }, response, started);
     return response;
   }
-  let body: Uint8Array;
-  try {
-    body = getBody ?? (await readBody(request, ctx.settings.maxUploadBytes));
-  } catch (error) {
-    if (error instanceof ProblemError) return error.toResponse();
-    throw error;
-  }
-  const call: Call = { request, url, route: matched, body, faults: [], onBodyEnd: [] };
   const southbound = operations[matched.canonical].tag.startsWith('device');
+  // Package and patch uploads may be large; every other body is a small JSON document.
+  const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
+  const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
+  const read = getBody ? { bytes: getBody, overflow: false } : await readBody(request, limit);
+  if (read.overflow && !southbound) {
+    const what = takesFile ? 'uploads' : 'JSON bodies';
+    return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
+  }
+  const call: Call = { request, url, route: matched, body: read.bytes, faults: [], onBodyEnd: [] };
+  // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
+  if (read.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
   if (southbound) {
     const tolerated = toleratedOmissions(matched.operationId, url.searchParams);
     if (tolerated.length > 0) call.tolerated = tolerated;
@@ -141,13 +145,38 @@ function failure(error: unknown, call: Call): Response {
   return problem('Internal', detail.split('\n')[0] ?? detail);
 }
 
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array();
+/**
+ * Reads a body, counting as it streams: at `limit` it stops reading, cancels the rest and reports an overflow
+ * (the bytes so far are dropped). Nothing past the limit is ever held, whatever `Content-Length` said or did not.
+ */
+async function readBody(request: Request, limit: number): Promise<{ bytes: Uint8Array; overflow: boolean }> {
+  const empty = { bytes: new Uint8Array(), overflow: false };
+  if (!request.body) return empty;
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) throw new ProblemError('PayloadTooLarge', `uploads are limited to ${limit} bytes`);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.length > limit) throw new ProblemError('PayloadTooLarge', `uploads are limited to ${limit} bytes`);
-  return bytes;
+  if (declared > limit) {
+    await request.body.cancel().catch(() => {});
+    return { ...empty, overflow: true };
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return { ...empty, overflow: true };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { bytes, overflow: false };
 }
 
 /** The device a request is about: `dev_id`, the device of the token, or the `devId` in a management path. */

@@ -1,0 +1,137 @@
+import { connect } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demo } from '../src/index.ts';
+import { type Harness, startHarness } from './harness.ts';
+
+// Any request Node can parse gets an HTTP answer, and no body is read past its limit.
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ seed: 'demo', maxUploadBytes: 1024 * 1024, maxJsonBytes: 4096 });
+});
+afterEach(() => h.close());
+
+/**
+ * Writes a request head, then `chunks` chunks of 64 KiB with chunked encoding for as long as the server reads;
+ * resolves with the answer's head and how much was sent before it came.
+ */
+function upload(head: string[], chunks: number): Promise<{ answer: string; sent: number; closed: boolean }> {
+  const { hostname, port } = new URL(h.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 0x5a);
+    socket.on('data', (data) => {
+      answer += data.toString('latin1');
+    });
+    socket.on('error', () => {}); // the server may close while we write: that is the point
+    socket.on('close', () => resolve({ answer, sent, closed: true }));
+    socket.write(`${[...head, 'Transfer-Encoding: chunked'].join('\r\n')}\r\n\r\n`);
+    const pump = () => {
+      while (sent < chunks && !answer) {
+        sent++;
+        socket.write(`${chunk.length.toString(16)}\r\n`);
+        socket.write(chunk);
+        if (!socket.write('\r\n')) return void socket.once('drain', pump);
+      }
+      if (!answer) socket.end('0\r\n\r\n');
+    };
+    pump();
+    setTimeout(() => reject(new Error(`no answer; sent ${sent} chunks`)), 15_000).unref();
+  });
+}
+
+describe('request limits', () => {
+  it('refuses a chunked upload past the limit with 413 as it streams, then closes the connection', async () => {
+    const query = new URLSearchParams({ name: 'huge', module: 'sota', targetVersion: 'V9', fileName: 'huge.bin' });
+    const { answer, sent, closed } = await upload(
+      [
+        `POST /api/v1/products/${demo.productId}/packages?${query} HTTP/1.1`,
+        `Host: ${new URL(h.url).host}`,
+        'Content-Type: application/octet-stream',
+      ],
+      // 64 MiB offered; the server stops at 1 MiB.
+      1024,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('urn:onenet-ota:problem:payload-too-large');
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(closed).toBe(true);
+    expect(sent).toBeLessThan(1024);
+    // The platform is fine: the next request is answered.
+    expect((await h.fetch(new Request(`${h.url}/__mock/clock`))).status).toBe(200);
+  });
+
+  it('answers a device whose JSON body is too large with errno 2, in its own terms', async () => {
+    const { answer } = await upload(
+      [
+        `POST /ota/device/version?dev_id=${demo.devId} HTTP/1.1`,
+        `Host: ${new URL(h.url).host}`,
+        'Content-Type: application/json',
+      ],
+      4,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/"errno":(1|2),/);
+  });
+
+  it.each([
+    ['TRACE / HTTP/1.1\r\nHost: localhost', 501, 'not-implemented'],
+    ['GET /__mock/clock HTTP/1.1\r\nHost: bad host', 400, 'invalid-request'],
+  ])('answers %j with %i, never a dropped connection', async (head, status, type) => {
+    const { hostname, port } = new URL(h.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname);
+      let text = '';
+      socket.on('data', (data) => {
+        text += data.toString('latin1');
+      });
+      socket.on('close', () => resolve(text));
+      socket.end(`${head}\r\nConnection: close\r\n\r\n`);
+    });
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer).toContain(`urn:onenet-ota:problem:${type}`);
+  });
+});
+
+describe('answers instead of 500s', () => {
+  it('refuses a clock move past year 9999 (400) and a reset with a clock on a real clock (409)', async () => {
+    const edge = await startHarness({ seed: 'demo', startAt: Date.UTC(9999, 11, 31, 23, 59, 59) });
+    try {
+      const tooFar = await edge.admin.POST('/__mock/clock/advance', { body: { ms: 2000 } });
+      expect(tooFar.response.status).toBe(400);
+      expect((tooFar.error as { detail?: string }).detail).toMatch(/from 0000-01-01 to 9999-12-31/);
+      // The clock did not move, and the platform keeps answering devices and journaling them.
+      expect((await edge.admin.GET('/__mock/clock')).data?.now).toBe('9999-12-31T23:59:59.000Z');
+      const { data } = await edge.device.GET('/ota/device/version', { params: { query: { dev_id: demo.devId } } });
+      expect(data?.errno).toBe(0);
+    } finally {
+      await edge.close();
+    }
+
+    const real = await startHarness({ seed: 'demo', clock: 'real' });
+    try {
+      const reset = await real.admin.POST('/__mock/reset', {
+        body: { seed: 'demo', clock: { now: '2030-01-01T00:00:00Z' } },
+      });
+      expect(reset.response.status).toBe(409);
+      expect((await real.admin.GET('/api/v1/products')).data?.total).toBe(1);
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('answers a duplicate device name on PATCH with a documented 409', async () => {
+    const created = await h.admin.POST('/api/v1/products/{productId}/devices', {
+      params: { path: { productId: demo.productId } },
+      body: { name: 'second', devId: 40000001 },
+    });
+    expect(created.response.status).toBe(201);
+    const renamed = await h.admin.PATCH('/api/v1/products/{productId}/devices/{devId}', {
+      params: { path: { productId: demo.productId, devId: 40000001 } },
+      body: { name: demo.deviceName },
+    });
+    expect(renamed.response.status).toBe(409);
+  });
+});

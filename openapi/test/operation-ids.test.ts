@@ -6,5 +6,9 @@ import { listOperations, loadSpec } from '../src/index.ts';
 it('lists exactly the operations of the document in OperationId', () => {
   const doc = loadSpec();
   const listed = (doc.components.schemas.OperationId?.enum ?? []) as string[];
-  expect([...listed].sort()).toEqual(listOperations(doc).map((o) => o.operationId).sort());
+  expect([...listed].sort()).toEqual(
+    listOperations(doc)
+      .map((o) => o.operationId)
+      .sort(),
+  );
 });

@@ -17,7 +17,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --clock real|virtual     platform time: the machine's, or standing still until moved (default real)
   --range-dialect onenet|rfc9110   how Range is read (default onenet, OneNET's rules)
   --validate               answer 500 instead of any JSON that breaks the spec
-  --journal-limit <n>      journal entries kept, newest first (default 100000)
+  --journal-limit <n>      journal entries kept, newest first (default 100000; also at most 64 MiB)
+  --max-package-size <n>   largest package or patch upload, bytes (default 67108864)
+  --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
+  --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -37,6 +40,9 @@ export async function runCli(
       'range-dialect': { type: 'string', default: 'onenet' },
       validate: { type: 'boolean', default: false },
       'journal-limit': { type: 'string', default: '100000' },
+      'max-package-size': { type: 'string', default: String(64 * 1024 * 1024) },
+      'max-storage': { type: 'string', default: String(1024 * 1024 * 1024) },
+      'max-connections': { type: 'string', default: '1024' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -60,9 +66,13 @@ export async function runCli(
     return { url: prism.url, stop: prism.stop };
   }
 
-  const journalLimit = Number(values['journal-limit']);
-  if (!Number.isInteger(journalLimit) || journalLimit < 1)
-    throw new UsageError(`--journal-limit must be a positive integer, got ${values['journal-limit']}`);
+  const positive = (flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections') => {
+    const value = Number(values[flag]);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new UsageError(`--${flag} must be a positive integer, got ${values[flag]}`);
+    return value;
+  };
+  const journalLimit = positive('journal-limit');
   const platform = createPlatform({
     seed,
     clock,
@@ -70,8 +80,15 @@ export async function runCli(
     journalLimit,
     validateResponses: values.validate ? 'error' : 'off',
     generateDiff: workerDiffs(),
+    maxUploadBytes: positive('max-package-size'),
+    maxStorageBytes: positive('max-storage'),
   });
-  const server = await startServer({ host: values.host, port, platform });
+  const server = await startServer({
+    host: values.host,
+    port,
+    platform,
+    maxConnections: positive('max-connections'),
+  });
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', "<this machine's address>") : server.url;
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,

@@ -64,6 +64,11 @@ export interface StartServerOptions {
    * 上限为1000，超过这个上限会断开TCP连接"), so a device that never reconnects fails here as it would there.
    */
   maxRequestsPerConnection?: number;
+  /**
+   * Open connections served at once: 1024 by default. A connection past the cap gets a 503 problem (`busy`) to
+   * its first request and is closed, rather than being dropped unanswered.
+   */
+  maxConnections?: number;
 }
 
 /** A listening server. */
@@ -90,9 +95,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     port = 8787,
     platform = createPlatform({ generateDiff: workerDiffs() }),
     maxRequestsPerConnection = 1000,
+    maxConnections = 1024,
   } = options;
   const served = new WeakMap<object, number>();
+  const overCap = new WeakSet<object>();
+  let open = 0;
   const server = createServer((req, res) => {
+    if (overCap.has(req.socket)) {
+      res.shouldKeepAlive = false;
+      // A device gets OneNET's bodiless 503 (retry per the task's policy); everyone else a problem.
+      const busy = req.url?.startsWith('/ota/')
+        ? new Response(null, { status: 503, headers: { 'Content-Length': '0' } })
+        : problem('Busy', `the platform serves ${maxConnections} connections at once`);
+      void send(res, busy, req);
+      return;
+    }
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
     const count = (served.get(req.socket) ?? 0) + 1;
     served.set(req.socket, count);
@@ -107,6 +124,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         res.destroy(),
       );
     });
+  });
+  server.on('connection', (socket) => {
+    if (++open > maxConnections) overCap.add(socket);
+    socket.once('close', () => open--);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

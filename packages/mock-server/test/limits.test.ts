@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { startServer } from '../src/node.ts';
+import { type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // Any request Node can parse gets an HTTP answer, and no body is read past its limit.
 
@@ -133,5 +134,49 @@ describe('answers instead of 500s', () => {
       body: { name: demo.deviceName },
     });
     expect(renamed.response.status).toBe(409);
+  });
+});
+
+describe('what the platform keeps', () => {
+  it('refuses an upload past the storage quota with a documented 507', async () => {
+    const small = await startHarness({ seed: 'demo', maxStorageBytes: demo.packageSize + 1000 });
+    try {
+      const refused = await uploadPackage(small, new Uint8Array(2000), { name: 'one-too-many' });
+      expect(refused.status).toBe(507);
+      expect(((await refused.json()) as { type: string }).type).toBe('urn:onenet-ota:problem:storage-full');
+      expect((await uploadPackage(small, new Uint8Array(500), { name: 'fits' })).status).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('keeps header values of at most 1 KiB in the journal, saying how much was cut', async () => {
+    await h.fetch(new Request(`${h.url}/__mock/clock`, { headers: { 'X-Padding': 'p'.repeat(14_000) } }));
+    await h.fetch(new Request(`${h.url}/api/v1/products`, { headers: { 'X-Padding': 'p'.repeat(14_000) } }));
+    const [entry] = h.platform.journal.query({ operation: 'listProducts' }).entries;
+    expect(entry?.request.headers['x-padding']).toBe(`${'p'.repeat(1024)}…[12976 more characters not kept]`);
+  });
+
+  it('answers connections past its cap with 503 instead of dropping them', async () => {
+    const server = await startServer({ port: 0, platform: h.platform, maxConnections: 1 });
+    const { hostname, port } = new URL(server.url);
+    const holder = connect(Number(port), hostname);
+    await new Promise((resolve) => holder.once('connect', resolve));
+    try {
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), hostname);
+        let text = '';
+        socket.on('data', (data) => {
+          text += data.toString('latin1');
+        });
+        socket.on('close', () => resolve(text));
+        socket.write(`GET /api/v1/products HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+      expect(answer).toContain('urn:onenet-ota:problem:busy');
+    } finally {
+      holder.destroy();
+      await server.close();
+    }
   });
 });

@@ -13,6 +13,10 @@ export interface Settings {
   maxUploadBytes: number;
   /** Largest body of every other request (JSON), bytes. */
   maxJsonBytes: number;
+  /** All package and patch bytes the platform stores, together; past it uploads and generation answer 507. */
+  maxStorageBytes: number;
+  /** What the journal may hold, by its own estimate of each entry's size; the oldest entries go first. */
+  journalMaxBytes: number;
   /** Check every JSON answer against the spec; `error` answers 500 with the violations instead. */
   validateResponses: 'off' | 'error';
   /** How many journal entries to keep; the oldest go first. */

@@ -20,20 +20,34 @@ const jsonKeptBytes = 2048;
  */
 export class Journal {
   #entries: JournalEntry[] = [];
+  #sizes: number[] = [];
+  #bytes = 0;
   #nextSeq = 1;
   readonly #limit: number;
+  readonly #maxBytes: number;
 
-  /** Keeps the newest `limit` entries, so a platform running for days does not grow without bound. */
-  constructor(limit = 100_000) {
+  /**
+   * Keeps the newest `limit` entries within `maxBytes` (each entry's size estimated when added; header values
+   * and bodies are already cut short by then), so a platform running for days does not grow without bound.
+   */
+  constructor(limit = 100_000, maxBytes = 64 * 1024 * 1024) {
     this.#limit = limit;
+    this.#maxBytes = maxBytes;
   }
 
   /** Adds an entry; its response fields may still be completed when a streamed body ends. */
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: this.#nextSeq++, ...entry } as JournalEntry;
+    const size = estimateSize(full);
     this.#entries.push(full);
+    this.#sizes.push(size);
+    this.#bytes += size;
     // Drop the oldest tenth at once rather than one entry per request.
-    if (this.#entries.length > this.#limit) this.#entries.splice(0, Math.ceil(this.#limit / 10));
+    if (this.#entries.length > this.#limit || this.#bytes > this.#maxBytes) {
+      const drop = Math.max(Math.ceil(this.#entries.length / 10), 1);
+      this.#entries.splice(0, drop);
+      for (const dropped of this.#sizes.splice(0, drop)) this.#bytes -= dropped;
+    }
     return full;
   }
 
@@ -70,7 +84,40 @@ export class Journal {
   /** Removes every entry; `seq` keeps counting. */
   clear(): void {
     this.#entries = [];
+    this.#sizes = [];
+    this.#bytes = 0;
   }
+}
+
+/** Header values longer than this are cut in the journal (noted in the value): a 14 KB cookie is not evidence. */
+const headerValueKept = 1024;
+/** Headers kept per request in the journal. */
+const headersKept = 64;
+
+/** Request or response headers as the journal keeps them: at most 64, each value at most 1 KiB. */
+export function journalHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of headers) {
+    if (++count > headersKept) break;
+    kept[name] =
+      value.length > headerValueKept
+        ? `${value.slice(0, headerValueKept)}…[${value.length - headerValueKept} more characters not kept]`
+        : value;
+  }
+  return kept;
+}
+
+// What an entry costs, roughly: the strings it holds plus a fixed overhead for the object and its numbers.
+function estimateSize(entry: JournalEntry): number {
+  let size = 512 + entry.request.path.length;
+  for (const [k, v] of Object.entries(entry.request.headers)) size += k.length + v.length;
+  for (const [k, v] of Object.entries(entry.request.query)) size += k.length + v.length;
+  for (const [k, v] of Object.entries(entry.response.headers)) size += k.length + v.length;
+  size += (entry.note?.length ?? 0) + (entry.exception?.length ?? 0);
+  // JSON bodies are kept up to 2 KiB each, the rest as size and md5.
+  if (entry.request.body) size += Math.min(entry.request.body.size, jsonKeptBytes) + 64;
+  return size;
 }
 
 /** Replaces the signature of an `Authorization` value, keeping what a tester needs (res, et, method). */

@@ -6,7 +6,7 @@ import type { Context, DiffGenerator, Settings } from './context.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
-import { Journal, redactAuthorization, summarizeBody } from './journal.ts';
+import { Journal, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { envelope, errorByte, isSouthbound, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
@@ -62,6 +62,8 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     tokenLifetimeMs: options.tokenLifetimeMs ?? 48 * 3600 * 1000,
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
     maxJsonBytes: options.maxJsonBytes ?? 1024 * 1024,
+    maxStorageBytes: options.maxStorageBytes ?? 1024 * 1024 * 1024,
+    journalMaxBytes: options.journalMaxBytes ?? 64 * 1024 * 1024,
     validateResponses: options.validateResponses ?? 'off',
     journalLimit: options.journalLimit ?? 100_000,
   };
@@ -70,7 +72,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     state: emptyState(),
     clock,
     settings,
-    journal: new Journal(settings.journalLimit),
+    journal: new Journal(settings.journalLimit, settings.journalMaxBytes),
     faults: new FaultRegistry(clock),
     snapshots: new Map(),
   };
@@ -213,7 +215,7 @@ async function record(
   response: Response,
   started: number,
 ): Promise<void> {
-  const headers = Object.fromEntries(call.request.headers);
+  const headers = journalHeaders(call.request.headers);
   if (headers.authorization) headers.authorization = redactAuthorization(headers.authorization);
   const contentType = response.headers.get('content-type');
   const streamed = contentType === 'application/octet-stream';
@@ -235,7 +237,7 @@ async function record(
       headers,
       ...(call.body.length > 0 ? { body: summarizeBody(call.body, call.request.headers.get('content-type')) } : {}),
     },
-    response: { status: response.status, headers: Object.fromEntries(response.headers), bytesSent: 0 },
+    response: { status: response.status, headers: journalHeaders(response.headers), bytesSent: 0 },
     faults: call.faults.map((f: Fault) => f.id),
   });
   if (response.body && !streamed) {

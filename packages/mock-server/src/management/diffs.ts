@@ -3,6 +3,7 @@ import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError, problemBody } from '../core/responses.ts';
+import { assertRoomFor } from '../core/storage.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { requireBinary } from './packages.ts';
@@ -30,6 +31,7 @@ export function createDiff(call: Call, ctx: Context): Response {
   }
   const initialVersion = String(p.initialVersion);
   assertNoDiffFrom(ctx, pkg, initialVersion);
+  assertRoomFor(ctx, call.body.length);
   const record: DiffRecord = {
     id: nextId(ctx.state, 'dif'),
     packageId: pkg.id,
@@ -84,6 +86,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       job.updatedAt = ctx.clock.now();
       const bytes = await ctx.generateDiff(base.bytes, pkg.bytes);
       assertNoDiffFrom(ctx, pkg, body.initialVersion);
+      assertRoomFor(ctx, bytes.length);
       const record: DiffRecord = {
         id: nextId(ctx.state, 'dif'),
         packageId: pkg.id,
@@ -106,7 +109,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       const detail = error instanceof Error ? error.message : String(error);
       Object.assign(job, {
         status: 'failed',
-        error: problemBody('Internal', detail),
+        error: problemBody(error instanceof ProblemError ? error.problemName : 'Internal', detail),
       });
     }
     job.updatedAt = ctx.clock.now();

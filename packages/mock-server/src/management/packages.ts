@@ -4,6 +4,7 @@ import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError } from '../core/responses.ts';
+import { assertRoomFor } from '../core/storage.ts';
 import { noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toPackage } from './serialize.ts';
@@ -19,6 +20,7 @@ export function uploadPackage(call: Call, ctx: Context): Response {
   if ([...ctx.state.packages.values()].some((pkg) => pkg.productId === product.id && pkg.name === name)) {
     throw new ProblemError('Conflict', `a package named ${name} already exists in product ${product.id}`);
   }
+  assertRoomFor(ctx, call.body.length);
   const record: PackageRecord = {
     id: nextId(ctx.state, 'pkg'),
     productId: product.id,

@@ -121,7 +121,7 @@ await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
 });
 const clock = (await admin.GET('/__mock/clock')).data;
 const authorization = await signToken({
-  accessKey: product.accessKey,
+  accessKey: product.accessKey ?? '',
   res: productResource(product.id),
   et: Math.floor((clock?.epochMs ?? 0) / 1000) + 86_400,
 });

@@ -21,6 +21,11 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --max-package-size <n>   largest package or patch upload, bytes (default 67108864)
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
   --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024)
+  --admin-token <t>        require 'Authorization: Bearer <t>' on the management API and /__mock. Listening
+                           beyond loopback (--host 0.0.0.0), one is required: given here, or generated and
+                           printed at start. Anyone who can reach an open platform can read every access key,
+                           download firmware, delete tasks and wreck a test through /__mock; devices never need
+                           this token (they sign their own, as on OneNET)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -43,6 +48,7 @@ export async function runCli(
       'max-package-size': { type: 'string', default: String(64 * 1024 * 1024) },
       'max-storage': { type: 'string', default: String(1024 * 1024 * 1024) },
       'max-connections': { type: 'string', default: '1024' },
+      'admin-token': { type: 'string' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,7 +79,13 @@ export async function runCli(
     return value;
   };
   const journalLimit = positive('journal-limit');
+  const loopbackOnly = isLoopback(values.host);
+  const given = values['admin-token'];
+  if (given !== undefined && !/^[\x21-\x7e]{16,}$/.test(given))
+    throw new UsageError('--admin-token must be at least 16 printable characters without spaces');
+  const adminToken = given ?? (loopbackOnly ? undefined : randomToken());
   const platform = createPlatform({
+    ...(adminToken === undefined ? {} : { adminToken }),
     seed,
     clock,
     rangeDialect,
@@ -89,13 +101,31 @@ export async function runCli(
     platform,
     maxConnections: positive('max-connections'),
   });
-  const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', "<this machine's address>") : server.url;
+  const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', '<this-machine>') : server.url;
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
   if (seed === 'demo') out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
   out(`Control API: ${shown}/__mock/clock, /__mock/faults, /__mock/journal, /__mock/reset · Ctrl-C stops.\n`);
+  if (adminToken !== undefined)
+    out(
+      `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,
+    );
   return { url: server.url, stop: () => server.close() };
+}
+
+/** Whether only this machine can reach an address. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** 24 random bytes, base64url: an admin token nobody guesses. */
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replaceAll('=', '');
 }
 
 /** Thrown for bad flags; the bin prints its message and the usage and exits 2. */

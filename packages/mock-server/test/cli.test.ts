@@ -33,6 +33,33 @@ describe('ota-mock', () => {
     expect(answer).toMatchObject({ errno: 0, data: { target: 'V2.0', size: 65536 } });
   }, 20_000);
 
+  it('listening beyond loopback, generates an admin token, prints it, and refuses management calls without it', async () => {
+    const output = await start(['--host', '0.0.0.0', '--port', '0'], /Admin token/);
+    const port = output.match(/listening on http:\/\/0\.0\.0\.0:(\d+)/)?.[1];
+    const token = output.match(/Admin token \(management API and \/__mock\): (\S+) \(generated/)?.[1] ?? '';
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const products = `http://127.0.0.1:${port}/api/v1/products`;
+    const refused = await fetch(products);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="ota-mock"');
+    expect((await fetch(`http://127.0.0.1:${port}/__mock/reset`, { method: 'POST' })).status).toBe(401);
+    const allowed = await fetch(products, { headers: { Authorization: `Bearer ${token}` } });
+    expect(allowed.status).toBe(200);
+    // Keys are not listed unless asked for.
+    const listed = (await allowed.json()) as { items: Record<string, unknown>[] };
+    expect(listed.items[0]).not.toHaveProperty('accessKey');
+    // Devices are as on OneNET: their own token, no admin token. The printed curl line still works.
+    const authorization = output.match(/Authorization: ([^']+)'/)?.[1] ?? '';
+    // The banner shows <this-machine> where a device on the LAN puts this machine's address.
+    const checkUrl = (output.match(/'(http:\/\/\S+\/ota\/south\/check\?[^']+)'/)?.[1] ?? '').replace(
+      `http://<this-machine>:${port}`,
+      `http://127.0.0.1:${port}`,
+    );
+    expect(await (await fetch(checkUrl, { headers: { Authorization: authorization } })).json()).toMatchObject({
+      errno: 0,
+    });
+  }, 20_000);
+
   it('exits 2 with a reason for a bad flag', async () => {
     const run = promisify(execFile);
     const failure = await run(process.execPath, [bin, '--clock', 'sundial']).catch(

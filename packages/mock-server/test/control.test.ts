@@ -45,11 +45,14 @@ describe('journal', () => {
   });
 
   it('redacts access keys from management answers and filters by operation and seq', async () => {
-    await h.admin.GET('/api/v1/products/{productId}', { params: { path: { productId: demo.productId } } });
-    await h.admin.GET('/api/v1/products/{productId}', { params: { path: { productId: demo.productId } } });
+    const path = { productId: demo.productId };
+    await h.admin.GET('/api/v1/products/{productId}', { params: { path, query: { include: 'keys' } } });
+    await h.admin.GET('/api/v1/products/{productId}', { params: { path } });
     const { data } = await h.admin.GET('/__mock/journal', { params: { query: { operation: 'getProduct' } } });
     expect(data?.entries).toHaveLength(2);
+    // Asked for, the key is in the answer, and the journal still does not keep it; not asked for, it is not sent.
     expect(data?.entries[0]?.response.body?.json).toMatchObject({ accessKey: '<redacted>' });
+    expect(data?.entries[1]?.response.body?.json).not.toHaveProperty('accessKey');
     const newer = await h.admin.GET('/__mock/journal', { params: { query: { since: data?.entries[0]?.seq ?? 0 } } });
     expect(newer.data?.entries).toHaveLength(1);
     await h.admin.DELETE('/__mock/journal');

@@ -54,6 +54,8 @@ export function createDeviceClient(options: DeviceClientOptions): OneNetClient {
 export interface ManagementClientOptions {
   /** The mock platform's URL, e.g. `http://127.0.0.1:8787`. */
   baseUrl: string;
+  /** The platform's admin token, sent as `Authorization: Bearer …`; needed when it listens beyond loopback. */
+  adminToken?: string;
   fetch?: FetchLike;
 }
 
@@ -61,9 +63,19 @@ export interface ManagementClientOptions {
  * A client for the management and mock control APIs. Errors come back as RFC 9457 problem details in `error`.
  *
  * @example
- * const admin = createManagementClient({ baseUrl: 'http://127.0.0.1:8787' });
+ * const admin = createManagementClient({ baseUrl: 'http://192.168.1.20:8787', adminToken: process.env.OTA_ADMIN_TOKEN });
  * await admin.POST('/__mock/clock/advance', { body: { ms: 48 * 3600_000 + 1000 } });
  */
 export function createManagementClient(options: ManagementClientOptions): OneNetClient {
-  return createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch ?? lateBoundFetch });
+  const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch ?? lateBoundFetch });
+  const { adminToken } = options;
+  if (adminToken !== undefined) {
+    client.use({
+      onRequest({ request }) {
+        request.headers.set('Authorization', `Bearer ${adminToken}`);
+        return request;
+      },
+    });
+  }
+  return client;
 }

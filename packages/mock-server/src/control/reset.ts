@@ -28,8 +28,9 @@ export function resetPlatform(call: Call, ctx: Context): Response {
 export function seedSummary(ctx: Context): Schemas['SeedSummary'] {
   const product = ctx.state.products.values().next().value;
   return {
-    ...(product ? { product: toProduct(product) } : {}),
-    devices: [...ctx.state.devices.values()].map((d) => toDevice(ctx, d)),
+    // The reset's answer is the ready credentials a tester asked for: keys included.
+    ...(product ? { product: toProduct(product, true) } : {}),
+    devices: [...ctx.state.devices.values()].map((d) => toDevice(ctx, d, true)),
     packages: [...ctx.state.packages.values()].map(toPackage),
     tasks: [...ctx.state.tasks.values()].map(toTask),
   };

@@ -27,6 +27,11 @@ export interface PlatformOptions extends Partial<Settings> {
    * works); `workerDiffs()` from `@onenet-ota/mock-server/node` moves it to a worker thread.
    */
   generateDiff?: DiffGenerator;
+  /**
+   * The admin token the management API and `/__mock` require (`Authorization: Bearer …`); none by default, for a
+   * platform only this machine can reach. `ota-mock` sets one whenever it listens beyond loopback.
+   */
+  adminToken?: string;
 }
 
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
@@ -78,7 +83,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
   };
   seed(ctx, options.seed ?? 'none');
   return {
-    fetch: (request, extra) => dispatch(ctx, handlers, request, extra?.body),
+    fetch: (request, extra) => dispatch(ctx, handlers, options, request, extra?.body),
     clock,
     faults: ctx.faults,
     journal: ctx.journal,
@@ -87,7 +92,13 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
   };
 }
 
-async function dispatch(ctx: Context, handlers: Handlers, request: Request, getBody?: Uint8Array): Promise<Response> {
+async function dispatch(
+  ctx: Context,
+  handlers: Handlers,
+  options: PlatformOptions,
+  request: Request,
+  getBody?: Uint8Array,
+): Promise<Response> {
   const started = performance.now();
   const url = new URL(request.url);
   const matched = route(request.method, url.pathname);
@@ -100,6 +111,15 @@ async function dispatch(ctx: Context, handlers: Handlers, request: Request, getB
     return response;
   }
   const southbound = operations[matched.canonical].tag.startsWith('device');
+  if (!southbound && options.adminToken !== undefined && !isBearer(request, options.adminToken)) {
+    await request.body?.cancel().catch(() => {});
+    const refused = problem(
+      'Unauthorized',
+      'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
+    );
+    refused.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
+    return refused;
+  }
   // Package and patch uploads may be large; every other body is a small JSON document.
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
@@ -145,6 +165,15 @@ function failure(error: unknown, call: Call): Response {
   }
   if (operation === 'downloadPackage') return errorByte(DownloadErrorCode.FetchFailed);
   return problem('Internal', detail.split('\n')[0] ?? detail);
+}
+
+/** Whether the request carries `Authorization: Bearer <token>`, compared without an early exit. */
+function isBearer(request: Request, token: string): boolean {
+  const sent = request.headers.get('authorization') ?? '';
+  const expected = `Bearer ${token}`;
+  let difference = sent.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) difference |= (sent.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
+  return difference === 0;
 }
 
 /**

@@ -39,7 +39,7 @@ export function createDevice(call: Call, ctx: Context): Response {
     createdAt: ctx.clock.now(),
   };
   ctx.state.devices.set(devId, record);
-  return reply(201, toDevice(ctx, record), `/api/v1/products/${product.id}/devices/${devId}`);
+  return reply(201, toDevice(ctx, record, true), `/api/v1/products/${product.id}/devices/${devId}`);
 }
 
 export function listDevices(call: Call, ctx: Context): Response {
@@ -57,7 +57,7 @@ export function listDevices(call: Call, ctx: Context): Response {
   return reply(
     200,
     page(
-      devices.map((d) => toDevice(ctx, d)),
+      devices.map((d) => toDevice(ctx, d, p.include === 'keys')),
       p,
     ),
   );
@@ -65,7 +65,7 @@ export function listDevices(call: Call, ctx: Context): Response {
 
 export function getDevice(call: Call, ctx: Context): Response {
   const p = params(call, 'getDevice');
-  return reply(200, toDevice(ctx, find.device(ctx, p.productId, p.devId)));
+  return reply(200, toDevice(ctx, find.device(ctx, p.productId, p.devId), p.include === 'keys'));
 }
 
 export function updateDevice(call: Call, ctx: Context): Response {

@@ -30,15 +30,24 @@ export function createProduct(call: Call, ctx: Context): Response {
     createdAt: ctx.clock.now(),
   };
   ctx.state.products.set(id, record);
-  return reply(201, toProduct(record), `/api/v1/products/${id}`);
+  return reply(201, toProduct(record, true), `/api/v1/products/${id}`);
 }
 
 export function listProducts(call: Call, ctx: Context): Response {
-  return reply(200, page([...ctx.state.products.values()].map(toProduct), params(call, 'listProducts')));
+  const p = params(call, 'listProducts');
+  const keys = p.include === 'keys';
+  return reply(
+    200,
+    page(
+      [...ctx.state.products.values()].map((product) => toProduct(product, keys)),
+      p,
+    ),
+  );
 }
 
 export function getProduct(call: Call, ctx: Context): Response {
-  return reply(200, toProduct(find.product(ctx, params(call, 'getProduct').productId)));
+  const p = params(call, 'getProduct');
+  return reply(200, toProduct(find.product(ctx, p.productId), p.include === 'keys'));
 }
 
 export function updateProduct(call: Call, ctx: Context): Response {

@@ -17,26 +17,28 @@ type Schemas = components['schemas'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function toProduct(p: ProductRecord): Schemas['Product'] {
+/** A product as answered; its access key only when `keys` (creation, reset credentials, `?include=keys`). */
+export function toProduct(p: ProductRecord, keys = false): Schemas['Product'] {
   return {
     id: p.id,
     name: p.name,
     manuf: p.manuf,
     model: p.model,
     description: p.description,
-    accessKey: p.accessKey,
+    ...(keys ? { accessKey: p.accessKey } : {}),
     createdAt: iso(p.createdAt),
   };
 }
 
-export function toDevice(ctx: Context, d: DeviceRecord): Schemas['Device'] {
+/** A device as answered; its access key only when `keys`. */
+export function toDevice(ctx: Context, d: DeviceRecord, keys = false): Schemas['Device'] {
   const groupIds = [...ctx.state.groups.values()].filter((g) => g.devIds.includes(d.devId)).map((g) => g.id);
   return {
     devId: d.devId,
     productId: d.productId,
     name: d.name,
     authInfo: d.authInfo,
-    accessKey: d.accessKey,
+    ...(keys ? { accessKey: d.accessKey } : {}),
     ...(d.fVersion ? { fVersion: d.fVersion } : {}),
     ...(d.sVersion ? { sVersion: d.sVersion } : {}),
     groupIds,

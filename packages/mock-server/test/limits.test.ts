@@ -12,6 +12,20 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
+/** Sends raw bytes on a new connection and reads everything until the server closes it. */
+function rawExchange(url: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.on('data', (data) => {
+      text += data.toString('latin1');
+    });
+    socket.on('close', () => resolve(text));
+    socket.write(bytes);
+  });
+}
+
 /**
  * Writes a request head, then `chunks` chunks of 64 KiB with chunked encoding for as long as the server reads;
  * resolves with the answer's head and how much was sent before it came.
@@ -81,16 +95,7 @@ describe('request limits', () => {
     ['TRACE / HTTP/1.1\r\nHost: localhost', 501, 'not-implemented'],
     ['GET /__mock/clock HTTP/1.1\r\nHost: bad host', 400, 'invalid-request'],
   ])('answers %j with %i, never a dropped connection', async (head, status, type) => {
-    const { hostname, port } = new URL(h.url);
-    const answer = await new Promise<string>((resolve) => {
-      const socket = connect(Number(port), hostname);
-      let text = '';
-      socket.on('data', (data) => {
-        text += data.toString('latin1');
-      });
-      socket.on('close', () => resolve(text));
-      socket.end(`${head}\r\nConnection: close\r\n\r\n`);
-    });
+    const answer = await rawExchange(h.url, `${head}\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer).toContain(`urn:onenet-ota:problem:${type}`);
   });
@@ -163,15 +168,7 @@ describe('what the platform keeps', () => {
     const holder = connect(Number(port), hostname);
     await new Promise((resolve) => holder.once('connect', resolve));
     try {
-      const answer = await new Promise<string>((resolve) => {
-        const socket = connect(Number(port), hostname);
-        let text = '';
-        socket.on('data', (data) => {
-          text += data.toString('latin1');
-        });
-        socket.on('close', () => resolve(text));
-        socket.write(`GET /api/v1/products HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
-      });
+      const answer = await rawExchange(server.url, `GET /api/v1/products HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 503 /);
       expect(answer).toContain('urn:onenet-ota:problem:busy');
     } finally {

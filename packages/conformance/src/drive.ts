@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
+import { calls, canonical } from './evidence.ts';
 import type { Observed } from './observe.ts';
 import { credentials, must, type Prepared } from './scenario.ts';
 import type { Action, DeviceExit, Scenario, StateChange, When } from './types.ts';
@@ -47,10 +48,10 @@ export async function driveDevice(
 
   observed.onRequest = async (entry) => {
     lastActivity = performance.now();
-    if (!polling.has(entry.operation?.replace(/Legacy$/, '') ?? '')) lastUpgradeStep = lastActivity;
+    const operation = canonical(entry.operation);
+    if (!polling.has(operation)) lastUpgradeStep = lastActivity;
     // A download never moves the device's state; anything else may.
-    const canonical = entry.operation?.replace(/Legacy$/, '');
-    const state = canonical === 'downloadPackage' ? undefined : (await act.status())?.state;
+    const state = operation === 'downloadPackage' ? undefined : (await act.status())?.state;
     if (state && states.at(-1)?.state !== state) states.push({ time: entry.time, state, seq: entry.seq });
     const moves: Promise<void>[] = [];
     for (const trigger of [...pending]) {
@@ -115,12 +116,10 @@ export async function driveDevice(
 }
 
 function due(when: When, seen: JournalEntry[]): boolean {
-  const canonical = (e: JournalEntry) => e.operation?.replace(/Legacy$/, '');
-  if (when.downloads !== undefined)
-    return seen.filter((e) => canonical(e) === 'downloadPackage').length >= when.downloads;
+  if (when.downloads !== undefined) return calls(seen, 'downloadPackage').length >= when.downloads;
   if (when.errno) {
     const { operation, errno, count = 1 } = when.errno;
-    return seen.filter((e) => canonical(e) === operation && e.errno === errno).length >= count;
+    return calls(seen, operation).filter((e) => e.errno === errno).length >= count;
   }
   return false;
 }

@@ -1,10 +1,14 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { bounds, Errno, patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
+import { bounds, Errno, type OperationId, operations, patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
 import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
 
-const canonical = (operation: string | null) => operation?.replace(/Legacy$/, '') ?? '';
+/** The operation a journal entry was for, a deprecated alias read as its canonical operation (`x-alias-of`). */
+export function canonical(operation: string | null): string {
+  const route = operation ? (operations[operation as OperationId] as { aliasOf?: string } | undefined) : undefined;
+  return route?.aliasOf ?? operation ?? '';
+}
 
 /** A download request: the range asked for, what came back, with which token. */
 export interface Download {

@@ -5,9 +5,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { operations } from '@onenet-ota/sdk';
 import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
 import { problem } from './core/responses.ts';
+import { route } from './core/router.ts';
 import { createPlatform } from './platform.ts';
 
 /**
@@ -104,9 +106,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (overCap.has(req.socket)) {
       res.shouldKeepAlive = false;
       // A device gets OneNET's bodiless 503 (retry per the task's policy); everyone else a problem.
-      const busy = req.url?.startsWith('/ota/')
-        ? new Response(null, { status: 503, headers: { 'Content-Length': '0' } })
-        : problem('Busy', `the platform serves ${maxConnections} connections at once`);
+      const matched = route(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/');
+      const busy =
+        matched && operations[matched.canonical].tag.startsWith('device')
+          ? new Response(null, { status: 503, headers: { 'Content-Length': '0' } })
+          : problem('Busy', `the platform serves ${maxConnections} connections at once`);
       void send(res, busy, req);
       return;
     }

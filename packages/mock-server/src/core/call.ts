@@ -10,6 +10,8 @@ export interface Call {
   route: Route;
   /** The request body, read once by the platform (bounded by the upload limit). */
   body: Uint8Array;
+  /** MD5 of a package or patch upload, computed as it streamed in. */
+  bodyMd5?: string;
   /** Faults that fired for this request. */
   faults: Fault[];
   /** The device the request is about, once known (journal, fault matching). */

@@ -126,8 +126,8 @@ export function redactAuthorization(value: string): string {
 }
 
 /** Summarises a body: JSON up to 2 KiB in full (access keys redacted), anything else as size and md5. */
-export function summarizeBody(bytes: Uint8Array, contentType: string | null): BodySummary {
-  const summary: BodySummary = { size: bytes.length, md5: new Md5().update(bytes).hex() };
+export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5?: string): BodySummary {
+  const summary: BodySummary = { size: bytes.length, md5: md5 ?? new Md5().update(bytes).hex() };
   if (contentType) summary.contentType = contentType;
   if (contentType?.includes('json') && bytes.length <= jsonKeptBytes) {
     try {

@@ -8,6 +8,7 @@ import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
 import { Journal, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
 import { emptyState, type PlatformState } from './records.ts';
+import { readBody } from './request-body.ts';
 import { envelope, errorByte, isSouthbound, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
@@ -123,12 +124,13 @@ async function dispatch(
   // Package and patch uploads may be large; every other body is a small JSON document.
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
-  const read = getBody ? { bytes: getBody, overflow: false } : await readBody(request, limit);
+  const read = getBody ? { bytes: getBody, overflow: false } : await readBody(request, limit, takesFile);
   if (read.overflow && !southbound) {
     const what = takesFile ? 'uploads' : 'JSON bodies';
     return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
   }
   const call: Call = { request, url, route: matched, body: read.bytes, faults: [], onBodyEnd: [] };
+  if (read.md5) call.bodyMd5 = read.md5;
   // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
   if (read.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
   if (southbound) {
@@ -174,40 +176,6 @@ function isBearer(request: Request, token: string): boolean {
   let difference = sent.length ^ expected.length;
   for (let i = 0; i < expected.length; i++) difference |= (sent.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
   return difference === 0;
-}
-
-/**
- * Reads a body, counting as it streams: at `limit` it stops reading, cancels the rest and reports an overflow
- * (the bytes so far are dropped). Nothing past the limit is ever held, whatever `Content-Length` said or did not.
- */
-async function readBody(request: Request, limit: number): Promise<{ bytes: Uint8Array; overflow: boolean }> {
-  const empty = { bytes: new Uint8Array(), overflow: false };
-  if (!request.body) return empty;
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limit) {
-    await request.body.cancel().catch(() => {});
-    return { ...empty, overflow: true };
-  }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return { ...empty, overflow: true };
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return { bytes, overflow: false };
 }
 
 /** The device a request is about: `dev_id`, the device of the token, or the `devId` in a management path. */
@@ -264,7 +232,9 @@ async function record(
       path: call.url.pathname,
       query: Object.fromEntries(call.url.searchParams),
       headers,
-      ...(call.body.length > 0 ? { body: summarizeBody(call.body, call.request.headers.get('content-type')) } : {}),
+      ...(call.body.length > 0
+        ? { body: summarizeBody(call.body, call.request.headers.get('content-type'), call.bodyMd5) }
+        : {}),
     },
     response: { status: response.status, headers: journalHeaders(response.headers), bytesSent: 0 },
     faults: call.faults.map((f: Fault) => f.id),

@@ -1,6 +1,7 @@
 import { type components, md5Hex } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { md5Sliced } from '../core/hash.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError, problemBody } from '../core/responses.ts';
 import { assertRoomFor } from '../core/storage.ts';
@@ -42,7 +43,7 @@ export function createDiff(call: Call, ctx: Context): Response {
     format: (p.format as DiffFormat | undefined) ?? 'unknown',
     fileName: String(p.fileName),
     size: call.body.length,
-    md5: md5Hex(call.body),
+    md5: call.bodyMd5 ?? md5Hex(call.body),
     bytes: call.body,
     createdAt: ctx.clock.now(),
   };
@@ -85,6 +86,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       job.status = 'running';
       job.updatedAt = ctx.clock.now();
       const bytes = await ctx.generateDiff(base.bytes, pkg.bytes);
+      const md5 = await md5Sliced(bytes);
       assertNoDiffFrom(ctx, pkg, body.initialVersion);
       assertRoomFor(ctx, bytes.length);
       const record: DiffRecord = {
@@ -98,7 +100,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
         // The console's naming rule for generated packages (log V2.1.5).
         fileName: `otadiff&${pkg.targetVersion}&${body.initialVersion}`,
         size: bytes.length,
-        md5: md5Hex(bytes),
+        md5,
         bytes,
         createdAt: ctx.clock.now(),
       };

@@ -32,7 +32,7 @@ export function uploadPackage(call: Call, ctx: Context): Response {
     fileName: String(p.fileName),
     description: (p.description as string | undefined) ?? '',
     size: call.body.length,
-    md5: md5Hex(call.body),
+    md5: call.bodyMd5 ?? md5Hex(call.body),
     bytes: call.body,
     createdAt: ctx.clock.now(),
   };

@@ -1,0 +1,60 @@
+import { Md5 } from '@onenet-ota/sdk';
+import { SlicedMd5 } from './hash.ts';
+
+/** A request body as the platform read it. */
+export interface ReadBody {
+  bytes: Uint8Array;
+  /** The body passed the limit: nothing was kept and the rest was not read. */
+  overflow: boolean;
+  /** MD5 of the bytes, when asked for (package and patch uploads). */
+  md5?: string;
+}
+
+/**
+ * Reads a body, counting as it streams: at `limit` it stops reading, cancels the rest and reports an overflow
+ * (the bytes so far are dropped). Nothing past the limit is ever held, whatever `Content-Length` said or did not.
+ * With `hash`, the MD5 is computed chunk by chunk as the bytes arrive, so a large upload never holds the event loop.
+ */
+export async function readBody(request: Request, limit: number, hash = false): Promise<ReadBody> {
+  const empty = { bytes: new Uint8Array(), overflow: false };
+  if (!request.body) return hash ? { ...empty, md5: new Md5().hex() } : empty;
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await request.body.cancel().catch(() => {});
+    return { ...empty, overflow: true };
+  }
+  const md5 = hash ? new SlicedMd5() : undefined;
+  // With a declared length the bytes are copied into place as they arrive (no 64 MiB copy at the end).
+  let bytes: Uint8Array | undefined =
+    Number.isSafeInteger(declared) && declared > 0 ? new Uint8Array(declared) : undefined;
+  const chunks: Uint8Array[] = [];
+  const reader = request.body.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.length > limit) {
+      await reader.cancel().catch(() => {});
+      return { ...empty, overflow: true };
+    }
+    if (bytes && total + value.length <= bytes.length) bytes.set(value, total);
+    else chunks.push(value);
+    total += value.length;
+    if (md5) await md5.update(value);
+  }
+  if (!bytes || chunks.length > 0 || total !== bytes.length) bytes = concat(bytes, total, chunks);
+  return { bytes: bytes ?? empty.bytes, overflow: false, ...(md5 ? { md5: md5.hex() } : {}) };
+}
+
+// The bytes as one buffer when the body did not fit its declared length (or declared none).
+function concat(head: Uint8Array | undefined, total: number, chunks: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(total);
+  const headLength = head ? total - chunks.reduce((n, c) => n + c.length, 0) : 0;
+  if (head) bytes.set(head.subarray(0, headLength));
+  let at = headLength;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}

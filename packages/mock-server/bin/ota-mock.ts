@@ -4,7 +4,7 @@ import { enableCompileCache } from 'node:module';
 
 // Node keeps the compiled, type-stripped modules on disk, so the next start skips that work.
 enableCompileCache();
-const { runCli, UsageError } = await import('../src/cli.ts');
+const { DataDirError, runCli, UsageError } = await import('../src/cli.ts');
 
 // `pnpm run x -- --flag` passes the `--` through; it separates nothing here.
 const argv = () => process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
@@ -18,7 +18,13 @@ try {
     });
   }
 } catch (error) {
-  if (!(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
-  process.stderr.write(`ota-mock: ${(error as Error).message}\nTry ota-mock --help.\n`);
-  process.exit(2);
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(`ota-mock: ${(error as Error).message}\nTry ota-mock --help.\n`);
+    process.exit(2);
+  }
+  // A data directory in use, a port taken, a directory it cannot write: one line, not a stack trace.
+  if (!(error instanceof DataDirError || typeof code === 'string')) throw error;
+  process.stderr.write(`ota-mock: ${(error as Error).message}\n`);
+  process.exit(1);
 }

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import type { ClockMode } from './core/clock.ts';
+import type { Platform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
+import { openDataDir } from './data-dir.ts';
 import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
@@ -26,6 +28,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            printed at start. Anyone who can reach an open platform can read every access key,
                            download firmware, delete tasks and wreck a test through /__mock; devices never need
                            this token (they sign their own, as on OneNET)
+  --data-dir <dir>         keep the platform on disk (SQLite in WAL mode, package bytes as files) and continue
+                           from it after a restart or a crash: products, devices, packages, tasks, per-device
+                           status, upgrade tokens, the virtual clock, faults, snapshots and the journal.
+                           --seed applies only to a new directory
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -49,6 +55,7 @@ export async function runCli(
       'max-storage': { type: 'string', default: String(1024 * 1024 * 1024) },
       'max-connections': { type: 'string', default: '1024' },
       'admin-token': { type: 'string' },
+      'data-dir': { type: 'string' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,8 +91,12 @@ export async function runCli(
   if (given !== undefined && !/^[\x21-\x7e]{16,}$/.test(given))
     throw new UsageError('--admin-token must be at least 16 printable characters without spaces');
   const adminToken = given ?? (loopbackOnly ? undefined : randomToken());
+  const dataDir = values['data-dir'];
+  if (dataDir === '') throw new UsageError('--data-dir needs a directory');
+  const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const platform = createPlatform({
     ...(adminToken === undefined ? {} : { adminToken }),
+    ...(store ? { store } : {}),
     seed,
     clock,
     rangeDialect,
@@ -105,13 +116,28 @@ export async function runCli(
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
-  if (seed === 'demo') out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
+  if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
+  if (platform.state.products.has(demo.productId)) out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
   out(`Control API: ${shown}/__mock/clock, /__mock/faults, /__mock/journal, /__mock/reset · Ctrl-C stops.\n`);
   if (adminToken !== undefined)
     out(
       `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,
     );
-  return { url: server.url, stop: () => server.close() };
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.close();
+      store?.close();
+    },
+  };
+}
+
+function describeData(dir: string, platform: Platform): string {
+  if (!platform.restored) return `Data: ${dir} (new)`;
+  const { products, devices, packages, tasks } = platform.state;
+  const time =
+    platform.clock.mode === 'virtual' ? `, virtual clock at ${new Date(platform.clock.now()).toISOString()}` : '';
+  return `Data: ${dir} (continued: ${products.size} products, ${devices.size} devices, ${packages.size} packages, ${tasks.size} tasks${time})`;
 }
 
 /** Whether only this machine can reach an address. */
@@ -127,6 +153,8 @@ function randomToken(): string {
     .replaceAll('/', '_')
     .replaceAll('=', '');
 }
+
+export { DataDirError } from './data-dir.ts';
 
 /** Thrown for bad flags; the bin prints its message and the usage and exits 2. */
 export class UsageError extends Error {

@@ -12,6 +12,8 @@ import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
 import { createPlatform } from './platform.ts';
 
+export { DataDirError, openDataDir } from './data-dir.ts';
+
 /**
  * A diff generator on a worker thread, for `createPlatform({ generateDiff: workerDiffs() })`: online diff
  * generation (seconds for large images) then never holds the platform's event loop, so devices keep being

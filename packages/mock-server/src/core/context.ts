@@ -47,4 +47,6 @@ export interface Context {
   journal: Journal;
   faults: FaultRegistry;
   snapshots: Map<string, SavedSnapshot>;
+  /** Writes what changed to the durable store, when the platform has one. */
+  persist?: () => void;
 }

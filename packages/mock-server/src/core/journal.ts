@@ -23,6 +23,8 @@ export class Journal {
   #sizes: number[] = [];
   #bytes = 0;
   #nextSeq = 1;
+  /** Entries added or completed since a durable store last drained them; only kept when one asks. */
+  #changed: Set<JournalEntry> | undefined;
   readonly #limit: number;
   readonly #maxBytes: number;
 
@@ -42,6 +44,7 @@ export class Journal {
     this.#entries.push(full);
     this.#sizes.push(size);
     this.#bytes += size;
+    this.#changed?.add(full);
     // Drop the oldest tenth at once rather than one entry per request.
     if (this.#entries.length > this.#limit || this.#bytes > this.#maxBytes) {
       const drop = Math.max(Math.ceil(this.#entries.length / 10), 1);
@@ -79,6 +82,47 @@ export class Journal {
       else low = middle + 1;
     }
     return low;
+  }
+
+  /** Marks an entry completed after it was added (its body ended), for a durable store. */
+  touch(entry: JournalEntry): void {
+    this.#changed?.add(entry);
+  }
+
+  /** Starts keeping the entries a durable store has yet to write. */
+  trackChanges(): void {
+    this.#changed ??= new Set();
+  }
+
+  /** The entries added or completed since the last drain that are still kept. */
+  drainChanged(): JournalEntry[] {
+    if (!this.#changed || this.#changed.size === 0) return [];
+    const first = this.firstSeq();
+    const changed = [...this.#changed].filter((entry) => entry.seq >= first);
+    this.#changed.clear();
+    return changed;
+  }
+
+  /** The oldest `seq` still kept (the next one when the journal is empty). */
+  firstSeq(): number {
+    return this.#entries[0]?.seq ?? this.#nextSeq;
+  }
+
+  /** The `seq` the next entry gets. */
+  nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** Puts back entries a durable store kept, oldest first, and where numbering goes on. */
+  restore(entries: JournalEntry[], nextSeq: number): void {
+    this.clear();
+    for (const entry of entries) {
+      const size = estimateSize(entry);
+      this.#entries.push(entry);
+      this.#sizes.push(size);
+      this.#bytes += size;
+    }
+    this.#nextSeq = Math.max(nextSeq, (entries.at(-1)?.seq ?? 0) + 1);
   }
 
   /** Removes every entry; `seq` keeps counting. */

@@ -7,6 +7,7 @@ import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
 import { Journal, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
+import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
 import { envelope, errorByte, isSouthbound, ProblemError, problem } from './responses.ts';
@@ -33,6 +34,11 @@ export interface PlatformOptions extends Partial<Settings> {
    * platform only this machine can reach. `ota-mock` sets one whenever it listens beyond loopback.
    */
   adminToken?: string;
+  /**
+   * Keeps the platform in a durable store (`openDataDir()` of `@onenet-ota/mock-server/node`): what it holds is
+   * loaded instead of `seed`, and every change is written before its answer goes out. Memory only by default.
+   */
+  store?: StateStore;
 }
 
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
@@ -48,6 +54,8 @@ export interface Platform {
   /** The live state; read it in tests, change it through the APIs. */
   readonly state: PlatformState;
   readonly settings: Settings;
+  /** The platform continued from what its store kept (false when new, or without a store). */
+  readonly restored: boolean;
 }
 
 /**
@@ -82,8 +90,17 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     faults: new FaultRegistry(clock),
     snapshots: new Map(),
   };
-  seed(ctx, options.seed ?? 'none');
+  const loaded = options.store?.load();
+  if (loaded) restorePlatform(ctx, loaded);
+  else seed(ctx, options.seed ?? 'none');
+  if (options.store) {
+    ctx.journal.trackChanges();
+    const persistence = new Persistence(ctx, options.store, loaded);
+    ctx.persist = () => persistence.sync();
+    ctx.persist();
+  }
   return {
+    restored: loaded !== undefined,
     fetch: (request, extra) => dispatch(ctx, handlers, options, request, extra?.body),
     clock,
     faults: ctx.faults,
@@ -148,10 +165,34 @@ async function dispatch(
   } catch (error) {
     response = failure(error, call);
   }
-  if (control) return response;
+  if (control) return persisted(ctx, call, response);
   response = await checkResponse(ctx, matched, response);
   await record(ctx, call, response, started);
-  return shapeResponse(call, response);
+  // A streamed body changes the device's progress when it ends: that is written too.
+  if (ctx.persist)
+    call.onBodyEnd.push(() => {
+      try {
+        ctx.persist?.();
+      } catch {
+        // The store refused the write; the change stays marked and the next request's sync retries it.
+      }
+    });
+  return persisted(ctx, call, shapeResponse(call, response));
+}
+
+/**
+ * With a durable store, writes what the request changed before the answer goes out: an acknowledged write is on
+ * disk. If the store fails, the answer says so (as any platform failure) rather than claim what was not kept.
+ */
+function persisted(ctx: Context, call: Call, response: Response): Response {
+  if (!ctx.persist) return response;
+  try {
+    ctx.persist();
+    return response;
+  } catch (error) {
+    void response.body?.cancel();
+    return failure(error, call);
+  }
 }
 
 // Bad input is answered by handlers; anything thrown is a platform bug: answered in the protocol's terms (every
@@ -248,5 +289,6 @@ async function record(
     entry.response.bytesSent = bytesSent;
     if (streamed) entry.response.body = { size: bytesSent, contentType: 'application/octet-stream' };
     if (aborted) entry.response.aborted = true;
+    ctx.journal.touch(entry);
   });
 }

@@ -5,6 +5,7 @@ import { md5Sliced } from '../core/hash.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError, problemBody } from '../core/responses.ts';
 import { assertRoomFor } from '../core/storage.ts';
+import { changed } from '../core/tracked-map.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { requireBinary } from './packages.ts';
@@ -81,10 +82,20 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
   ctx.state.jobs.set(job.id, job);
   // Off the request: a large diff must not hold the HTTP answer (the console's "线上自动差分" is a job too). With
   // a worker-thread generator the job is seen running while requests go on being answered.
+  // The job outlives this request: each change of it is reported to a durable store and written at once.
+  const saved = () => {
+    changed(ctx.state.jobs, job.id);
+    try {
+      ctx.persist?.();
+    } catch {
+      // The store refused the write; the change stays marked and the next request's sync retries it.
+    }
+  };
   const generate = async () => {
     try {
       job.status = 'running';
       job.updatedAt = ctx.clock.now();
+      saved();
       const bytes = await ctx.generateDiff(base.bytes, pkg.bytes);
       const md5 = await md5Sliced(bytes);
       assertNoDiffFrom(ctx, pkg, body.initialVersion);
@@ -115,6 +126,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       });
     }
     job.updatedAt = ctx.clock.now();
+    saved();
   };
   setTimeout(generate, 0);
   return reply(202, toJob(job), `/api/v1/jobs/${job.id}`);

@@ -8,6 +8,7 @@ import { errorByte } from '../core/responses.ts';
 import { callOutcome } from '../core/state-machine.ts';
 import { fileOf } from '../core/tasks.ts';
 import { isExpired } from '../core/tokens.ts';
+import { changed } from '../core/tracked-map.ts';
 import { verifyCached } from './authenticate.ts';
 
 /**
@@ -83,6 +84,7 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
   call.onBodyEnd.push(({ bytesSent, aborted }) => {
     deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
     if (aborted) deviceTask.downloadInterrupted = true;
+    changed(ctx.state.deviceTasks, deviceTaskKey(token.taskId, token.devId));
   });
   call.errno = Errno.Success;
 

@@ -1,7 +1,7 @@
 import type { OperationRef } from '@onenet-ota/openapi/document';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import fc from 'fast-check';
-import { createPlatform, demo, demoImage } from '../../src/index.ts';
+import { createPlatform, demo, demoImage, type Platform, type PlatformOptions } from '../../src/index.ts';
 import { startServer } from '../../src/node.ts';
 import { checkAgainstSpec } from '../harness.ts';
 import { type FuzzPools, type FuzzRequest, requestArbitrary } from './request-arbitrary.ts';
@@ -24,18 +24,23 @@ export interface FuzzOutcome {
  * must come (no dropped connection, no hang), be documented for the operation, validate against the spec, and not
  * be a 500; no handler may throw.
  */
-export async function fuzzOperation(op: OperationRef, runs: number, seed: number): Promise<FuzzOutcome> {
-  const platform = createPlatform({ seed: 'demo' });
+export async function fuzzOperation(
+  op: OperationRef,
+  runs: number,
+  seed: number,
+  options: { platform?: PlatformOptions; inspect?: (platform: Platform) => void | Promise<void> } = {},
+): Promise<FuzzOutcome> {
+  const platform = createPlatform({ seed: 'demo', ...options.platform });
   const server = await startServer({ platform, port: 0 });
   const statuses: Record<number, number> = {};
   let requests = 0;
   try {
-    const pools = await prepare(server.url);
     const authorization = await signToken({
       accessKey: demo.productKey,
       res: productResource(demo.productId),
       et: Math.floor(platform.clock.now() / 1000) + 3600 * 24 * 365,
     });
+    const pools = await prepare(server.url, authorization);
     const control = op.path.startsWith('/__mock/');
     const details = await fc.check(
       fc.asyncProperty(requestArbitrary(op, pools, authorization), async (request) => {
@@ -47,6 +52,7 @@ export async function fuzzOperation(op: OperationRef, runs: number, seed: number
       }),
       { numRuns: runs, seed },
     );
+    await options.inspect?.(platform);
     const exceptions = platform.journal
       .query({ limit: 100_000 })
       .entries.filter((e) => e.exception)
@@ -92,10 +98,11 @@ async function send(base: string, r: FuzzRequest, statuses: Record<number, numbe
 }
 
 /** Adds what the demo seed lacks, through the API, and returns the ids that exist, by path parameter name. */
-async function prepare(base: string): Promise<FuzzPools> {
+async function prepare(base: string, authorization: string): Promise<FuzzPools> {
   const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
     const response = await fetch(`${base}${path}`, {
       method,
+      headers: { authorization },
       ...(body !== undefined
         ? {
             body: (type === 'application/json' ? JSON.stringify(body) : body) as BodyInit,
@@ -118,7 +125,15 @@ async function prepare(base: string): Promise<FuzzPools> {
   );
   const snapshot = await call('POST', '/__mock/snapshots');
   const fault = await call('POST', '/__mock/faults', { match: { devId: 1 }, action: { kind: 'ignore-range' } });
+  // The demo device checks its task: its upgrade token is in the pool, so downloads and reports reach the task.
+  const check = await call(
+    'GET',
+    `/ota/south/check?dev_id=${demo.devId}&manuf=${demo.manuf}&model=${demo.model}&type=2&version=${demo.fromVersion}`,
+  );
+  const token = String((check.data as { token?: string } | undefined)?.token);
+  await call('GET', `/ota/south/download/${token}/check?dev_id=${demo.devId}`);
   const ids = {
+    token: [token],
     productId: [demo.productId],
     devId: [String(demo.devId)],
     dev_id: [String(demo.devId)],

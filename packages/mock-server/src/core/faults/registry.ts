@@ -90,5 +90,7 @@ export class FaultRegistry {
   /** Puts back the rules of a snapshot. */
   restore(rules: FaultRule[]): void {
     this.#rules = structuredClone(rules);
+    // Ids go on after the highest restored one, so a fault added later never takes an id already in use.
+    for (const rule of this.#rules) this.#nextId = Math.max(this.#nextId, Number(rule.fault.id.slice(4)) + 1);
   }
 }

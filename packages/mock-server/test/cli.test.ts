@@ -1,4 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -67,6 +70,33 @@ describe('ota-mock', () => {
     );
     expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('--clock must be real or virtual') });
   });
+
+  it('with --data-dir, says what it continues from, and a second server on the directory exits 1 in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ota-cli-data-'));
+    try {
+      const first = await start(['--port', '0', '--data-dir', dir], /Ctrl-C stops/);
+      expect(first).toContain(`Data: ${dir} (new)`);
+      const run = promisify(execFile);
+      const second = await run(process.execPath, [bin, '--port', '0', '--data-dir', dir]).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(second).toMatchObject({ code: 1 });
+      const stderr = (second as { stderr: string }).stderr;
+      expect(stderr).toMatch(
+        /^ota-mock: .* is in use by another ota-mock \(pid \d+\); stop it or choose another --data-dir\n$/,
+      );
+      for (const child of children.splice(0)) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      const again = await start(['--port', '0', '--data-dir', dir], /Ctrl-C stops/);
+      expect(again).toMatch(/Data: .* \(continued: 1 products, 1 devices, 1 packages, 1 tasks\)/);
+    } finally {
+      for (const child of children.splice(0)) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 
   it("serves Prism's stateless mock of the spec with --prism", async () => {
     const output = await start(['--prism', '--port', '0'], /Prism is listening/);

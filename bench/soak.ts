@@ -23,7 +23,12 @@ const dir = mkdtempSync(join(tmpdir(), 'ota-soak-'));
 
 const server = spawn(
   process.execPath,
-  ['packages/mock-server/bin/ota-mock.ts', '--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo'],
+  // Every device keeps a connection open: the connection cap sits above the fleet.
+  [
+    'packages/mock-server/bin/ota-mock.ts',
+    ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo'],
+    ...['--max-connections', String(deviceCount * 2 + 64)],
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -81,6 +86,7 @@ let version = 'V1';
 let rounds = 0;
 let upgrades = 0;
 let errors = 0;
+const errorDetails = new Map<string, number>();
 const started = Date.now();
 const rssAtStart = rssMiB();
 let rssAfterFirstMinute: number | undefined;
@@ -122,7 +128,11 @@ while (Date.now() < endAt) {
   );
   for (const result of results) {
     if (result.outcome === 'upgraded') upgrades++;
-    else errors++;
+    else {
+      errors++;
+      const key = `${result.outcome}: ${result.detail}`;
+      errorDetails.set(key, (errorDetails.get(key) ?? 0) + 1);
+    }
   }
   await admin.DELETE('/api/v1/products/{productId}/tasks/{taskId}', { params: { path: { productId, taskId } } });
   version = target;
@@ -137,6 +147,7 @@ say(
 say(
   `RSS ${rssAtStart.toFixed(0)} MiB at start, ${rssAfterFirstMinute?.toFixed(0) ?? '-'} after 1 min, ${rssEnd.toFixed(0)} at the end; data directory ${diskMiB().toFixed(1)} MiB`,
 );
+for (const [detail, count] of errorDetails) say(`  ${count}× ${detail}`);
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,8 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --journal-limit <n>      journal entries kept, newest first (default 100000; also at most 64 MiB)
   --max-package-size <n>   largest package or patch upload, bytes (default 67108864)
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
-  --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024)
+  --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024). Devices
+                           keep theirs open: a fleet of N needs more than N
   --admin-token <t>        require 'Authorization: Bearer <t>' on the management API and /__mock. Listening
                            beyond loopback (--host 0.0.0.0), one is required: given here, or generated and
                            printed at start. Anyone who can reach an open platform can read every access key,

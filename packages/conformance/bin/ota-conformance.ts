@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // ota-conformance: judge a device's OneNET OTA implementation. See `ota-conformance --help`.
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 
 // Node keeps the compiled, type-stripped modules on disk, so the next start skips that work.
-enableCompileCache();
+// Node 22.1+ (the engines); on older versions the bin simply starts without it.
+nodeModule.enableCompileCache?.();
 const { isUsageError, runCli } = await import('../src/cli.ts');
 
 // `pnpm run x -- --flag` passes the `--` through; it separates nothing here.

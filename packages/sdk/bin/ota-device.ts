@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // ota-device: the SDK's reference OneNET OTA device as a process. See `ota-device --help`.
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 
 // Node keeps the compiled, type-stripped modules on disk: the conformance suite starts this bin once per case,
 // and stripping the SDK's types would otherwise cost every start about 0.15 s of CPU.
-enableCompileCache();
+// Node 22.1+ (the engines); on older versions the bin simply starts without it.
+nodeModule.enableCompileCache?.();
 const { DeviceUsageError, runOtaDevice } = await import('../src/node/index.ts');
 
 // `pnpm run x -- --flag` passes the `--` through; it separates nothing here.

@@ -23,6 +23,9 @@ const documented = astToString(ast)
   .replace(
     'export interface operations {',
     '/** Every operation of the spec by `operationId`. */\nexport interface operations {',
-  );
-writeFileSync(new URL('openapi.d.ts', outDir), header + documented);
+  )
+  // JSDoc tags typedoc does not know: a description is the comment's text; `const` is in the type already.
+  .replaceAll('@description ', '')
+  .replaceAll('/** @constant */', '/** A constant. */');
+writeFileSync(new URL('openapi.ts', outDir), header + documented);
 writeFileSync(new URL('protocol.ts', outDir), renderProtocol(loadSpec()));

@@ -1,7 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { deviceResource, productResource } from './auth/token.ts';
 import { createTokenSource, type TokenSourceOptions } from './auth/token-source.ts';
-import type { paths } from './generated/openapi.d.ts';
+import type { paths } from './generated/openapi.ts';
 
 /** An openapi-fetch client typed with every operation of the spec. */
 export type OneNetClient = Client<paths>;

@@ -46,7 +46,7 @@ export { createVcdiff } from './diff/vcdiff-encode.ts';
 export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';
-export type { components, operations as OperationTypes, paths } from './generated/openapi.d.ts';
+export type { components, operations as OperationTypes, paths } from './generated/openapi.ts';
 export type { ErrnoOf, ErrnoTables, OperationId, SouthboundOperation } from './generated/protocol.ts';
 export {
   bounds,

@@ -1,7 +1,7 @@
 import { loadSpec, type OpenApiDocument } from '@onenet-ota/openapi';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { renderProtocol } from '../scripts/render-protocol.ts';
-import type { components, paths } from '../src/generated/openapi.d.ts';
+import type { components, paths } from '../src/generated/openapi.ts';
 import {
   CheckErrno,
   Errno,

@@ -1,5 +1,5 @@
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
-import type { components } from '../generated/openapi.d.ts';
+import type { components } from '../generated/openapi.ts';
 import type { ModuleType } from '../generated/protocol.ts';
 import type { Quirk } from './quirks.ts';
 import type { AgentStore } from './store.ts';

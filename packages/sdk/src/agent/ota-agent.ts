@@ -1,6 +1,6 @@
 import { createDeviceClient, type OneNetClient } from '../clients.ts';
 import { Md5 } from '../crypto/md5.ts';
-import type { components } from '../generated/openapi.d.ts';
+import type { components } from '../generated/openapi.ts';
 import {
   bounds,
   CheckErrno,

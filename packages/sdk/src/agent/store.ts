@@ -1,4 +1,4 @@
-import type { components } from '../generated/openapi.d.ts';
+import type { components } from '../generated/openapi.ts';
 
 /**
  * What the agent persists between fragments, so a restart resumes where the last good byte left off (the OTA

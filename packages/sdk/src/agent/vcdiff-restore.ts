@@ -1,7 +1,7 @@
 import type { ImageSource } from '../diff/image-source.ts';
 import { PatchError } from '../diff/varint.ts';
 import { restoreVcdiff } from '../diff/vcdiff-decode.ts';
-import type { components } from '../generated/openapi.d.ts';
+import type { components } from '../generated/openapi.ts';
 import { ResultCode } from '../generated/protocol.ts';
 import { InstallError } from './install-error.ts';
 

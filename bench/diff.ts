@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVcdiff, memorySource, restoreVcdiff } from '@onenet-ota/sdk';
+import { memorySource, restoreVcdiff } from '@onenet-ota/sdk';
+import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import { firmwarePair, type PairKind } from '../packages/sdk/test/firmware-pairs.ts';
 
 if (process.argv[2] === '--restore-child') {

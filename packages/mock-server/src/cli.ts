@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import type { ClockMode } from './core/clock.ts';
+import type { CorsPolicy } from './core/cors.ts';
 import type { Platform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
@@ -29,6 +30,9 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            printed at start. Anyone who can reach an open platform can read every access key,
                            download firmware, delete tasks and wreck a test through /__mock; devices never need
                            this token (they sign their own, as on OneNET)
+  --cors <origins>         web pages that may call the platform from a browser: off, *, or a comma-separated
+                           list of origins (default: pages served from this machine when listening on loopback,
+                           none beyond it)
   --data-dir <dir>         keep the platform on disk (SQLite in WAL mode, package bytes as files) and continue
                            from it after a restart or a crash: products, devices, packages, tasks, per-device
                            status, upgrade tokens, the virtual clock, faults, snapshots and the journal.
@@ -57,6 +61,7 @@ export async function runCli(
       'max-connections': { type: 'string', default: '1024' },
       'admin-token': { type: 'string' },
       'data-dir': { type: 'string' },
+      cors: { type: 'string' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -94,10 +99,12 @@ export async function runCli(
   const adminToken = given ?? (loopbackOnly ? undefined : randomToken());
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir needs a directory');
+  const cors = corsPolicy(values.cors, loopbackOnly);
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const platform = createPlatform({
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(store ? { store } : {}),
+    cors,
     seed,
     clock,
     rangeDialect,
@@ -139,6 +146,16 @@ function describeData(dir: string, platform: Platform): string {
   const time =
     platform.clock.mode === 'virtual' ? `, virtual clock at ${new Date(platform.clock.now()).toISOString()}` : '';
   return `Data: ${dir} (continued: ${products.size} products, ${devices.size} devices, ${packages.size} packages, ${tasks.size} tasks${time})`;
+}
+
+function corsPolicy(flag: string | undefined, loopbackOnly: boolean): CorsPolicy {
+  if (flag === undefined) return loopbackOnly ? 'loopback' : 'off';
+  if (flag === 'off' || flag === '*') return flag;
+  const origins = flag.split(',').map((origin) => origin.trim());
+  const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
+  if (bad !== undefined)
+    throw new UsageError(`--cors takes off, * or origins like http://localhost:5173, got ${JSON.stringify(bad)}`);
+  return origins;
 }
 
 /** Whether only this machine can reach an address. */

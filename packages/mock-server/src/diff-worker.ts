@@ -3,7 +3,7 @@
  * `{ id, base, target }`; one message out, `{ id, patch }` (transferred, not copied) or `{ id, error }`.
  */
 import { parentPort } from 'node:worker_threads';
-import { createVcdiff } from '@onenet-ota/sdk';
+import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 
 parentPort?.on('message', ({ id, base, target }: { id: number; base: Uint8Array; target: Uint8Array }) => {
   try {

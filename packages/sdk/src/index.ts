@@ -41,8 +41,6 @@ export type { ImageSource } from './diff/image-source.ts';
 export { memorySource } from './diff/image-source.ts';
 export { PatchError } from './diff/varint.ts';
 export { restoreVcdiff } from './diff/vcdiff-decode.ts';
-export type { VcdiffOptions } from './diff/vcdiff-encode.ts';
-export { createVcdiff } from './diff/vcdiff-encode.ts';
 export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';

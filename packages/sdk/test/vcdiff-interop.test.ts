@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createVcdiff, memorySource, restoreVcdiff } from '../src/index.ts';
+import { memorySource, restoreVcdiff } from '../src/index.ts';
+import { createVcdiff } from '../src/vcdiff-encoder.ts';
 import { firmwarePair } from './firmware-pairs.ts';
 
 // Interoperability with Debian's xdelta3 (apt-get install xdelta3), which .ci/run installs. Outside CI a machine

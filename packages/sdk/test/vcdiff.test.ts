@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createVcdiff, memorySource, PatchError, restoreVcdiff } from '../src/index.ts';
+import { memorySource, PatchError, restoreVcdiff } from '../src/index.ts';
+import { createVcdiff } from '../src/vcdiff-encoder.ts';
 import { firmwarePair } from './firmware-pairs.ts';
 
 async function restore(base: Uint8Array, patch: Uint8Array, chunk = patch.length): Promise<Uint8Array> {

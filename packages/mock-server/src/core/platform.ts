@@ -1,8 +1,10 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { createVcdiff, DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
+import { DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
+import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, Settings } from './context.ts';
+import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
@@ -39,6 +41,11 @@ export interface PlatformOptions extends Partial<Settings> {
    * loaded instead of `seed`, and every change is written before its answer goes out. Memory only by default.
    */
   store?: StateStore;
+  /**
+   * Which web pages may call the platform from a browser (CORS): `loopback` (default) allows pages served from
+   * this machine, `off` none, `*` every one, or a list of origins.
+   */
+  cors?: CorsPolicy;
 }
 
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
@@ -101,7 +108,14 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
   }
   return {
     restored: loaded !== undefined,
-    fetch: (request, extra) => dispatch(ctx, handlers, options, request, extra?.body),
+    fetch: async (request, extra) => {
+      const origin = request.headers.get('origin');
+      if (!allowsOrigin(options.cors ?? 'loopback', origin))
+        return dispatch(ctx, handlers, options, request, extra?.body);
+      if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method'))
+        return preflight(origin);
+      return withCors(await dispatch(ctx, handlers, options, request, extra?.body), origin);
+    },
     clock,
     faults: ctx.faults,
     journal: ctx.journal,

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import type { OpenApiDocument } from './types.ts';
 
-/** Absolute path of `openapi/openapi.yaml`, the single source of truth. */
-export const specPath: string = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
+/**
+ * Absolute path of `openapi/openapi.yaml`, the single source of truth. Found through the package's own exports,
+ * so it is the same file from the workspace's sources and from the published build.
+ */
+export const specPath: string = createRequire(import.meta.url).resolve('@onenet-ota/openapi/openapi.yaml');
 
 let cached: OpenApiDocument | undefined;
 

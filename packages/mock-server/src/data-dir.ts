@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 
 // A data directory: `platform.db`, an SQLite database in WAL mode (node:sqlite, built into Node 24: no native
@@ -19,11 +20,12 @@ export class DataDirError extends Error {
 
 /** Opens (creating if needed) a data directory as a durable store for `createPlatform({ store })`. */
 export function openDataDir(dir: string): StateStore {
+  const sqlite = loadSqlite();
   mkdirSync(join(dir, 'blobs'), { recursive: true });
   const release = lock(dir);
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(join(dir, 'platform.db'));
+    db = new sqlite.DatabaseSync(join(dir, 'platform.db'));
     db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
@@ -94,6 +96,15 @@ export function openDataDir(dir: string): StateStore {
       release();
     },
   };
+}
+
+// Loaded when a data directory is opened, not when this module is: everything else runs on a Node without it.
+function loadSqlite(): typeof import('node:sqlite') {
+  try {
+    return createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
+  } catch {
+    throw new DataDirError(`--data-dir needs node:sqlite (Node 22.13 or later); this is Node ${process.versions.node}`);
+  }
 }
 
 function transaction(db: DatabaseSync, work: () => void): void {

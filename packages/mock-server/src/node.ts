@@ -28,7 +28,9 @@ export function workerDiffs(): DiffGenerator {
   let nextId = 1;
   const waiting = new Map<number, { resolve: (patch: Uint8Array) => void; reject: (error: Error) => void }>();
   const start = () => {
-    const started = new Worker(new URL('./diff-worker.ts', import.meta.url));
+    // The worker is a file beside this one: TypeScript in the workspace, JavaScript once published.
+    const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    const started = new Worker(new URL(`./diff-worker.${extension}`, import.meta.url));
     started.on('message', ({ id, patch, error }: { id: number; patch?: Uint8Array; error?: string }) => {
       const job = waiting.get(id);
       waiting.delete(id);

@@ -26,6 +26,22 @@ export interface RunningPrism {
   stop(): Promise<void>;
 }
 
+/** Prism is an optional peer: large, and needed only for `--prism` and spec-only mocking. */
+function prismCli(): string {
+  try {
+    return createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  } catch {
+    throw new PrismMissingError('Prism is not installed: npm i -D @stoplight/prism-cli@5.16.0');
+  }
+}
+
+/** `@stoplight/prism-cli` is not installed beside the mock platform. */
+export class PrismMissingError extends Error {
+  override name = 'PrismMissingError';
+  /** Read by the bins, which print the message in one line. */
+  readonly code = 'ERR_PRISM_MISSING';
+}
+
 /** Starts Prism on the spec with the Node running this process, and resolves once it listens. */
 export async function startPrism({
   host = '127.0.0.1',
@@ -34,7 +50,7 @@ export async function startPrism({
   log = () => {},
 }: PrismOptions): Promise<RunningPrism> {
   if (port === 0) port = await freePort(host);
-  const cli = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+  const cli = prismCli();
   const mode = upstream ? ['proxy', '--errors', specPath, upstream] : ['mock', specPath];
   const child = spawn(process.execPath, [cli, ...mode, '-h', host, '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],

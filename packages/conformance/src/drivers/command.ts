@@ -1,4 +1,5 @@
 import { type SpawnOptions, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,10 +59,10 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
  * SIGKILL to the whole group: a wrapper script, `sh -c` and whatever they started die together, as a board does.
  */
 export function commandDevice(command?: string, extraEnv: Record<string, string> = {}): DeviceDriver {
-  const otaDevice = join(
-    dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json')),
-    'bin/ota-device.ts',
-  );
+  // The SDK's package.json names its bin: TypeScript in the workspace, JavaScript once published.
+  const sdkManifest = createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json');
+  const { bin } = JSON.parse(readFileSync(sdkManifest, 'utf8')) as { bin: Record<string, string> };
+  const otaDevice = join(dirname(sdkManifest), bin['ota-device'] ?? 'bin/ota-device.ts');
   return {
     describe: command ?? "ota-device (the SDK's reference device)",
     lacks: [],

@@ -1,0 +1,2 @@
+export const httpMethods = ['get', 'put', 'post', 'delete', 'patch'];
+//# sourceMappingURL=types.js.map

@@ -145,6 +145,43 @@ describe('OtaAgent against the mock platform', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** An agent that installs, and whose 201 then meets `action` once. */
+  const installThen = (store: AgentStore, action: FaultCreate['action']) =>
+    agentFor({
+      store,
+      install: async (chunks) => {
+        for await (const _ of chunks);
+        await addFault({ match: { devId: demo.devId, operation: 'reportProgress' }, action });
+      },
+    });
+
+  it('sends 201 again on the next run when the platform never got it, before anything else', async () => {
+    const store = new MemoryStore();
+    const cut = await installThen(store, { kind: 'status', status: 503 }).agent.run();
+    expect(cut).toMatchObject({ outcome: 'error', detail: '201 got no answer; the next run sends it again' });
+    expect(deviceTask()?.state).toBe('upgrading');
+    // Rebooted into the new image: the pending 201 goes first, and the platform records the upgrade.
+    const checksBefore = h.platform.journal.query({ operation: 'checkTask' }).entries.length;
+    const again = await agentFor({ store, version: demo.targetVersion }).agent.run();
+    expect(again).toMatchObject({ outcome: 'upgraded', reported: [201] });
+    expect(deviceTask()?.state).toBe('succeeded');
+    expect(h.platform.journal.query({ operation: 'checkTask' }).entries.length).toBe(checksBefore);
+    expect(await store.load()).toBeUndefined();
+  });
+
+  it('stops sending 201 once the platform answers, when only the first answer was lost', async () => {
+    const store = new MemoryStore();
+    const cut = await installThen(store, { kind: 'reset', afterBytes: 0 }).agent.run();
+    expect(cut.detail).toBe('201 got no answer; the next run sends it again');
+    expect(deviceTask()?.state).toBe('succeeded');
+    const again = await agentFor({ store, version: demo.targetVersion }).agent.run();
+    expect(again.outcome).toBe('error');
+    expect(again.detail).toMatch(/^201 was refused with errno \d+/);
+    expect(await store.load()).toBeUndefined();
+    // Nothing left to do: the device on the target version finds no task.
+    expect((await agentFor({ store, version: demo.targetVersion }).agent.run()).outcome).toBe('no-task');
+  });
+
   it('reports 205 and does not install when the md5 does not match', async () => {
     await addFault({ match: { operation: 'downloadPackage', nth: 5 }, action: { kind: 'corrupt', atByte: 17_000 } });
     const { agent, installed } = agentFor();

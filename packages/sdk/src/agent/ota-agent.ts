@@ -95,6 +95,8 @@ export class OtaAgent {
   }
 
   async #run(): Promise<UpgradeResult> {
+    const pending = await this.#store.load();
+    if (pending?.installed) return await this.#reportInstalled(pending);
     await this.#calls.reportVersion(this.#options.version);
     const maxFlows = this.#options.maxFlows ?? 5;
     while (this.#flows < maxFlows) {
@@ -309,12 +311,25 @@ export class OtaAgent {
       await this.#store.clear();
       return this.#fail(task, code, `install failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const errno = await this.#calls.report(task.token, ResultCode.UpgradeSucceeded);
+    state.installed = true;
+    await this.#store.save(state);
+    return await this.#reportInstalled(state);
+  }
+
+  /**
+   * Reports 201 for an installed image. Without an answer (the link or the platform went down) the state is kept
+   * and the next run sends 201 again first: the platform may never have seen it, and a device that gave up here
+   * would stay "upgrading" there forever. Any answer ends it: a refusal after a restart usually means the first
+   * 201 did arrive and only its answer was lost.
+   */
+  async #reportInstalled(state: DownloadState): Promise<UpgradeResult> {
+    const errno = await this.#calls.report(state.token, ResultCode.UpgradeSucceeded);
+    if (errno === undefined) return this.#result('error', '201 got no answer; the next run sends it again');
     await this.#store.clear();
     if (errno !== ProgressErrno.Success) return this.#result('error', `201 was refused with errno ${errno}`, errno);
     // Rebooted into the new image, a device reports its version: the platform's record then shows the target.
-    await this.#calls.reportVersion(task.target);
-    return { ...this.#result('upgraded', `installed ${task.target}`), target: task.target };
+    await this.#calls.reportVersion(state.target);
+    return { ...this.#result('upgraded', `installed ${state.target}`), target: state.target };
   }
 
   async #image(task: TaskInfo): Promise<AsyncIterable<Uint8Array>> {

@@ -18,6 +18,8 @@ export interface DownloadState {
   progressReported: number;
   /** 101 was accepted: the platform has the device upgrading. */
   downloadReported: boolean;
+  /** The image is installed and 201 not yet acknowledged: the next run sends it again before anything else. */
+  installed?: boolean;
 }
 
 /** Where the agent keeps its state and the image it downloads. Memory and file stores come with the SDK. */

@@ -1,2 +1,0 @@
-export const httpMethods = ['get', 'put', 'post', 'delete', 'patch'];
-//# sourceMappingURL=types.js.map

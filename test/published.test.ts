@@ -21,11 +21,13 @@ const packages = {
 const work = mkdtempSync(join(tmpdir(), 'ota-published-'));
 const project = join(work, 'project');
 const tarballs: Record<string, string> = {};
+const phases: string[] = [];
 // The bins' `#!/usr/bin/env node` finds the Node running this test first (24, as the engines say).
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
 const run = (file: string, args: string[], timeout = 120_000) => exec(file, args, { cwd: project, env, timeout });
 
 beforeAll(async () => {
+  const started = performance.now();
   await Promise.all(
     Object.entries(packages).map(async ([name, dir]) => {
       const destination = join(work, name);
@@ -34,14 +36,25 @@ beforeAll(async () => {
       tarballs[name] = join(destination, readdirSync(destination)[0] ?? '');
     }),
   );
+  phases.push(`packed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs)]);
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '-D', 'vitest@5.1.0']);
+  // With the user's own test runner, in one npm run.
+  await run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    ...Object.values(tarballs),
+    'vitest@5.1.0',
+  ]);
+  phases.push(`installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  process.stdout.write(`published packages: ${phases.join(', ')}\n`);
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('the packages as published', () => {
+// Concurrent: each test is a process or two of its own, and they only read the installed project.
+describe.concurrent('the packages as published', () => {
   it.each(Object.keys(packages))(
     '%s ships compiled JavaScript with types and a license, no tests or configs',
     async (name) => {
@@ -71,12 +84,12 @@ process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3C
     expect(stdout).toBe(
       'version=2018-10-31&res=products%2F123123&et=1537255523&method=sha1&sign=lsaPSiiGvEFFjXu5WU7a6IkScqE%3D',
     );
-  });
+  }, 60_000);
 
   it('runs the bins on plain Node, without type stripping', async () => {
     expect((await run('npx', ['--no-install', 'ota-mock', '--help'])).stdout).toMatch(/^Usage: ota-mock/);
     expect((await run('npx', ['--no-install', 'ota-device', '--help'])).stdout).toMatch(/^Usage: ota-device/);
-  });
+  }, 60_000);
 
   it('runs the whole conformance suite against the reference device with npx ota-conformance (exit 0)', async () => {
     const { stdout } = await run('npx', ['--no-install', 'ota-conformance', '--report-dir', join(work, 'reports')]);

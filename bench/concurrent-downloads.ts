@@ -89,6 +89,7 @@ const mock = await startChild([
   'none',
   '--clock',
   'virtual',
+  '--quiet',
 ]);
 const admin = createManagementClient({ baseUrl: mock.url });
 const product = (await admin.POST('/api/v1/products', { body: { name: 'bench', manuf: '100', model: '10001' } })).data;

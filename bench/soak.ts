@@ -26,7 +26,7 @@ const server = spawn(
   // Every device keeps a connection open: the connection cap sits above the fleet.
   [
     'packages/mock-server/bin/ota-mock.ts',
-    ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo'],
+    ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
     ...['--max-connections', String(deviceCount * 2 + 64)],
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -9,6 +9,7 @@ import { openDataDir } from './data-dir.ts';
 import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
+import { requestLine } from './request-log.ts';
 
 const usage = `Usage: ota-mock [options]
 
@@ -37,6 +38,9 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            from it after a restart or a crash: products, devices, packages, tasks, per-device
                            status, upgrade tokens, the virtual clock, faults, snapshots and the journal.
                            --seed applies only to a new directory
+  --log text|json          one line per request as it completes: text for people (coloured on a terminal),
+                           json for machines (a journal entry per line) (default text)
+  --quiet                  no request log
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -62,6 +66,8 @@ export async function runCli(
       'admin-token': { type: 'string' },
       'data-dir': { type: 'string' },
       cors: { type: 'string' },
+      log: { type: 'string', default: 'text' },
+      quiet: { type: 'boolean', default: false },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -100,6 +106,7 @@ export async function runCli(
   const dataDir = values['data-dir'];
   if (dataDir === '') throw new UsageError('--data-dir needs a directory');
   const cors = corsPolicy(values.cors, loopbackOnly);
+  const log = oneOf(values.log, ['text', 'json'] as const, '--log');
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const platform = createPlatform({
     ...(adminToken === undefined ? {} : { adminToken }),
@@ -131,6 +138,12 @@ export async function runCli(
     out(
       `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,
     );
+  if (!values.quiet) {
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    platform.journal.onComplete((entry) =>
+      out(`${log === 'json' ? JSON.stringify(entry) : requestLine(entry, { color })}\n`),
+    );
+  }
   return {
     url: server.url,
     stop: async () => {

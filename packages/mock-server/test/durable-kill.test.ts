@@ -43,7 +43,7 @@ async function start(port: number): Promise<number> {
   const started = performance.now();
   const process_ = spawn(
     process.execPath,
-    [bin, '--data-dir', dir, '--port', String(port), '--clock', 'virtual', '--seed', 'demo'],
+    [bin, '--data-dir', dir, '--port', String(port), '--clock', 'virtual', '--seed', 'demo', '--quiet'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child = process_;

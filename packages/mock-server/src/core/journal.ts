@@ -25,6 +25,7 @@ export class Journal {
   #nextSeq = 1;
   /** Entries added or completed since a durable store last drained them; only kept when one asks. */
   #changed: Set<JournalEntry> | undefined;
+  readonly #listeners = new Set<(entry: JournalEntry) => void>();
   readonly #limit: number;
   readonly #maxBytes: number;
 
@@ -84,9 +85,24 @@ export class Journal {
     return low;
   }
 
-  /** Marks an entry completed after it was added (its body ended), for a durable store. */
-  touch(entry: JournalEntry): void {
+  /**
+   * Marks an entry complete: its answer has gone out (a streamed body ended, or was cut short). A durable store
+   * writes it again; listeners (the request log) see it now, with the bytes served and the faults applied.
+   */
+  complete(entry: JournalEntry): void {
     this.#changed?.add(entry);
+    for (const listener of this.#listeners) listener(entry);
+  }
+
+  /** Marks an entry for a durable store to write again (a write that failed). */
+  markChanged(entry: JournalEntry): void {
+    this.#changed?.add(entry);
+  }
+
+  /** Calls `listener` with every entry as it completes; returns the function that stops it. */
+  onComplete(listener: (entry: JournalEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Starts keeping the entries a durable store has yet to write. */

@@ -159,7 +159,7 @@ export class Persistence {
     for (const { id } of batch.blobs) this.#blobs.delete(id);
     for (const { key } of batch.meta) this.#meta.delete(key);
     for (const { id } of batch.snapshots) this.#snapshots.delete(id);
-    for (const entry of entries) this.#ctx.journal.touch(entry);
+    for (const entry of entries) this.#ctx.journal.markChanged(entry);
   }
 
   #record(batch: StoreBatch, kind: Collection, key: unknown, value: object | undefined): void {

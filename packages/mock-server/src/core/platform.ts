@@ -8,7 +8,7 @@ import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
-import { Journal, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
+import { Journal, type JournalEntry, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
@@ -138,8 +138,16 @@ async function dispatch(
   if (!control) runDueEvents(ctx);
   if (!matched) {
     const response = problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
-    if (!control)
-      await record(ctx, { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] }, response, started);
+    if (!control) {
+      // Not shaped, so no body end will complete it: it is complete now.
+      const entry = await record(
+        ctx,
+        { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
+        response,
+        started,
+      );
+      ctx.journal.complete(entry);
+    }
     return response;
   }
   const southbound = operations[matched.canonical].tag.startsWith('device');
@@ -266,7 +274,7 @@ async function record(
   call: Omit<Call, 'route'> & { route?: Route },
   response: Response,
   started: number,
-): Promise<void> {
+): Promise<JournalEntry> {
   const headers = journalHeaders(call.request.headers);
   if (headers.authorization) headers.authorization = redactAuthorization(headers.authorization);
   const contentType = response.headers.get('content-type');
@@ -303,6 +311,7 @@ async function record(
     entry.response.bytesSent = bytesSent;
     if (streamed) entry.response.body = { size: bytesSent, contentType: 'application/octet-stream' };
     if (aborted) entry.response.aborted = true;
-    ctx.journal.touch(entry);
+    ctx.journal.complete(entry);
   });
+  return entry;
 }

@@ -1,0 +1,64 @@
+import { operations } from '@onenet-ota/sdk';
+import type { JournalEntry } from './core/journal.ts';
+
+// The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
+// on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked
+// and the bytes served, the step or result code, the errno and what it means, the fault applied); management and
+// control calls one short line each.
+
+/** How {@link requestLine} writes. */
+export interface RequestLineOptions {
+  /** ANSI colours: for a terminal, not for a pipe or a file. */
+  color?: boolean;
+}
+
+const paint = {
+  dim: '\x1b[2m',
+  green: '\x1b[32m',
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  reset: '\x1b[0m',
+} as const;
+
+/** One line for a completed journal entry. */
+export function requestLine(entry: JournalEntry, { color = false }: RequestLineOptions = {}): string {
+  const tint = (text: string, tone: keyof typeof paint) => (color ? `${paint[tone]}${text}${paint.reset}` : text);
+  const time = tint(entry.time.slice(11, 23), 'dim');
+  const operation = entry.operation ?? '';
+  const device = operation in operations && operations[operation as keyof typeof operations].tag.startsWith('device');
+  if (!device) {
+    const status = entry.response.status;
+    return `${time} ${entry.request.method} ${entry.request.path} → ${tint(String(status), status < 400 ? 'green' : 'red')}`;
+  }
+  const parts = [`dev ${entry.devId ?? '?'}`.padEnd(14), operation.padEnd(16), ...essentials(entry)];
+  if (entry.errno !== undefined) {
+    const meaning = answerText(entry);
+    parts.push(tint(`errno ${entry.errno}${meaning ? ` ${meaning}` : ''}`, entry.errno === 0 ? 'green' : 'red'));
+  }
+  if (entry.note) parts.push(`— ${entry.note}`);
+  if (entry.faults.length > 0) parts.push(tint(`[fault ${entry.faults.join(', ')}]`, 'yellow'));
+  return `${time} ${parts.join(' ')}`;
+}
+
+function essentials(entry: JournalEntry): string[] {
+  const { query, headers, body } = entry.request;
+  const json = (body?.json ?? {}) as Record<string, unknown>;
+  if (entry.operation?.startsWith('downloadPackage')) {
+    const served = `${entry.response.status} ${entry.response.bytesSent} B`;
+    return [`Range ${headers.range ?? '(none)'} → ${served}${entry.response.aborted ? ' (cut short)' : ''}`];
+  }
+  if (entry.operation?.startsWith('report')) {
+    const code = json.step ?? query.step ?? query.result ?? json.f_version ?? json.s_version;
+    return code === undefined
+      ? []
+      : [`${entry.operation.startsWith('reportVersion') ? 'version' : 'code'} ${String(code)}`];
+  }
+  if (entry.operation?.startsWith('checkTask')) return [`version ${query.version ?? '(none)'}`];
+  return [];
+}
+
+// OneNET's envelope says what an errno means in `error`; the journal keeps small JSON answers whole.
+function answerText(entry: JournalEntry): string {
+  const json = entry.response.body?.json as { error?: unknown } | undefined;
+  return typeof json?.error === 'string' && json.error !== 'succ' ? json.error : '';
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+import { demo } from '../src/index.ts';
+
+// `ota-mock` prints a line per request as it completes: what a firmware engineer watches while the board talks.
+
+async function withCli(args: string[], run: (url: string) => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const cli = await runCli(['--port', '0', '--clock', 'virtual', ...args], (text) => lines.push(text));
+  try {
+    await run(cli.url ?? '');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a streamed body completes after the client reads it
+  } finally {
+    await cli.stop();
+  }
+  return lines;
+}
+
+describe('the request log', () => {
+  it('prints each device request with its essentials, and management calls on a short line', async () => {
+    const lines = await withCli([], async (url) => {
+      await fetch(`${url}/ota/south/download/not-a-token`, { headers: { Range: 'bytes=0-99' } }).then((r) =>
+        r.arrayBuffer(),
+      );
+      await fetch(`${url}/ota/south/check?dev_id=${demo.devId}&type=2&version=V1.0`).then((r) => r.json());
+      await fetch(`${url}/api/v1/products`).then((r) => r.json());
+    });
+    const log = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    expect(log).toHaveLength(3);
+    expect(log[0]).toMatch(/downloadPackage +Range bytes=0-99 → 200 1 B/);
+    expect(log[1]).toMatch(/dev 32981907 +checkTask +version V1\.0 errno \d+ /);
+    expect(log[2]).toMatch(/GET \/api\/v1\/products → 200\n$/);
+    expect(log.join('')).not.toContain('\x1b['); // not a terminal: no colours
+  });
+
+  it('prints journal entries as JSON lines with --log json, and nothing with --quiet', async () => {
+    const json = await withCli(['--log', 'json'], async (url) => {
+      await fetch(`${url}/api/v1/products`).then((r) => r.json());
+    });
+    const entry = JSON.parse(json.at(-1) ?? '{}') as { operation?: string; response?: { status: number } };
+    expect(entry).toMatchObject({ operation: 'listProducts', response: { status: 200 } });
+    const quiet = await withCli(['--quiet'], async (url) => {
+      await fetch(`${url}/api/v1/products`).then((r) => r.json());
+    });
+    expect(quiet.filter((line) => line.includes('/api/v1/products →'))).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { operations } from '@onenet-ota/sdk';
+import { Errno, operations } from '@onenet-ota/sdk';
 import type { JournalEntry } from './core/journal.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
@@ -33,7 +33,9 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
   const parts = [`dev ${entry.devId ?? '?'}`.padEnd(14), operation.padEnd(16), ...essentials(entry)];
   if (entry.errno !== undefined) {
     const meaning = answerText(entry);
-    parts.push(tint(`errno ${entry.errno}${meaning ? ` ${meaning}` : ''}`, entry.errno === 0 ? 'green' : 'red'));
+    parts.push(
+      tint(`errno ${entry.errno}${meaning ? ` ${meaning}` : ''}`, entry.errno === Errno.Success ? 'green' : 'red'),
+    );
   }
   if (entry.note) parts.push(`— ${entry.note}`);
   if (entry.faults.length > 0) parts.push(tint(`[fault ${entry.faults.join(', ')}]`, 'yellow'));

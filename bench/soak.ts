@@ -4,7 +4,7 @@
 // (any upgrade that did not end `upgraded`) and the data directory's size on disk (database, WAL and package
 // files). Flat RSS and 0 errors is the goal.
 //
-//   pnpm run bench:soak [--devices 1000] [--minutes 10]
+//   pnpm run bench:soak [--devices 1000] [--minutes 10] [--journal-limit 100000]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,11 @@ import { demo, demoImage } from '@onenet-ota/mock-server';
 import { createManagementClient, MemoryStore, OtaAgent } from '@onenet-ota/sdk';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string', default: '1000' }, minutes: { type: 'string', default: '10' } },
+  options: {
+    devices: { type: 'string', default: '1000' },
+    minutes: { type: 'string', default: '10' },
+    'journal-limit': { type: 'string', default: '100000' },
+  },
 });
 const deviceCount = Number(values.devices);
 const endAt = Date.now() + Number(values.minutes) * 60_000;
@@ -27,7 +31,7 @@ const server = spawn(
   [
     'packages/mock-server/bin/ota-mock.ts',
     ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
-    ...['--max-connections', String(deviceCount * 2 + 64)],
+    ...['--max-connections', String(deviceCount * 2 + 64), '--journal-limit', values['journal-limit']],
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );

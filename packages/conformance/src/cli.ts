@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
 import { type ModuleType, quirks } from '@onenet-ota/sdk';
 import { commandDevice } from './drivers/command.ts';
 import { waitDevice } from './drivers/wait.ts';
@@ -11,7 +12,7 @@ import { junitReport } from './report/junit.ts';
 import { rules } from './rules/index.ts';
 import { runConformance } from './run.ts';
 import { ConformanceConfigError, checkSelection } from './select.ts';
-import { type Capability, capabilities, type RunResult } from './types.ts';
+import { type Capability, capabilities, type Rule, type RunResult } from './types.ts';
 
 /** The `--help` text of `ota-conformance`. */
 export const usage = `Usage: ota-conformance [options]
@@ -51,6 +52,7 @@ Platform and run:
   --case-timeout <s>         give up on a case after this long (default 60)
   --idle <s>                 with --wait, a case ends after the device was quiet this long (default 10)
   --report-dir <dir>         where the reports go (default reports/conformance)
+  --verbose                  print every request the device makes as it is answered, with its case
   -h, --help                 this text
 `;
 
@@ -93,6 +95,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
       'report-dir': { type: 'string', default: 'reports/conformance' },
+      verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -142,6 +145,14 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
     idleMs: count('--idle', values.idle, 1) * 1000,
     onCase: (c: RunResult['cases'][number]) => c.verdict !== 'disabled' && out(`${consoleLine(c)}\n`),
+    ...(values.verbose
+      ? {
+          onRequest: (rule: Rule, entry: JournalEntry) =>
+            out(
+              `${rule.id.padEnd(9)} ${requestLine(entry, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR })}\n`,
+            ),
+        }
+      : {}),
   };
 
   // What runConformance would refuse, refused before anything is printed or started.

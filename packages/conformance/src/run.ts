@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createPlatform } from '@onenet-ota/mock-server';
+import { createPlatform, type JournalEntry } from '@onenet-ota/mock-server';
 import { type RunningServer, startServer } from '@onenet-ota/mock-server/node';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
@@ -42,6 +42,8 @@ export interface RunOptions {
   onCase?: (result: CaseResult) => void;
   /** Called with the evidence of each judged case: to keep it, or to judge it again offline with `judge`. */
   onJudged?: (rule: Rule, evidence: Evidence) => void;
+  /** Called with every request the device makes, as its answer completes (`--verbose`'s request log). */
+  onRequest?: (rule: Rule, entry: JournalEntry) => void;
 }
 
 /**
@@ -76,6 +78,9 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   };
   const listen = (observed: ReturnType<typeof observe>, port: number) =>
     startServer({ platform: observed.platform, host: options.host ?? '127.0.0.1', port });
+  // One case at a time on a shared platform, so its requests are that case's while it runs.
+  const watch = (observed: ReturnType<typeof observe>, rule: Rule) =>
+    options.onRequest ? observed.platform.journal.onComplete((entry) => options.onRequest?.(rule, entry)) : () => {};
   const sharedPlatform = shared ? observe(createPlatform({ clock: 'virtual' })) : undefined;
   const sharedServer = sharedPlatform ? await listen(sharedPlatform, options.port ?? 0) : undefined;
 
@@ -90,9 +95,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
         transcript: [],
         states: [],
       };
-    if (sharedPlatform && sharedServer)
-      return runCase(rule, { ...base, observed: sharedPlatform, baseUrl: sharedServer.url });
+    if (sharedPlatform && sharedServer) {
+      const unwatch = watch(sharedPlatform, rule);
+      try {
+        return await runCase(rule, { ...base, observed: sharedPlatform, baseUrl: sharedServer.url });
+      } finally {
+        unwatch();
+      }
+    }
     const observed = observe(createPlatform({ clock: 'virtual' }));
+    watch(observed, rule);
     let server: RunningServer | undefined;
     try {
       server = await listen(observed, 0);

@@ -127,6 +127,15 @@ describe('ota-conformance', () => {
     expect(diff001).toMatchObject({ verdict: 'skip', findings: ['the device does not offer diff'] });
   });
 
+  it('with --verbose, prints each request the device makes, with its case', async () => {
+    const { code, stdout } = await conformance(['--verbose', '--cases', 'RNG-001']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter((line) => line.startsWith('RNG-001 '));
+    expect(lines.some((line) => / checkTask +version V1\.0 errno 0/.test(line))).toBe(true);
+    expect(lines.some((line) => / downloadPackage +Range bytes=0-\d+ → 206 \d+ B/.test(line))).toBe(true);
+    expect(lines.some((line) => / reportProgress +code 201 errno 0/.test(line))).toBe(true);
+  }, 30_000);
+
   it('lists the rules, and refuses unknown flags with exit 2', async () => {
     const listed = await conformance(['--list']);
     expect(listed.stdout.trim().split('\n')).toHaveLength(32);

@@ -29,3 +29,5 @@ export type {
 } from './core/records.ts';
 export { demo, demoImage } from './core/seed.ts';
 export { createPlatform } from './platform.ts';
+export type { RequestLineOptions } from './request-log.ts';
+export { requestLine } from './request-log.ts';

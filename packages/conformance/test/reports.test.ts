@@ -28,6 +28,10 @@ describe('reports', () => {
       /<failure type="fail" message="#\d+ downloads with ota_\w+ before any token check of it answered 0">/,
     );
     expect(xml).toContain('<system-out>SHOULD broken:');
+    // Each case that ran carries its requests, as ota-mock prints them, for CI pages.
+    expect(xml.match(/<system-out>/g)).toHaveLength(3);
+    expect(xml).toMatch(/Requests:\n\d\d:\d\d:\d\d\.\d{3} dev \d+ +reportVersion/);
+    expect(xml).toMatch(/downloadPackage +Range bytes=0-\d+ → 206 \d+ B/);
     // Balanced elements: a quick well-formedness check without an XML parser.
     for (const tag of ['testsuites', 'testsuite', 'testcase']) {
       expect(xml.match(new RegExp(`<${tag}[ >]`, 'g'))?.length).toBe(xml.match(new RegExp(`</${tag}>`, 'g'))?.length);

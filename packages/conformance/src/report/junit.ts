@@ -1,9 +1,11 @@
+import { requestLine } from '@onenet-ota/mock-server';
 import type { RunResult } from '../types.ts';
 import { escapeMarkup } from './escape.ts';
 
 /**
  * JUnit XML: one test case per rule. fail and timeout are failures, error is an error (the suite broke), skip and
- * disabled are skipped, and a warning passes with its findings in `system-out`.
+ * disabled are skipped, and a warning passes with its findings in `system-out`. Every case that ran carries its
+ * transcript in `system-out`, a line per request as `ota-mock` prints it, so a CI page shows what the device did.
  */
 export function junitReport(result: RunResult): string {
   const failures = result.cases.filter((c) => c.verdict === 'fail' || c.verdict === 'timeout').length;
@@ -21,10 +23,15 @@ export function junitReport(result: RunResult): string {
           ? `<error message="${escapeMarkup(c.findings[0] ?? 'error')}">${text}</error>`
           : c.verdict === 'skip' || c.verdict === 'disabled'
             ? `<skipped message="${escapeMarkup(c.findings[0] ?? c.verdict)}"/>`
-            : c.verdict === 'warn'
-              ? `<system-out>SHOULD broken:\n${text}</system-out>`
-              : '';
-    return `    <testcase name="${name}" classname="${classname}" time="${(c.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+            : '';
+    const requests = c.transcript.map((entry) => requestLine(entry)).join('\n');
+    const out = [
+      c.verdict === 'warn' ? `SHOULD broken:\n${c.findings.join('\n')}` : '',
+      requests && `Requests:\n${requests}`,
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    return `    <testcase name="${name}" classname="${classname}" time="${(c.durationMs / 1000).toFixed(3)}">${body}${out ? `<system-out>${escapeMarkup(out)}</system-out>` : ''}</testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

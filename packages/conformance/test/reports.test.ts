@@ -46,5 +46,16 @@ describe('reports', () => {
     expect(html).toContain('downloading');
     expect(html).toMatch(/GET \/ota\/south\/download\/ota_\w{20}.* Range: bytes=0-4095/);
     expect(html).toContain('sign=&lt;redacted&gt;');
+    // Read by people: a failing case opens expanded, the Authorization is shown where it changes, not per row.
+    const failing = html.slice(html.indexOf('id="TOK-001"'));
+    const section = failing.slice(0, failing.indexOf('</section>'));
+    expect(section).toContain('<details open><summary>HTTP transcript');
+    const requests = section.match(/<tr><td>\d+/g)?.length ?? 0;
+    expect(requests).toBeGreaterThan(3);
+    expect(section.match(/Authorization: /g)?.length).toBe(1);
+    // RNG-006 corrupts a fragment: its row says so.
+    const faulted = result.cases.flatMap((c) => c.transcript).filter((entry) => entry.faults.length > 0);
+    expect(faulted.length).toBeGreaterThan(0);
+    expect(html.match(/<tr class="faulted">/g)).toHaveLength(faulted.length);
   });
 });

@@ -33,6 +33,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px
 section{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 code,pre,.mono{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}
 details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
+td.mono{overflow-wrap:anywhere}tr.faulted{background:#fff8c5}.fault{color:#9a6700;font-weight:600}
 </style></head><body>
 <h1>OneNET OTA conformance</h1>
 <p><b>${result.ok ? 'The device conforms.' : 'The device does not conform.'}</b> ${summary}</p>
@@ -74,22 +75,32 @@ function caseSection(c: CaseResult): string {
   return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol notes ${e(c.ref)}</small></h2>
 <p><b>${e(c.title)}.</b> ${prose(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
 ${findings}${evidence}${states}${device}
-<details><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
+<details${failed(c) ? ' open' : ''}><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
+}
+
+/** A case whose transcript the reader needs at once: it opens expanded. */
+function failed(c: CaseResult): boolean {
+  return c.verdict === 'fail' || c.verdict === 'timeout' || c.verdict === 'error';
 }
 
 function transcript(entries: JournalEntry[]): string {
+  // The Authorization a device sends rarely changes: shown where it does, not on every row.
+  let lastAuth: string | undefined;
   const rows = entries
     .map((entry) => {
       const range = entry.request.headers.range ? ` Range: ${entry.request.headers.range}` : '';
-      const auth = entry.request.headers.authorization
-        ? `<br><span class="muted">Authorization: ${e(entry.request.headers.authorization)}</span>`
+      const sent = entry.request.headers.authorization;
+      const auth = sent && sent !== lastAuth ? `<br><span class="muted">Authorization: ${e(sent)}</span>` : '';
+      lastAuth = sent ?? lastAuth;
+      const fault = entry.faults.length
+        ? `<br><span class="fault">fault ${e(entry.faults.join(', '))} acted on this request</span>`
         : '';
       const query = new URLSearchParams(entry.request.query).toString();
       const body = entry.request.body?.json ? ` ${JSON.stringify(entry.request.body.json)}` : '';
       const answer = entry.response.body?.json
         ? JSON.stringify(entry.response.body.json)
         : `${entry.response.bytesSent} bytes${entry.response.aborted ? ', cut' : ''}`;
-      return `<tr><td>${entry.seq}</td><td class="mono">${e(entry.time.slice(11, 23))}</td><td class="mono">${e(entry.request.method)} ${e(entry.request.path)}${query ? `?${e(query)}` : ''}${e(range)}${e(body)}${auth}</td><td class="mono">${entry.response.status}${entry.errno === undefined ? '' : ` errno ${entry.errno}`}<br>${e(answer.slice(0, 300))}${entry.note ? `<br><span class="muted">${e(entry.note)}</span>` : ''}</td></tr>`;
+      return `<tr${entry.faults.length ? ' class="faulted"' : ''}><td>${entry.seq}</td><td class="mono">${e(entry.time.slice(11, 23))}</td><td class="mono">${e(entry.request.method)} ${e(entry.request.path)}${query ? `?${e(query)}` : ''}${e(range)}${e(body)}${auth}</td><td class="mono">${entry.response.status}${entry.errno === undefined ? '' : ` errno ${entry.errno}`}<br>${e(answer.slice(0, 300))}${entry.note ? `<br><span class="muted">${e(entry.note)}</span>` : ''}${fault}</td></tr>`;
     })
     .join('\n');
   return `<table><tr><th>#</th><th>Platform time</th><th>Request</th><th>Answer</th></tr>${rows}</table>`;

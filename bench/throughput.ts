@@ -1,0 +1,219 @@
+// Bench: requests per second of ota-mock against what a user would otherwise run, measured with wrk (a C load
+// generator, so the client is not the bottleneck) on loopback, in paired rounds in this run:
+//   - a device's task check with OneNET auth: ota-mock vs bare node:http answering the same bytes;
+//   - random 64 KiB and 4 KiB ranges of a 64 MiB package: ota-mock's download vs nginx (sendfile, one worker)
+//     and bare node:http slicing one Buffer.
+// Prints each target's median and the ratio to its anchor per round (median, min–max): the goals of issue 13 are
+// ≥ 0.4× bare node on the check and ≥ 0.6× nginx on 64 KiB ranges. ota-mock runs with --quiet (no request log).
+// Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
+//
+//   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32]
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { demoImage } from '@onenet-ota/mock-server';
+import { createManagementClient, productResource, signToken } from '@onenet-ota/sdk';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const say = (line: string) => process.stdout.write(`${line}\n`);
+for (const tool of ['/usr/bin/wrk', '/usr/sbin/nginx']) {
+  if (!existsSync(tool)) {
+    say(`${tool} is missing: sudo apt-get install wrk nginx-light`);
+    process.exit(2);
+  }
+}
+const size = 64 * 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), 'ota-throughput-'));
+const image = demoImage(size, 3);
+writeFileSync(join(dir, 'package.bin'), image);
+const children: ChildProcess[] = [];
+const cleanup = () => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function start(file: string, args: string[], ready: RegExp): Promise<string> {
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (ready.test(output)) resolve(output);
+    });
+  });
+}
+
+// ota-mock with a product, a device, the 64 MiB package and a running task; the device has checked its token.
+const mockPort = await freePort();
+await start(
+  process.execPath,
+  ['packages/mock-server/bin/ota-mock.ts', '--port', String(mockPort), '--seed', 'none', '--clock', 'virtual'].concat([
+    '--quiet',
+    '--max-package-size',
+    String(2 * size),
+  ]),
+  /Ctrl-C stops/,
+);
+const mock = `http://127.0.0.1:${mockPort}`;
+const admin = createManagementClient({ baseUrl: mock });
+const product = (await admin.POST('/api/v1/products', { body: { name: 'bench', manuf: '100', model: '10001' } })).data;
+const productId = product?.id as string;
+const accessKey = (product as { accessKey?: string } | undefined)?.accessKey as string;
+const device = (
+  await admin.POST('/api/v1/products/{productId}/devices', { params: { path: { productId } }, body: { name: 'd' } })
+).data;
+const devId = device?.devId as number;
+const query = new URLSearchParams({ name: 'big', module: 'sota', targetVersion: 'V2.0', fileName: 'big.bin' });
+const uploaded = await fetch(`${mock}/api/v1/products/${productId}/packages?${query}`, {
+  method: 'POST',
+  body: image as BodyInit,
+  headers: { 'Content-Type': 'application/octet-stream' },
+});
+const packageId = ((await uploaded.json()) as { id: string }).id;
+const task = await admin.POST('/api/v1/products/{productId}/tasks', {
+  params: { path: { productId } },
+  body: { name: 'bench', packageId, targets: { devIds: [devId] } },
+});
+await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+  params: { path: { productId, taskId: task.data?.id as string, action: 'start' } },
+});
+const authorization = await signToken({
+  accessKey,
+  res: productResource(productId),
+  et: Math.floor(Date.now() / 1000) + 86_400,
+});
+const checkPath = `/ota/south/check?dev_id=${devId}&manuf=100&model=10001&type=2&version=V1.0`;
+const checkAnswer = await (await fetch(`${mock}${checkPath}`, { headers: { Authorization: authorization } })).text();
+const token = (JSON.parse(checkAnswer) as { data: { token: string } }).data.token;
+await fetch(`${mock}/ota/south/download/${token}/check?dev_id=${devId}`, { headers: { Authorization: authorization } });
+
+// Bare node:http: the same check answer, and ranges sliced from one Buffer (the anchors' baseline).
+const barePort = await freePort();
+const bareSource = `
+const { createServer } = require('node:http');
+const file = require('node:fs').readFileSync(${JSON.stringify(join(dir, 'package.bin'))});
+const check = Buffer.from(${JSON.stringify(checkAnswer)});
+createServer((req, res) => {
+  if (req.url.startsWith('/ota/south/check')) {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': check.length });
+    return res.end(check);
+  }
+  const [, a, b] = /bytes=(\\d+)-(\\d+)/.exec(req.headers.range ?? '') ?? [];
+  const start = Number(a ?? 0), end = Math.min(Number(b ?? file.length - 1), file.length - 1);
+  res.writeHead(206, { 'Content-Type': 'application/octet-stream', 'Content-Length': end - start + 1,
+    'Content-Range': 'bytes ' + start + '-' + end + '/' + file.length });
+  res.end(file.subarray(start, end + 1));
+}).listen(${barePort}, '127.0.0.1', () => console.log('ready'));`;
+await start(process.execPath, ['-e', bareSource], /ready/);
+
+// nginx, one worker, sendfile, serving the same file.
+const nginxPort = await freePort();
+writeFileSync(
+  join(dir, 'nginx.conf'),
+  // One process (no master): it runs as this user, reads the file in this run's private directory, and dies with
+  // the bench.
+  `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; sendfile on; keepalive_requests 1000000;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  server { listen 127.0.0.1:${nginxPort}; root ${dir}; } }`,
+);
+const nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
+children.push(nginx);
+for (let i = 0; i < 50; i++) {
+  if ((await fetch(`http://127.0.0.1:${nginxPort}/package.bin`, { method: 'HEAD' }).catch(() => undefined))?.ok) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function rangesScript(chunk: number): string {
+  const path = join(dir, `ranges-${chunk}.lua`);
+  writeFileSync(
+    path,
+    `math.randomseed(42)
+request = function()
+  local s = math.random(0, ${size - chunk})
+  return wrk.format(nil, nil, { ["Range"] = "bytes=" .. s .. "-" .. (s + ${chunk - 1}) })
+end`,
+  );
+  return path;
+}
+
+/** Requests per second and bytes per second of one wrk run. */
+function wrk(url: string, extra: string[]): { rps: number; mibps: number } {
+  const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${values.connections}`, `-d${values.seconds}s`, ...extra, url], {
+    encoding: 'utf8',
+  });
+  const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0);
+  const [, amount, unit] = out.match(/Transfer\/sec:\s+([\d.]+)(\w+)/) ?? [];
+  const factor = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 }[unit ?? 'MB'] ?? 1;
+  if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors from ${url}:\n${out}`);
+  return { rps, mibps: Number(amount) * factor };
+}
+
+const cases = [
+  {
+    name: 'task check with auth',
+    unit: 'rps' as const,
+    anchor: 'bare node:http',
+    targets: {
+      'ota-mock': () => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`]),
+      'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, []),
+    },
+  },
+  ...[64 * 1024, 4 * 1024].map((chunk) => ({
+    name: `random ${chunk / 1024} KiB ranges of 64 MiB`,
+    unit: chunk > 8192 ? ('mibps' as const) : ('rps' as const),
+    anchor: 'nginx',
+    targets: {
+      'ota-mock': () => wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk)]),
+      nginx: () => wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)]),
+      'bare node:http': () => wrk(`http://127.0.0.1:${barePort}/package.bin`, ['-s', rangesScript(chunk)]),
+    },
+  })),
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+say(`wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} rounds, targets interleaved in each`);
+for (const c of cases) {
+  const samples: Record<string, number[]> = {};
+  const ratios: number[] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const got: Record<string, number> = {};
+    for (const [target, run] of Object.entries(c.targets)) {
+      const value = run()[c.unit];
+      got[target] = value;
+      samples[target] = [...(samples[target] ?? []), value];
+    }
+    ratios.push((got['ota-mock'] ?? 0) / (got[c.anchor] ?? 1));
+  }
+  const unit = c.unit === 'rps' ? 'req/s' : 'MiB/s';
+  const line = Object.entries(samples)
+    .map(([target, xs]) => `${target} ${median(xs).toFixed(0)} ${unit}`)
+    .join('; ');
+  say(`${c.name.padEnd(30)} ${line}`);
+  say(
+    `${''.padEnd(30)} ota-mock ${median(ratios).toFixed(2)}× ${c.anchor} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+  );
+}
+cleanup();
+process.exit(0);

@@ -1,5 +1,6 @@
-import { Errno, operations } from '@onenet-ota/sdk';
+import { Errno } from '@onenet-ota/sdk';
 import type { JournalEntry } from './core/journal.ts';
+import { isDeviceOperation } from './core/responses.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked
@@ -25,8 +26,7 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
   const tint = (text: string, tone: keyof typeof paint) => (color ? `${paint[tone]}${text}${paint.reset}` : text);
   const time = tint(entry.time.slice(11, 23), 'dim');
   const operation = entry.operation ?? '';
-  const device = operation in operations && operations[operation as keyof typeof operations].tag.startsWith('device');
-  if (!device) {
+  if (!isDeviceOperation(operation)) {
     const status = entry.response.status;
     return `${time} ${entry.request.method} ${entry.request.path} → ${tint(String(status), status < 400 ? 'green' : 'red')}`;
   }

@@ -13,6 +13,7 @@ import { type RunningServer, startServer } from '../src/node.ts';
 // ranged downloads and the CORS the platform grants are all the browser's own.
 
 const executablePath = '/usr/bin/chromium';
+// Without it the tests say they are skipped, in their names; `sudo apt-get install chromium` (.ci/run installs it).
 const haveChromium = existsSync(executablePath);
 // As the machine notes say: no sandbox as root, and no background traffic this closed network refuses.
 const flags = [
@@ -109,65 +110,65 @@ afterAll(async () => {
   await mock?.close();
 });
 
-describe.skipIf(!haveChromium)('the SDK in headless Chromium against ota-mock', () => {
-  it('signs a check and runs a whole upgrade from a page on another origin', async () => {
-    const browser = await chromium.launch({ executablePath, args: flags });
-    try {
-      const tab = await browser.newPage();
-      await tab.goto(page.url);
-      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
-      const result = (await tab.evaluate(() => (window as unknown as { result: unknown }).result)) as {
-        check?: { errno: number; data?: { token: string; md5: string } };
-        upgrade?: { outcome: string; reported: number[] };
-        md5?: string;
-        userAgent?: string;
-        error?: string;
-      };
-      expect(result.error).toBeUndefined();
-      expect(result.userAgent).toContain('HeadlessChrome');
-      expect(result.check?.errno).toBe(0);
-      expect(result.upgrade?.outcome).toBe('upgraded');
-      expect(result.upgrade?.reported.slice(-2)).toEqual([101, 201]);
-      expect(result.md5).toBe(result.check?.data?.md5);
-      // The platform saw a browser: signed requests from the page's origin, ranged downloads included.
-      const entries = platform.journal.query({ devId: demo.devId }).entries;
-      expect(entries.every((e) => e.request.headers.origin === new URL(page.url).origin)).toBe(true);
-      expect(entries.filter((e) => e.operation === 'downloadPackage').length).toBeGreaterThan(1);
-      expect(entries.filter((e) => e.auth === 'refused')).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
-});
+describe.skipIf(!haveChromium)(
+  `the SDK in headless Chromium against ota-mock (skipped without ${executablePath})`,
+  () => {
+    it('signs a check and runs a whole upgrade from a page on another origin', async () => {
+      const browser = await chromium.launch({ executablePath, args: flags });
+      try {
+        const tab = await browser.newPage();
+        await tab.goto(page.url);
+        await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
+        const result = (await tab.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+          check?: { errno: number; data?: { token: string; md5: string } };
+          upgrade?: { outcome: string; reported: number[] };
+          md5?: string;
+          userAgent?: string;
+          error?: string;
+        };
+        expect(result.error).toBeUndefined();
+        expect(result.userAgent).toContain('HeadlessChrome');
+        expect(result.check?.errno).toBe(0);
+        expect(result.upgrade?.outcome).toBe('upgraded');
+        expect(result.upgrade?.reported.slice(-2)).toEqual([101, 201]);
+        expect(result.md5).toBe(result.check?.data?.md5);
+        // The platform saw a browser: signed requests from the page's origin, ranged downloads included.
+        const entries = platform.journal.query({ devId: demo.devId }).entries;
+        expect(entries.every((e) => e.request.headers.origin === new URL(page.url).origin)).toBe(true);
+        expect(entries.filter((e) => e.operation === 'downloadPackage').length).toBeGreaterThan(1);
+        expect(entries.filter((e) => e.auth === 'refused')).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    }, 60_000);
+  },
+);
 
-describe.skipIf(!haveChromium)('the mock platform in headless Chromium behind MSW', () => {
-  it("answers a whole upgrade from the page's own service worker", async () => {
-    const browser = await chromium.launch({ executablePath, args: flags });
-    try {
-      const tab = await browser.newPage();
-      await tab.goto(`${page.url}msw`);
-      await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
-      const result = (await tab.evaluate(() => (window as unknown as { result: unknown }).result)) as {
-        upgrade?: { outcome: string };
-        md5?: string;
-        expected?: string;
-        journal?: string[];
-        error?: string;
-      };
-      expect(result.error).toBeUndefined();
-      expect(result.upgrade?.outcome).toBe('upgraded');
-      expect(result.md5).toBe(result.expected);
-      expect(result.journal).toEqual(
-        expect.arrayContaining(['checkTask', 'checkToken', 'downloadPackage', 'reportProgress']),
-      );
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
-});
-
-// Without Chromium the tests above are skipped; this says why, in the run's output.
-if (!haveChromium)
-  describe('the SDK in headless Chromium', () => {
-    it.skip(`needs ${executablePath}: sudo apt-get install chromium (.ci/run installs it)`, () => {});
-  });
+describe.skipIf(!haveChromium)(
+  `the mock platform in headless Chromium behind MSW (skipped without ${executablePath})`,
+  () => {
+    it("answers a whole upgrade from the page's own service worker", async () => {
+      const browser = await chromium.launch({ executablePath, args: flags });
+      try {
+        const tab = await browser.newPage();
+        await tab.goto(`${page.url}msw`);
+        await tab.waitForFunction(() => 'result' in window, undefined, { timeout: 30_000 });
+        const result = (await tab.evaluate(() => (window as unknown as { result: unknown }).result)) as {
+          upgrade?: { outcome: string };
+          md5?: string;
+          expected?: string;
+          journal?: string[];
+          error?: string;
+        };
+        expect(result.error).toBeUndefined();
+        expect(result.upgrade?.outcome).toBe('upgraded');
+        expect(result.md5).toBe(result.expected);
+        expect(result.journal).toEqual(
+          expect.arrayContaining(['checkTask', 'checkToken', 'downloadPackage', 'reportProgress']),
+        );
+      } finally {
+        await browser.close();
+      }
+    }, 60_000);
+  },
+);

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManagementClient, Md5, MemoryStore, OtaAgent, type UpgradeResult } from '@onenet-ota/sdk';
+import {
+  createManagementClient,
+  DeviceTaskState,
+  Md5,
+  MemoryStore,
+  OtaAgent,
+  type UpgradeResult,
+} from '@onenet-ota/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
 
@@ -171,7 +178,7 @@ describe('ota-mock --data-dir, killed with SIGKILL under load', () => {
 
     const restarts: number[] = [];
     let downloadingAcrossKills = 0;
-    const validStates = new Set(['pending', 'downloading', 'upgrading', 'succeeded', 'failed', 'canceled', 'paused']);
+    const validStates = new Set<string>(Object.values(DeviceTaskState));
     for (let k = 0; k < kills; k++) {
       await sleep(150 + ((k * 97) % 250));
       const acknowledgedBefore = [...acknowledgedGroups];

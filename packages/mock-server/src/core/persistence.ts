@@ -131,7 +131,7 @@ export class Persistence {
     }
     this.#metaRow(batch, 'counters', JSON.stringify(state.counters));
     if (this.#ctx.clock.mode === 'virtual') this.#metaRow(batch, 'clock', JSON.stringify(this.#ctx.clock.now()));
-    this.#metaRow(batch, 'faults', JSON.stringify(this.#ctx.faults.snapshot()));
+    this.#metaRow(batch, 'faults', JSON.stringify(this.#ctx.faults));
     this.#snapshotRows(batch);
     const journal = this.#ctx.journal;
     const entries = journal.drainChanged();

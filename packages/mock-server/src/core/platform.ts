@@ -1,5 +1,5 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { DownloadErrorCode, Errno, type OperationId, operations } from '@onenet-ota/sdk';
+import { DownloadErrorCode, Errno, type OperationId } from '@onenet-ota/sdk';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
@@ -12,7 +12,7 @@ import { Journal, type JournalEntry, journalHeaders, redactAuthorization, summar
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
-import { envelope, errorByte, isSouthbound, ProblemError, problem } from './responses.ts';
+import { envelope, errorByte, isDeviceOperation, isSouthbound, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
@@ -150,7 +150,7 @@ async function dispatch(
     }
     return response;
   }
-  const southbound = operations[matched.canonical].tag.startsWith('device');
+  const southbound = isDeviceOperation(matched.canonical);
   if (!southbound && options.adminToken !== undefined && !isBearer(request, options.adminToken)) {
     await request.body?.cancel().catch(() => {});
     const refused = problem(

@@ -3,6 +3,7 @@ import {
   enumDescriptions,
   errnoTableOf,
   type OperationId,
+  operations,
   ProblemType,
   problemStatus,
   type SouthboundOperation,
@@ -33,6 +34,11 @@ export function envelope<Op extends SouthboundOperation>(
   const error = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
   if (error === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
   return jsonResponse(data === undefined ? { errno, error } : { errno, error, data });
+}
+
+/** Whether a device calls this operation (the spec's device tags): the envelope operations and the download. */
+export function isDeviceOperation(operationId: string): boolean {
+  return operationId in operations && operations[operationId as OperationId].tag.startsWith('device');
 }
 
 /** Whether an operation is southbound: it answers with an errno table of its own. */

@@ -87,6 +87,11 @@ export class FaultRegistry {
     return structuredClone(this.#rules);
   }
 
+  /** The rules as JSON sees them, without the copy `snapshot()` makes (a durable store writes them often). */
+  toJSON(): readonly FaultRule[] {
+    return this.#rules;
+  }
+
   /** Puts back the rules of a snapshot. */
   restore(rules: FaultRule[]): void {
     this.#rules = structuredClone(rules);

@@ -2,8 +2,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
-import { type ModuleType, quirks } from '@onenet-ota/sdk';
+import type { ModuleType } from '@onenet-ota/sdk';
+import { agentDevice } from './drivers/agent.ts';
 import { commandDevice } from './drivers/command.ts';
+import { type Quirk, quirks } from './drivers/quirks.ts';
 import { waitDevice } from './drivers/wait.ts';
 import { deviceProfile, ProfileError } from './profile.ts';
 import { consoleLine, consoleSummary } from './report/console.ts';
@@ -28,7 +30,8 @@ The device under test (default: the SDK's reference ota-device):
                              {firmware} (the image it runs now) {output} (where it writes the image it installs),
                              and the same values in OTA_* variables (those ota-device reads)
   --wait                     the device polls by itself (real hardware): print what to configure, then wait
-  --quirk <name>             run the reference device with one deliberate mistake (repeatable): ${quirks.join(', ')}
+  --quirk <name>             run the reference agent, in this process, with one deliberate mistake (repeatable),
+                             to see the suite catch it: ${quirks.join(', ')}
   --without <caps>           what the device cannot do, comma-separated: restart (no power cuts), diff (no
                              differential packages), image (does not write what it installs to {output})
 
@@ -112,6 +115,10 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   if (unknown.length > 0) throw new ConformanceUsageError(`unknown quirk ${unknown.join(', ')}`);
   if (values.wait && values['device-cmd'])
     throw new ConformanceUsageError('--wait and --device-cmd exclude each other');
+  if (chosenQuirks.length > 0 && (values.wait || values['device-cmd']))
+    throw new ConformanceUsageError(
+      '--quirk makes a mutant of the reference agent; it excludes --device-cmd and --wait',
+    );
   const without = list(values.without);
   const badCapability = without.filter((c) => !(capabilities as readonly string[]).includes(c));
   if (badCapability.length > 0)
@@ -125,7 +132,9 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   const jobs = values.jobs === undefined ? undefined : count('--jobs', values.jobs, 1);
   const device = values.wait
     ? waitDevice(out)
-    : commandDevice(values['device-cmd'], chosenQuirks.length ? { OTA_QUIRKS: chosenQuirks.join(',') } : {});
+    : chosenQuirks.length > 0
+      ? agentDevice({ quirks: chosenQuirks as Quirk[] })
+      : commandDevice(values['device-cmd']);
   const options = {
     device,
     profile: {

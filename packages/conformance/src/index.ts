@@ -11,6 +11,8 @@ export type { AgentDeviceOptions } from './drivers/agent.ts';
 export { agentDevice } from './drivers/agent.ts';
 export { commandDevice, deviceEnvironment, fillPlaceholders } from './drivers/command.ts';
 export type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
+export type { Quirk } from './drivers/quirks.ts';
+export { quirks, withQuirks } from './drivers/quirks.ts';
 export { waitDevice } from './drivers/wait.ts';
 export type { Judgement } from './judge.ts';
 export { judge } from './judge.ts';

@@ -1,5 +1,4 @@
-import type { quirks } from '@onenet-ota/sdk';
-import type { RunResult } from '../src/index.ts';
+import type { quirks, RunResult } from '../src/index.ts';
 
 /** The findings of every case not passed, for an assertion's message: why a matrix differs, not only that it does. */
 export const findings = (result: RunResult) =>

@@ -193,6 +193,24 @@ describe('OtaAgent against the mock platform', () => {
     expect(deviceTask()).toMatchObject({ state: 'failed', lastCode: 205 });
   });
 
+  it("runs a host's own verify before 101, with the package it downloaded, and reports the code it throws", async () => {
+    const seen: string[] = [];
+    const { agent, installed } = agentFor({
+      verify: async (read, task) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of read()) chunks.push(chunk);
+        seen.push(md5Of(chunks), task.md5);
+        throw new InstallError(204, 'signature does not match the target');
+      },
+    });
+    const result = await agent.run();
+    expect(seen).toEqual([imageMd5, imageMd5]);
+    expect(result.reported).not.toContain(101);
+    expect(result.reported.at(-1)).toBe(204);
+    expect(installed).toEqual([]);
+    expect(deviceTask()).toMatchObject({ state: 'failed', lastCode: 204 });
+  });
+
   it("reports 105 or 106 and downloads nothing when battery or signal is not above the task's", async () => {
     h.platform.state.tasks.get('tsk_1')?.strategy &&
       Object.assign(h.platform.state.tasks.get('tsk_1')?.strategy ?? {}, { power: 50, signal: 10 });

@@ -9,11 +9,10 @@ export type { InstallFailureCode } from './agent/install-error.ts';
 export { InstallError } from './agent/install-error.ts';
 export type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './agent/options.ts';
 export { OtaAgent } from './agent/ota-agent.ts';
-export type { Quirk } from './agent/quirks.ts';
-export { quirks } from './agent/quirks.ts';
 export type { AgentStore, DownloadState } from './agent/store.ts';
 export { MemoryStore } from './agent/store.ts';
 export { vcdiffRestore } from './agent/vcdiff-restore.ts';
+export { verifyMd5 } from './agent/verify-md5.ts';
 export type { ParsedToken } from './auth/parse-token.ts';
 /* Authorization tokens */
 export { parseToken, TokenFormatError } from './auth/parse-token.ts';

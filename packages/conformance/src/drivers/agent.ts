@@ -4,9 +4,15 @@ import { pipeline } from 'node:stream/promises';
 import { type AgentStore, OtaAgent, type OtaAgentOptions, vcdiffRestore } from '@onenet-ota/sdk';
 import { FileStore, fileSource } from '@onenet-ota/sdk/node';
 import type { DeviceDriver } from './device.ts';
+import { type Quirk, withQuirks } from './quirks.ts';
 
-/** The in-process reference agent's options a run may set (mutants use `quirks`). */
-export type AgentDeviceOptions = Pick<OtaAgentOptions, 'quirks' | 'fragmentSize'>;
+/** The in-process reference agent's options a run may set. */
+export interface AgentDeviceOptions {
+  /** Bytes per `Range` request; the run's `--fragment-size` by default. */
+  fragmentSize?: number;
+  /** Mistakes to commit, making the agent a mutant that must fail the rules about them. */
+  quirks?: readonly Quirk[];
+}
 
 /** After a power cut nothing more reaches the disk: every store call fails, as the agent's last writes would. */
 function guarded(store: AgentStore, dead: () => boolean): AgentStore {
@@ -53,7 +59,7 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
         if (dead) throw new Error('power cut');
         return setup.platform.fetch(request);
       };
-      const agent = new OtaAgent({
+      const reference: OtaAgentOptions = {
         client: {
           baseUrl: setup.baseUrl,
           productId: setup.productId,
@@ -79,10 +85,10 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
           if (dead) throw new Error('power cut');
           await pipeline(image, createWriteStream(setup.output) as Writable);
         },
-        ...(options.quirks ? { quirks: options.quirks } : {}),
         // Opened when a differential package arrives, not for every case.
         restore: (patch, task) => vcdiffRestore(fileSource(setup.firmware))(patch, task),
-      });
+      };
+      const agent = new OtaAgent(withQuirks(reference, options.quirks ?? []));
       const done = agent.run().then((result) => {
         const stdout = JSON.stringify(result);
         return {

@@ -1,5 +1,5 @@
 import type { OneNetClient } from '../clients.ts';
-import { ModuleType, ProgressErrno, type ResultCode, TokenCheckErrno } from '../generated/protocol.ts';
+import { ModuleType, ProgressErrno, type ResultCode } from '../generated/protocol.ts';
 
 /**
  * The agent's calls that only report or ask, each answering its errno (undefined when the network failed, which
@@ -8,32 +8,20 @@ import { ModuleType, ProgressErrno, type ResultCode, TokenCheckErrno } from '../
 export class DeviceCalls {
   /** Steps and codes the platform accepted, in order. */
   readonly reported: number[] = [];
-  /** The token last checked: a quirk reports with it after a cancel. */
-  lastToken: string | undefined;
   readonly #client: OneNetClient;
   readonly #devId: number;
   readonly #type: ModuleType;
   readonly #log: (line: string) => void;
-  readonly #skipTokenCheck: boolean;
 
-  constructor(
-    client: OneNetClient,
-    devId: number,
-    type: ModuleType,
-    log: (line: string) => void,
-    skipTokenCheck: boolean,
-  ) {
+  constructor(client: OneNetClient, devId: number, type: ModuleType, log: (line: string) => void) {
     this.#client = client;
     this.#devId = devId;
     this.#type = type;
     this.#log = log;
-    this.#skipTokenCheck = skipTokenCheck;
   }
 
   /** `GET /ota/south/download/{token}/check`. */
   async checkToken(token: string): Promise<number | undefined> {
-    this.lastToken = token;
-    if (this.#skipTokenCheck) return TokenCheckErrno.Success;
     return this.#attempt('token check', async () => {
       const { data } = await this.#client.GET('/ota/south/download/{token}/check', {
         params: { path: { token }, query: { dev_id: this.#devId } },

@@ -23,8 +23,6 @@ export interface FragmentRequest {
   store: AgentStore;
   /** Abandon the request when no byte arrives for this long (wall time). */
   idleTimeoutMs: number;
-  /** A `Quirk`: accept any 206 without comparing its `Content-Range` with the request. */
-  ignoreContentRange?: boolean;
 }
 
 /**
@@ -36,7 +34,7 @@ export interface FragmentRequest {
  * with the byte before it, and a one-byte package as `bytes=0-1`, which the platform clamps to the file.
  */
 export async function fetchFragment(request: FragmentRequest): Promise<FragmentResult> {
-  const { client, token, offset, end, size, store, idleTimeoutMs, ignoreContentRange = false } = request;
+  const { client, token, offset, end, size, store, idleTimeoutMs } = request;
   const from = end - offset + 1 >= 2 ? offset : Math.max(0, end - 1);
   const askedEnd = Math.max(end, from + 1);
   // What a 206 carries: the asked range, its end clamped to the file ("end>=文件总长度len，则默认end=len-1").
@@ -65,7 +63,7 @@ export async function fetchFragment(request: FragmentRequest): Promise<FragmentR
       const [start, last, total] = patterns.ContentRangeHeader.test(range)
         ? range.slice('bytes '.length).split(/[-/]/).map(Number)
         : [];
-      if (!ignoreContentRange && (start !== from || last !== servedEnd || total !== size)) {
+      if (start !== from || last !== servedEnd || total !== size) {
         await body?.cancel();
         return {
           kind: 'failed',

@@ -1,7 +1,6 @@
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
 import type { ModuleType } from '../generated/protocol.ts';
-import type { Quirk } from './quirks.ts';
 import type { AgentStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
@@ -26,6 +25,12 @@ export interface OtaAgentOptions {
   signal?: () => number | Promise<number>;
   /** The device's battery percentage now; with `signal`, checked against the task before downloading. */
   power?: () => number | Promise<number>;
+  /**
+   * Checks the downloaded package before 101 is reported; throw an `InstallError` to report its code (any other
+   * error reports 206). `verifyMd5` by default: the package's md5 must be the task's. `read()` reads the package
+   * as often as needed.
+   */
+  verify?: (read: () => AsyncIterable<Uint8Array>, task: TaskInfo) => Promise<void>;
   /**
    * Installs the verified image. Throw an `InstallError` to report a specific 2xx failure; any other error
    * reports 206. The image is the full one: a differential package is restored before this is called.
@@ -54,8 +59,6 @@ export interface OtaAgentOptions {
   maxPauseWaits?: number;
   /** Called with a line for each step, for logs. */
   log?: (line: string) => void;
-  /** Deliberate mistakes, for proving the conformance suite; empty for every real use. */
-  quirks?: readonly Quirk[];
 }
 
 /** How an upgrade run ended. */

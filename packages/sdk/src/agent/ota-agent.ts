@@ -1,5 +1,4 @@
 import { createDeviceClient, type OneNetClient } from '../clients.ts';
-import { Md5 } from '../crypto/md5.ts';
 import type { components } from '../generated/openapi.ts';
 import {
   bounds,
@@ -14,8 +13,8 @@ import { DeviceCalls } from './device-calls.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
-import type { Quirk } from './quirks.ts';
 import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
+import { verifyMd5 } from './verify-md5.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 
@@ -58,7 +57,6 @@ export class OtaAgent {
   #retries = 0;
   #flows = 0;
   #pauseWaits = 0;
-  readonly #quirks: ReadonlySet<Quirk>;
   readonly #calls: DeviceCalls;
 
   constructor(options: OtaAgentOptions) {
@@ -74,15 +72,8 @@ export class OtaAgent {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#log = options.log ?? (() => {});
     this.#store = options.store ?? new MemoryStore();
-    this.#quirks = new Set(options.quirks ?? []);
     this.#client = 'GET' in options.client ? options.client : createDeviceClient({ now: this.#now, ...options.client });
-    this.#calls = new DeviceCalls(
-      this.#client,
-      options.devId,
-      options.type,
-      this.#log,
-      this.#quirks.has('skip-token-check'),
-    );
+    this.#calls = new DeviceCalls(this.#client, options.devId, options.type, this.#log);
   }
 
   /** Runs one upgrade to its end and says how it ended; never throws for anything the platform answers. */
@@ -166,7 +157,6 @@ export class OtaAgent {
   /** Thresholds are enforced by the device ("由终端控制"): proceed only above them (a threshold of 0 asks nothing). */
   async #checkConditions(task: TaskInfo): Promise<UpgradeResult | undefined> {
     if (this.#deadlinePassed()) return this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed');
-    if (this.#quirks.has('ignore-thresholds')) return undefined;
     const power = this.#options.power ? await this.#options.power() : undefined;
     if (power !== undefined && task.power > 0 && !(power > task.power)) {
       return this.#fail(
@@ -186,11 +176,7 @@ export class OtaAgent {
     while (state.offset < task.size) {
       if (this.#deadlinePassed())
         return { stop: await this.#fail(task, ResultCode.UpgradeExpired, 'the task deadline has passed') };
-      const answer = await this.#calls.checkToken(task.token);
-      const errno =
-        answer === TokenCheckErrno.TokenExpired && this.#quirks.has('reuse-expired-token')
-          ? TokenCheckErrno.Success
-          : answer;
+      const errno = await this.#calls.checkToken(task.token);
       if (errno === TokenCheckErrno.TokenExpired || errno === TokenCheckErrno.TokenSuperseded) return 'new-flow';
       if (errno === TokenCheckErrno.TaskPaused) {
         const waited = await this.#waitWhilePaused(task);
@@ -210,7 +196,6 @@ export class OtaAgent {
           size: task.size,
           store: this.#store,
           idleTimeoutMs: this.#options.idleTimeoutMs ?? 30_000,
-          ignoreContentRange: this.#quirks.has('ignore-content-range'),
         });
         if (fragment.kind !== 'error-byte') await this.#advance(state, fragment.received);
         if (fragment.kind === 'ok') {
@@ -229,10 +214,8 @@ export class OtaAgent {
       // A failed fragment (or token check) is retried from the last good byte, `interval` seconds later.
       state.retriesUsed++;
       this.#retries = state.retriesUsed;
-      if (this.#quirks.has('restart-from-zero')) state.offset = 0;
       await this.#store.save(state);
-      const unlimited = this.#quirks.has('ignore-retry-policy');
-      if (state.retriesUsed > (unlimited ? 50 : task.retry)) {
+      if (state.retriesUsed > task.retry) {
         return {
           stop: await this.#fail(
             task,
@@ -241,7 +224,7 @@ export class OtaAgent {
           ),
         };
       }
-      if (!unlimited) await this.#sleep(task.interval * 1000);
+      await this.#sleep(task.interval * 1000);
     }
     return 'done';
   }
@@ -251,9 +234,6 @@ export class OtaAgent {
     errno: typeof TokenCheckErrno.TaskFinished | typeof TokenCheckErrno.TaskCanceled,
   ): Promise<UpgradeResult> {
     await this.#store.clear();
-    if (errno === TokenCheckErrno.TaskCanceled && this.#calls.lastToken && this.#quirks.has('report-after-cancel')) {
-      await this.#calls.report(this.#calls.lastToken, ResultCode.DownloadFailed);
-    }
     return errno === TokenCheckErrno.TaskCanceled
       ? this.#result('canceled', 'the task was canceled (errno 22)', errno)
       : this.#result('finished', 'the task finished or expired (errno 20)', errno);
@@ -282,13 +262,14 @@ export class OtaAgent {
 
   /** Verifies the image, reports 101, waits out a pause, restores a diff, installs, reports 201. */
   async #finish(task: TaskInfo, state: DownloadState): Promise<UpgradeResult> {
-    const md5 = new Md5();
-    for await (const piece of this.#store.read(task.size)) md5.update(piece);
-    if (md5.hex() !== task.md5 && !this.#quirks.has('skip-md5')) {
+    try {
+      await (this.#options.verify ?? verifyMd5)(() => this.#store.read(task.size), task);
+    } catch (error) {
+      const code = error instanceof InstallError ? error.code : ResultCode.UpgradeFailed;
       await this.#store.clear();
-      return this.#fail(task, ResultCode.UpgradeMd5Mismatch, `image md5 ${md5.hex()} is not ${task.md5}`);
+      return this.#fail(task, code, error instanceof Error ? error.message : String(error));
     }
-    if (!state.downloadReported && !this.#quirks.has('skip-101')) {
+    if (!state.downloadReported) {
       const errno = await this.#calls.report(task.token, ResultCode.Downloaded);
       if (errno === TokenCheckErrno.TaskFinished || errno === TokenCheckErrno.TaskCanceled) return this.#ended(errno);
       if (errno !== ProgressErrno.Success) return this.#result('error', `101 was refused with errno ${errno}`, errno);
@@ -350,8 +331,6 @@ export class OtaAgent {
   async #reportProgress(task: TaskInfo, state: DownloadState): Promise<void> {
     const step = Math.floor((state.offset * 100) / task.size);
     if (step >= bounds.Step.maximum || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
-    if (this.#quirks.has('progress-down') && state.progressReported > 0)
-      await this.#calls.report(task.token, state.progressReported - 1);
     if ((await this.#calls.report(task.token, step)) === 0) {
       state.progressReported = step;
       await this.#store.save(state);

@@ -6,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
-import { type Quirk, quirks } from '../agent/quirks.ts';
 import { MemoryStore } from '../agent/store.ts';
 import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
 import { fileSource } from './file-source.ts';
@@ -41,8 +40,6 @@ variable in brackets.
   --firmware <file>       the image running now, to restore a differential (VCDIFF) package from [OTA_FIRMWARE]
   --deadline <time>       the task deadline (RFC 3339); past it the device reports 208 [OTA_DEADLINE]
   --idle-timeout-ms <n>   abandon a fragment after this long without data [OTA_IDLE_TIMEOUT_MS] (default 30000)
-  --quirk <name>          make one deliberate protocol mistake, to prove a conformance rule catches it
-                          (repeatable) [OTA_QUIRKS, comma-separated]: ${quirks.join(', ')}
   --verbose               log each step on stderr [OTA_VERBOSE=1]
   -h, --help              this text
 `;
@@ -92,7 +89,6 @@ export async function runOtaDevice(
     args: argv,
     options: {
       ...Object.fromEntries(Object.keys(flags).map((name) => [name, { type: 'string' as const }])),
-      quirk: { type: 'string', multiple: true },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -125,10 +121,6 @@ export async function runOtaDevice(
   const power = number('power');
   const deviceName = value('device-name');
   const verbose = values.verbose || env.OTA_VERBOSE === '1';
-  const chosen = (values.quirk as string[] | undefined) ?? env.OTA_QUIRKS?.split(',').filter(Boolean) ?? [];
-  const unknown = chosen.filter((q) => !(quirks as readonly string[]).includes(q));
-  if (unknown.length > 0)
-    throw new DeviceUsageError(`unknown quirk ${unknown.join(', ')}; known: ${quirks.join(', ')}`);
 
   const agent = new OtaAgent({
     client: {
@@ -158,7 +150,6 @@ export async function runOtaDevice(
       await pipeline(image, createWriteStream(output) as Writable);
     },
     log: verbose ? log : () => {},
-    quirks: chosen as Quirk[],
   });
   const result = await agent.run();
   return { result, exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1 };

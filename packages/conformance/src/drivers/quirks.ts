@@ -1,0 +1,208 @@
+import {
+  type AgentStore,
+  type FetchLike,
+  type OtaAgentOptions,
+  operations,
+  ProgressErrno,
+  ResultCode,
+  TokenCheckErrno,
+} from '@onenet-ota/sdk';
+
+/**
+ * Deliberate protocol mistakes the reference agent can be made to commit, one at a time, so the suite can prove
+ * that each rule catches the mistake it is about (a "mutant" device). The agent has no switch for any of them:
+ * {@link withQuirks} makes each one by wrapping what the agent talks through — its fetch, its store, its sensors
+ * and its image check — so the shipped SDK carries no defect and a mutant is the real agent plus one lie.
+ */
+export type Quirk =
+  /** Never calls token check (answers itself "0"). */
+  | 'skip-token-check'
+  /** Keeps downloading with a token the platform says expired (12). */
+  | 'reuse-expired-token'
+  /** After a failed fragment, starts the whole download again from byte 0. */
+  | 'restart-from-zero'
+  /** Accepts a 206 whatever its `Content-Range` says. */
+  | 'ignore-content-range'
+  /** Installs without comparing the package's md5. */
+  | 'skip-md5'
+  /** Reports 201 without having reported 101. */
+  | 'skip-101'
+  /** Reports one progress step lower than the one before. */
+  | 'progress-down'
+  /** Downloads whatever its battery and signal. */
+  | 'ignore-thresholds'
+  /** Retries at once and up to 50 times, ignoring `retry` and `interval`. */
+  | 'ignore-retry-policy'
+  /** Reports a failure (107) when the task is canceled. */
+  | 'report-after-cancel';
+
+/**
+ * Every quirk, for command lines and test matrices.
+ *
+ * @example
+ * for (const quirk of quirks) await runConformance({ device: agentDevice({ quirks: [quirk] }) });
+ */
+export const quirks: readonly Quirk[] = [
+  'skip-token-check',
+  'reuse-expired-token',
+  'restart-from-zero',
+  'ignore-content-range',
+  'skip-md5',
+  'skip-101',
+  'progress-down',
+  'ignore-thresholds',
+  'ignore-retry-policy',
+  'report-after-cancel',
+];
+
+/** The device operations a quirk lies about, told apart by the spec's paths. */
+const watched = ['checkTask', 'checkToken', 'downloadPackage', 'reportProgress'] as const;
+type Watched = (typeof watched)[number];
+const routes = watched.map((id) => ({
+  id,
+  method: operations[id].method,
+  path: new RegExp(`^${operations[id].path.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+}));
+
+function operationOf(request: Request): { id: Watched; token?: string } | undefined {
+  const { pathname } = new URL(request.url);
+  for (const route of routes) {
+    const match = request.method === route.method ? route.path.exec(pathname) : null;
+    if (match) return match[1] === undefined ? { id: route.id } : { id: route.id, token: match[1] };
+  }
+  return undefined;
+}
+
+const answer = (body: object) =>
+  new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+
+/** The response's JSON body, or undefined when it has none; the response itself stays unread. */
+async function peek(response: Response): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body: unknown = await response.clone().json();
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same response with another JSON body (and without the old `Content-Length`). */
+function withBody(response: Response, body: object): Response {
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(body), { status: response.status, headers });
+}
+
+/** A progress report for the token and device of `request` (signed with its Authorization), with this step. */
+function report(request: Request, token: string, step: number): Request {
+  const asked = new URL(request.url);
+  const url = new URL(operations.reportProgress.path.replace('{token}', token), asked);
+  url.search = asked.search;
+  return new Request(url, {
+    method: operations.reportProgress.method,
+    headers: { authorization: request.headers.get('authorization') ?? '', 'content-type': 'application/json' },
+    body: JSON.stringify({ step }),
+  });
+}
+
+/** Sends a request the agent never made, and forgets its answer. */
+const aside = (fetch: FetchLike, request: Request) => fetch(request).then((response) => response.body?.cancel());
+
+/**
+ * The agent's options with these quirks committed. The client must be given as options (not a ready client),
+ * so its fetch can be wrapped.
+ *
+ * @example
+ * const agent = new OtaAgent(withQuirks(options, ['skip-md5']));
+ */
+export function withQuirks(options: OtaAgentOptions, chosen: readonly Quirk[]): OtaAgentOptions {
+  if (chosen.length === 0) return options;
+  if ('GET' in options.client) throw new TypeError('quirks wrap the client options, not a ready client');
+  const has = (quirk: Quirk) => chosen.includes(quirk);
+  const inner: FetchLike = options.client.fetch ?? ((request) => globalThis.fetch(request));
+  let lastStep = 0;
+  let reportedAfterCancel = false;
+
+  const fetch: FetchLike = async (request) => {
+    const operation = operationOf(request);
+    if (operation?.id === 'checkToken' && has('skip-token-check'))
+      return answer({ errno: TokenCheckErrno.Success, error: 'succ' });
+    let step: number | undefined;
+    if (operation?.id === 'reportProgress') {
+      step = (
+        (await request
+          .clone()
+          .json()
+          .catch(() => ({}))) as { step?: number }
+      ).step;
+      if (step === ResultCode.Downloaded && has('skip-101'))
+        return answer({ errno: ProgressErrno.Success, error: 'succ' });
+      if (step !== undefined && step < ResultCode.Downloaded && lastStep > 0 && has('progress-down'))
+        await aside(inner, report(request, operation.token as string, lastStep - 1));
+    }
+    const response = await inner(request);
+    if (!operation) return response;
+    const body = await peek(response);
+    if (operation.id === 'checkTask' && has('ignore-retry-policy') && body?.data)
+      return withBody(response, { ...body, data: { ...(body.data as object), retry: 50, interval: 0 } });
+    if (operation.id === 'checkToken' && body?.errno === TokenCheckErrno.TokenExpired && has('reuse-expired-token'))
+      return withBody(response, { errno: TokenCheckErrno.Success, error: 'succ' });
+    const canceled =
+      (operation.id === 'checkToken' && body?.errno === TokenCheckErrno.TaskCanceled) ||
+      (operation.id === 'reportProgress' && body?.errno === ProgressErrno.TaskCanceled);
+    if (canceled && has('report-after-cancel') && !reportedAfterCancel) {
+      reportedAfterCancel = true;
+      await aside(inner, report(request, operation.token as string, ResultCode.DownloadFailed));
+    }
+    if (operation.id === 'reportProgress' && body?.errno === ProgressErrno.Success && step !== undefined)
+      lastStep = step < ResultCode.Downloaded ? step : lastStep;
+    if (operation.id === 'downloadPackage' && response.status === 206 && has('ignore-content-range'))
+      return claimingAsked(request, response);
+    return response;
+  };
+
+  const mutant: OtaAgentOptions = { ...options, client: { ...options.client, fetch } };
+  if (has('ignore-thresholds')) {
+    delete mutant.power;
+    delete mutant.signal;
+  }
+  if (has('skip-md5')) mutant.verify = async () => {};
+  if (has('restart-from-zero')) mutant.store = forgetting(options.store);
+  return mutant;
+}
+
+/** The 206 as if its `Content-Range` were the one asked for (a device that never reads it sees nothing else). */
+function claimingAsked(request: Request, response: Response): Response {
+  const [from, to] = (request.headers.get('range') ?? '')
+    .replace(/^bytes=/, '')
+    .split('-')
+    .map(Number);
+  const total = Number((response.headers.get('content-range') ?? '').split('/')[1]);
+  const headers = new Headers(response.headers);
+  headers.set('content-range', `bytes ${from}-${Math.min(to as number, total - 1)}/${total}`);
+  return new Response(response.body, { status: 206, headers });
+}
+
+/**
+ * A store that forgets the offset whenever a retry is counted. The agent saves its live state object right after
+ * counting a retry, so setting its offset to 0 there is exactly a device that restarts the download from byte 0.
+ */
+function forgetting(store: AgentStore | undefined): AgentStore | undefined {
+  if (!store) throw new TypeError('restart-from-zero needs the store the agent uses');
+  let retries = 0;
+  return {
+    async load() {
+      const state = await store.load();
+      retries = state?.retriesUsed ?? 0;
+      return state;
+    },
+    save(state) {
+      if (state.retriesUsed > retries) state.offset = 0;
+      retries = state.retriesUsed;
+      return store.save(state);
+    },
+    write: (offset, bytes) => store.write(offset, bytes),
+    read: (size) => store.read(size),
+    clear: () => store.clear(),
+  };
+}

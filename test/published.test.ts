@@ -4,12 +4,39 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatform, demo } from '../packages/mock-server/src/index.ts';
+import { startServer } from '../packages/mock-server/src/node.ts';
 
 // The packages as a user gets them: each packed by pnpm (which builds it and swaps in the published exports and
 // bins), all installed with npm into a new project outside the workspace, then imported, run, tested and
 // typechecked from there. The ecosystem's packaging linters judge the same tarballs.
 
 const exec = promisify(execFile);
+/** OneNET's published example token (protocol notes §1.5). */
+const publicVector =
+  'version=2018-10-31&res=products%2F123123&et=1537255523&method=sha1&sign=lsaPSiiGvEFFjXu5WU7a6IkScqE%3D';
+/**
+ * What a Deno or Bun user's script does with the published packages: sign the public vector, run the agent
+ * against the mock platform in the same runtime (no HTTP), then against the `ota-mock` URL it is given.
+ */
+const runtimeCheck = `import { createPlatform, demo } from '@onenet-ota/mock-server';
+import { MemoryStore, Md5, OtaAgent, productResource, signToken } from '@onenet-ota/sdk';
+const runtime = globalThis.Deno ? \`deno \${Deno.version.deno}\` : \`bun \${Bun.version}\`;
+const vector = await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=', res: productResource('123123'), et: 1537255523 });
+async function upgrade(client) {
+  const md5 = new Md5();
+  const agent = new OtaAgent({
+    client, devId: demo.devId, type: 2, manuf: demo.manuf, model: demo.model, version: demo.fromVersion,
+    store: new MemoryStore(), install: async (chunks) => { for await (const chunk of chunks) md5.update(chunk); },
+  });
+  return { ...(await agent.run()), md5: md5.hex() };
+}
+const platform = createPlatform({ seed: 'demo' });
+const credentials = { productId: demo.productId, accessKey: demo.productKey };
+const inProcess = await upgrade({ ...credentials, baseUrl: 'http://ota.heclouds.com', fetch: platform.fetch });
+const overHttp = await upgrade({ ...credentials, baseUrl: process.argv.at(-1) });
+process.stdout.write(JSON.stringify({ runtime, vector, inProcess, overHttp, expected: platform.state.packages.get('pkg_1').md5 }));
+`;
 const workspace = new URL('..', import.meta.url).pathname;
 const tool = (name: string) => join(workspace, 'node_modules', '.bin', name);
 const packages = {
@@ -47,6 +74,9 @@ beforeAll(async () => {
     '--loglevel=error',
     ...Object.values(tarballs),
     'vitest@5.1.0',
+    // The other runtimes the SDK promises, as npm ships them (each package carries the platform's binary).
+    'deno@2.9.6',
+    'bun@1.4.5',
   ]);
   phases.push(`installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(`published packages: ${phases.join(', ')}\n`);
@@ -74,6 +104,13 @@ describe.concurrent('the packages as published', () => {
     },
   );
 
+  it('ships no deliberate-defect switch in the SDK: mutants are made by the conformance package', async () => {
+    const sdk = await exec('tar', ['xzfO', tarballs.sdk ?? ''], { maxBuffer: 64 * 1024 * 1024 });
+    expect(sdk.stdout).not.toMatch(/quirk|skip-md5|restart-from-zero/i);
+    const conformance = await exec('tar', ['xzfO', tarballs.conformance ?? ''], { maxBuffer: 64 * 1024 * 1024 });
+    expect(conformance.stdout).toContain('restart-from-zero');
+  });
+
   it('imports the SDK in a plain .mjs file and signs the public test vector', async () => {
     writeFileSync(
       join(project, 'check.mjs'),
@@ -81,10 +118,36 @@ describe.concurrent('the packages as published', () => {
 process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=', res: productResource('123123'), et: 1537255523 }));`,
     );
     const { stdout } = await run('node', ['check.mjs']);
-    expect(stdout).toBe(
-      'version=2018-10-31&res=products%2F123123&et=1537255523&method=sha1&sign=lsaPSiiGvEFFjXu5WU7a6IkScqE%3D',
-    );
+    expect(stdout).toBe(publicVector);
   }, 60_000);
+
+  it.each(['deno', 'bun'])(
+    'runs the SDK and the mock platform on %s: signs the vector, upgrades in process and over HTTP',
+    async (runtime) => {
+      writeFileSync(join(project, `${runtime}.mjs`), runtimeCheck);
+      const platform = createPlatform({ seed: 'demo' });
+      const server = await startServer({ port: 0, platform });
+      try {
+        const args = runtime === 'deno' ? ['run', '--allow-net', '--allow-read', '--allow-env'] : [];
+        const { stdout } = await run(join(project, 'node_modules', '.bin', runtime), [
+          ...args,
+          `${runtime}.mjs`,
+          server.url,
+        ]);
+        const result = JSON.parse(stdout);
+        expect(result.runtime).toMatch(new RegExp(`^${runtime} \\d`));
+        expect(result.vector).toBe(publicVector);
+        for (const upgrade of [result.inProcess, result.overHttp]) {
+          expect(upgrade).toMatchObject({ outcome: 'upgraded', target: demo.targetVersion, md5: result.expected });
+          expect(upgrade.reported).toEqual(expect.arrayContaining([101, 201]));
+        }
+        expect(platform.state.deviceTasks.get(`tsk_1/${demo.devId}`)?.state).toBe('succeeded');
+      } finally {
+        await server.close();
+      }
+    },
+    60_000,
+  );
 
   it('runs the bins on plain Node, without type stripping', async () => {
     expect((await run('npx', ['--no-install', 'ota-mock', '--help'])).stdout).toMatch(/^Usage: ota-mock/);

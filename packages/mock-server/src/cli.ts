@@ -133,7 +133,11 @@ export async function runCli(
   );
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
   if (platform.state.products.has(demo.productId)) out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
-  out(`Control API: ${shown}/__mock/clock, /__mock/faults, /__mock/journal, /__mock/reset · Ctrl-C stops.\n`);
+  const consoleUrl = `${shown}/__mock/ui${adminToken === undefined ? '' : `?access_token=${encodeURIComponent(adminToken)}`}`;
+  out(`Console:     ${consoleUrl} (live devices, tasks, journal; controls)\n`);
+  out(
+    `Control API: ${shown}/__mock/clock, /__mock/faults, /__mock/journal, /__mock/events, /__mock/reset · Ctrl-C stops.\n`,
+  );
   if (adminToken !== undefined)
     out(
       `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,

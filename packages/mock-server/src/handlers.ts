@@ -1,4 +1,6 @@
+import { getConsole, getConsoleScript } from './console/page.ts';
 import * as clock from './control/clock.ts';
+import { streamEvents } from './control/events.ts';
 import * as faults from './control/faults.ts';
 import * as journal from './control/journal.ts';
 import * as reset from './control/reset.ts';
@@ -35,6 +37,9 @@ export const handlers: Handlers = {
   reportStatus,
   getTasking,
   getDeviceId,
+  streamEvents,
+  getConsole,
+  getConsoleScript,
   ...products,
   ...devices,
   ...groups,

@@ -1,30 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, demo, type Platform } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
+import { executablePath, haveChromium, launchChromium } from './chromium.ts';
 
 // The SDK in a real browser (Debian's Chromium driven by playwright-core, not jsdom): its entry bundled for the
 // browser, loaded by a page on one loopback origin, talking to ota-mock on another. Signing (WebCrypto), MD5,
 // ranged downloads and the CORS the platform grants are all the browser's own.
-
-const executablePath = '/usr/bin/chromium';
-// Without it the tests say they are skipped, in their names; `sudo apt-get install chromium` (.ci/run installs it).
-const haveChromium = existsSync(executablePath);
-// As the machine notes say: no sandbox as root, and no background traffic this closed network refuses.
-const flags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let platform: Platform;
 let mock: RunningServer;
@@ -114,7 +100,7 @@ describe.skipIf(!haveChromium)(
   `the SDK in headless Chromium against ota-mock (skipped without ${executablePath})`,
   () => {
     it('signs a check and runs a whole upgrade from a page on another origin', async () => {
-      const browser = await chromium.launch({ executablePath, args: flags });
+      const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
         await tab.goto(page.url);
@@ -148,7 +134,7 @@ describe.skipIf(!haveChromium)(
   `the mock platform in headless Chromium behind MSW (skipped without ${executablePath})`,
   () => {
     it("answers a whole upgrade from the page's own service worker", async () => {
-      const browser = await chromium.launch({ executablePath, args: flags });
+      const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
         await tab.goto(`${page.url}msw`);

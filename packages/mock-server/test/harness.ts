@@ -66,10 +66,11 @@ export async function startHarness(options: PlatformOptions = { seed: 'demo' }):
  * type; a download's `Content-Range` against its pattern and `Content-Length` against the bytes received.
  */
 export async function checkAgainstSpec(request: Request, response: Response): Promise<string[]> {
-  // Read the whole body first: an unread clone would hold the connection, and every branch below needs it.
+  // Read the whole body first (an event stream: its opening): an unread clone would hold the connection, and
+  // every branch below needs it.
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
+    bytes = await readAnswer(response);
   } catch {
     return []; // cut short by a fault (reset, truncate): nothing whole to judge
   }
@@ -97,13 +98,28 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   }
   const text = new TextDecoder().decode(bytes);
   let body: unknown = text;
+  if (media === 'text/event-stream' && !/^(:|id:|event:|data:|retry:)/.test(text))
+    return [`${where}: an event stream that opens with ${JSON.stringify(text.slice(0, 40))}`];
   try {
-    if (media !== 'text/plain') body = JSON.parse(text);
+    if (!media.startsWith('text/')) body = JSON.parse(text);
   } catch {
     return [`${where}: ${media} body is not JSON: ${text.slice(0, 100)}`];
   }
   const validate = specValidator().at(pointer);
   return validate(body) ? [] : [`${where}: ${formatErrors(validate)} in ${text.slice(0, 300)}`];
+}
+
+/**
+ * An answer's body: all of it, or for a Server-Sent Events stream (which never ends by itself) what came with its
+ * first chunk, after which the stream is cancelled.
+ */
+export async function readAnswer(response: Response): Promise<Uint8Array> {
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream'))
+    return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body?.getReader();
+  const first = await reader?.read();
+  await reader?.cancel();
+  return first?.value ?? new Uint8Array();
 }
 
 /** The demo device's check query, with overrides. */

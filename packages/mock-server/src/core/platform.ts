@@ -151,7 +151,7 @@ async function dispatch(
     return response;
   }
   const southbound = isDeviceOperation(matched.canonical);
-  if (!southbound && options.adminToken !== undefined && !isBearer(request, options.adminToken)) {
+  if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken)) {
     await request.body?.cancel().catch(() => {});
     const refused = problem(
       'Unauthorized',
@@ -187,7 +187,10 @@ async function dispatch(
   } catch (error) {
     response = failure(error, call);
   }
-  if (control) return persisted(ctx, call, response);
+  // The web console's own reads (`X-Ota-Console`) are left out of the journal, like control calls: they would
+  // bury the device's requests in the request log every time the console refreshes.
+  if (control || (request.method === 'GET' && !southbound && request.headers.has('x-ota-console')))
+    return persisted(ctx, call, response);
   response = await checkResponse(ctx, matched, response);
   await record(ctx, call, response, started);
   // A streamed body changes the device's progress when it ends: that is written too.
@@ -232,10 +235,19 @@ function failure(error: unknown, call: Call): Response {
   return problem('Internal', detail.split('\n')[0] ?? detail);
 }
 
-/** Whether the request carries `Authorization: Bearer <token>`, compared without an early exit. */
-function isBearer(request: Request, token: string): boolean {
-  const sent = request.headers.get('authorization') ?? '';
-  const expected = `Bearer ${token}`;
+/**
+ * Whether the request carries the admin token: `Authorization: Bearer <token>`, or, for what a browser opens
+ * without headers (operations whose security lists `adminTokenQuery`: the console and its event stream),
+ * `?access_token=<token>`.
+ */
+function isAdmin(request: Request, url: URL, matched: Route, token: string): boolean {
+  if (sameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`)) return true;
+  const query = url.searchParams.get('access_token');
+  return query !== null && operationSpec(matched.operationId).acceptsQueryToken && sameSecret(query, token);
+}
+
+/** Compares a secret without an early exit. */
+function sameSecret(sent: string, expected: string): boolean {
   let difference = sent.length ^ expected.length;
   for (let i = 0; i < expected.length; i++) difference |= (sent.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
   return difference === 0;

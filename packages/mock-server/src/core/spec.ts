@@ -31,6 +31,8 @@ export interface OperationSpec {
   requestBody: Record<string, string>;
   /** Status → media type → schema pointer of the response body. */
   responses: Record<string, Record<string, string>>;
+  /** Its security lists `adminTokenQuery`: the admin token may come as `?access_token=` (what a browser opens). */
+  acceptsQueryToken: boolean;
 }
 
 const doc = document as unknown as OpenApiDocument;
@@ -67,7 +69,9 @@ export function operationSpec(operationId: OperationId): OperationSpec {
       schemaPointer: schema.pointer,
     };
   });
+  const security = (op.operation.security ?? []) as Record<string, unknown>[];
   const spec: OperationSpec = {
+    acceptsQueryToken: security.some((requirement) => 'adminTokenQuery' in requirement),
     parameters,
     requestBody: op.operation.requestBody
       ? contentPointers(follow(`${base}/${op.method}/requestBody`, op.operation.requestBody))

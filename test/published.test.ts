@@ -12,7 +12,7 @@ import { startServer } from '../packages/mock-server/src/node.ts';
 // typechecked from there. The ecosystem's packaging linters judge the same tarballs.
 
 const exec = promisify(execFile);
-/** OneNET's published example token (protocol notes §1.5). */
+/** OneNET's published example token (protocol §1.5). */
 const publicVector =
   'version=2018-10-31&res=products%2F123123&et=1537255523&method=sha1&sign=lsaPSiiGvEFFjXu5WU7a6IkScqE%3D';
 /**

@@ -4,7 +4,7 @@ import { deref, listOperations, loadSpec } from '../src/index.ts';
 const doc = loadSpec();
 const schemas = doc.components.schemas;
 const errnoTables = Object.entries(schemas).filter(([name]) => name.endsWith('Errno'));
-// The official C SDK's HTTP client reads JSON bodies of at most 512 bytes (mock-server issue, notes §2.0).
+// The official C SDK's HTTP client reads JSON bodies of at most 512 bytes (mock-server issue, protocol §2.0).
 const embeddedBodyLimit = 512;
 
 describe('errno tables', () => {

@@ -27,8 +27,8 @@ describe('examples', () => {
   });
 });
 
-describe('payloads quoted in the protocol notes', () => {
-  // Real traffic and documented examples (shared/protocol/onenet-ota.md) must be valid, and present as examples.
+describe('payloads quoted in the protocol reference', () => {
+  // Real traffic and documented examples (docs/protocol.md and its sources) must be valid, and present as examples.
   const quoted = {
     'check response of the simulation page (§2.2)': {
       schema: 'CheckResponse',

@@ -35,7 +35,7 @@ const enumOf = (name: string) => (schemas[name]?.enum ?? []) as (string | number
 const deviceStates = enumOf('DeviceTaskState') as string[];
 const resultCodes = enumOf('ResultCode') as number[];
 const stepCodes = Array.from({ length: 101 }, (_, i) => i);
-// Report codes exactly as the protocol notes list them (§2.5: 101–107 and 201–208).
+// Report codes exactly as the protocol reference lists them (§2.5: 101–107 and 201–208).
 const documentedResultCodes = [101, 102, 103, 104, 105, 106, 107, 201, 202, 203, 204, 205, 206, 207, 208];
 
 // Device operations whose answer depends on the device's state; progress and report are judged by `codes`.
@@ -60,7 +60,7 @@ function errnoTable(operationId: string): number[] {
 }
 
 describe('x-ota-state-machine', () => {
-  it('uses the report codes of the protocol notes, no more and no fewer', () => {
+  it('uses the report codes of the protocol reference, no more and no fewer', () => {
     expect(resultCodes).toEqual(documentedResultCodes);
   });
 
@@ -169,7 +169,7 @@ describe('x-ota-state-machine', () => {
     expect([...used].sort()).toEqual([...actions].sort());
   });
 
-  it('follows the console rules for edit and delete (notes §5.4)', () => {
+  it('follows the console rules for edit and delete (protocol §5.4)', () => {
     const editable = Object.entries(machine.taskStates)
       .filter(([, e]) => e.editable)
       .map(([s]) => s);

@@ -107,7 +107,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     return 0;
   }
   if (values.list) {
-    out(`${rules.map((r) => `${r.id.padEnd(10)} ${r.level.padEnd(6)} ${r.title} (notes ${r.ref})`).join('\n')}\n`);
+    out(`${rules.map((r) => `${r.id.padEnd(10)} ${r.level.padEnd(6)} ${r.title} (protocol ${r.ref})`).join('\n')}\n`);
     return 0;
   }
   const chosenQuirks = values.quirk ?? [];

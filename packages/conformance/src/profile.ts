@@ -8,7 +8,7 @@ import { ModuleType, patterns } from '@onenet-ota/sdk';
 export interface DeviceProfile {
   /** 1 FOTA (module firmware) or 2 SOTA (MCU application). */
   type: ModuleType;
-  /** Three-digit manufacturer and five-digit model code (notes §2.2). */
+  /** Three-digit manufacturer and five-digit model code (protocol §2.2). */
   manuf: string;
   model: string;
   /** The version the device runs when a case starts. */

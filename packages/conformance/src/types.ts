@@ -145,7 +145,7 @@ export interface Rule {
   /** `FAMILY-NNN`, stable. */
   id: string;
   title: string;
-  /** Where the protocol notes say so (`§2.3`). */
+  /** Where the the protocol reference says so (`§2.3`). */
   ref: string;
   level: Level;
   /** What the device must do, in a sentence or two: shown in every report. */

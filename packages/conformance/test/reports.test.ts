@@ -42,7 +42,11 @@ describe('reports', () => {
     const html = htmlReport(result);
     expect(html).not.toMatch(/<(script|link)\b/);
     for (const c of result.cases) expect(html).toContain(`id="${c.id}"`);
-    expect(html).toContain('protocol notes §2.3');
+    // Each rule's reference links to the protocol reference's section, quoted at the end of the same file.
+    expect(html).toContain('protocol <a href="#protocol-2.3">§2.3</a>');
+    const quoted = html.slice(html.indexOf('<section id="protocol-2.3"'));
+    expect(quoted.slice(0, quoted.indexOf('</section>'))).toContain('Check the token');
+    for (const [, id] of html.matchAll(/href="#(protocol-[\d.]+)"/g)) expect(html).toContain(`id="${id}"`);
     expect(html).toContain('downloading');
     expect(html).toMatch(/GET \/ota\/south\/download\/ota_\w{20}.* Range: bytes=0-4095/);
     expect(html).toContain('sign=&lt;redacted&gt;');
@@ -57,5 +61,19 @@ describe('reports', () => {
     const faulted = result.cases.flatMap((c) => c.transcript).filter((entry) => entry.faults.length > 0);
     expect(faulted.length).toBeGreaterThan(0);
     expect(html.match(/<tr class="faulted">/g)).toHaveLength(faulted.length);
+  });
+
+  it("draws each case's download as an inline SVG timeline: a bar per download, the faulted one marked", () => {
+    const html = htmlReport(result);
+    const rng006 = result.cases.find((c) => c.id === 'RNG-006');
+    const section = html.slice(html.indexOf('id="RNG-006"'));
+    const svg = section.slice(section.indexOf('<svg class="timeline"'), section.indexOf('</svg>'));
+    const downloads = rng006?.transcript.filter((entry) => entry.operation === 'downloadPackage') ?? [];
+    expect(downloads.length).toBeGreaterThan(1);
+    expect(svg.match(/<rect /g)).toHaveLength(downloads.length);
+    expect(svg.match(/⚡/g)).toHaveLength(downloads.filter((entry) => entry.faults.length > 0).length);
+    expect(svg).toContain(`Range ${downloads[0]?.request.headers.range}`);
+    // The largest package byte is the top of the axis, in the unit people read.
+    expect(svg).toMatch(/>\d+ KiB<\/text>/);
   });
 });

@@ -6,7 +6,7 @@ const part = (start: number, end: number): RangeDecision => ({ kind: 'partial', 
 const whole: RangeDecision = { kind: 'whole' };
 const unsatisfiable: RangeDecision = { kind: 'unsatisfiable' };
 
-// given: [Range header, dialect] → want. The OneNET rules are quoted in the protocol notes §2.4.
+// given: [Range header, dialect] → want. The OneNET rules are quoted in the protocol §2.4.
 const cases: [string | null, RangeDialect, RangeDecision, string][] = [
   [null, 'onenet', whole, 'no header: the whole file'],
   ['bytes=0-99', 'onenet', part(0, 99), 'bytes=s-e'],

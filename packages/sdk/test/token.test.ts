@@ -10,7 +10,7 @@ import {
   verifyToken,
 } from '../src/index.ts';
 
-// The public test vector of the protocol notes §1.6 (recomputed there with Python's hmac).
+// The public test vector of the protocol §1.6 (recomputed there with Python's hmac).
 const vector = {
   accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=',
   et: 1537255523,

@@ -1,6 +1,8 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import { type CaseResult, type RunResult, verdicts } from '../types.ts';
 import { escapeMarkup as e } from './escape.ts';
+import { protocolAppendix, refLinks } from './protocol-excerpts.ts';
+import { downloadTimeline } from './timeline.ts';
 
 const colors: Record<string, string> = {
   pass: '#1a7f37',
@@ -33,7 +35,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px
 section{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 code,pre,.mono{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}
 details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
-td.mono{overflow-wrap:anywhere}tr.faulted{background:#fff8c5}.fault{color:#9a6700;font-weight:600}
+td.mono{overflow-wrap:anywhere}figure{margin:.5rem 0}section.protocol h3{font-size:14px;margin:.3rem 0}svg.timeline{max-width:100%;height:auto}tr.faulted{background:#fff8c5}.fault{color:#9a6700;font-weight:600}
 </style></head><body>
 <h1>OneNET OTA conformance</h1>
 <p><b>${result.ok ? 'The device conforms.' : 'The device does not conform.'}</b> ${summary}</p>
@@ -42,6 +44,7 @@ td.mono{overflow-wrap:anywhere}tr.faulted{background:#fff8c5}.fault{color:#9a670
 ${rows}
 </table>
 ${result.cases.map(caseSection).join('\n')}
+${protocolAppendix(result.cases.map((c) => c.ref))}
 </body></html>
 `;
 }
@@ -72,10 +75,17 @@ function caseSection(c: CaseResult): string {
   const device = c.device
     ? `<details><summary>Device output (exit ${c.device.exitCode ?? c.device.signal ?? 'unknown'}; ${c.device.stdoutBytes} bytes on stdout, ${c.device.stderrBytes} on stderr, the last 64 KiB of each kept)</summary><pre>${e(c.device.stdout)}\n${e(c.device.stderr)}</pre></details>`
     : '';
-  return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol notes ${e(c.ref)}</small></h2>
+  return `<section id="${e(c.id)}"><h2>${e(c.id)} ${verdictBadge(c)} <small>${e(c.level)} · protocol ${refLinks(c.ref)}</small></h2>
 <p><b>${e(c.title)}.</b> ${prose(c.description)}</p>${c.expected ? `<p>Known gap: ${e(c.expected)}</p>` : ''}
-${findings}${evidence}${states}${device}
+${findings}${evidence}${states}${timeline(c)}${device}
 <details${failed(c) ? ' open' : ''}><summary>HTTP transcript (${c.transcript.length} requests, secrets redacted)</summary>${transcript(c.transcript)}</details></section>`;
+}
+
+function timeline(c: CaseResult): string {
+  const svg = downloadTimeline(c.transcript, c.states);
+  return svg
+    ? `<figure>${svg}<figcaption class="muted">Bytes served: a bar per download request, from its first byte to the last that went out (hollow: cut short; ⚡ amber: a fault acted on it); dashed: the device's state changes. Hover a bar for its request.</figcaption></figure>`
+    : '';
 }
 
 /** A case whose transcript the reader needs at once: it opens expanded. */

@@ -12,7 +12,7 @@ const form = /^(?:bytes=)?\s*(\d*)\s*-\s*(\d*)\s*$/i;
 /**
  * Decides what a `Range` header selects from a file of `length` bytes (length ≥ 1).
  *
- * `onenet` follows the rules quoted in the protocol notes §2.4 to the letter: `s-` with `s >= len` starts at 0;
+ * `onenet` follows the rules quoted in the protocol §2.4 to the letter: `s-` with `s >= len` starts at 0;
  * `s-e` clamps `e` to `len-1` and resets `s` to 0 when `s > e`; `-n` with `n > len` is the whole file; leading
  * zeros are ignored (`01-02` is `1-2`); a header that follows none of these forms is the whole file.
  * `rfc9110` requires the `bytes=` unit, answers 416 for a start beyond the end, and ignores anything invalid

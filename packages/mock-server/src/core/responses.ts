@@ -54,7 +54,7 @@ export function isErrnoOf<Op extends SouthboundOperation>(operationId: Op, errno
 
 /**
  * A failed download as OneNET signals it: one ASCII digit and **no Content-Length**; the body ends when the
- * connection closes (notes §2.4). `Connection: close` tells the HTTP adapter not to keep the socket.
+ * connection closes (protocol §2.4). `Connection: close` tells the HTTP adapter not to keep the socket.
  */
 export function errorByte(code: string): Response {
   return new Response(code, { status: 200, headers: { 'Content-Type': 'text/plain', Connection: 'close' } });

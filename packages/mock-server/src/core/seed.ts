@@ -7,7 +7,7 @@ import { resetDeviceTasks, startTask } from './tasks.ts';
 /** The demo seed's fixed credentials, so the README and a bench device can use them as they are. */
 export const demo = {
   productId: '123123',
-  // The access key of OneNET's public token test vector (protocol notes §1.6).
+  // The access key of OneNET's public token test vector (protocol §1.6).
   productKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=',
   devId: 32981907,
   deviceName: 'demo-device',

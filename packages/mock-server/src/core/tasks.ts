@@ -70,7 +70,7 @@ export function moveDevice(
   }
   if (to === 'succeeded') {
     const device = ctx.state.devices.get(deviceTask.devId);
-    // "此时会把设备的版本号修改为任务的目标版本" (notes §2.5, code 201).
+    // "此时会把设备的版本号修改为任务的目标版本" (protocol §2.5, code 201).
     if (device) device[task.module === 'fota' ? 'fVersion' : 'sVersion'] = task.targetVersion;
   }
   if (isTerminal(to)) deviceTask.finishedAt = now;
@@ -140,7 +140,7 @@ export function applyTaskEvent(ctx: Context, task: TaskRecord, event: TaskEvent)
     if (target === 'paused') deviceTask.resumeTo = deviceTask.state;
     const to = target === '$resumeTo' ? (deviceTask.resumeTo ?? 'pending') : target;
     if (target === '$resumeTo') delete deviceTask.resumeTo;
-    // The deadline fails devices with 208 "设备升级过期" (notes §2.5).
+    // The deadline fails devices with 208 "设备升级过期" (protocol §2.5).
     moveDevice(ctx, task, deviceTask, to, event === 'deadline' ? ResultCode.UpgradeExpired : undefined);
   }
 }

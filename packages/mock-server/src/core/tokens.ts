@@ -9,7 +9,7 @@ export function isExpired(ctx: Context, token: TokenRecord): boolean {
 }
 
 /**
- * The device's token for its task: the same one while it is valid, a new one once it expired (notes §2.11).
+ * The device's token for its task: the same one while it is valid, a new one once it expired (protocol §2.11).
  * `rotate` issues a new one even while the old is valid, which then answers 15 (the older platform's behaviour).
  */
 export function tokenFor(ctx: Context, deviceTask: DeviceTaskRecord, rotate = false): TokenRecord {

@@ -70,7 +70,7 @@ export function updateTask(call: Call, ctx: Context): Response {
   return reply(200, toTask(task));
 }
 
-/** Deletes are allowed only when not started, stopped or completed (notes §5.4). */
+/** Deletes are allowed only when not started, stopped or completed (protocol §5.4). */
 export function deleteTask(call: Call, ctx: Context): Response {
   const p = params(call, 'deleteTask');
   const task = find.task(ctx, p.productId, p.taskId);

@@ -10,7 +10,7 @@ import { authenticateDevice } from './authenticate.ts';
 import { taskInfo } from './task-info.ts';
 
 /**
- * `GET /ota/south/check` (notes §2.2). Records the version it is given, finds the device's task for the module,
+ * `GET /ota/south/check` (protocol §2.2). Records the version it is given, finds the device's task for the module,
  * fails it on a manuf/model (8) or differential base-version (9) mismatch, and hands out the upgrade token.
  */
 export async function checkTask(call: Call, ctx: Context): Promise<Response> {

@@ -10,7 +10,7 @@ import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 
 /**
- * `GET /ota/south/download/{token}/check` (notes §2.3), in the order the spec documents: unknown → 18, other
+ * `GET /ota/south/download/{token}/check` (protocol §2.3), in the order the spec documents: unknown → 18, other
  * device → 4, replaced → 15, older than 48 h → 12, then what the device's state allows (19, 20, 22, 17), and
  * pending → downloading on success.
  */

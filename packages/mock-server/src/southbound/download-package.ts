@@ -12,7 +12,7 @@ import { changed } from '../core/tracked-map.ts';
 import { verifyCached } from './authenticate.ts';
 
 /**
- * `GET /ota/south/download/{token}` (notes §2.4): the package, whole (200) or a range (206), streamed from the
+ * `GET /ota/south/download/{token}` (protocol §2.4): the package, whole (200) or a range (206), streamed from the
  * stored bytes. Failures answer OneNET's one-byte body without Content-Length: 1 the file is gone, 2 its size
  * changed since the token was issued, 3 the token is not valid (unknown, replaced, expired, or its device done).
  */

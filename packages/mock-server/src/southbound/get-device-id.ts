@@ -6,7 +6,7 @@ import { answer } from './answer.ts';
 import { verifyCached } from './authenticate.ts';
 
 /**
- * `GET /ota/devInfo` (notes §2.9): the device id for a product's device identifier. OneNET documents a GET with
+ * `GET /ota/devInfo` (protocol §2.9): the device id for a product's device identifier. OneNET documents a GET with
  * the JSON body `{"pid", "authInfo"}`; the query parameters of the spec and that body are both accepted.
  * Needs a product-level token for `pid`.
  */

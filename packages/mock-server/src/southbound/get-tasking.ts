@@ -10,7 +10,7 @@ import { authenticateDevice } from './authenticate.ts';
 import { taskInfo } from './task-info.ts';
 
 /**
- * `GET /ota/south/tasking` (notes §2.7): the task of a device that is downloading or upgrading, with the token it
+ * `GET /ota/south/tasking` (protocol §2.7): the task of a device that is downloading or upgrading, with the token it
  * already holds (never a new one); 4 when there is none, 12 when its token expired.
  */
 export async function getTasking(call: Call, ctx: Context): Promise<Response> {

@@ -5,7 +5,7 @@ import { readParameters } from '../core/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 
-/** `GET /ota/device/version` (notes §2.8): the recorded versions; a version never reported is absent. */
+/** `GET /ota/device/version` (protocol §2.8): the recorded versions; a version never reported is absent. */
 export async function getVersion(call: Call, ctx: Context): Promise<Response> {
   const { value: params } = readParameters('getVersion', call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, params.dev_id);

@@ -10,7 +10,7 @@ import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 
 /**
- * `POST /ota/south/device/download/{token}/progress` with `{step}` (notes §2.5). A step 0–100 or a status code,
+ * `POST /ota/south/device/download/{token}/progress` with `{step}` (protocol §2.5). A step 0–100 or a status code,
  * judged by the state machine's `codes`; 100 and 101 lead to `paused` instead of `upgrading` while the task is
  * paused. The token's expiry is not checked, so 207/208 still get through after it.
  */
@@ -18,7 +18,7 @@ export function reportProgress(call: Call, ctx: Context): Promise<Response> {
   return applyCode(call, ctx, 'reportProgress');
 }
 
-/** `POST /ota/south/report?token=` with `{result}` (notes §2.6): the same rules for status codes only. */
+/** `POST /ota/south/report?token=` with `{result}` (protocol §2.6): the same rules for status codes only. */
 export function reportStatus(call: Call, ctx: Context): Promise<Response> {
   return applyCode(call, ctx, 'reportStatus');
 }

@@ -9,7 +9,7 @@ import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 
 /**
- * `POST /ota/device/version` (notes §2.1): records the versions, and completes a task whose target the device
+ * `POST /ota/device/version` (protocol §2.1): records the versions, and completes a task whose target the device
  * now reports ("平台会将该升级任务设定为“已完成”状态").
  */
 export async function reportVersion(call: Call, ctx: Context): Promise<Response> {

@@ -6,7 +6,7 @@ import type { AgentStore } from './store.ts';
 export type FragmentResult =
   /** `received` bytes were written from the requested offset (all of the rest of the file for a 200). */
   | { kind: 'ok'; received: number }
-  /** OneNET's one-byte error body (notes §2.4): 1 not found, 2 size mismatch, 3 invalid token, 4–6 others. */
+  /** OneNET's one-byte error body (protocol §2.4): 1 not found, 2 size mismatch, 3 invalid token, 4–6 others. */
   | { kind: 'error-byte'; code: number }
   /** Worth a retry: `received` good bytes were written before it failed. */
   | { kind: 'failed'; received: number; reason: string };

@@ -12,7 +12,7 @@ export interface OtaAgentOptions {
   devId: number;
   /** Which module this agent upgrades: 1 FOTA (module firmware) or 2 SOTA (MCU application). */
   type: ModuleType;
-  /** Three-digit manufacturer and five-digit model code of the module or chip (protocol notes §2.2). */
+  /** Three-digit manufacturer and five-digit model code of the module or chip (protocol §2.2). */
   manuf: string;
   model: string;
   /** The version running now. */

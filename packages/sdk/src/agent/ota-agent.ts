@@ -18,7 +18,7 @@ import { verifyMd5 } from './verify-md5.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 
-/** Error bytes that end the download with 107 (notes §2.4: 1 not found, 2 size changed, 3 invalid token). */
+/** Error bytes that end the download with 107 (protocol §2.4: 1 not found, 2 size changed, 3 invalid token). */
 const endsDownload = new Set(
   [DownloadErrorCode.ResourceNotFound, DownloadErrorCode.SizeMismatch, DownloadErrorCode.InvalidToken].map(Number),
 );
@@ -27,7 +27,7 @@ const endsDownload = new Set(
 type Stop = { stop: UpgradeResult };
 
 /**
- * The reference OneNET OTA device: one upgrade, done the way a careful firmware engineer would (protocol notes
+ * The reference OneNET OTA device: one upgrade, done the way a careful firmware engineer would (protocol
  * §2.10–2.12 and the OTA SDK guidance quoted there).
  *
  * Report the version → check for a task → check the device's signal and battery against the task → for every

@@ -24,7 +24,7 @@ const methods: readonly string[] = ['md5', 'sha1', 'sha256'];
 /**
  * Parses an `Authorization` value in any order of keys. Values are percent-decoded; a raw `+` stays a `+`
  * (it can only come from base64, never means a space), and raw `/` and trailing `=` are accepted because the
- * OTA docs' own curl examples send values unencoded (notes §1.3). `method` is matched case-insensitively.
+ * OTA docs' own curl examples send values unencoded (protocol §1.3). `method` is matched case-insensitively.
  *
  * @example
  * parseToken('version=2018-10-31&res=products%2F123123&et=1537255523&method=sha1&sign=lsaPSiiGvEFFjXu5WU7a6IkScqE%3D').res;

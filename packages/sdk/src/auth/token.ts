@@ -2,7 +2,7 @@ import { decodeBase64, encodeBase64 } from '../crypto/base64.ts';
 import { hmac, type SignMethod } from '../crypto/hmac.ts';
 
 /**
- * The only parameter-set version the general OTA API accepts (notes §1.1).
+ * The only parameter-set version the general OTA API accepts (protocol §1.1).
  *
  * @example
  * await signToken({ accessKey, res, et, version: tokenVersion });
@@ -44,7 +44,7 @@ export function deviceResource(productId: string, deviceName: string): string {
 }
 
 /**
- * Computes `sign`: base64(HMAC_method(base64decode(accessKey), et\nmethod\nres\nversion)) (notes §1.2).
+ * Computes `sign`: base64(HMAC_method(base64decode(accessKey), et\nmethod\nres\nversion)) (protocol §1.2).
  *
  * @example
  * await computeSign({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3Cu79B/ABmfA1UCw=', res: 'products/123123', et: 1537255523 });
@@ -79,7 +79,7 @@ export async function signToken(params: TokenParams): Promise<string> {
     .join('&');
 }
 
-// Exactly the eight characters of OneNET's encoding table (notes §1.3), as the official C code does.
+// Exactly the eight characters of OneNET's encoding table (protocol §1.3), as the official C code does.
 const encoded: Record<string, string> = {
   '+': '%2B',
   ' ': '%20',

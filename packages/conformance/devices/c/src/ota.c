@@ -14,7 +14,7 @@
 #include "token.h"
 #include "vcdiff.h"
 
-/* Task check answers and token check answers (protocol notes §2.2, §2.3). */
+/* Task check answers and token check answers (protocol §2.2, §2.3). */
 enum { ERRNO_OK = 0, ERRNO_NO_TASK = 11, ERRNO_EXPIRED = 12, ERRNO_SUPERSEDED = 15, ERRNO_INVALID_STATE = 17,
        ERRNO_PAUSED = 19, ERRNO_FINISHED = 20, ERRNO_CANCELED = 22 };
 /* Status codes (§2.5). */

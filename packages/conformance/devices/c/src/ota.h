@@ -1,5 +1,5 @@
 /*
- * A OneNET OTA device (legacy "general OTA" API, protocol notes §2): one upgrade, done the way OneNET's OTA SDK
+ * A OneNET OTA device (legacy "general OTA" API, protocol §2): one upgrade, done the way OneNET's OTA SDK
  * guidance says. Written as firmware is: fixed buffers, no allocation on the download path, state in "flash".
  *
  * Deliberate defects for proving the conformance suite (build with -D...; never in a real device):

@@ -72,7 +72,7 @@ static void hmac_md5(const uint8_t *key, size_t key_length, const char *message,
     md5_final(&ctx, mac);
 }
 
-/* URL-encodes the characters OneNET's table lists (notes §1.3): + space / ? % # & =. */
+/* URL-encodes the characters OneNET's table lists (protocol §1.3): + space / ? % # & =. */
 static void url_encode(const char *in, char *out, size_t size) {
     size_t o = 0;
     for (; *in && o + 4 < size; in++) {

@@ -1,5 +1,5 @@
 /*
- * The OneNET `Authorization` token (protocol notes §1): product-level, method md5 (HMAC-MD5), version
+ * The OneNET `Authorization` token (protocol §1): product-level, method md5 (HMAC-MD5), version
  * 2018-10-31. sign = base64(hmac_md5(base64decode(access_key), et "\n" method "\n" res "\n" version)).
  */
 #ifndef OTA_TOKEN_H

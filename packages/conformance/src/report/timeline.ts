@@ -1,0 +1,77 @@
+import type { JournalEntry } from '@onenet-ota/mock-server';
+import type { StateChange } from '../types.ts';
+import { escapeMarkup as e } from './escape.ts';
+
+const width = 760;
+const height = 200;
+const left = 56;
+const right = 12;
+const top = 22;
+const bottom = 28;
+
+/** `bytes s-e/len` of a download's answer. */
+function servedRange(entry: JournalEntry): { start: number; total: number } | undefined {
+  const match = /^bytes (\d+)-\d+\/(\d+)$/.exec(entry.response.headers['content-range'] ?? '');
+  if (match) return { start: Number(match[1]), total: Number(match[2]) };
+  if (entry.response.status === 200 && entry.response.headers['content-length'])
+    return { start: 0, total: Number(entry.response.headers['content-length']) };
+  return undefined;
+}
+
+const kib = (bytes: number) => (bytes >= 10_240 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} B`);
+
+/**
+ * A case's download as an inline SVG: each fragment served is a bar from the first byte it carried to the last
+ * byte that went out, placed at the platform time it was asked for; bars a fault acted on are drawn in the fault
+ * colour with a mark, cut-short ones hollow, and the device's state changes are dashed lines. When the platform
+ * clock did not move during the case, requests are spread in the order they came (and the axis says so).
+ * Empty when the case downloaded nothing.
+ */
+export function downloadTimeline(entries: JournalEntry[], states: StateChange[]): string {
+  const downloads = entries
+    .filter((entry) => entry.operation?.startsWith('downloadPackage'))
+    .map((entry) => ({ entry, range: servedRange(entry) }))
+    .filter((d): d is { entry: JournalEntry; range: { start: number; total: number } } => d.range !== undefined);
+  if (downloads.length === 0) return '';
+  const total = Math.max(...downloads.map((d) => d.range.total));
+  const times = entries.map((entry) => Date.parse(entry.time));
+  const first = Math.min(...times);
+  const span = Math.max(...times) - first;
+  const order = new Map(entries.map((entry, i) => [entry.seq, i]));
+  const x = (entry: { seq: number; time: string }) => {
+    const fraction =
+      span > 0
+        ? (Date.parse(entry.time) - first) / span
+        : (order.get(entry.seq) ?? 0) / Math.max(1, entries.length - 1);
+    return left + fraction * (width - left - right);
+  };
+  const y = (byte: number) => top + (1 - byte / total) * (height - top - bottom);
+  const barWidth = Math.max(2, Math.min(10, (width - left - right) / (downloads.length * 1.5)));
+  const bars = downloads
+    .map(({ entry, range }) => {
+      const end = range.start + entry.response.bytesSent;
+      const cx = x(entry) - barWidth / 2;
+      const faulted = entry.faults.length > 0;
+      const colour = faulted ? '#bf8700' : '#0969da';
+      const fill = entry.response.aborted ? 'none' : colour;
+      const title = `#${entry.seq} ${entry.time.slice(11, 23)} Range ${entry.request.headers.range ?? '(none)'} → ${entry.response.status}, ${entry.response.bytesSent} bytes from ${range.start}${entry.response.aborted ? ', cut short' : ''}${faulted ? `, fault ${entry.faults.join(', ')}` : ''}`;
+      const mark = faulted
+        ? `<text x="${(cx + barWidth / 2).toFixed(1)}" y="${(y(end) - 4).toFixed(1)}" text-anchor="middle" fill="${colour}" font-size="11">⚡</text>`
+        : '';
+      return `<rect x="${cx.toFixed(1)}" y="${y(end).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.max(1, y(range.start) - y(end)).toFixed(1)}" fill="${fill}" stroke="${colour}"><title>${e(title)}</title></rect>${mark}`;
+    })
+    .join('');
+  const lines = states
+    .map((state) => {
+      const at = x(state).toFixed(1);
+      return `<line x1="${at}" x2="${at}" y1="${top - 10}" y2="${height - bottom}" stroke="#6e7781" stroke-dasharray="3 3"/><text x="${at}" y="${top - 12}" font-size="10" fill="#6e7781" text-anchor="middle">${e(state.state)}</text>`;
+    })
+    .join('');
+  const axis =
+    span > 0 ? `platform time, ${(span / 1000).toFixed(1)} s` : 'requests in order (the platform clock did not move)';
+  return `<svg class="timeline" role="img" aria-label="download timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-family="system-ui,sans-serif">
+<line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#d0d7de"/><line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#d0d7de"/>
+<text x="${left - 4}" y="${top + 4}" font-size="10" text-anchor="end" fill="#6e7781">${kib(total)}</text><text x="${left - 4}" y="${height - bottom}" font-size="10" text-anchor="end" fill="#6e7781">0</text>
+<text x="${(left + width - right) / 2}" y="${height - 8}" font-size="10" text-anchor="middle" fill="#6e7781">${e(axis)}</text>
+${lines}${bars}</svg>`;
+}

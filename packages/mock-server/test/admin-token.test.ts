@@ -32,6 +32,23 @@ describe('a platform with an admin token', () => {
 
       const { data } = await h.device.GET('/ota/south/check', { params: { query: checkQuery() } });
       expect(data?.errno).toBe(0);
+
+      // Every management operation wants it, device records included (their tag is `devices`, not `device`).
+      for (const [path, method] of [
+        ['/api/v1/products/123123/devices', 'GET'],
+        ['/api/v1/products/123123/devices', 'POST'],
+        [`/api/v1/products/123123/devices/${demo.devId}`, 'DELETE'],
+        ['/api/v1/products/123123/groups', 'GET'],
+      ] as const) {
+        const refused = await h.fetch(
+          new Request(`${h.url}${path}`, {
+            method,
+            ...(method === 'POST' ? { body: '{"name":"x"}', headers: { 'Content-Type': 'application/json' } } : {}),
+          }),
+        );
+        expect(refused.status, `${method} ${path}`).toBe(401);
+      }
+      expect(h.platform.state.devices.has(demo.devId)).toBe(true);
     } finally {
       await h.close();
     }

@@ -38,7 +38,10 @@ export function envelope<Op extends SouthboundOperation>(
 
 /** Whether a device calls this operation (the spec's device tags): the envelope operations and the download. */
 export function isDeviceOperation(operationId: string): boolean {
-  return operationId in operations && operations[operationId as OperationId].tag.startsWith('device');
+  if (!(operationId in operations)) return false;
+  const { tag } = operations[operationId as OperationId];
+  // Not `devices`: that is the management API's tag for device records.
+  return tag === 'device' || tag === 'device-legacy';
 }
 
 /** Whether an operation is southbound: it answers with an errno table of its own. */

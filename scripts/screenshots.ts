@@ -30,14 +30,14 @@ try {
     slow,
   );
   await page.waitForTimeout(1500);
-  await page.screenshot({ path: out('console.png'), fullPage: true });
+  await page.screenshot({ path: out('console.png') });
   await f.server.close();
 
   const result = await runConformance({
     device: agentDevice({ quirks: ['skip-md5'] }),
     cases: ['TOK-001', 'RNG-001', 'RNG-002', 'RNG-006'],
   });
-  const report = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const report = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
   await report.setContent(htmlReport(result));
   await report.locator('section#RNG-006').scrollIntoViewIfNeeded();
   await report.evaluate(() => document.getElementById('RNG-006')?.scrollIntoView());

@@ -60,6 +60,15 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
     const faulted = f.devIds[1] as number;
     const row = tab.locator(`tr[data-dev="${faulted}"]`);
     await row.locator('[data-fault-choice]').selectOption('corrupt byte 100');
+    // The table is drawn again whenever the platform changes; the choice survives it.
+    const rendered = await row.elementHandle();
+    await fetch(`${f.server.url}/api/v1/products/${f.productId}/groups`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'pilot' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    await expect.poll(() => rendered?.evaluate((node) => node.isConnected), { timeout: 5000 }).toBe(false);
+    expect(await row.locator('[data-fault-choice]').inputValue()).toBe('corrupt byte 100');
     await row.locator(`button[data-fault="${faulted}"]`).click();
     await expect.poll(() => tab.locator('#message').textContent()).toContain(`on device ${faulted}'s next download`);
     expect(f.platform.faults.list()).toEqual([

@@ -6,7 +6,7 @@ const width = 760;
 const height = 200;
 const left = 56;
 const right = 12;
-const top = 22;
+const top = 34;
 const bottom = 28;
 
 /** `bytes s-e/len` of a download's answer. */
@@ -61,10 +61,12 @@ export function downloadTimeline(entries: JournalEntry[], states: StateChange[])
       return `<rect x="${cx.toFixed(1)}" y="${y(end).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.max(1, y(range.start) - y(end)).toFixed(1)}" fill="${fill}" stroke="${colour}"><title>${e(title)}</title></rect>${mark}`;
     })
     .join('');
+  // Labels alternate between two rows, so states that change in quick succession stay readable.
   const lines = states
-    .map((state) => {
+    .map((state, i) => {
       const at = x(state).toFixed(1);
-      return `<line x1="${at}" x2="${at}" y1="${top - 10}" y2="${height - bottom}" stroke="#6e7781" stroke-dasharray="3 3"/><text x="${at}" y="${top - 12}" font-size="10" fill="#6e7781" text-anchor="middle">${e(state.state)}</text>`;
+      const row = top - 14 - (i % 2) * 11;
+      return `<line x1="${at}" x2="${at}" y1="${row + 2}" y2="${height - bottom}" stroke="#6e7781" stroke-dasharray="3 3"/><text x="${at}" y="${row}" font-size="10" fill="#6e7781" text-anchor="middle">${e(state.state)}</text>`;
     })
     .join('');
   const axis =

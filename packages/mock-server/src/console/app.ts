@@ -146,10 +146,14 @@ function progressOf(status: Schemas['DeviceTaskStatus']): number {
   return Math.min(100, Math.max(status.progress, byBytes));
 }
 
+/** The fault each device's picker shows: kept across renders, which happen while a tester is choosing. */
+const chosenFault = new Map<number, string>();
+
 function renderDevices(): void {
-  const options = Object.keys(faultChoices)
-    .map((label) => `<option>${escapeHtml(label)}</option>`)
-    .join('');
+  const options = (devId: number) =>
+    Object.keys(faultChoices)
+      .map((label) => `<option${chosenFault.get(devId) === label ? ' selected' : ''}>${escapeHtml(label)}</option>`)
+      .join('');
   const body = tasks
     .flatMap(({ task, devices }) =>
       devices.map((status) => {
@@ -159,7 +163,7 @@ function renderDevices(): void {
 <td class="state state-${status.state}" data-state>${status.state}</td>
 <td><span class="bar" title="${progress} %"><span style="width:${progress}%"></span></span> <span data-progress>${progress}</span> %</td>
 <td>${status.lastCode ?? ''}</td><td>${status.retriesUsed}</td><td class="muted">${escapeHtml(status.fromVersion ?? '')} → ${escapeHtml(status.targetVersion)}</td>
-<td><select data-fault-choice>${options}</select> <button data-fault="${status.devId}">on next download</button></td></tr>`;
+<td><select data-fault-choice="${status.devId}">${options(status.devId)}</select> <button data-fault="${status.devId}">on next download</button></td></tr>`;
       }),
     )
     .join('');
@@ -307,6 +311,10 @@ document.addEventListener('click', async (event) => {
   }
 });
 $('#filter').addEventListener('input', renderJournal);
+document.addEventListener('change', (event) => {
+  const picker = event.target as HTMLSelectElement;
+  if (picker.dataset.faultChoice) chosenFault.set(Number(picker.dataset.faultChoice), picker.value);
+});
 
 await Promise.all([refresh(), refreshClock()]);
 await follow();

@@ -10,6 +10,7 @@ const page = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ota-mock console</title>
+<link rel="icon" href="data:,">
 <style>
 :root { color-scheme: light dark; --line: #8884; --muted: #888; --accent: #2f6fde; --bad: #c0392b; --good: #2e8540; }
 * { box-sizing: border-box; }

@@ -185,9 +185,12 @@ export function redactAuthorization(value: string): string {
   return value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
 }
 
-/** Summarises a body: JSON up to 2 KiB in full (access keys redacted), anything else as size and md5. */
+/**
+ * Summarises a body: JSON up to 2 KiB in full (access keys redacted), text up to 2 KiB in full, anything else as
+ * size and md5 (a body kept whole needs no digest).
+ */
 export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5?: string): BodySummary {
-  const summary: BodySummary = { size: bytes.length, md5: md5 ?? new Md5().update(bytes).hex() };
+  const summary: BodySummary = { size: bytes.length };
   if (contentType) summary.contentType = contentType;
   if (contentType?.includes('json') && bytes.length <= jsonKeptBytes) {
     try {
@@ -197,8 +200,13 @@ export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5
     }
   } else if (contentType?.startsWith('text/') && bytes.length <= jsonKeptBytes) {
     summary.text = new TextDecoder().decode(bytes);
-  }
+  } else summary.md5 = md5 ?? new Md5().update(bytes).hex();
   return summary;
+}
+
+/** The summary of a JSON answer from the value it was made of: the same as {@link summarizeBody} of its bytes. */
+export function summarizeJson(value: unknown, size: number, contentType: string): BodySummary {
+  return size <= jsonKeptBytes ? { size, contentType, json: redactKeys(value) } : { size, contentType };
 }
 
 function redactKeys(value: unknown): unknown {

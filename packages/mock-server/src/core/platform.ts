@@ -8,11 +8,26 @@ import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
-import { Journal, type JournalEntry, journalHeaders, redactAuthorization, summarizeBody } from './journal.ts';
+import {
+  Journal,
+  type JournalEntry,
+  journalHeaders,
+  redactAuthorization,
+  summarizeBody,
+  summarizeJson,
+} from './journal.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
-import { envelope, errorByte, isDeviceOperation, isSouthbound, ProblemError, problem } from './responses.ts';
+import {
+  envelope,
+  errorByte,
+  isDeviceOperation,
+  isSouthbound,
+  jsonSource,
+  ProblemError,
+  problem,
+} from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
@@ -314,7 +329,9 @@ async function record(
     response: { status: response.status, headers: journalHeaders(response.headers), bytesSent: 0 },
     faults: call.faults.map((f: Fault) => f.id),
   });
-  if (response.body && !streamed) {
+  const json = jsonSource(response);
+  if (json && contentType) entry.response.body = summarizeJson(json.value, json.size, contentType);
+  else if (response.body && !streamed) {
     const bytes = new Uint8Array(await response.clone().arrayBuffer());
     entry.response.body = summarizeBody(bytes, contentType);
   }

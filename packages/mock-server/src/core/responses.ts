@@ -11,13 +11,23 @@ import {
 
 const encoder = new TextEncoder();
 
+/** What a JSON answer was made from, so the journal summarises it without reading a clone of its body. */
+const madeFrom = new WeakMap<Response, { value: unknown; size: number }>();
+
 /** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
   const bytes = encoder.encode(JSON.stringify(body));
-  return new Response(bytes, {
+  const response = new Response(bytes, {
     status,
     headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
   });
+  madeFrom.set(response, { value: body, size: bytes.length });
+  return response;
+}
+
+/** The value and size a {@link jsonResponse} was made from; undefined for any other response. */
+export function jsonSource(response: Response): { value: unknown; size: number } | undefined {
+  return madeFrom.get(response);
 }
 
 /**

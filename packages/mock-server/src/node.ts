@@ -13,6 +13,9 @@ import { route } from './core/router.ts';
 import { createPlatform } from './platform.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
+export { fleetReport, fleetSummary } from './fleet/report.ts';
+export type { FleetOptions, FleetResult, FleetSample } from './fleet/run-fleet.ts';
+export { runFleet } from './fleet/run-fleet.ts';
 
 /**
  * A diff generator on a worker thread, for `createPlatform({ generateDiff: workerDiffs() })`: online diff

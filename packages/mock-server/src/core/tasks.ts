@@ -145,10 +145,23 @@ export function applyTaskEvent(ctx: Context, task: TaskRecord, event: TaskEvent)
   }
 }
 
+/**
+ * How many of a task's devices, in `devIds` order, are known to have finished: a finished device never runs
+ * again, so each settle goes on from there instead of walking the whole fleet for every device that finishes.
+ */
+const finishedPrefix = new WeakMap<TaskRecord, number>();
+
 /** A task whose devices have all finished moves where the table says ("所有设备均已完成" → completed). */
 export function settleTask(ctx: Context, task: TaskRecord): void {
   const to = taskAutomaticTarget(task.state, 'allDevicesFinished');
-  if (to && deviceTasksOf(ctx, task).every((dt) => isTerminal(dt.state))) moveTask(ctx, task, to);
+  if (!to) return;
+  let i = finishedPrefix.get(task) ?? 0;
+  for (; i < task.devIds.length; i++) {
+    const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(task.id, task.devIds[i] as number));
+    if (deviceTask && !isTerminal(deviceTask.state)) break;
+  }
+  finishedPrefix.set(task, i);
+  if (i === task.devIds.length) moveTask(ctx, task, to);
 }
 
 /** Counts per state, adding up to `total`, and the success rate "升级成功设备数/该任务的总设备数". */

@@ -36,7 +36,7 @@ export async function authenticateDevice(
 // header was checked against are still compared on every use.
 const verified = new WeakMap<Context, Map<string, { subject: TokenSubject; key: string }>>();
 
-/** Verifies a header as `verifyToken` does, remembering up to 10 000 headers that verified. */
+/** Verifies a header as `verifyToken` does, remembering up to 100 000 headers that verified. */
 export async function verifyCached(ctx: Context, header: string | null): Promise<TokenVerdict> {
   let cache = verified.get(ctx);
   if (!cache) {
@@ -57,7 +57,7 @@ export async function verifyCached(ctx: Context, header: string | null): Promise
     keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
   });
   if (verdict.ok && header) {
-    if (cache.size >= 10_000) cache.clear();
+    if (cache.size >= 100_000) cache.clear();
     cache.set(header, {
       subject: verdict.subject,
       key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '',

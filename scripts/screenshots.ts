@@ -1,7 +1,9 @@
 // Writes the README's screenshots: docs/images/console.png (the web console during a rollout: one device upgraded,
-// one failed by a fault put on it from the console, one mid-download) and docs/images/report.png (the conformance
-// report of a mutant that skips the md5 check). Needs Debian's chromium. `pnpm run screenshots`.
+// one failed by a fault put on it from the console, one mid-download), docs/images/report.png (the conformance
+// report of a mutant that skips the md5 check) and docs/images/fleet.png (ota-fleet's report of 2 000 city
+// devices). Needs Debian's chromium. `pnpm run screenshots`.
 import { agentDevice, htmlReport, runConformance } from '../packages/conformance/src/index.ts';
+import { fleetReport, runFleet } from '../packages/mock-server/src/node.ts';
 import { launchChromium } from '../packages/mock-server/test/chromium.ts';
 import { consoleFixture } from '../packages/mock-server/test/console-fixture.ts';
 
@@ -42,6 +44,11 @@ try {
   await report.locator('section#RNG-006').scrollIntoViewIfNeeded();
   await report.evaluate(() => document.getElementById('RNG-006')?.scrollIntoView());
   await report.screenshot({ path: out('report.png') });
+
+  const fleet = await runFleet({ preset: 'city', devices: 2000, seed: 'readme' });
+  const plots = await browser.newPage({ viewport: { width: 900, height: 820 } });
+  await plots.setContent(fleetReport(fleet));
+  await plots.screenshot({ path: out('fleet.png') });
 } finally {
   await browser.close();
 }

@@ -152,6 +152,17 @@ process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3C
   it('runs the bins on plain Node, without type stripping', async () => {
     expect((await run('npx', ['--no-install', 'ota-mock', '--help'])).stdout).toMatch(/^Usage: ota-mock/);
     expect((await run('npx', ['--no-install', 'ota-device', '--help'])).stdout).toMatch(/^Usage: ota-device/);
+    const fleet = await run('npx', [
+      '--no-install',
+      'ota-fleet',
+      '--preset',
+      'lab',
+      '--devices',
+      '3',
+      '--report-dir',
+      join(work, 'fleet'),
+    ]);
+    expect(fleet.stdout).toMatch(/^3 devices, seed ota-fleet, 262144 B package: succeeded 3$/m);
   }, 60_000);
 
   it('runs the whole conformance suite against the reference device with npx ota-conformance (exit 0)', async () => {

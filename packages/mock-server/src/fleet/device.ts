@@ -1,4 +1,5 @@
 import {
+  CheckErrno,
   createDeviceClient,
   type FetchLike,
   InstallError,
@@ -91,7 +92,7 @@ export async function runDevice(device: SimulatedDevice): Promise<DeviceRun> {
         const response = await device.fetch(request);
         if (pathname === checkPath && run.foundAt === undefined) {
           const answer = (await response.clone().json()) as { errno?: number };
-          if (answer.errno === 0) run.foundAt = time.now();
+          if (answer.errno === CheckErrno.Success) run.foundAt = time.now();
         }
         return response;
       }

@@ -47,12 +47,16 @@ describe('signToken', () => {
 describe('parseToken', () => {
   it('reads the encoded form, the raw form of the OTA docs, and any key order', () => {
     const raw = 'sign=lsaPSiiGvEFFjXu5WU7a6IkScqE=&method=SHA1&et=1537255523&res=products/123123&version=2018-10-31';
-    for (const header of [vector.header, raw]) {
+    for (const [header, methodAsSent] of [
+      [vector.header, 'sha1'],
+      [raw, 'SHA1'],
+    ] as const) {
       expect(parseToken(header)).toEqual({
         version: vector.version,
         res: vector.res,
         et: vector.et,
         method: 'sha1',
+        methodAsSent,
         sign: vector.sign,
       });
     }
@@ -93,6 +97,24 @@ describe('verifyToken', () => {
     const header = await signToken({ accessKey: deviceKey, res: deviceResource('123123', 'bench-01'), et: 2000 });
     const verdict = await verifyToken(header, { keyFor, nowSeconds: 1000 });
     expect(verdict).toMatchObject({ ok: true, subject: { level: 'device', deviceName: 'bench-01' } });
+  });
+
+  it('accepts `method` in capitals, whether the client signed the capitals or the lower case (LuatOS sends SHA256)', async () => {
+    const signed = async (text: string) => {
+      const key = Uint8Array.from(atob(vector.accessKey), (c) => c.charCodeAt(0));
+      const mac = await crypto.subtle.sign(
+        'HMAC',
+        await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+        new TextEncoder().encode(`${vector.et}\n${text}\nproducts/123123\n2018-10-31`),
+      );
+      const sign = btoa(String.fromCharCode(...new Uint8Array(mac)));
+      return `version=2018-10-31&res=products%2F123123&et=${vector.et}&method=SHA256&sign=${encodeURIComponent(sign)}`;
+    };
+    for (const text of ['SHA256', 'sha256']) {
+      const verdict = await verifyToken(await signed(text), { keyFor, nowSeconds: vector.et - 1 });
+      expect(verdict.ok, `signed over ${text}`).toBe(true);
+    }
+    expect((await verifyToken(await signed('Sha256'), { keyFor, nowSeconds: vector.et - 1 })).ok).toBe(false);
   });
 
   it.each([

@@ -5,7 +5,10 @@ export interface ParsedToken {
   version: string;
   res: string;
   et: number;
+  /** The signing method, lower case. */
   method: SignMethod;
+  /** `method` as the header wrote it (`SHA256`): some clients sign that text rather than the lower-case one. */
+  methodAsSent: string;
   sign: string;
 }
 
@@ -43,13 +46,15 @@ export function parseToken(header: string): ParsedToken {
   if (missing.length > 0) throw new TokenFormatError(`missing ${missing.join(', ')}`);
   const et = fields.get('et') as string;
   if (!/^[0-9]{1,12}$/.test(et)) throw new TokenFormatError(`et "${et}" is not Unix seconds`);
-  const method = (fields.get('method') as string).toLowerCase();
+  const methodAsSent = fields.get('method') as string;
+  const method = methodAsSent.toLowerCase();
   if (!methods.includes(method)) throw new TokenFormatError(`method "${method}" is not md5, sha1 or sha256`);
   return {
     version: fields.get('version') as string,
     res: fields.get('res') as string,
     et: Number(et),
     method: method as SignMethod,
+    methodAsSent,
     sign: fields.get('sign') as string,
   };
 }

@@ -1,6 +1,7 @@
-import { decodeBase64 } from '../crypto/base64.ts';
-import { parseToken, TokenFormatError } from './parse-token.ts';
-import { computeSign, tokenVersion } from './token.ts';
+import { decodeBase64, encodeBase64 } from '../crypto/base64.ts';
+import { hmac } from '../crypto/hmac.ts';
+import { type ParsedToken, parseToken, TokenFormatError } from './parse-token.ts';
+import { tokenVersion } from './token.ts';
 
 /** Who a verified token speaks for. */
 export interface TokenSubject {
@@ -54,8 +55,11 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
   }
   const accessKey = options.keyFor(productId, deviceName);
   if (!accessKey) return { ok: false, reason: `no ${deviceName ? 'device' : 'product'} for res "${token.res}"` };
-  const expected = await computeSign({ ...token, accessKey });
-  if (!constantTimeEqual(expected, token.sign)) return { ok: false, reason: 'signature does not match' };
+  // `method` in any case (LuatOS signs `SHA256`); the signed text may be the method as sent or in lower case.
+  const texts = token.methodAsSent === token.method ? [token.method] : [token.methodAsSent, token.method];
+  let matched = false;
+  for (const text of texts) matched ||= constantTimeEqual(await signOver(token, accessKey, text), token.sign);
+  if (!matched) return { ok: false, reason: 'signature does not match' };
   return {
     ok: true,
     subject: {
@@ -80,4 +84,10 @@ function constantTimeEqual(expected: string, given: string): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;
+}
+
+/** `sign` over the token's values with `methodText` written in the signed string (protocol §1.2, §1.5). */
+async function signOver(token: ParsedToken, accessKey: string, methodText: string): Promise<string> {
+  const message = new TextEncoder().encode(`${token.et}\n${methodText}\n${token.res}\n${token.version}`);
+  return encodeBase64(await hmac(token.method, decodeBase64(accessKey), message));
 }

@@ -1,5 +1,5 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { DownloadErrorCode, Errno, type OperationId } from '@onenet-ota/sdk';
+import { CheckErrno, DownloadErrorCode, Errno, enumDescriptions, type OperationId } from '@onenet-ota/sdk';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
@@ -24,6 +24,7 @@ import {
   errorByte,
   isDeviceOperation,
   isSouthbound,
+  jsonResponse,
   jsonSource,
   ProblemError,
   problem,
@@ -152,7 +153,9 @@ async function dispatch(
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
   if (!matched) {
-    const response = problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+    const response = url.pathname.startsWith('/ota/')
+      ? unknownDevicePath(request.method, url.pathname)
+      : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
     if (!control) {
       // Not shaped, so no body end will complete it: it is complete now.
       const entry = await record(
@@ -218,6 +221,15 @@ async function dispatch(
       }
     });
   return persisted(ctx, call, shapeResponse(call, response));
+}
+
+/**
+ * A path under `/ota/` that no device operation has is answered in the device's dialect, the errno envelope a
+ * device parses (errno 2, with a 404 status), not a problem document it cannot read (DECISIONS 56).
+ */
+function unknownDevicePath(method: string, path: string): Response {
+  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: no OneNET OTA device operation answers ${method} ${path}`;
+  return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
 }
 
 /**

@@ -1,0 +1,35 @@
+import { CheckErrno } from '@onenet-ota/sdk';
+import { describe, expect, it } from 'vitest';
+import { startHarness } from './harness.ts';
+
+// A device that calls a path OneNET does not have gets an answer it can parse: the errno envelope under /ota/,
+// a problem document elsewhere (the management side's dialect).
+describe('a path no operation answers', () => {
+  it('under /ota/ answers the errno envelope (errno 2) with 404, and journals it', async () => {
+    const h = await startHarness();
+    try {
+      const response = await h.fetch(new Request(`${h.url}/ota/devInfoX?dev_id=1`, { method: 'POST' }));
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(Number(response.headers.get('content-length'))).toBeGreaterThan(0);
+      expect(await response.json()).toEqual({
+        errno: CheckErrno.BadRequest,
+        error: 'request parameter error: no OneNET OTA device operation answers POST /ota/devInfoX',
+      });
+      expect(h.platform.journal.query({}).entries.at(-1)).toMatchObject({ operation: null, response: { status: 404 } });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('elsewhere answers an RFC 9457 problem', async () => {
+    const h = await startHarness();
+    try {
+      const response = await h.fetch(new Request(`${h.url}/api/v1/nothing`));
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      await h.close();
+    }
+  });
+});

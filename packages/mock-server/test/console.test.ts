@@ -31,6 +31,10 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
   it('starts a manual task from the page', async () => {
     const state = tab.locator(`tr[data-task-row="${f.taskId}"] [data-task-state]`);
     await expect.poll(() => state.textContent()).toBe('not_started');
+    // The strategy in a tester's words, not as JSON.
+    expect(await tab.locator(`tr[data-task-row="${f.taskId}"]`).textContent()).toContain(
+      'any signal, any battery, no retry, manual start',
+    );
     await tab.click(`button[data-task="${f.taskId}"][data-action="start"]`);
     await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('running');
     expect(f.platform.state.tasks.get(f.taskId)?.state).toBe('running');

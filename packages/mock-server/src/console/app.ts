@@ -97,11 +97,17 @@ function inventoryOf(product: Schemas['Product'], devices: Schemas['Device'][], 
 devices: ${deviceList || '<span class="muted">none</span>'}<br>packages: ${packageList || '<span class="muted">none</span>'}</p>`;
 }
 
+/** The strategy as a tester reads it: "signal > 10, battery > 20 %, retry 3 × 300 s, start manual, deadline …". */
 function strategyOf(strategy: Schemas['TaskStrategy']): string {
-  const s = strategy as Record<string, unknown>;
-  return Object.entries(s)
-    .map(([key, value]) => `${key} ${escapeHtml(typeof value === 'object' ? JSON.stringify(value) : value)}`)
-    .join(', ');
+  const { signal, power, retry, start, deadline } = strategy;
+  const parts = [
+    signal > 0 ? `signal > ${signal}` : 'any signal',
+    power > 0 ? `battery > ${power} %` : 'any battery',
+    retry.mode === 'retry' ? `retry ${retry.count} × ${retry.intervalSeconds} s` : 'no retry',
+    start.mode === 'scheduled' ? `starts ${start.at}` : 'manual start',
+    ...(deadline ? [`deadline ${deadline}`] : []),
+  ];
+  return escapeHtml(parts.join(', '));
 }
 
 function renderTasks(): void {

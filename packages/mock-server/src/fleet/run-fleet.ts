@@ -30,7 +30,7 @@ export interface FleetOptions {
   cancelAtMs?: number;
   /** Devices stop polling after this much platform time; 72 h by default. */
   durationMs?: number;
-  /** A timeline sample every this much platform time; 15 min by default. */
+  /** A timeline sample every this much platform time; 5 min by default. */
   sampleEveryMs?: number;
   /** A running `ota-mock` (with `--clock virtual`) to simulate against, over HTTP; an in-process one by default. */
   baseUrl?: string;
@@ -200,7 +200,7 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetResult>
     timeline.push(entry);
     options.onSample?.(entry);
   };
-  const sampleEvery = options.sampleEveryMs ?? 15 * 60_000;
+  const sampleEvery = options.sampleEveryMs ?? 5 * 60_000;
   const schedule = (at: number) =>
     time.at(at, async () => {
       await sample();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demo, demoImage } from '@onenet-ota/mock-server';
-import { createManagementClient, MemoryStore, OtaAgent } from '@onenet-ota/sdk';
+import { createManagementClient, MemoryStore, OtaAgent, uploadPackage } from '@onenet-ota/sdk';
 
 const { values } = parseArgs({
   options: {
@@ -67,13 +67,8 @@ const diskMiB = () => {
 
 // Two packages the fleet alternates between.
 const upload = async (name: string, version: string, seed: number) => {
-  const query = new URLSearchParams({ name, module: 'sota', targetVersion: version, fileName: `${name}.bin` });
-  const response = await fetch(`${baseUrl}/api/v1/products/${productId}/packages?${query}`, {
-    method: 'POST',
-    body: demoImage(16 * 1024, seed) as BodyInit,
-    headers: { 'Content-Type': 'application/octet-stream' },
-  });
-  return ((await response.json()) as { id: string }).id;
+  const query = { name, module: 'sota' as const, targetVersion: version, fileName: `${name}.bin` };
+  return (await uploadPackage(admin, productId, query, demoImage(16 * 1024, seed))).data?.id as string;
 };
 const packages = { V2: await upload('soak-a', 'V2', 1), V1: await upload('soak-b', 'V1', 2) };
 const devIds: number[] = [];

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoImage } from '@onenet-ota/mock-server';
-import { createManagementClient, productResource, signToken } from '@onenet-ota/sdk';
+import { createManagementClient, productResource, signToken, uploadPackage } from '@onenet-ota/sdk';
 
 const { values } = parseArgs({
   options: {
@@ -83,13 +83,13 @@ const device = (
   await admin.POST('/api/v1/products/{productId}/devices', { params: { path: { productId } }, body: { name: 'd' } })
 ).data;
 const devId = device?.devId as number;
-const query = new URLSearchParams({ name: 'big', module: 'sota', targetVersion: 'V2.0', fileName: 'big.bin' });
-const uploaded = await fetch(`${mock}/api/v1/products/${productId}/packages?${query}`, {
-  method: 'POST',
-  body: image as BodyInit,
-  headers: { 'Content-Type': 'application/octet-stream' },
-});
-const packageId = ((await uploaded.json()) as { id: string }).id;
+const uploaded = await uploadPackage(
+  admin,
+  productId,
+  { name: 'big', module: 'sota', targetVersion: 'V2.0', fileName: 'big.bin' },
+  image,
+);
+const packageId = uploaded.data?.id as string;
 const task = await admin.POST('/api/v1/products/{productId}/tasks', {
   params: { path: { productId } },
   body: { name: 'bench', packageId, targets: { devIds: [devId] } },

@@ -22,6 +22,8 @@ export interface Download {
   status: number;
   /** The first and last byte the answer said it carries (`Content-Range`), for a 206. */
   served?: { start: number; end: number };
+  /** The package length the answer announced: `Content-Range`'s length, or a 200's `Content-Length`. */
+  packageSize?: number;
   bytesSent: number;
   aborted: boolean;
   /** Package bytes (a 200 or 206 of the package), not OneNET's one-byte error body or an empty error. */
@@ -43,9 +45,14 @@ export function downloads(journal: JournalEntry[]): Download[] {
       const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
       const contentRange = e.response.headers['content-range'] ?? '';
       // `bytes s-e/len`, as the spec's Content-Range header pattern has it.
+      const carriesPackage =
+        (e.response.status === 200 || e.response.status === 206) &&
+        e.response.headers['content-type'] === 'application/octet-stream';
+      const length = Number(e.response.headers['content-length']);
       const served = patterns.ContentRangeHeader.test(contentRange)
         ? contentRange.slice('bytes '.length).split(/[-/]/).map(Number)
         : undefined;
+      const packageSize = served ? served[2] : e.response.status === 200 && carriesPackage ? length : undefined;
       return {
         seq: e.seq,
         token: e.request.path.split('/').pop() ?? '',
@@ -54,11 +61,10 @@ export function downloads(journal: JournalEntry[]): Download[] {
         ...(last ? { end: Number(last) } : {}),
         status: e.response.status,
         ...(served ? { served: { start: served[0] as number, end: served[1] as number } } : {}),
+        ...(packageSize ? { packageSize } : {}),
         bytesSent: e.response.bytesSent,
         aborted: e.response.aborted === true,
-        carriesPackage:
-          (e.response.status === 200 || e.response.status === 206) &&
-          e.response.headers['content-type'] === 'application/octet-stream',
+        carriesPackage,
         faults: e.faults,
         time: Date.parse(e.time),
         wallTime: Date.parse(e.wallTime),

@@ -1,6 +1,6 @@
 import { Errno } from '@onenet-ota/sdk';
+import { isDeviceOperation } from './core/device-operation.ts';
 import type { JournalEntry } from './core/journal.ts';
-import { isDeviceOperation } from './core/responses.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked

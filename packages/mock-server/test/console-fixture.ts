@@ -1,4 +1,4 @@
-import { createManagementClient, MemoryStore, OtaAgent, type UpgradeResult } from '@onenet-ota/sdk';
+import { createManagementClient, MemoryStore, OtaAgent, type UpgradeResult, uploadPackage } from '@onenet-ota/sdk';
 import { createPlatform, type Platform } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
 
@@ -33,20 +33,17 @@ export async function consoleFixture(deviceNames: string[]): Promise<ConsoleFixt
     });
     devIds.push(data?.devId ?? 0);
   }
-  const upload = await fetch(
-    `${server.url}/api/v1/products/${productId}/packages?name=meter-app&module=sota&targetVersion=V1.1&fileName=app.bin`,
-    {
-      method: 'POST',
-      body: new Uint8Array(64 * 1024).fill(3),
-      headers: { 'Content-Type': 'application/octet-stream' },
-    },
+  const pkg = await uploadPackage(
+    admin,
+    productId,
+    { name: 'meter-app', module: 'sota', targetVersion: 'V1.1', fileName: 'app.bin' },
+    new Uint8Array(64 * 1024).fill(3),
   );
-  const pkg = (await upload.json()) as { id: string };
   const task = await admin.POST('/api/v1/products/{productId}/tasks', {
     params: { path: { productId } },
     body: {
       name: 'meter app 1.1',
-      packageId: pkg.id,
+      packageId: pkg.data?.id ?? '',
       targets: { devIds },
       strategy: { start: { mode: 'manual' }, retry: { mode: 'none' } },
     },

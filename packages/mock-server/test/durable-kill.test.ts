@@ -10,6 +10,7 @@ import {
   MemoryStore,
   OtaAgent,
   type UpgradeResult,
+  uploadPackage,
 } from '@onenet-ota/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
@@ -93,13 +94,8 @@ describe('ota-mock --data-dir, killed with SIGKILL under load', () => {
       });
       devIds.push(data?.devId as number);
     }
-    const query = new URLSearchParams({ name: 'fleet-3.0', module: 'sota', targetVersion: 'V3.0', fileName: 'f.bin' });
-    const uploaded = await fetch(`${baseUrl}/api/v1/products/${productId}/packages?${query}`, {
-      method: 'POST',
-      body: image as BodyInit,
-      headers: { 'Content-Type': 'application/octet-stream' },
-    });
-    const packageId = ((await uploaded.json()) as { id: string }).id;
+    const query = { name: 'fleet-3.0', module: 'sota', targetVersion: 'V3.0', fileName: 'f.bin' } as const;
+    const packageId = (await uploadPackage(admin, productId, query, image)).data?.id as string;
     const task = await admin.POST('/api/v1/products/{productId}/tasks', {
       params: { path: { productId } },
       body: {

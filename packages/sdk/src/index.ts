@@ -72,3 +72,5 @@ export {
   VersionQueryErrno,
   VersionReportErrno,
 } from './generated/protocol.ts';
+export type { UploadPackageQuery, UploadPackageResult } from './upload-package.ts';
+export { uploadPackage } from './upload-package.ts';

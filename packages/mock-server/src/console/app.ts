@@ -1,7 +1,8 @@
 // The web console's script (runs in the browser; bundled with the SDK's management client by
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
-import { type components, createManagementClient, operations } from '@onenet-ota/sdk';
+import { type components, createManagementClient } from '@onenet-ota/sdk';
+import { isDeviceOperation } from '../core/device-operation.ts';
 
 type Schemas = components['schemas'];
 type Entry = Schemas['JournalEntry'];
@@ -249,8 +250,7 @@ const queueRefresh = (): void => {
     }, 850);
   }, 150);
 };
-const isDeviceCall = (entry: Entry) =>
-  entry.operation !== null && operations[entry.operation as keyof typeof operations]?.tag === 'device';
+const isDeviceCall = (entry: Entry) => entry.operation !== null && isDeviceOperation(entry.operation);
 
 function onEntry(entry: Entry): void {
   entries.delete(entry.seq);

@@ -5,6 +5,7 @@ import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
+import { isDeviceOperation } from './device-operation.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
@@ -19,16 +20,7 @@ import {
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
-import {
-  envelope,
-  errorByte,
-  isDeviceOperation,
-  isSouthbound,
-  jsonResponse,
-  jsonSource,
-  ProblemError,
-  problem,
-} from './responses.ts';
+import { envelope, errorByte, isSouthbound, jsonResponse, jsonSource, ProblemError, problem } from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';

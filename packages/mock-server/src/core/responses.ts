@@ -3,7 +3,6 @@ import {
   enumDescriptions,
   errnoTableOf,
   type OperationId,
-  operations,
   ProblemType,
   problemStatus,
   type SouthboundOperation,
@@ -44,14 +43,6 @@ export function envelope<Op extends SouthboundOperation>(
   const error = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
   if (error === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
   return jsonResponse(data === undefined ? { errno, error } : { errno, error, data });
-}
-
-/** Whether a device calls this operation (the spec's device tags): the envelope operations and the download. */
-export function isDeviceOperation(operationId: string): boolean {
-  if (!(operationId in operations)) return false;
-  const { tag } = operations[operationId as OperationId];
-  // Not `devices`: that is the management API's tag for device records.
-  return tag === 'device' || tag === 'device-legacy';
 }
 
 /** Whether an operation is southbound: it answers with an errno table of its own. */

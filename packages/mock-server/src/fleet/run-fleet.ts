@@ -1,4 +1,4 @@
-import { type components, createManagementClient, type FetchLike } from '@onenet-ota/sdk';
+import { type components, createManagementClient, type FetchLike, uploadPackage } from '@onenet-ota/sdk';
 import type { Platform } from '../core/platform.ts';
 import { demoImage } from '../core/seed.ts';
 import { createPlatform } from '../platform.ts';
@@ -131,21 +131,13 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetResult>
     if (!data) throw new Error(`cannot create device ${i}: ${JSON.stringify(error)}`);
     devIds.push(data.devId);
   }
-  const upload = await fetch(
-    new Request(
-      `${baseUrl}/api/v1/products/${productId}/packages?name=fleet-app&module=sota&targetVersion=V2.0&fileName=app.bin`,
-      {
-        method: 'POST',
-        body: demoImage(packageSize, 7) as Uint8Array<ArrayBuffer>,
-        headers: {
-          'Content-Type': 'application/octet-stream',
-          ...(options.adminToken ? { Authorization: `Bearer ${options.adminToken}` } : {}),
-        },
-      },
-    ),
+  const pkg = await uploadPackage(
+    admin,
+    productId,
+    { name: 'fleet-app', module: 'sota', targetVersion: 'V2.0', fileName: 'app.bin' },
+    demoImage(packageSize, 7),
   );
-  const pkg = (await upload.json()) as { id?: string; detail?: string };
-  if (!pkg.id) throw new Error(`cannot upload the package: ${pkg.detail}`);
+  if (!pkg.data) throw new Error(`cannot upload the package: ${JSON.stringify(pkg.error)}`);
   // Groups of at most 10 000 devices each (a task takes 10 000 devices or 100 groups).
   const groupIds: string[] = [];
   for (let i = 0; i < devIds.length; i += 10_000) {
@@ -163,7 +155,7 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetResult>
     params: { path: { productId } },
     body: {
       name: 'fleet rollout',
-      packageId: pkg.id,
+      packageId: pkg.data.id,
       targets: { groupIds },
       strategy: {
         signal: s.signal ?? 10,

@@ -24,7 +24,13 @@ const openApiVocabulary = [
   'xml',
 ];
 // The `x-` extensions this document uses inside or beside schemas.
-const extensions = ['x-enum-varnames', 'x-enum-descriptions', 'x-problem-status', 'x-ota-state-machine'];
+const extensions = [
+  'x-enum-varnames',
+  'x-enum-descriptions',
+  'x-problem-status',
+  'x-ota-state-machine',
+  'x-onenet-token-rules',
+];
 
 /** Validates values against any schema of the spec, by component name or by JSON pointer. */
 export interface SpecValidator {

@@ -22,6 +22,12 @@ import { getTasking } from './southbound/get-tasking.ts';
 import { getVersion } from './southbound/get-version.ts';
 import { reportProgress, reportStatus } from './southbound/report-code.ts';
 import { reportVersion } from './southbound/report-version.ts';
+import { checkTaskVia } from './southbound/tid/check-task.ts';
+import { fuse, studio } from './southbound/tid/dialect.ts';
+import { downloadVia } from './southbound/tid/download.ts';
+import { reportStatusVia } from './southbound/tid/report-status.ts';
+import { checkTaskStatusVia } from './southbound/tid/task-status.ts';
+import { getVersionVia, reportVersionVia } from './southbound/tid/version.ts';
 
 /**
  * One handler per canonical operation of the spec. The type makes a missing handler a compile error, so the
@@ -37,6 +43,18 @@ export const handlers: Handlers = {
   reportStatus,
   getTasking,
   getDeviceId,
+  studioReportVersion: reportVersionVia(studio),
+  studioGetVersion: getVersionVia(studio),
+  studioCheckTask: checkTaskVia(studio),
+  studioCheckTaskStatus: checkTaskStatusVia(studio),
+  studioDownloadPackage: downloadVia(studio),
+  studioReportStatus: reportStatusVia(studio),
+  fuseReportVersion: reportVersionVia(fuse),
+  fuseGetVersion: getVersionVia(fuse),
+  fuseCheckTask: checkTaskVia(fuse),
+  fuseCheckTaskStatus: checkTaskStatusVia(fuse),
+  fuseDownloadPackage: downloadVia(fuse),
+  fuseReportStatus: reportStatusVia(fuse),
   streamEvents,
   getConsole,
   getConsoleScript,

@@ -1,5 +1,11 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { createDeviceClient, createManagementClient, type FetchLike, type OneNetClient } from '@onenet-ota/sdk';
+import {
+  createDeviceClient,
+  createManagementClient,
+  type FetchLike,
+  type OneNetClient,
+  type OperationId,
+} from '@onenet-ota/sdk';
 import { expect } from 'vitest';
 import { route } from '../src/core/router.ts';
 import { operationSpec, specValidator } from '../src/core/spec.ts';
@@ -86,6 +92,8 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
     return bytes.length === 0 ? [] : [`${where}: a body where the spec has none`];
   const pointer = documented[media];
   if (!pointer) return [`${where}: ${media || 'no body'} is not a documented answer`];
+  const headerProblems = checkHeaders(where, response, matched.operationId, String(response.status));
+  if (headerProblems.length > 0) return headerProblems;
   if (media === 'application/octet-stream') {
     const problems: string[] = [];
     const range = response.headers.get('content-range');
@@ -107,6 +115,23 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   }
   const validate = specValidator().at(pointer);
   return validate(body) ? [] : [`${where}: ${formatErrors(validate)} in ${text.slice(0, 300)}`];
+}
+
+// The headers the operation's answer documents as required must be there and match their schema (an integer header
+// such as Ota-Errno is read as its number).
+function checkHeaders(where: string, response: Response, operationId: OperationId, status: string): string[] {
+  const problems: string[] = [];
+  for (const [name, header] of Object.entries(operationSpec(operationId).responseHeaders[status] ?? {})) {
+    const value = response.headers.get(name);
+    if (value === null) {
+      if (header.required) problems.push(`${where}: no ${name} header`);
+      continue;
+    }
+    const validate = specValidator().at(header.schemaPointer);
+    if (!validate(value) && !(/^-?\d+$/.test(value) && validate(Number(value))))
+      problems.push(`${where}: header ${name} "${value}" breaks the spec: ${formatErrors(validate)}`);
+  }
+  return problems;
 }
 
 /**

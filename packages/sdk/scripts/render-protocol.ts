@@ -18,12 +18,15 @@ export function renderProtocol(doc: OpenApiDocument): string {
   out.push(...renderMergedErrno(enums));
   out.push(...renderProblemStatus(doc));
   out.push(...renderOperations(doc));
-  out.push(...renderErrnoTypes(enums));
+  out.push(...renderErrnoTypes(doc, enums));
   out.push(...renderPatterns(doc));
   out.push(...renderBounds(doc));
   out.push(
     "/** The OTA life cycle as data: the spec's `x-ota-state-machine` extension. */",
     `export const stateMachine = ${JSON.stringify(doc['x-ota-state-machine'], null, 2)} as const;`,
+    '',
+    "/** The tokens each OTA generation accepts: the spec's `x-onenet-token-rules` extension. */",
+    `export const tokenRules = ${JSON.stringify(withoutDescription(doc['x-onenet-token-rules']), null, 2)} as const;`,
     '',
   );
   return out.join('\n');
@@ -95,19 +98,25 @@ function renderProblemStatus(doc: OpenApiDocument): string[] {
 }
 
 function renderOperations(doc: OpenApiDocument): string[] {
-  const routes: Record<string, { method: string; path: string; tag: string; aliasOf?: string; errno?: string }> = {};
+  const routes: Record<
+    string,
+    { method: string; path: string; tag: string; aliasOf?: string; errno?: string; errnoField?: string }
+  > = {};
   for (const { operationId, method, path, operation } of listOperations(doc)) {
-    const errno = errnoSchemaOf(doc, operation.responses['200']);
+    const table = errnoSchemaOf(doc, operation.responses['200']);
     routes[operationId] = {
       method: method.toUpperCase(),
       path,
       tag: operation.tags?.[0] ?? '',
       ...(operation['x-alias-of'] ? { aliasOf: operation['x-alias-of'] } : {}),
-      ...(errno ? { errno } : {}),
+      ...(table ? { errno: table.schema, errnoField: table.field } : {}),
     };
   }
   return [
-    '/** Every operation by `operationId`: its route, tag, canonical operation (for deprecated aliases) and errno table. */',
+    '/**',
+    ' * Every operation by `operationId`: its route, tag, canonical operation (for deprecated aliases), its errno table',
+    " * and the envelope field that carries it (`errno`, or `code` on the new platform's `{code, msg, request_id}`).",
+    ' */',
     `export const operations = ${JSON.stringify(routes, null, 2)} as const;`,
     '/** The `operationId` of an operation of the spec. */',
     'export type OperationId = keyof typeof operations;',
@@ -116,8 +125,13 @@ function renderOperations(doc: OpenApiDocument): string[] {
 }
 
 // Types that tie each operation to its own errno table, so code cannot answer a code the operation lacks.
-function renderErrnoTypes(enums: [string, SchemaObject][]): string[] {
-  const tables = enums.filter(([name]) => name.endsWith('Errno')).map(([name]) => `  ${name}: ${name};`);
+function renderErrnoTypes(doc: OpenApiDocument, enums: [string, SchemaObject][]): string[] {
+  const referenced = new Set(
+    listOperations(doc).map(({ operation }) => errnoSchemaOf(doc, operation.responses['200'])?.schema),
+  );
+  const tables = enums
+    .filter(([name]) => name.endsWith('Errno') || referenced.has(name))
+    .map(([name]) => `  ${name}: ${name};`);
   return [
     '/** Each errno table, by schema name, as the union of its codes. */',
     `export interface ErrnoTables {\n${tables.join('\n')}\n}`,
@@ -129,12 +143,17 @@ function renderErrnoTypes(enums: [string, SchemaObject][]): string[] {
   ];
 }
 
-// The errno table of a southbound operation is the `$ref` of its JSON envelope's `errno` property.
-function errnoSchemaOf(doc: OpenApiDocument, response: unknown): string | undefined {
+// The errno table of a southbound operation is the `$ref` of its JSON envelope's `errno` property (`code` in the
+// new platform's envelope). A download names its table in the JSON refusal it may answer with.
+function errnoSchemaOf(doc: OpenApiDocument, response: unknown): { schema: string; field: string } | undefined {
   const resolved = deref<{ content?: Record<string, { schema?: unknown }> }>(doc, response);
   const schema = deref<SchemaObject>(doc, resolved?.content?.['application/json']?.schema);
-  const errno = (schema?.properties as Record<string, { $ref?: string }> | undefined)?.errno;
-  return errno?.$ref?.split('/').pop();
+  const properties = schema?.properties as Record<string, { $ref?: string }> | undefined;
+  for (const field of ['errno', 'code']) {
+    const name = properties?.[field]?.$ref?.split('/').pop();
+    if (name) return { schema: name, field };
+  }
+  return undefined;
 }
 
 function renderPatterns(doc: OpenApiDocument): string[] {
@@ -172,6 +191,11 @@ function renderBounds(doc: OpenApiDocument): string[] {
     `export const bounds = {\n${lines.join('\n')}\n} as const;`,
     '',
   ];
+}
+
+function withoutDescription(value: unknown): unknown {
+  const { description: _description, ...rest } = (value ?? {}) as Record<string, unknown>;
+  return rest;
 }
 
 function firstParagraph(text: string): string {

@@ -2,6 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { deviceResource, productResource } from './auth/token.ts';
 import { createTokenSource, type TokenSourceOptions } from './auth/token-source.ts';
 import type { paths } from './generated/openapi.ts';
+import { type Generation, tokenRules } from './generated/protocol.ts';
 
 /** An openapi-fetch client typed with every operation of the spec. */
 export type OneNetClient = Client<paths>;
@@ -9,16 +10,39 @@ export type OneNetClient = Client<paths>;
 /** A `fetch` the clients call; injectable so tests and in-process platforms need no global mocking. */
 export type FetchLike = (request: Request) => Promise<Response>;
 
+/** The paths of one OTA generation: Studio's `/ota/{pro_id}/…`, the new platform's `/fuse-ota/…`. */
+export type GenerationPaths<G extends Generation> = {
+  [P in keyof paths as G extends 'fuse'
+    ? P extends `/fuse-ota/${string}`
+      ? P
+      : never
+    : G extends 'studio'
+      ? P extends `/ota/{pro_id}/${string}`
+        ? P
+        : never
+      : P]: paths[P];
+};
+
+/** A device client typed with the operations of its generation (every operation for `legacy`). */
+export type DeviceClient<G extends Generation = 'legacy'> = G extends 'legacy'
+  ? OneNetClient
+  : Client<GenerationPaths<G>>;
+
 /** Options of {@link createDeviceClient}. */
-export interface DeviceClientOptions
-  extends Pick<TokenSourceOptions, 'method' | 'lifetimeSeconds' | 'renewBeforeSeconds' | 'now'> {
-  /** `http://ota.heclouds.com`, or the mock platform's URL. */
+export interface DeviceClientOptions<G extends Generation = Generation>
+  extends Pick<TokenSourceOptions, 'method' | 'version' | 'lifetimeSeconds' | 'renewBeforeSeconds' | 'now'> {
+  /** `http://ota.heclouds.com` (or `studio-ota.heclouds.com`, `iot-api.heclouds.com`), or the mock platform's URL. */
   baseUrl: string;
   productId: string;
   /** The product's access key, or the device's when `deviceName` is given. */
   accessKey: string;
   /** Sign device-level tokens (`res=products/{pid}/devices/{deviceName}`) instead of product-level ones. */
   deviceName?: string;
+  /**
+   * Which OneNET OTA generation the device speaks (protocol §2–§4): `legacy` by default. It sets the token's
+   * default `version` (the first the generation accepts: `2022-05-01` for `fuse`) and the client's typing.
+   */
+  generation?: G;
   fetch?: FetchLike;
 }
 
@@ -35,11 +59,19 @@ const lateBoundFetch: FetchLike = (request) => globalThis.fetch(request);
  *   params: { query: { dev_id: 32981907, manuf: '100', model: '10001', type: 2, version: 'V1.0' } },
  * });
  * if (data?.errno === Errno.Success) console.log(data.data?.target);
+ *
+ * // A device on the new platform: device-level token, version 2022-05-01, only the /fuse-ota operations typed.
+ * const fuse = createDeviceClient({ generation: 'fuse', baseUrl, productId: 'XHm5ltr9qA', deviceName: 'board1', accessKey: deviceKey });
+ * await fuse.GET('/fuse-ota/{pro_id}/{dev_name}/check', {
+ *   params: { path: { pro_id: 'XHm5ltr9qA', dev_name: 'board1' }, query: { type: 2, version: 'V1.0' } },
+ * });
  */
+export function createDeviceClient<G extends Generation = 'legacy'>(options: DeviceClientOptions<G>): DeviceClient<G>;
 export function createDeviceClient(options: DeviceClientOptions): OneNetClient {
-  const { baseUrl, productId, deviceName, fetch = lateBoundFetch } = options;
+  const { baseUrl, productId, deviceName, fetch = lateBoundFetch, generation = 'legacy' } = options;
   const res = deviceName ? deviceResource(productId, deviceName) : productResource(productId);
-  const tokens = createTokenSource({ ...options, res });
+  const version = options.version ?? tokenRules[generation].versions[0];
+  const tokens = createTokenSource({ ...options, res, version });
   const client = createClient<paths>({ baseUrl, fetch });
   client.use({
     async onRequest({ request }) {

@@ -1,21 +1,24 @@
-import { enumDescriptions, type OperationId, operations } from './generated/protocol.ts';
+import { type ErrnoTables, enumDescriptions, type OperationId, operations } from './generated/protocol.ts';
 
-/** The name of an errno schema of the spec, e.g. `CheckErrno`. */
-export type ErrnoTable = keyof typeof enumDescriptions & `${string}Errno`;
+/** The name of an operation's errno schema in the spec, e.g. `CheckErrno`, or `FuseCode` on the new platform. */
+export type ErrnoTable = keyof ErrnoTables;
 
 /**
- * The meaning of an errno, from the spec. With an operation, the meaning in that operation's table; without,
- * every distinct meaning the code has across operations, joined by " / ". Undefined for an unknown code.
+ * The meaning of an errno, from the spec. With an operation, the meaning in that operation's table (Studio's
+ * `errno` and the new platform's `code` included); without, every distinct meaning the code has across the legacy
+ * operations, joined by " / ". Undefined for an unknown code.
  *
  * @example
  * describeErrno(12); // 'token expired, the upgrade flow ends'
  * describeErrno(4, 'getTasking'); // 'no valid token: no task, or its token expired'
  */
 export function describeErrno(errno: number, operationId?: OperationId): string | undefined {
-  const tables = operationId ? [errnoTableOf(operationId)] : (Object.keys(enumDescriptions) as ErrnoTable[]);
+  const tables = operationId
+    ? [errnoTableOf(operationId)]
+    : (Object.keys(enumDescriptions) as ErrnoTable[]).filter((name) => name.endsWith('Errno'));
   const meanings = new Set<string>();
   for (const table of tables) {
-    if (!table?.endsWith('Errno')) continue;
+    if (!table) continue;
     const meaning = (enumDescriptions[table] as Record<string, string>)[String(errno)];
     if (meaning) meanings.add(meaning);
   }

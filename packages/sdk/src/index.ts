@@ -29,7 +29,14 @@ export type { TokenSource, TokenSourceOptions } from './auth/token-source.ts';
 export { createTokenSource } from './auth/token-source.ts';
 export type { TokenSubject, TokenVerdict, VerifyOptions } from './auth/verify-token.ts';
 export { verifyToken } from './auth/verify-token.ts';
-export type { DeviceClientOptions, FetchLike, ManagementClientOptions, OneNetClient } from './clients.ts';
+export type {
+  DeviceClient,
+  DeviceClientOptions,
+  FetchLike,
+  GenerationPaths,
+  ManagementClientOptions,
+  OneNetClient,
+} from './clients.ts';
 /* Clients */
 export { createDeviceClient, createManagementClient } from './clients.ts';
 /* Hashing */
@@ -54,8 +61,11 @@ export {
   DownloadErrorCode,
   Errno,
   enumDescriptions,
+  FuseCode,
+  Generation,
   Module,
   ModuleType,
+  OtaErrnoCode,
   operations,
   PackageKind,
   ProblemType,
@@ -64,11 +74,14 @@ export {
   problemStatus,
   ReportErrno,
   ResultCode,
+  StudioCode,
   stateMachine,
   TaskAction,
   TaskingErrno,
   TaskState,
+  TidTaskStatus,
   TokenCheckErrno,
+  tokenRules,
   VersionQueryErrno,
   VersionReportErrno,
 } from './generated/protocol.ts';

@@ -39,3 +39,12 @@ export type Handler = (call: Call, ctx: Context) => Response | Promise<Response>
 export function bodyText(call: Call): string {
   return new TextDecoder().decode(call.body);
 }
+
+/** The body parsed as JSON, or undefined when it is not JSON. */
+export function bodyJson(call: Call): unknown {
+  try {
+    return JSON.parse(bodyText(call));
+  } catch {
+    return undefined;
+  }
+}

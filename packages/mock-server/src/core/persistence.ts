@@ -1,6 +1,6 @@
 import type { Context, SavedSnapshot } from './context.ts';
 import type { JournalEntry } from './journal.ts';
-import { emptyState, type PlatformState } from './records.ts';
+import { emptyState, nextNumber, type PlatformState } from './records.ts';
 import { TrackedMap } from './tracked-map.ts';
 
 // A durable platform: after every request (before its answer goes out) and whenever a streamed body or a background
@@ -232,6 +232,8 @@ export function restorePlatform(ctx: Context, stored: StoredPlatform): void {
       map?.set(JSON.parse(row.key), decode(row.json, blob));
     }
     state.counters = counters ? (JSON.parse(counters) as Record<string, number>) : {};
+    // Tasks kept by a version without `tid` get one now.
+    for (const task of state.tasks.values()) task.tid ??= nextNumber(state, 'tid');
     return state;
   };
   Object.assign(ctx.state, stateOf(stored.records, stored.meta.counters));

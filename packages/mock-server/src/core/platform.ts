@@ -1,10 +1,18 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import { CheckErrno, DownloadErrorCode, Errno, enumDescriptions, type OperationId } from '@onenet-ota/sdk';
+import {
+  CheckErrno,
+  DownloadErrorCode,
+  Errno,
+  enumDescriptions,
+  type OperationId,
+  OtaErrnoCode,
+} from '@onenet-ota/sdk';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
+import { deviceNamed } from './device-named.ts';
 import { isDeviceOperation } from './device-operation.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
@@ -248,7 +256,10 @@ function failure(error: unknown, call: Call): Response {
   const operation = call.route.canonical;
   if (isSouthbound(operation)) {
     call.errno = Errno.InternalError;
-    return envelope(operation, Errno.InternalError);
+    const response = envelope(operation, Errno.InternalError);
+    // A Studio or new-platform download says in Ota-Errno that no file came ("获取文件失败").
+    if (operation.endsWith('DownloadPackage')) response.headers.set('Ota-Errno', String(OtaErrnoCode.SizeMismatch));
+    return response;
   }
   if (operation === 'downloadPackage') return errorByte(DownloadErrorCode.FetchFailed);
   return problem('Internal', detail.split('\n')[0] ?? detail);
@@ -272,12 +283,17 @@ function sameSecret(sent: string, expected: string): boolean {
   return difference === 0;
 }
 
-/** The device a request is about: `dev_id`, the device of the token, or the `devId` in a management path. */
+/**
+ * The device a request is about: `dev_id`, the device of the token, the product and name in a Studio or new-platform
+ * path, or the `devId` in a management path.
+ */
 function identifyDevice(ctx: Context, call: Call): number | undefined {
   const fromQuery = Number(call.url.searchParams.get('dev_id'));
   if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
   const token = call.route.params.token ?? call.url.searchParams.get('token');
   if (token) return ctx.state.tokens.get(token)?.devId;
+  const { pro_id: productId, dev_name: name } = call.route.params;
+  if (productId !== undefined && name !== undefined) return deviceNamed(ctx, productId, name)?.devId;
   const fromPath = Number(call.route.params.devId);
   return Number.isSafeInteger(fromPath) && fromPath > 0 ? fromPath : undefined;
 }

@@ -13,6 +13,8 @@ export interface ProductRecord {
   model: string;
   description: string;
   accessKey: string;
+  /** The OTA generations its devices may speak; all of them when absent. */
+  generations?: Schemas['Generation'][];
   createdAt: number;
 }
 
@@ -72,6 +74,8 @@ export interface DiffRecord extends StoredFile {
 /** An upgrade task with its strategy and the devices it resolved. */
 export interface TaskRecord {
   id: string;
+  /** The number Studio and new-platform devices know the task by. */
+  tid: number;
   productId: string;
   name: string;
   packageId: string;
@@ -175,6 +179,13 @@ export function nextId(state: PlatformState, kind: string): string {
   const n = (state.counters[kind] ?? 0) + 1;
   state.counters[kind] = n;
   return `${kind}_${n}`;
+}
+
+/** The next number of a kind (a task's `tid`: 1, 2, …). */
+export function nextNumber(state: PlatformState, kind: string): number {
+  const n = (state.counters[kind] ?? 0) + 1;
+  state.counters[kind] = n;
+  return n;
 }
 
 export function deviceTaskKey(taskId: string, devId: number): string {

@@ -3,6 +3,7 @@ import {
   enumDescriptions,
   errnoTableOf,
   type OperationId,
+  operations,
   ProblemType,
   problemStatus,
   type SouthboundOperation,
@@ -30,9 +31,10 @@ export function jsonSource(response: Response): { value: unknown; size: number }
 }
 
 /**
- * The southbound envelope `{errno, error, data}` with HTTP 200. `error` is the errno's meaning in the
- * operation's table (`x-enum-descriptions`), so the text always matches the spec. The errno's type is the
- * operation's table: a code the operation does not document does not compile.
+ * The southbound envelope with HTTP 200: `{errno, error, data}` (legacy and Studio), or the new platform's
+ * `{code, msg, data, request_id}`. The text is the code's meaning in the operation's table (`x-enum-descriptions`),
+ * so it always matches the spec. The code's type is the operation's table: a code the operation does not document
+ * does not compile. Studio and the new platform answer `application/json;charset=UTF-8`, as captured.
  */
 export function envelope<Op extends SouthboundOperation>(
   operationId: Op,
@@ -40,9 +42,22 @@ export function envelope<Op extends SouthboundOperation>(
   data?: unknown,
 ): Response {
   const table = errnoTableOf(operationId);
-  const error = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
-  if (error === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
-  return jsonResponse(data === undefined ? { errno, error } : { errno, error, data });
+  const text = table ? (enumDescriptions[table] as Record<string, string>)[String(errno)] : undefined;
+  if (text === undefined) throw new Error(`errno ${errno} is not in the errno table of ${operationId}`);
+  const route = operations[operationId] as { tag: string; errnoField?: string };
+  if (route.errnoField === 'code') {
+    const body = { code: errno, msg: text, ...(data === undefined ? {} : { data }), request_id: requestId() };
+    return jsonResponse(body, 200, capturedJson);
+  }
+  const body = data === undefined ? { errno, error: text } : { errno, error: text, data };
+  return jsonResponse(body, 200, route.tag === 'device-studio' ? capturedJson : 'application/json');
+}
+
+const capturedJson = 'application/json;charset=UTF-8';
+
+/** A new platform's `request_id`: 32 hex digits (schema `FuseRequestId`). */
+function requestId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
 }
 
 /** Whether an operation is southbound: it answers with an errno table of its own. */

@@ -37,8 +37,17 @@ const compiled: CompiledRoute[] = (Object.entries(operations) as [OperationId, {
   })
   .sort((a, b) => b.literalSegments - a.literalSegments);
 
-/** Finds the operation for a method and path; undefined when the spec has none. */
+/**
+ * Finds the operation for a method and path; undefined when the spec has none. One trailing slash is forgiven: the
+ * official C SDK asks Studio for `…/{tid}/download/`.
+ */
 export function route(method: string, pathname: string): Route | undefined {
+  const found = exactRoute(method, pathname);
+  if (found || !pathname.endsWith('/') || pathname === '/') return found;
+  return exactRoute(method, pathname.slice(0, -1));
+}
+
+function exactRoute(method: string, pathname: string): Route | undefined {
   for (const candidate of compiled) {
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(pathname);

@@ -60,6 +60,7 @@ export function seed(ctx: Context, name: 'demo' | 'none'): void {
   });
   const task = {
     id: 'tsk_1',
+    tid: 1,
     productId: demo.productId,
     name: 'demo upgrade',
     packageId: 'pkg_1',
@@ -81,7 +82,7 @@ export function seed(ctx: Context, name: 'demo' | 'none'): void {
   resetDeviceTasks(ctx, task);
   const started = taskActionTarget(task.state, 'start');
   if (started) startTask(ctx, task, started);
-  ctx.state.counters = { pkg: 1, tsk: 1, product: 123123, device: demo.devId };
+  ctx.state.counters = { pkg: 1, tsk: 1, tid: 1, product: 123123, device: demo.devId };
 }
 
 /** Deterministic bytes (xorshift32), so the demo package has the same md5 on every run. */

@@ -31,6 +31,8 @@ export interface OperationSpec {
   requestBody: Record<string, string>;
   /** Status → media type → schema pointer of the response body. */
   responses: Record<string, Record<string, string>>;
+  /** Status → header name (lower case) → whether it is required and where its schema is. */
+  responseHeaders: Record<string, Record<string, { required: boolean; schemaPointer: string }>>;
   /** Its security lists `adminTokenQuery`: the admin token may come as `?access_token=` (what a browser opens). */
   acceptsQueryToken: boolean;
 }
@@ -76,6 +78,7 @@ export function operationSpec(operationId: OperationId): OperationSpec {
     requestBody: op.operation.requestBody
       ? contentPointers(follow(`${base}/${op.method}/requestBody`, op.operation.requestBody))
       : {},
+    responseHeaders: {},
     responses: Object.fromEntries(
       Object.entries(op.operation.responses).map(([status, response]) => [
         status,
@@ -83,6 +86,12 @@ export function operationSpec(operationId: OperationId): OperationSpec {
       ]),
     ),
   };
+  spec.responseHeaders = Object.fromEntries(
+    Object.entries(op.operation.responses).map(([status, response]) => [
+      status,
+      headerPointers(follow(`${base}/${op.method}/responses/${status}`, response)),
+    ]),
+  );
   operationSpecs.set(operationId, spec);
   return spec;
 }
@@ -93,6 +102,17 @@ function contentPointers(owner: Located): Record<string, string> {
     Object.keys(content).map((media) => {
       const located = follow(`${owner.pointer}/content/${escapePointerSegment(media)}`, content[media]);
       return [media, follow(`${located.pointer}/schema`, located.node.schema).pointer];
+    }),
+  );
+}
+
+function headerPointers(owner: Located): Record<string, { required: boolean; schemaPointer: string }> {
+  const headers = (owner.node.headers ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(headers).map((name) => {
+      const located = follow(`${owner.pointer}/headers/${escapePointerSegment(name)}`, headers[name]);
+      const schema = follow(`${located.pointer}/schema`, located.node.schema);
+      return [name.toLowerCase(), { required: located.node.required === true, schemaPointer: schema.pointer }];
     }),
   );
 }

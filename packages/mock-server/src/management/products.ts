@@ -27,6 +27,7 @@ export function createProduct(call: Call, ctx: Context): Response {
     model: body.model,
     description: body.description ?? '',
     accessKey: body.accessKey ?? newAccessKey(),
+    ...(body.generations ? { generations: body.generations } : {}),
     createdAt: ctx.clock.now(),
   };
   ctx.state.products.set(id, record);

@@ -1,4 +1,4 @@
-import type { components } from '@onenet-ota/sdk';
+import { type components, Generation } from '@onenet-ota/sdk';
 import type { Context } from '../core/context.ts';
 import type {
   DeviceRecord,
@@ -25,6 +25,7 @@ export function toProduct(p: ProductRecord, keys = false): Schemas['Product'] {
     manuf: p.manuf,
     model: p.model,
     description: p.description,
+    generations: p.generations ?? Object.values(Generation),
     ...(keys ? { accessKey: p.accessKey } : {}),
     createdAt: iso(p.createdAt),
   };
@@ -70,6 +71,7 @@ export function toDiff(d: DiffRecord): Schemas['DiffPackage'] {
 export function toTask(t: TaskRecord): Schemas['Task'] {
   return {
     id: t.id,
+    tid: t.tid,
     productId: t.productId,
     name: t.name,
     packageId: t.packageId,

@@ -1,7 +1,7 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { nextId, type TaskRecord } from '../core/records.ts';
+import { nextId, nextNumber, type TaskRecord } from '../core/records.ts';
 import { ProblemError } from '../core/responses.ts';
 import { type TaskStateName, taskActionTarget, taskRules } from '../core/state-machine.ts';
 import { applyTaskEvent, moveTask, resetDeviceTasks, settleTask, startTask } from '../core/tasks.ts';
@@ -18,6 +18,7 @@ export function createTask(call: Call, ctx: Context): Response {
   const now = ctx.clock.now();
   const task: TaskRecord = {
     id: nextId(ctx.state, 'tsk'),
+    tid: nextNumber(ctx.state, 'tid'),
     productId: product.id,
     name: body.name,
     packageId: body.packageId,

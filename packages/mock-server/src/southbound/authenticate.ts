@@ -1,26 +1,49 @@
-import { type TokenSubject, type TokenVerdict, verifyToken } from '@onenet-ota/sdk';
+import { type Generation, type TokenSubject, type TokenVerdict, tokenRules, verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { deviceNamed } from '../core/device-named.ts';
 import type { DeviceRecord } from '../core/records.ts';
 
+/** The device a call authenticated as, or why it was refused, in words for the journal. */
+export type DeviceAuth = { device: DeviceRecord } | { reason: string };
+
 /**
- * Checks the `Authorization` token of a device call: valid for this device's product (product-level `res`) or
- * for this very device (device-level `res`), `et` not before platform time. Returns the device, or the reason
+ * Checks the `Authorization` token of a legacy device call: valid for this device's product (product-level `res`)
+ * or for this very device (device-level `res`), `et` not before platform time. Returns the device, or the reason
  * it is refused (errno 1 "鉴权失败（当设备不存在时）" on every endpoint).
  */
-export async function authenticateDevice(
-  call: Call,
-  ctx: Context,
-  devId: unknown,
-): Promise<{ device: DeviceRecord } | { reason: string }> {
+export async function authenticateDevice(call: Call, ctx: Context, devId: unknown): Promise<DeviceAuth> {
   const device = typeof devId === 'number' ? ctx.state.devices.get(devId) : undefined;
   if (!device) return { reason: `no device with dev_id ${String(devId)}` };
+  return authenticateAs(call, ctx, device, 'legacy');
+}
+
+/**
+ * Checks a Studio or new-platform call, which names the device by product id and device name in its path, with the
+ * tokens that generation accepts (`tokenRules`, protocol §1.5).
+ */
+export async function authenticateNamed(call: Call, ctx: Context, generation: Generation): Promise<DeviceAuth> {
+  const { pro_id: productId = '', dev_name: name = '' } = call.route.params;
+  const device = deviceNamed(ctx, productId, name);
+  if (!device) return { reason: `no device ${name} in product ${productId}` };
+  return authenticateAs(call, ctx, device, generation);
+}
+
+async function authenticateAs(
+  call: Call,
+  ctx: Context,
+  device: DeviceRecord,
+  generation: Generation,
+): Promise<DeviceAuth> {
   call.devId = device.devId;
+  const accepted = ctx.state.products.get(device.productId)?.generations;
+  if (accepted && !accepted.includes(generation))
+    return { reason: `product ${device.productId} does not accept ${generation} devices (it takes ${accepted})` };
   const refused = (reason: string) => {
     call.auth = 'refused';
     return { reason };
   };
-  const verdict = await verifyCached(ctx, call.request.headers.get('authorization'));
+  const verdict = await verifyCached(ctx, call.request.headers.get('authorization'), generation);
   if (!verdict.ok) return refused(verdict.reason);
   const { productId, deviceName } = verdict.subject;
   if (productId !== device.productId)
@@ -33,17 +56,23 @@ export async function authenticateDevice(
 
 // A device sends the same header for every request until it renews it: remember good signatures, so the hot
 // path (a token check and a fragment per step) pays one HMAC per header, not per request. Expiry and the key the
-// header was checked against are still compared on every use.
+// header was checked against are still compared on every use; the generation is part of the key, because each
+// accepts other tokens.
 const verified = new WeakMap<Context, Map<string, { subject: TokenSubject; key: string }>>();
 
-/** Verifies a header as `verifyToken` does, remembering up to 100 000 headers that verified. */
-export async function verifyCached(ctx: Context, header: string | null): Promise<TokenVerdict> {
+/** Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 that verified. */
+export async function verifyCached(
+  ctx: Context,
+  header: string | null,
+  generation: Generation = 'legacy',
+): Promise<TokenVerdict> {
   let cache = verified.get(ctx);
   if (!cache) {
     cache = new Map();
     verified.set(ctx, cache);
   }
-  const hit = header ? cache.get(header) : undefined;
+  const cacheKey = header ? `${generation} ${header}` : '';
+  const hit = header ? cache.get(cacheKey) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   if (
     hit &&
@@ -52,13 +81,16 @@ export async function verifyCached(ctx: Context, header: string | null): Promise
   ) {
     return { ok: true, subject: hit.subject };
   }
+  const rules: { versions: readonly string[]; maxAheadSeconds?: Readonly<Record<string, number>> } =
+    tokenRules[generation];
   const verdict = await verifyToken(header, {
     nowSeconds,
     keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+    ...rules,
   });
   if (verdict.ok && header) {
     if (cache.size >= 100_000) cache.clear();
-    cache.set(header, {
+    cache.set(cacheKey, {
       subject: verdict.subject,
       key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '',
     });
@@ -69,8 +101,5 @@ export async function verifyCached(ctx: Context, header: string | null): Promise
 /** The key a token for this `res` must be signed with: the product's, or the named device's. */
 export function keyFor(ctx: Context, productId: string, deviceName?: string): string | undefined {
   if (deviceName === undefined) return ctx.state.products.get(productId)?.accessKey;
-  for (const device of ctx.state.devices.values()) {
-    if (device.productId === productId && device.name === deviceName) return device.accessKey;
-  }
-  return undefined;
+  return deviceNamed(ctx, productId, deviceName)?.accessKey;
 }

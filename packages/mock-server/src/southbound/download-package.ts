@@ -1,15 +1,13 @@
-import { DownloadErrorCode, Errno } from '@onenet-ota/sdk';
-import { rangeStream } from '../core/body.ts';
+import { DownloadErrorCode } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { decideRange } from '../core/range.ts';
 import { deviceTaskKey } from '../core/records.ts';
 import { errorByte } from '../core/responses.ts';
 import { callOutcome } from '../core/state-machine.ts';
 import { fileOf } from '../core/tasks.ts';
 import { isExpired } from '../core/tokens.ts';
-import { changed } from '../core/tracked-map.ts';
 import { verifyCached } from './authenticate.ts';
+import { servePackage } from './serve-package.ts';
 
 /**
  * `GET /ota/south/download/{token}` (protocol §2.4): the package, whole (200) or a range (206), streamed from the
@@ -55,47 +53,5 @@ export async function downloadPackage(call: Call, ctx: Context): Promise<Respons
       `package is ${record.size} bytes, the token was issued for ${token.file.size}`,
     );
 
-  const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
-  const decision = ignoreRange
-    ? { kind: 'whole' as const }
-    : decideRange(call.request.headers.get('range'), record.size, ctx.settings.rangeDialect);
-  if (decision.kind === 'unsatisfiable') {
-    call.errno = Errno.Success;
-    return new Response(null, {
-      status: 416,
-      headers: { 'Content-Range': `bytes */${record.size}`, 'Content-Type': 'text/plain', 'Content-Length': '0' },
-    });
-  }
-  let [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, record.size - 1];
-  const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
-    | { shift: number }
-    | undefined;
-  if (shift && decision.kind === 'partial') {
-    // Serve another range than asked, and say so: only a device that compares Content-Range notices.
-    const length = end - start;
-    start = Math.min(Math.max(0, start + shift.shift), record.size - 1 - length);
-    end = start + length;
-  }
-
-  // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
-  if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
-  deviceTask.downloadInterrupted = false;
-  call.bodyOffset = start;
-  call.onBodyEnd.push(({ bytesSent, aborted }) => {
-    deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
-    if (aborted) deviceTask.downloadInterrupted = true;
-    changed(ctx.state.deviceTasks, deviceTaskKey(token.taskId, token.devId));
-  });
-  call.errno = Errno.Success;
-
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': String(end - start + 1),
-    'Content-Disposition': `attachment; filename="${record.fileName}"`,
-  };
-  if (decision.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${record.size}`;
-  return new Response(rangeStream(record.bytes, start, end), {
-    status: decision.kind === 'partial' ? 206 : 200,
-    headers,
-  });
+  return servePackage(call, ctx, deviceTask, record);
 }

@@ -4,13 +4,12 @@ import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
+import { recordedVersions } from './record-versions.ts';
 
 /** `GET /ota/device/version` (protocol §2.8): the recorded versions; a version never reported is absent. */
 export async function getVersion(call: Call, ctx: Context): Promise<Response> {
   const { value: params } = readParameters('getVersion', call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, params.dev_id);
   if ('reason' in auth) return answer(call, 'getVersion', VersionQueryErrno.AuthFailed, { note: auth.reason });
-  const { fVersion, sVersion } = auth.device;
-  const data = { ...(fVersion ? { f_version: fVersion } : {}), ...(sVersion ? { s_version: sVersion } : {}) };
-  return answer(call, 'getVersion', VersionQueryErrno.Success, { data });
+  return answer(call, 'getVersion', VersionQueryErrno.Success, { data: recordedVersions(auth.device) });
 }

@@ -1,12 +1,12 @@
-import { bounds, Errno, ProgressErrno, ReportErrno } from '@onenet-ota/sdk';
+import { Errno, ProgressErrno, ReportErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
-import { bodyText } from '../core/call.ts';
+import { bodyJson, bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readJsonBody, readParameters } from '../core/input.ts';
 import { deviceTaskKey } from '../core/records.ts';
 import { codeOutcome } from '../core/state-machine.ts';
-import { moveDevice } from '../core/tasks.ts';
 import { answer } from './answer.ts';
+import { applyCode } from './apply-code.ts';
 import { authenticateDevice } from './authenticate.ts';
 
 /**
@@ -15,15 +15,15 @@ import { authenticateDevice } from './authenticate.ts';
  * paused. The token's expiry is not checked, so 207/208 still get through after it.
  */
 export function reportProgress(call: Call, ctx: Context): Promise<Response> {
-  return applyCode(call, ctx, 'reportProgress');
+  return reportCode(call, ctx, 'reportProgress');
 }
 
 /** `POST /ota/south/report?token=` with `{result}` (protocol §2.6): the same rules for status codes only. */
 export function reportStatus(call: Call, ctx: Context): Promise<Response> {
-  return applyCode(call, ctx, 'reportStatus');
+  return reportCode(call, ctx, 'reportStatus');
 }
 
-async function applyCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Promise<Response> {
+async function reportCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Promise<Response> {
   const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = await authenticateDevice(call, ctx, p.dev_id);
   if ('reason' in auth) return answer(call, op, Errno.AuthFailed, { note: auth.reason });
@@ -38,7 +38,7 @@ async function applyCode(call: Call, ctx: Context, op: 'reportProgress' | 'repor
     return answer(call, op, Errno.TokenDeviceMismatch, { note: `token belongs to device ${token.devId}` });
 
   const field = op === 'reportProgress' ? 'step' : 'result';
-  const raw = safeJson(bodyText(call));
+  const raw = bodyJson(call);
   const code = (raw as Record<string, unknown> | undefined)?.[field];
   if (typeof code !== 'number' || !Number.isInteger(code)) {
     return answer(call, op, op === 'reportStatus' ? ReportErrno.BadResult : ProgressErrno.UnknownResultCode, {
@@ -48,29 +48,12 @@ async function applyCode(call: Call, ctx: Context, op: 'reportProgress' | 'repor
   const body = readJsonBody(op, bodyText(call));
   const task = ctx.state.tasks.get(token.taskId);
   const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
-  const outcome = deviceTask ? codeOutcome(deviceTask.state, code) : undefined;
-  if (body.errors.length > 0 || !outcome)
+  const known = deviceTask !== undefined && codeOutcome(deviceTask.state, code) !== undefined;
+  if (body.errors.length > 0 || !known)
     return answer(call, op, Errno.UnknownResultCode, { note: `${field} ${code} is not a step or status code` });
   if (!task || !deviceTask) return answer(call, op, Errno.TaskFinished, { note: 'the task no longer exists' });
-  if (outcome.errno !== undefined) {
-    deviceTask.lastErrno = outcome.errno;
-    return answer(call, op, outcome.errno, { note: `${field} ${code} is not accepted while ${deviceTask.state}` });
-  }
-  if (code <= bounds.Step.maximum) deviceTask.progress = Math.max(deviceTask.progress, code);
-  let to = outcome.to ?? deviceTask.state;
-  if (task.state === 'paused' && outcome.toIfTaskPaused) {
-    deviceTask.resumeTo = to;
-    to = outcome.toIfTaskPaused;
-  }
-  deviceTask.lastErrno = Errno.Success;
-  moveDevice(ctx, task, deviceTask, to, code);
+  const verdict = applyCode(ctx, task, deviceTask, code);
+  if ('refused' in verdict)
+    return answer(call, op, verdict.refused, { note: `${field} ${code} is not accepted while ${deviceTask.state}` });
   return answer(call, op, Errno.Success);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,10 +3,9 @@ import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readJsonBody, readParameters } from '../core/input.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
+import { recordVersions } from './record-versions.ts';
 
 /**
  * `POST /ota/device/version` (protocol §2.1): records the versions, and completes a task whose target the device
@@ -24,19 +23,6 @@ export async function reportVersion(call: Call, ctx: Context): Promise<Response>
       note: body.errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
     });
   }
-  const { device } = auth;
-  for (const [field, module] of [
-    ['f_version', 'fota'],
-    ['s_version', 'sota'],
-  ] as const) {
-    const version = body.value[field];
-    if (version === undefined) continue;
-    device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
-    const active = activeDeviceTask(ctx, device.devId, module);
-    if (active && active.task.targetVersion === version) {
-      const to = callOutcome(active.deviceTask.state, 'reportVersion').toIfTargetVersion;
-      if (to) moveDevice(ctx, active.task, active.deviceTask, to);
-    }
-  }
+  recordVersions(ctx, auth.device, body.value);
   return answer(call, op, VersionReportErrno.Success);
 }

@@ -1,4 +1,3 @@
-import type { OneNetClient } from '../clients.ts';
 import { patterns } from '../generated/protocol.ts';
 import type { AgentStore } from './store.ts';
 
@@ -8,13 +7,15 @@ export type FragmentResult =
   | { kind: 'ok'; received: number }
   /** OneNET's one-byte error body (protocol §2.4): 1 not found, 2 size mismatch, 3 invalid token, 4–6 others. */
   | { kind: 'error-byte'; code: number }
+  /** Studio and the new platform: an `Ota-Errno` other than 0, whatever the HTTP status (protocol §4.4). */
+  | { kind: 'ota-errno'; code: number }
   /** Worth a retry: `received` good bytes were written before it failed. */
   | { kind: 'failed'; received: number; reason: string };
 
 /** What {@link fetchFragment} needs. */
 export interface FragmentRequest {
-  client: OneNetClient;
-  token: string;
+  /** Sends the download request with this `Range` value (the generation's path and credentials). */
+  download: (range: string, signal: AbortSignal) => Promise<Response>;
   /** First byte wanted and last byte wanted (inclusive). */
   offset: number;
   end: number;
@@ -28,13 +29,13 @@ export interface FragmentRequest {
 /**
  * Fetches bytes `offset`…`end` and streams them into the store, checking what a careful device checks: the status,
  * `Content-Range` against the request, `Content-Length` against the bytes, and OneNET's one-byte error body
- * (no `Content-Length`). A 200 to a Range request is the whole file: the bytes before `offset` are skipped.
+ * (no `Content-Length`), or Studio's and the new platform's `Ota-Errno`. A 200 to a Range request is the whole file: the bytes before `offset` are skipped.
  *
  * OneNET's smallest range is 2 bytes ("每次获取分片包的最小范围限制为2个字节"), so a one-byte tail is asked together
  * with the byte before it, and a one-byte package as `bytes=0-1`, which the platform clamps to the file.
  */
 export async function fetchFragment(request: FragmentRequest): Promise<FragmentResult> {
-  const { client, token, offset, end, size, store, idleTimeoutMs } = request;
+  const { download, offset, end, size, store, idleTimeoutMs } = request;
   const from = end - offset + 1 >= 2 ? offset : Math.max(0, end - 1);
   const askedEnd = Math.max(end, from + 1);
   // What a 206 carries: the asked range, its end clamped to the file ("end>=文件总长度len，则默认end=len-1").
@@ -42,13 +43,15 @@ export async function fetchFragment(request: FragmentRequest): Promise<FragmentR
   const abort = new AbortController();
   const watchdog = new Watchdog(idleTimeoutMs, () => abort.abort(new Error(`no data for ${idleTimeoutMs} ms`)));
   try {
-    const { response } = await client.GET('/ota/south/download/{token}', {
-      params: { path: { token }, header: { Range: `bytes=${from}-${askedEnd}` } },
-      parseAs: 'stream',
-      signal: abort.signal,
-    });
+    const response = await download(`bytes=${from}-${askedEnd}`, abort.signal);
     const body = response.body;
     const length = response.headers.get('content-length');
+    // "HTTP 状态码可能仍是 200，只有它说实话": on Studio and the new platform the header decides, not the status.
+    const otaErrno = response.headers.get('ota-errno');
+    if (otaErrno !== null && otaErrno.trim() !== '0') {
+      await body?.cancel();
+      return { kind: 'ota-errno', code: Number(otaErrno) };
+    }
     if (response.status === 200 && length === null) {
       const bytes = body ? new Uint8Array(await new Response(body).arrayBuffer()) : new Uint8Array();
       if (bytes.length !== 1)

@@ -1,20 +1,28 @@
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
-import type { ModuleType } from '../generated/protocol.ts';
+import type { Generation, ModuleType } from '../generated/protocol.ts';
 import type { AgentStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 
 /** What the host gives the agent. Everything with a default can be left out. */
 export interface OtaAgentOptions {
-  /** How to reach the platform: a ready client, or the options to make one. */
+  /**
+   * How to reach the platform: a ready client, or the options to make one. Their `generation` (legacy by default)
+   * picks the flow: the token flow of the general OTA API, or the `tid` flow of Studio and the new platform.
+   */
   client: OneNetClient | DeviceClientOptions;
-  devId: number;
+  /** Which OTA generation the platform speaks when `client` is a ready client; the client options' otherwise. */
+  generation?: Generation;
+  /** The device's numeric id; the legacy API needs it (Studio and the new platform name the device instead). */
+  devId?: number;
+  /** Product id and device name, for Studio and the new platform when `client` is a ready client. */
+  device?: { productId: string; deviceName: string };
   /** Which module this agent upgrades: 1 FOTA (module firmware) or 2 SOTA (MCU application). */
   type: ModuleType;
   /** Three-digit manufacturer and five-digit model code of the module or chip (protocol §2.2). */
-  manuf: string;
-  model: string;
+  manuf?: string;
+  model?: string;
   /** The version running now. */
   version: string;
   /** Where state and the image go; a `MemoryStore` by default. */
@@ -50,6 +58,11 @@ export interface OtaAgentOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Abandon a fragment when no byte arrives for this long, wall time; 30 s by default. */
   idleTimeoutMs?: number;
+  /**
+   * Retries of a failed fragment and the wait between them where the platform sends no strategy (Studio and the
+   * new platform); 3 retries 10 s apart by default. The legacy API's task values always win there.
+   */
+  retry?: { count: number; intervalSeconds: number };
   /** Report progress every this many percent; 10 by default. */
   progressStep?: number;
   /** How long to wait between checks while a task is paused and there is no `interval`; 30 s by default. */

@@ -1,4 +1,4 @@
-import { createDeviceClient, type OneNetClient } from '../clients.ts';
+import { createDeviceClient, type DeviceClientOptions, type OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
 import {
   bounds,
@@ -14,6 +14,8 @@ import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
 import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
+import { TidCalls } from './tid-calls.ts';
+import { TidFlow } from './tid-flow.ts';
 import { verifyMd5 } from './verify-md5.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
@@ -22,6 +24,11 @@ type TaskInfo = components['schemas']['TaskInfo'];
 const endsDownload = new Set(
   [DownloadErrorCode.ResourceNotFound, DownloadErrorCode.SizeMismatch, DownloadErrorCode.InvalidToken].map(Number),
 );
+
+/** The product and name a device client signs for: how Studio and the new platform name the device. */
+function deviceOf(client: DeviceClientOptions): { productId: string; deviceName: string } | undefined {
+  return client.deviceName === undefined ? undefined : { productId: client.productId, deviceName: client.deviceName };
+}
 
 /** A run that ended before the download did. */
 type Stop = { stop: UpgradeResult };
@@ -58,6 +65,7 @@ export class OtaAgent {
   #flows = 0;
   #pauseWaits = 0;
   readonly #calls: DeviceCalls;
+  readonly #tidFlow: TidFlow | undefined;
 
   constructor(options: OtaAgentOptions) {
     const fragmentSize = options.fragmentSize ?? 4096;
@@ -72,14 +80,36 @@ export class OtaAgent {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#log = options.log ?? (() => {});
     this.#store = options.store ?? new MemoryStore();
-    this.#client = 'GET' in options.client ? options.client : createDeviceClient({ now: this.#now, ...options.client });
-    this.#calls = new DeviceCalls(this.#client, options.devId, options.type, this.#log);
+    const ready = 'GET' in options.client;
+    this.#client = ready
+      ? (options.client as OneNetClient)
+      : createDeviceClient({ now: this.#now, ...(options.client as DeviceClientOptions) });
+    const generation = ready
+      ? (options.generation ?? 'legacy')
+      : ((options.client as DeviceClientOptions).generation ?? 'legacy');
+    this.#calls = new DeviceCalls(this.#client, options.devId ?? 0, options.type, this.#log);
+    if (generation === 'legacy') {
+      if (options.devId === undefined) throw new TypeError('the legacy API names the device by devId: give devId');
+      return;
+    }
+    const named = ready ? options.device : deviceOf(options.client as DeviceClientOptions);
+    if (!named) throw new TypeError(`${generation} names the device by product id and name: give client.deviceName`);
+    const parts = {
+      options,
+      generation,
+      store: this.#store,
+      fragmentSize,
+      now: this.#now,
+      sleep: this.#sleep,
+      log: this.#log,
+    };
+    this.#tidFlow = new TidFlow({ ...parts, calls: new TidCalls(this.#client, generation, named, this.#log) });
   }
 
   /** Runs one upgrade to its end and says how it ended; never throws for anything the platform answers. */
   async run(): Promise<UpgradeResult> {
     try {
-      return await this.#run();
+      return await (this.#tidFlow ? this.#tidFlow.run() : this.#run());
     } catch (error) {
       return this.#result('error', `unexpected: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -95,7 +125,7 @@ export class OtaAgent {
       const { data, error } = await this.#client.GET('/ota/south/check', {
         params: {
           query: {
-            dev_id: this.#options.devId,
+            dev_id: this.#options.devId ?? 0, // checked in the constructor
             manuf: this.#options.manuf,
             model: this.#options.model,
             type: this.#options.type,
@@ -189,15 +219,21 @@ export class OtaAgent {
       if (errno === TokenCheckErrno.Success) {
         const end = Math.min(state.offset + this.#fragmentSize, task.size) - 1;
         const fragment = await fetchFragment({
-          client: this.#client,
-          token: task.token,
+          download: async (range, signal) =>
+            (
+              await this.#client.GET('/ota/south/download/{token}', {
+                params: { path: { token: task.token }, header: { Range: range } },
+                parseAs: 'stream',
+                signal,
+              })
+            ).response,
           offset: state.offset,
           end,
           size: task.size,
           store: this.#store,
           idleTimeoutMs: this.#options.idleTimeoutMs ?? 30_000,
         });
-        if (fragment.kind !== 'error-byte') await this.#advance(state, fragment.received);
+        if ('received' in fragment) await this.#advance(state, fragment.received);
         if (fragment.kind === 'ok') {
           await this.#reportProgress(task, state);
           continue;

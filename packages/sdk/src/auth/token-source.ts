@@ -6,6 +6,8 @@ export interface TokenSourceOptions {
   accessKey: string;
   res: string;
   method?: SignMethod;
+  /** Parameter-set version; `2018-10-31` by default (the new platform also takes `2022-05-01`, protocol §1.5). */
+  version?: string;
   /**
    * Lifetime of each token, seconds. Seven days by default: long enough that a test moving the platform clock
    * past the 48 h upgrade-token lifetime does not also expire the device's credentials, short enough that a

@@ -22,6 +22,16 @@ export interface VerifyOptions {
   keyFor(productId: string, deviceName?: string): string | undefined;
   /** The platform's time, Unix seconds: a token whose `et` is earlier is expired. */
   nowSeconds: number;
+  /**
+   * The parameter-set versions accepted: `['2018-10-31']` by default (legacy and Studio). The new platform also
+   * takes `2022-05-01` (protocol §1.5).
+   */
+  versions?: readonly string[];
+  /**
+   * Per version, how far ahead of `nowSeconds` an `et` may be: the new platform refuses a `2022-05-01` token
+   * whose `et` is more than ten years ahead ("token expire is too long, max expire limit 10 years").
+   */
+  maxAheadSeconds?: Readonly<Record<string, number>>;
 }
 
 const resPattern = /^products\/([A-Za-z0-9]+)(?:\/devices\/([^/]+))?$/;
@@ -46,12 +56,21 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
     if (error instanceof TokenFormatError) return { ok: false, reason: `malformed token: ${error.message}` };
     throw error;
   }
-  if (token.version !== tokenVersion) return { ok: false, reason: `version ${token.version} is not ${tokenVersion}` };
+  const versions = options.versions ?? [tokenVersion];
+  if (!versions.includes(token.version))
+    return { ok: false, reason: `version ${token.version} is not ${versions.join(' or ')}` };
   const match = resPattern.exec(token.res);
   if (!match) return { ok: false, reason: `res "${token.res}" is not products/{pid} or products/{pid}/devices/{name}` };
   const [, productId = '', deviceName] = match;
   if (token.et < options.nowSeconds) {
     return { ok: false, reason: `token expired: et ${token.et} is before platform time ${options.nowSeconds}` };
+  }
+  const maxAhead = options.maxAheadSeconds?.[token.version];
+  if (maxAhead !== undefined && token.et > options.nowSeconds + maxAhead) {
+    return {
+      ok: false,
+      reason: `token expire is too long: et ${token.et} is more than ${maxAhead} s after platform time ${options.nowSeconds}`,
+    };
   }
   const accessKey = options.keyFor(productId, deviceName);
   if (!accessKey) return { ok: false, reason: `no ${deviceName ? 'device' : 'product'} for res "${token.res}"` };

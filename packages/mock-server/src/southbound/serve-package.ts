@@ -1,0 +1,67 @@
+import { Errno } from '@onenet-ota/sdk';
+import { rangeStream } from '../core/body.ts';
+import type { Call } from '../core/call.ts';
+import type { Context } from '../core/context.ts';
+import { decideRange } from '../core/range.ts';
+import { type DeviceTaskRecord, deviceTaskKey, type StoredFile } from '../core/records.ts';
+import { changed } from '../core/tracked-map.ts';
+
+/**
+ * Answers a download the platform has allowed: the file whole (200) or the `Range` asked for (206, the platform's
+ * Range dialect, protocol §2.4), streamed from the stored bytes, with the retry accounting of the device's task
+ * status and the faults that shape ranges. `headers` adds what a generation sends beside the standard ones.
+ */
+export function servePackage(
+  call: Call,
+  ctx: Context,
+  deviceTask: DeviceTaskRecord,
+  file: StoredFile,
+  headers: (range: { start: number; end: number } | undefined) => Record<string, string> = () => ({}),
+): Response {
+  const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
+  const decision = ignoreRange
+    ? { kind: 'whole' as const }
+    : decideRange(call.request.headers.get('range'), file.size, ctx.settings.rangeDialect);
+  call.errno = Errno.Success;
+  if (decision.kind === 'unsatisfiable') {
+    return new Response(null, {
+      status: 416,
+      headers: {
+        'Content-Range': `bytes */${file.size}`,
+        'Content-Type': 'text/plain',
+        'Content-Length': '0',
+        ...headers(undefined),
+      },
+    });
+  }
+  let [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, file.size - 1];
+  const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
+    | { shift: number }
+    | undefined;
+  if (shift && decision.kind === 'partial') {
+    // Serve another range than asked, and say so: only a device that compares Content-Range notices.
+    const length = end - start;
+    start = Math.min(Math.max(0, start + shift.shift), file.size - 1 - length);
+    end = start + length;
+  }
+
+  // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
+  if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
+  deviceTask.downloadInterrupted = false;
+  call.bodyOffset = start;
+  call.onBodyEnd.push(({ bytesSent, aborted }) => {
+    deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
+    if (aborted) deviceTask.downloadInterrupted = true;
+    changed(ctx.state.deviceTasks, deviceTaskKey(deviceTask.taskId, deviceTask.devId));
+  });
+
+  const partial = decision.kind === 'partial' ? { start, end } : undefined;
+  const sent: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(end - start + 1),
+    'Content-Disposition': `attachment; filename="${file.fileName}"`,
+    ...(partial ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {}),
+    ...headers(partial),
+  };
+  return new Response(rangeStream(file.bytes, start, end), { status: partial ? 206 : 200, headers: sent });
+}

@@ -1,0 +1,214 @@
+import { createDeviceClient, FuseCode, OtaErrnoCode, StudioCode, signToken, TidTaskStatus } from '@onenet-ota/sdk';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demo } from '../src/index.ts';
+import { checkQuery, demoState, type Harness, startHarness } from './harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(() => h.close());
+
+const named = { pro_id: demo.productId, dev_name: demo.deviceName };
+
+function fuseDevice(overrides: { version?: string; accessKey?: string } = {}) {
+  return createDeviceClient({
+    generation: 'fuse',
+    baseUrl: h.url,
+    productId: demo.productId,
+    deviceName: demo.deviceName,
+    accessKey: overrides.accessKey ?? demo.deviceKey,
+    now: h.platform.clock.now,
+    fetch: h.fetch,
+    ...(overrides.version ? { version: overrides.version } : {}),
+  });
+}
+
+function studioDevice() {
+  return createDeviceClient({
+    generation: 'studio',
+    baseUrl: h.url,
+    productId: demo.productId,
+    deviceName: demo.deviceName,
+    accessKey: demo.deviceKey,
+    now: h.platform.clock.now,
+    fetch: h.fetch,
+  });
+}
+
+describe('the new platform (/fuse-ota)', () => {
+  it('answers the captured check shape, with tid and status, and a request_id', async () => {
+    const { data, response } = await fuseDevice().GET('/fuse-ota/{pro_id}/{dev_name}/check', {
+      params: { path: named, query: { type: 2, version: 'V1.0' } },
+    });
+    expect(response.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    expect(data).toMatchObject({
+      code: FuseCode.Success,
+      msg: 'succ',
+      data: { target: 'V2.0', tid: 1, size: demo.packageSize, status: TidTaskStatus.Waiting, type: 1 },
+    });
+    expect(data?.request_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('answers 12012 "not exist" when the module has no task', async () => {
+    const { data } = await fuseDevice().GET('/fuse-ota/{pro_id}/{dev_name}/check', {
+      params: { path: named, query: { type: 1, version: 'M1' } },
+    });
+    expect(data).toMatchObject({ code: FuseCode.NotExist, msg: 'not exist' });
+  });
+
+  it('runs the tid flow: download moves the device, Ota-Errno 0 on bytes, 100 ends the download, 101 after it is refused', async () => {
+    const fuse = fuseDevice();
+    const tidPath = { ...named, tid: 1 };
+    const fragment = await fuse.GET('/fuse-ota/{pro_id}/{dev_name}/{tid}/download', {
+      params: { path: tidPath, header: { Range: 'bytes=0-1023' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(fragment.response.status).toBe(206);
+    expect(fragment.response.headers.get('ota-errno')).toBe('0');
+    expect(fragment.response.headers.get('content-range')).toBe(`bytes 0-1023/${demo.packageSize}`);
+    expect(demoState(h)).toBe('downloading');
+    const status = await fuse.GET('/fuse-ota/{pro_id}/{dev_name}/{tid}/check', { params: { path: tidPath } });
+    expect(status.data?.data?.status).toBe(TidTaskStatus.Downloading);
+    const report = (step: number) =>
+      fuse.POST('/fuse-ota/{pro_id}/{dev_name}/{tid}/status', { params: { path: tidPath }, body: { step: step as 0 } });
+    expect((await report(100)).data?.code).toBe(FuseCode.Success);
+    expect(demoState(h)).toBe('upgrading');
+    expect((await report(101)).data?.code).toBe(FuseCode.InvalidOperation);
+    expect((await report(201)).data?.code).toBe(FuseCode.Success);
+    expect((await report(201)).data).toMatchObject({ code: FuseCode.TaskFinished, msg: 'task finish' });
+  });
+
+  it('refuses 208, which the new platform does not have', async () => {
+    const { data } = await fuseDevice().POST('/fuse-ota/{pro_id}/{dev_name}/{tid}/status', {
+      params: { path: { ...named, tid: 1 } },
+      body: { step: 208 },
+    });
+    expect(data?.code).toBe(FuseCode.BadRequest);
+    expect(demoState(h)).toBe('pending');
+  });
+
+  it('tells a refused download by Ota-Errno with HTTP 200: 6 auth, 2 unknown task, 5 canceled', async () => {
+    const wrongKey = fuseDevice({ accessKey: demo.productKey });
+    const get = (client: ReturnType<typeof fuseDevice>, tid: number) =>
+      client.GET('/fuse-ota/{pro_id}/{dev_name}/{tid}/download', {
+        params: { path: { ...named, tid } },
+        parseAs: 'text',
+      });
+    const auth = await get(wrongKey, 1);
+    expect([auth.response.status, auth.response.headers.get('ota-errno')]).toEqual([
+      200,
+      String(OtaErrnoCode.AuthFailed),
+    ]);
+    expect(JSON.parse(auth.data ?? '{}')).toMatchObject({ code: FuseCode.AuthFailed });
+    const unknown = await get(fuseDevice(), 99);
+    expect(unknown.response.headers.get('ota-errno')).toBe(String(OtaErrnoCode.FileNotFound));
+    await h.admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+      params: { path: { productId: demo.productId, taskId: 'tsk_1', action: 'cancel' } },
+    });
+    const canceled = await get(fuseDevice(), 1);
+    expect(canceled.response.headers.get('ota-errno')).toBe(String(OtaErrnoCode.TaskUnavailable));
+    expect(JSON.parse(canceled.data ?? '{}')).toMatchObject({ code: FuseCode.TaskCanceled });
+  });
+
+  it('accepts 2022-05-01 and 2018-10-31 tokens, and refuses a 2022-05-01 et more than ten years ahead', async () => {
+    for (const version of ['2022-05-01', '2018-10-31']) {
+      const { data } = await fuseDevice({ version }).GET('/fuse-ota/{pro_id}/{dev_name}/version', {
+        params: { path: named },
+      });
+      expect(data?.code, version).toBe(FuseCode.Success);
+    }
+    const now = Math.floor(h.platform.clock.now() / 1000);
+    const res = `products/${demo.productId}/devices/${demo.deviceName}`;
+    for (const [version, et, code] of [
+      ['2022-05-01', now + 11 * 366 * 86_400, FuseCode.AuthFailed],
+      ['2018-10-31', 2524579200, FuseCode.Success],
+    ] as const) {
+      const authorization = await signToken({ accessKey: demo.deviceKey, res, et, version });
+      const response = await h.fetch(
+        new Request(`${h.url}/fuse-ota/${demo.productId}/${demo.deviceName}/version`, {
+          headers: { Authorization: authorization },
+        }),
+      );
+      expect(((await response.json()) as { code: number }).code, `${version} et ${et}`).toBe(code);
+    }
+    const refused = h.platform.journal.query({ limit: 100 }).entries.find((e) => e.auth === 'refused');
+    expect(refused?.note).toMatch(/too long/);
+  });
+
+  it('keeps legacy strict: a 2022-05-01 token is refused on /ota/south', async () => {
+    const legacy = createDeviceClient({
+      baseUrl: h.url,
+      productId: demo.productId,
+      accessKey: demo.productKey,
+      version: '2022-05-01',
+      now: h.platform.clock.now,
+      fetch: h.fetch,
+    });
+    const { data } = await legacy.GET('/ota/south/check', { params: { query: checkQuery() } });
+    expect(data?.errno).toBe(1);
+  });
+
+  it('serves only the generations a product accepts', async () => {
+    await h.admin.PATCH('/api/v1/products/{productId}', {
+      params: { path: { productId: demo.productId } },
+      body: { generations: ['legacy'] },
+    });
+    const { data } = await fuseDevice().GET('/fuse-ota/{pro_id}/{dev_name}/check', {
+      params: { path: named, query: { type: 2, version: 'V1.0' } },
+    });
+    expect(data?.code).toBe(FuseCode.AuthFailed);
+    expect(h.platform.journal.query({ limit: 100 }).entries.at(-1)?.note).toMatch(/does not accept fuse/);
+  });
+});
+
+describe('OneNET Studio (/ota/{pro_id}/{dev_name})', () => {
+  it('answers the errno envelope with tid, serves Content-Range-Start/End and Ota-Errno, and forgives /download/', async () => {
+    const studio = studioDevice();
+    const { data } = await studio.GET('/ota/{pro_id}/{dev_name}/check', {
+      params: { path: named, query: { type: 2, version: 'V1.0' } },
+    });
+    expect(data).toMatchObject({ errno: StudioCode.Success, data: { tid: 1, target: 'V2.0' } });
+    const response = await h.fetch(
+      new Request(`${h.url}/ota/${demo.productId}/${demo.deviceName}/1/download/`, {
+        headers: {
+          Range: '100-199',
+          Authorization: await signToken({
+            accessKey: demo.deviceKey,
+            res: `products/${demo.productId}/devices/${demo.deviceName}`,
+            et: Math.floor(h.platform.clock.now() / 1000) + 3600,
+          }),
+        },
+      }),
+    );
+    expect(response.status).toBe(206);
+    expect(
+      Object.fromEntries(
+        ['ota-errno', 'content-range-start', 'content-range-end'].map((n) => [n, response.headers.get(n)]),
+      ),
+    ).toEqual({
+      'ota-errno': '0',
+      'content-range-start': '100',
+      'content-range-end': '199',
+    });
+    expect((await response.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('answers 10 when there is no task', async () => {
+    const { data } = await studioDevice().GET('/ota/{pro_id}/{dev_name}/check', {
+      params: { path: named, query: { type: 1, version: 'M1' } },
+    });
+    expect(data?.errno).toBe(StudioCode.NoTask);
+  });
+
+  it('sees a task created through the management API, as the legacy device does', async () => {
+    const tasks = await h.admin.GET('/api/v1/products/{productId}/tasks', {
+      params: { path: { productId: demo.productId } },
+    });
+    expect(tasks.data?.items.map((t) => t.tid)).toEqual([1]);
+    const { data } = await studioDevice().GET('/ota/{pro_id}/{dev_name}/{tid}/check', {
+      params: { path: { ...named, tid: 1 } },
+    });
+    expect(data?.data?.status).toBe(TidTaskStatus.Waiting);
+  });
+});

@@ -167,7 +167,7 @@ process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3C
 
   it('runs the whole conformance suite against the reference device with npx ota-conformance (exit 0)', async () => {
     const { stdout } = await run('npx', ['--no-install', 'ota-conformance', '--report-dir', join(work, 'reports')]);
-    expect(stdout).toMatch(/\d+ cases: \d+ pass — conforms/);
+    expect(stdout).toMatch(/\d+ cases: \d+ pass(, \d+ skip)? — conforms/);
   }, 180_000);
 
   it("calls runConformance() from the user's own vitest test", async () => {

@@ -40,6 +40,9 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
   });
   const lacking = (rule.requires ?? []).filter((c) => ctx.without.includes(c) || ctx.device.lacks.includes(c));
   if (lacking.length > 0) return finish('skip', [`the device does not offer ${lacking.join(', ')}`]);
+  const { generation } = ctx.profile;
+  if (rule.generations && !rule.generations.only.includes(generation))
+    return finish('skip', [`does not apply to ${generation}: ${rule.generations.why}`]);
 
   const caseDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
   try {
@@ -48,6 +51,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     ctx.observed.begin();
     const setup: DeviceSetup = {
       baseUrl: ctx.baseUrl,
+      generation,
       productId: prepared.productId,
       accessKey: credentials.productKey,
       devId: credentials.devId,

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
-import type { ModuleType } from '@onenet-ota/sdk';
+import { type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
 import { agentDevice } from './drivers/agent.ts';
 import { commandDevice } from './drivers/command.ts';
 import { type Quirk, quirks } from './drivers/quirks.ts';
@@ -36,6 +36,8 @@ The device under test (default: the SDK's reference ota-device):
                              differential packages), image (does not write what it installs to {output})
 
 Who the device is (every case creates its product, package and task to match):
+  --generation <g>           the OneNET OTA API it speaks: legacy (/ota/south, default), studio (/ota/{pid}/{name})
+                             or fuse (the new platform, /fuse-ota); rules that do not apply are skipped with why
   --type <fota|sota>         the module it upgrades: fota (1, module firmware) or sota (2, MCU application; default)
   --manuf <code>             three-digit manufacturer code (default 100, "other")
   --model <code>             five-digit model code (default 10001)
@@ -83,6 +85,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       wait: { type: 'boolean', default: false },
       quirk: { type: 'string', multiple: true },
       without: { type: 'string', default: '' },
+      generation: { type: 'string', default: 'legacy' },
       type: { type: 'string', default: 'sota' },
       manuf: { type: 'string' },
       model: { type: 'string' },
@@ -128,6 +131,9 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   const types: Record<string, ModuleType> = { fota: 1, sota: 2, '1': 1, '2': 2 };
   const type = types[values.type.toLowerCase()];
   if (type === undefined) throw new ConformanceUsageError(`--type must be fota or sota, got ${values.type}`);
+  const generation = values.generation as Generation;
+  if (!(Object.values(Generations) as string[]).includes(generation))
+    throw new ConformanceUsageError(`--generation must be legacy, studio or fuse, got ${values.generation}`);
   const expectedFailures = values['expected-failures'] ? await readExpected(values['expected-failures']) : {};
   const jobs = values.jobs === undefined ? undefined : count('--jobs', values.jobs, 1);
   const device = values.wait
@@ -138,6 +144,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   const options = {
     device,
     profile: {
+      generation,
       type,
       fragmentSize: count('--fragment-size', values['fragment-size'], 2),
       ...(values.manuf === undefined ? {} : { manuf: values.manuf }),

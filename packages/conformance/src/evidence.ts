@@ -4,10 +4,35 @@ import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
 
-/** The operation a journal entry was for, a deprecated alias read as its canonical operation (`x-alias-of`). */
+/**
+ * The operation a journal entry was for, as the rules read it: a deprecated alias as its canonical operation
+ * (`x-alias-of`), and a Studio or new-platform operation as the legacy operation of the same name
+ * (`fuseDownloadPackage` → `downloadPackage`, `studioReportStatus` → `reportStatus`), so one rule judges
+ * every generation where the protocol asks the same of it.
+ */
 export function canonical(operation: string | null): string {
-  const route = operation ? (operations[operation as OperationId] as { aliasOf?: string } | undefined) : undefined;
-  return route?.aliasOf ?? operation ?? '';
+  const route = operation
+    ? (operations[operation as OperationId] as { aliasOf?: string; tag: string } | undefined)
+    : undefined;
+  if (route?.aliasOf) return route.aliasOf;
+  if (operation && isNamedGeneration(route?.tag)) {
+    const rest = operation.replace(/^(studio|fuse)/, '');
+    return rest.charAt(0).toLowerCase() + rest.slice(1);
+  }
+  return operation ?? '';
+}
+
+function isNamedGeneration(tag: string | undefined): boolean {
+  return tag === 'device-studio' || tag === 'device-fuse';
+}
+
+/** The task id in a Studio or new-platform path (`…/{tid}/download`), which stands where the legacy token does. */
+function tidIn(entry: JournalEntry): string | undefined {
+  const route = entry.operation
+    ? (operations[entry.operation as OperationId] as { tag: string } | undefined)
+    : undefined;
+  if (!isNamedGeneration(route?.tag)) return undefined;
+  return entry.request.path.replace(/\/$/, '').split('/').at(-2);
 }
 
 /** A download request: the range asked for, what came back, with which token. */
@@ -55,7 +80,7 @@ export function downloads(journal: JournalEntry[]): Download[] {
       const packageSize = served ? served[2] : e.response.status === 200 && carriesPackage ? length : undefined;
       return {
         seq: e.seq,
-        token: e.request.path.split('/').pop() ?? '',
+        token: tidIn(e) ?? e.request.path.split('/').pop() ?? '',
         range,
         ...(first ? { start: Number(first) } : {}),
         ...(last ? { end: Number(last) } : {}),
@@ -143,9 +168,10 @@ export function codes(
       const body = e.request.body?.json as { step?: unknown; result?: unknown } | undefined;
       const code = Number(body?.step ?? body?.result);
       const token =
-        canonical(e.operation) === 'reportProgress'
+        tidIn(e) ??
+        (canonical(e.operation) === 'reportProgress'
           ? (e.request.path.split('/').at(-2) ?? '')
-          : (e.request.query.token ?? '');
+          : (e.request.query.token ?? ''));
       return { seq: e.seq, code, errno: e.errno, token };
     });
 }

@@ -1,4 +1,4 @@
-import { ModuleType, patterns } from '@onenet-ota/sdk';
+import { type Generation, ModuleType, patterns } from '@onenet-ota/sdk';
 
 /**
  * Who the device under test is, as the user declares it (`--type`, `--manuf`, `--model`, `--version`,
@@ -6,6 +6,8 @@ import { ModuleType, patterns } from '@onenet-ota/sdk';
  * application or any vendor code is judged as itself.
  */
 export interface DeviceProfile {
+  /** The OTA generation it speaks: legacy (`/ota/south`), studio or fuse (protocol §2–§4). */
+  generation: Generation;
   /** 1 FOTA (module firmware) or 2 SOTA (MCU application). */
   type: ModuleType;
   /** Three-digit manufacturer and five-digit model code (protocol §2.2). */
@@ -36,6 +38,7 @@ export class ProfileError extends Error {
  */
 export function deviceProfile(given: Partial<Omit<DeviceProfile, 'target'>> = {}): DeviceProfile {
   const profile = {
+    generation: given.generation ?? 'legacy',
     type: given.type ?? ModuleType.Sota,
     manuf: given.manuf ?? '100',
     model: given.model ?? '10001',

@@ -1,5 +1,14 @@
-import { demoImage } from '@onenet-ota/mock-server';
-import { type components, ModuleType, md5Hex, type OneNetClient } from '@onenet-ota/sdk';
+import { demoImage, type FaultCreate } from '@onenet-ota/mock-server';
+import {
+  type components,
+  type Generation,
+  ModuleType,
+  md5Hex,
+  type OneNetClient,
+  type OperationId,
+  operations,
+} from '@onenet-ota/sdk';
+import { canonical } from './evidence.ts';
 import type { DeviceProfile } from './profile.ts';
 import type { CaseFault, Scenario } from './types.ts';
 
@@ -106,7 +115,8 @@ export async function prepare(admin: OneNetClient, scenario: Scenario, profile: 
       }),
     );
   const faults: CaseFault[] = [];
-  for (const create of scenario.faults ?? []) {
+  for (const given of scenario.faults ?? []) {
+    const create = inGeneration(given, profile.generation);
     const fault = await must('add a fault', admin.POST('/__mock/faults', { body: create }));
     faults.push({ id: fault.id, create });
   }
@@ -176,4 +186,17 @@ async function generateDiff(
   if (job.status !== 'succeeded' || !job.result)
     throw new SetupError(`diff generation failed: ${JSON.stringify(job.error)}`);
   return job.result.diffId;
+}
+
+/**
+ * A rule's fault, aimed at the operation of the device's generation that plays the same part: a fault on
+ * `downloadPackage` lands on `fuseDownloadPackage` for a device on the new platform.
+ */
+function inGeneration(fault: FaultCreate, generation: Generation): FaultCreate {
+  const operation = fault.match?.operation;
+  if (generation === 'legacy' || !operation) return fault;
+  const part = canonical(operation);
+  const named = `${generation}${part.charAt(0).toUpperCase()}${part.slice(1)}`;
+  const renamed = part === 'reportProgress' ? `${generation}ReportStatus` : named;
+  return renamed in operations ? { ...fault, match: { ...fault.match, operation: renamed as OperationId } } : fault;
 }

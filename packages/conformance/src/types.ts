@@ -1,5 +1,5 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
-import type { components, ErrnoOf, SouthboundOperation } from '@onenet-ota/sdk';
+import type { components, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/sdk';
 import type { DeviceProfile } from './profile.ts';
 
 type Schemas = components['schemas'];
@@ -152,6 +152,11 @@ export interface Rule {
   description: string;
   /** Capabilities the rule needs; a device declaring one absent skips it. */
   requires?: Capability[];
+  /**
+   * The OTA generations the rule judges, and why not the others (a device speaking another is skipped with that
+   * reason); every generation when absent.
+   */
+  generations?: { only: Generation[]; why: string };
   /** The case's setup; a function of the device profile where sizes or positions depend on its fragments. */
   scenario: Scenario | ((profile: DeviceProfile) => Scenario);
   /**

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
+import type { Generation } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { agentDevice, type Evidence, judge, type Rule, rules, runConformance } from '../src/index.ts';
 import { agentMutants, cMutants } from './mutants.ts';
@@ -7,7 +8,10 @@ import { agentMutants, cMutants } from './mutants.ts';
 // c-device.test.ts). Failing: a mutant device that the matrices run fails it, or, where no mutant does, the
 // reference agent's own recorded evidence with one thing changed, as a device that did that thing would leave it.
 
-const edits: Record<string, { change: string; edit: (journal: JournalEntry[]) => JournalEntry[] }> = {
+const edits: Record<
+  string,
+  { change: string; edit: (journal: JournalEntry[]) => JournalEntry[]; generation?: Generation }
+> = {
   'AUTH-001': {
     change: 'a token check sent without Authorization',
     edit: (journal) => {
@@ -43,6 +47,28 @@ const edits: Record<string, { change: string; edit: (journal: JournalEntry[]) =>
       return journal.filter((e) => e.operation !== 'reportVersion' || e.seq < (success?.seq ?? 0));
     },
   },
+  'OTA-001': {
+    generation: 'fuse',
+    change: 'the refused answer taken as bytes: the fragment after it never asked again',
+    edit: (journal) => {
+      const refused = journal.find(
+        (e) => e.operation === 'fuseDownloadPackage' && e.response.headers['ota-errno'] !== '0',
+      );
+      const retry = journal.find((e) => e.operation === 'fuseDownloadPackage' && e.seq > (refused?.seq ?? Infinity));
+      return journal.filter((e) => e !== retry);
+    },
+  },
+  'RPT-006': {
+    generation: 'fuse',
+    change: 'a 101 sent after step 100',
+    edit: (journal) => {
+      const hundred = journal.find((e) => (e.request.body?.json as { step?: number } | undefined)?.step === 100);
+      const again = structuredClone(hundred as JournalEntry);
+      Object.assign(again, { seq: (hundred?.seq ?? 0) + 0.5, errno: 21 });
+      again.request.body = { ...again.request.body, json: { step: 101 } } as JournalEntry['request']['body'];
+      return [...journal, again].sort((a, b) => a.seq - b.seq);
+    },
+  },
   'STRAT-004': {
     change: 'a token check of a task that was never started',
     edit: (journal) => {
@@ -67,11 +93,16 @@ describe('every rule can pass and can fail', () => {
   });
 
   const recorded = new Map<string, { rule: Rule; evidence: Evidence }>();
-  const ready = runConformance({
-    device: agentDevice(),
-    cases: Object.keys(edits),
-    onJudged: (rule, evidence) => recorded.set(rule.id, { rule, evidence }),
-  });
+  const ready = Promise.all(
+    (['legacy', 'fuse'] as const).map((generation) =>
+      runConformance({
+        device: agentDevice(),
+        profile: { generation },
+        cases: Object.keys(edits).filter((id) => (edits[id]?.generation ?? 'legacy') === generation),
+        onJudged: (rule, evidence) => recorded.set(rule.id, { rule, evidence }),
+      }),
+    ),
+  );
 
   it.each(Object.entries(edits).map(([id, { change, edit }]) => [id, change, edit] as const))(
     '%s passes the reference and fails on %s',

@@ -13,8 +13,41 @@ describe('the suite against the reference device', () => {
   it('passes every case with ota-device as a real process per case', async () => {
     const result = await runConformance({ device: commandDevice() });
     expect(failing(result), findings(result)).toEqual([]);
-    expect(result.cases.every((c) => c.device?.exitCode !== undefined)).toBe(true);
+    const ran = result.cases.filter((c) => c.verdict !== 'skip');
+    expect(ran.every((c) => c.device?.exitCode !== undefined)).toBe(true);
   }, 120_000);
+});
+
+describe.each(['studio', 'fuse'] as const)('the suite on %s', (generation) => {
+  it('passes the reference agent, and skips what does not apply with the reason', async () => {
+    const result = await runConformance({ device: agentDevice(), profile: { generation } });
+    const notApplicable = (c: (typeof result.cases)[number]) =>
+      c.verdict === 'skip' && c.findings[0]?.startsWith(`does not apply to ${generation}: `);
+    expect(
+      result.cases.filter((c) => c.verdict !== 'pass' && !notApplicable(c)).map((c) => `${c.id}:${c.verdict}`),
+      findings(result),
+    ).toEqual([]);
+    expect(result.ok).toBe(true);
+    const skipped = result.cases.filter((c) => c.verdict === 'skip');
+    expect(skipped.map((c) => c.id)).toEqual(expect.arrayContaining(['TOK-001', 'STRAT-002', 'RNG-005']));
+    expect(skipped.every((c) => c.findings[0]?.startsWith(`does not apply to ${generation}: `))).toBe(true);
+    const passed = result.cases.filter((c) => c.verdict === 'pass').map((c) => c.id);
+    expect(passed).toEqual(expect.arrayContaining(['OTA-001', 'RNG-002', 'RNG-007', 'RPT-004']));
+    expect(passed.includes('RPT-006')).toBe(generation === 'fuse');
+  });
+
+  it.each([
+    ['ignore-content-range', 'RNG-007'],
+    ['restart-from-zero', 'RNG-002'],
+    ['skip-md5', 'RNG-006'],
+  ] as const)('%s fails %s there too', async (quirk, rule) => {
+    const result = await runConformance({
+      device: agentDevice({ quirks: [quirk], fragmentSize: mutantFragmentSize }),
+      profile: { generation, fragmentSize: mutantFragmentSize },
+      cases: [rule],
+    });
+    expect(failing(result)).toEqual([`${rule}:fail`]);
+  });
 });
 
 describe('mutant devices', () => {

@@ -91,4 +91,43 @@ describe('ota-device', () => {
     expect(resumedAt).toBeGreaterThanOrEqual(3 * 4096);
     expect(resumedAt % 4096).toBe(0);
   }, 30_000);
+
+  for (const [generation, downloadOp] of [
+    ['fuse', 'fuseDownloadPackage'],
+    ['studio', 'studioDownloadPackage'],
+  ] as const) {
+    it(`upgrades with --generation ${generation}: device-level token, product id and name in the path`, async () => {
+      const output = join(dir, `${generation}.bin`);
+      const { code, stdout, stderr } = await device([
+        '--generation',
+        generation,
+        '--device-name',
+        demo.deviceName,
+        '--access-key',
+        demo.deviceKey,
+        '--output',
+        output,
+        '--fragment-size',
+        '16384',
+      ]).done;
+      expect([code, stderr]).toEqual([0, '']);
+      expect(JSON.parse(stdout)).toMatchObject({ outcome: 'upgraded', target: 'V2.0' });
+      expect(md5Hex(await readFile(output))).toBe(md5Hex(demoImage(demo.packageSize)));
+      const downloads = h.platform.journal.query({ operation: downloadOp }).entries;
+      expect(downloads.map((e) => e.request.path)).toEqual(
+        Array(4).fill(`/${generation === 'fuse' ? 'fuse-ota' : 'ota'}/${demo.productId}/${demo.deviceName}/1/download`),
+      );
+      expect(h.platform.journal.query({ operation: 'checkTask' }).entries).toEqual([]);
+    }, 20_000);
+  }
+
+  it('says in one line what a named generation is missing', async () => {
+    const bad = await device(['--generation', 'fuse']).done;
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      'ota-device: --generation fuse names the device: --device-name (or OTA_DEVICE_NAME) is required',
+    ]);
+    const wrong = await device(['--generation', 'mqtt']).done;
+    expect(wrong.stderr.split('\n')[0]).toBe('ota-device: --generation must be legacy, studio or fuse, got mqtt');
+  }, 20_000);
 });

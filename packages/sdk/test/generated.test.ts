@@ -34,7 +34,10 @@ describe('generated protocol data', () => {
       path: '/ota/south/check',
       tag: 'device',
       errno: 'CheckErrno',
+      errnoField: 'errno',
     });
+    expect(operations.fuseCheckTask).toMatchObject({ tag: 'device-fuse', errno: 'FuseCode', errnoField: 'code' });
+    expect(operations.studioDownloadPackage).toMatchObject({ errno: 'StudioCode', errnoField: 'errno' });
     expect(operations.checkTaskLegacy).toMatchObject({ path: '/ota/check', aliasOf: 'checkTask', errno: 'CheckErrno' });
     expect(operations.downloadPackage).not.toHaveProperty('errno');
     expect(Object.keys(operations)).toHaveLength(

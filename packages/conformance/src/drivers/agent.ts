@@ -59,11 +59,15 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
         if (dead) throw new Error('power cut');
         return setup.platform.fetch(request);
       };
+      // Studio and the new platform name the device in the path: it signs device-level, as the official C code does.
+      const named = setup.generation === 'legacy' ? {} : { deviceName: setup.deviceName, accessKey: setup.deviceKey };
       const reference: OtaAgentOptions = {
         client: {
+          generation: setup.generation,
           baseUrl: setup.baseUrl,
           productId: setup.productId,
           accessKey: setup.accessKey,
+          ...named,
           fetch,
           now: setup.platform.clock.now,
         },

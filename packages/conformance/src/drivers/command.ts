@@ -8,14 +8,17 @@ import type { DeviceDriver, DeviceSetup } from './device.ts';
 import { OutputTail } from './output-tail.ts';
 
 /**
- * Environment a device command gets: the names `ota-device` reads (product-level tokens). For device-level
- * tokens use the placeholders: `--device-name {deviceName} --access-key {deviceKey}`.
+ * Environment a device command gets: the names `ota-device` reads (product-level tokens on the legacy API; the
+ * device's name and key on Studio and the new platform, which name the device in the path). For device-level
+ * legacy tokens use the placeholders: `--device-name {deviceName} --access-key {deviceKey}`.
  */
 export function deviceEnvironment(setup: DeviceSetup): Record<string, string> {
   return {
     OTA_BASE_URL: setup.baseUrl,
     OTA_PRODUCT_ID: setup.productId,
-    OTA_ACCESS_KEY: setup.accessKey,
+    OTA_ACCESS_KEY: setup.generation === 'legacy' ? setup.accessKey : setup.deviceKey,
+    OTA_GENERATION: setup.generation,
+    ...(setup.generation === 'legacy' ? {} : { OTA_DEVICE_NAME: setup.deviceName }),
     OTA_DEV_ID: String(setup.devId),
     OTA_VERSION: setup.version,
     OTA_MANUF: setup.manuf,

@@ -1,9 +1,12 @@
 import type { Platform } from '@onenet-ota/mock-server';
+import type { Generation } from '@onenet-ota/sdk';
 import type { Capability, DeviceExit } from '../types.ts';
 
 /** What a device under test is told for one case: where the platform is and who it is. */
 export interface DeviceSetup {
   baseUrl: string;
+  /** The OTA generation the device is judged in (`--generation`); Studio and the new platform sign device-level. */
+  generation: Generation;
   productId: string;
   /** The product's access key (product-level tokens). */
   accessKey: string;

@@ -1,12 +1,14 @@
 import {
   type AgentStore,
   type FetchLike,
+  type OperationId,
   type OtaAgentOptions,
   operations,
   ProgressErrno,
   ResultCode,
   TokenCheckErrno,
 } from '@onenet-ota/sdk';
+import { canonical } from '../evidence.ts';
 
 /**
  * Deliberate protocol mistakes the reference agent can be made to commit, one at a time, so the suite can prove
@@ -55,20 +57,27 @@ export const quirks: readonly Quirk[] = [
   'report-after-cancel',
 ];
 
-/** The device operations a quirk lies about, told apart by the spec's paths. */
+/**
+ * The device operations a quirk lies about, told apart by the spec's paths; a Studio or new-platform operation
+ * counts as the legacy one of the same part (`fuseDownloadPackage` as `downloadPackage`).
+ */
 const watched = ['checkTask', 'checkToken', 'downloadPackage', 'reportProgress'] as const;
 type Watched = (typeof watched)[number];
-const routes = watched.map((id) => ({
-  id,
-  method: operations[id].method,
-  path: new RegExp(`^${operations[id].path.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
-}));
+const routes = (Object.keys(operations) as OperationId[])
+  .filter((id) => (watched as readonly string[]).includes(canonical(id)))
+  .map((id) => ({
+    id: canonical(id) as Watched,
+    method: operations[id].method,
+    path: new RegExp(`^${operations[id].path.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
+    carriesToken: operations[id].path.includes('{token}'),
+  }));
 
 function operationOf(request: Request): { id: Watched; token?: string } | undefined {
   const { pathname } = new URL(request.url);
   for (const route of routes) {
     const match = request.method === route.method ? route.path.exec(pathname) : null;
-    if (match) return match[1] === undefined ? { id: route.id } : { id: route.id, token: match[1] };
+    if (match)
+      return match[1] === undefined || !route.carriesToken ? { id: route.id } : { id: route.id, token: match[1] };
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
 import diff001 from './diff/diff-001-restore.ts';
 import diff002 from './diff/diff-002-wrong-base.ts';
+import ota001 from './ota/ota-001-ota-errno.ts';
 import req001 from './req/req-001-documented-parameters.ts';
 import rng001 from './rng/rng-001-well-formed-ranges.ts';
 import rng002 from './rng/rng-002-resume-after-reset.ts';
@@ -21,6 +22,7 @@ import rpt002 from './rpt/rpt-002-downloaded-before-success.ts';
 import rpt003 from './rpt/rpt-003-final-code.ts';
 import rpt004 from './rpt/rpt-004-nothing-after-end.ts';
 import rpt005 from './rpt/rpt-005-version-after-success.ts';
+import rpt006 from './rpt/rpt-006-no-101-after-100.ts';
 import strat001 from './strat/strat-001-thresholds.ts';
 import strat002 from './strat/strat-002-retries.ts';
 import strat003 from './strat/strat-003-deadline.ts';
@@ -55,11 +57,13 @@ export const rules: readonly Rule[] = [
   rng010,
   rng011,
   rng012,
+  ota001,
   rpt001,
   rpt002,
   rpt003,
   rpt004,
   rpt005,
+  rpt006,
   strat001,
   strat002,
   strat003,

@@ -91,7 +91,7 @@ export class TidCalls {
       );
       const code = read(data)?.code;
       this.#log(`report ${step}: ${code}`);
-      if (code === 0) this.reported.push(step);
+      if (code === FuseCode.Success) this.reported.push(step); // 0 in both generations
       return code;
     } catch (error) {
       this.#log(`report ${step} failed: ${message(error)}`);

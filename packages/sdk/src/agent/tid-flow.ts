@@ -30,8 +30,9 @@ export interface TidFlowParts {
   log: (line: string) => void;
 }
 
-// The legacy codes of the same meaning, which Studio and the new platform answer (20 finished, 22 canceled).
+// The codes Studio and the new platform share (0 accepted, 20 finished, 22 canceled; FuseCode has the same).
 const finished = StudioCode.TaskFinished;
+const accepted = StudioCode.Success;
 const canceled = StudioCode.TaskCanceled;
 
 /**
@@ -59,7 +60,7 @@ export class TidFlow {
     const checked = await calls.check(options.type, options.version);
     if (!checked) return this.#result('error', 'check failed: no answer');
     if (checked.code === calls.noTask) return this.#result('no-task', checked.text, checked.code);
-    if (checked.code !== 0 || !checked.task)
+    if (checked.code !== accepted || !checked.task)
       return this.#result('error', `check answered ${checked.code} ${checked.text}`, checked.code);
     const tid = checked.task.tid;
     const task = asTaskInfo(checked.task, options.retry);
@@ -167,7 +168,7 @@ export class TidFlow {
       const done = this.#p.generation === 'fuse' ? bounds.Step.maximum : ResultCode.Downloaded;
       const code = await calls.report(tid, done);
       if (code === finished || code === canceled) return this.#endedBy(code);
-      if (code !== 0) return this.#result('error', `${done} was refused with ${code}`, code);
+      if (code !== accepted) return this.#result('error', `${done} was refused with ${code}`, code);
       state.downloadReported = true;
       await store.save(state);
     }
@@ -203,7 +204,7 @@ export class TidFlow {
     const code = await this.#p.calls.report(Number(state.token), ResultCode.UpgradeSucceeded);
     if (code === undefined) return this.#result('error', '201 got no answer; the next run sends it again');
     await this.#p.store.clear();
-    if (code !== 0) return this.#result('error', `201 was refused with ${code}`, code);
+    if (code !== accepted) return this.#result('error', `201 was refused with ${code}`, code);
     await this.#p.calls.reportVersion(this.#p.options.type, state.target);
     return { ...this.#result('upgraded', `installed ${state.target}`), target: state.target };
   }
@@ -211,7 +212,7 @@ export class TidFlow {
   async #reportProgress(tid: number, task: TaskInfo, state: DownloadState): Promise<void> {
     const step = Math.floor((state.offset * 100) / task.size);
     if (step >= bounds.Step.maximum || step < state.progressReported + (this.#p.options.progressStep ?? 10)) return;
-    if ((await this.#p.calls.report(tid, step)) === 0) {
+    if ((await this.#p.calls.report(tid, step)) === accepted) {
       state.progressReported = step;
       await this.#p.store.save(state);
     }
@@ -230,7 +231,7 @@ export class TidFlow {
     const answer = await this.#p.calls.report(tid, code);
     await this.#p.store.clear();
     if (answer === canceled || answer === finished) return this.#endedBy(answer);
-    return this.#result('failed', `reported ${code}: ${detail}`, answer === 0 ? undefined : answer);
+    return this.#result('failed', `reported ${code}: ${detail}`, answer === accepted ? undefined : answer);
   }
 
   #endedBy(code: number): Promise<UpgradeResult> {

@@ -8,6 +8,7 @@ import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
 import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
+import { type Generation, Generation as GenerationEnum } from '../generated/protocol.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
 
@@ -23,15 +24,18 @@ The SDK's reference OneNET OTA device as a process: one upgrade, then a one-line
 Exit status 0 when it upgraded or there was nothing to do. Every option can also be set by the environment
 variable in brackets.
 
-  --base-url <url>        platform URL [OTA_BASE_URL] (default http://ota.heclouds.com)
+  --generation <g>        legacy (/ota/south), studio (/ota/{pid}/{name}) or fuse (/fuse-ota) [OTA_GENERATION]
+                          (default legacy; studio and fuse need --device-name)
+  --base-url <url>        platform URL [OTA_BASE_URL] (default http://ota.heclouds.com, studio-ota.heclouds.com
+                          for studio, iot-api.heclouds.com for fuse)
   --product-id <pid>      product id [OTA_PRODUCT_ID]
-  --dev-id <n>            device id [OTA_DEV_ID]
+  --dev-id <n>            device id, legacy only [OTA_DEV_ID]
   --access-key <key>      product access key, or the device key with --device-name [OTA_ACCESS_KEY]
   --device-name <name>    sign device-level tokens (res=products/{pid}/devices/{name}) [OTA_DEVICE_NAME]
   --version <v>           current version [OTA_VERSION]
   --type <1|2>            1 FOTA (module firmware), 2 SOTA (MCU application) [OTA_TYPE] (default 2)
-  --manuf <code>          three-digit manufacturer code [OTA_MANUF]
-  --model <code>          five-digit model code [OTA_MODEL]
+  --manuf <code>          three-digit manufacturer code, legacy only [OTA_MANUF]
+  --model <code>          five-digit model code, legacy only [OTA_MODEL]
   --fragment-size <n>     bytes per Range request, at least 2 [OTA_FRAGMENT_SIZE] (default 4096)
   --state-dir <dir>       persist the download here to survive a restart [OTA_STATE_DIR] (default: memory)
   --signal <n>            this device's signal strength [OTA_SIGNAL]
@@ -45,6 +49,7 @@ variable in brackets.
 `;
 
 const flags = {
+  generation: 'OTA_GENERATION',
   'base-url': 'OTA_BASE_URL',
   'product-id': 'OTA_PRODUCT_ID',
   'dev-id': 'OTA_DEV_ID',
@@ -63,6 +68,17 @@ const flags = {
   deadline: 'OTA_DEADLINE',
   'idle-timeout-ms': 'OTA_IDLE_TIMEOUT_MS',
 } as const;
+
+/** Where each generation's devices go without --base-url (protocol §2.0, §3, §4.0). */
+const defaultBaseUrl: Record<Generation, string> = {
+  legacy: 'http://ota.heclouds.com',
+  studio: 'http://studio-ota.heclouds.com',
+  fuse: 'http://iot-api.heclouds.com',
+};
+
+function isGeneration(text: string): text is Generation {
+  return (Object.values(GenerationEnum) as string[]).includes(text);
+}
 
 /**
  * A bad command line; the bin prints the message and exits 2.
@@ -121,18 +137,25 @@ export async function runOtaDevice(
   const power = number('power');
   const deviceName = value('device-name');
   const verbose = values.verbose || env.OTA_VERBOSE === '1';
+  const generation = value('generation') ?? 'legacy';
+  if (!isGeneration(generation))
+    throw new DeviceUsageError(`--generation must be legacy, studio or fuse, got ${generation}`);
+  const legacy = generation === 'legacy';
+  if (!legacy && !deviceName)
+    throw new DeviceUsageError(
+      `--generation ${generation} names the device: --device-name (or OTA_DEVICE_NAME) is required`,
+    );
 
   const agent = new OtaAgent({
     client: {
-      baseUrl: value('base-url') ?? 'http://ota.heclouds.com',
+      generation,
+      baseUrl: value('base-url') ?? defaultBaseUrl[generation],
       productId: required('product-id'),
       accessKey: required('access-key'),
       ...(deviceName ? { deviceName } : {}),
     },
-    devId: Number(required('dev-id')),
+    ...(legacy ? { devId: Number(required('dev-id')), manuf: required('manuf'), model: required('model') } : {}),
     type: type === '1' || type === 'fota' ? 1 : 2,
-    manuf: required('manuf'),
-    model: required('model'),
     version: required('version'),
     store: stateDir ? new FileStore(stateDir) : new MemoryStore(),
     fragmentSize: number('fragment-size') ?? 4096,

@@ -5,6 +5,10 @@ export default defineRule({
   title: 'Parameters OneNET documents as required are sent',
   ref: '§2.2',
   level: 'SHOULD',
+  generations: {
+    only: ['legacy'],
+    why: "it judges the legacy check's manuf and model, which Studio and the new platform do not have",
+  },
   description:
     "OneNET's docs require `manuf` and `model` on the task check; its own C SDK leaves them out, so this platform serves such a check (matching the task on `type` and `version`), but a platform that follows its docs may refuse it with errno 2, and without them it cannot fail a task sent to the wrong module (errno 8).",
   scenario: {},

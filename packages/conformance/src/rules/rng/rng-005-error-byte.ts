@@ -7,6 +7,10 @@ export default defineRule({
   title: 'A one-byte error body is an error, reported as 107',
   ref: '§2.4',
   level: 'MUST',
+  generations: {
+    only: ['legacy'],
+    why: 'Studio and the new platform refuse a download with Ota-Errno, not the one-byte body (OTA-001 judges that)',
+  },
   description:
     "The platform answers the second fragment with OneNET's error body: no Content-Length and one byte, 3 (invalid token). The device must not take it as data, reports 107 and installs nothing.",
   scenario: {

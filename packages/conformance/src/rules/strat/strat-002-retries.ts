@@ -7,6 +7,7 @@ export default defineRule({
   title: "Retries respect the task's count and interval, and end with 207",
   ref: '§2.10',
   level: 'MUST',
+  generations: { only: ['legacy'], why: 'Studio and the new platform send no retry count or interval' },
   description:
     'Every download fails (503). With `retry` 2 and `interval` 1 s the device tries 3 times, 1 s apart, then reports 207 ("达到最大重试次数").',
   scenario: {

@@ -7,6 +7,10 @@ export default defineRule({
   title: "When the task's deadline passes, the task ends with 208 and the device stops",
   ref: '§5.4, §2.5',
   level: 'MUST',
+  generations: {
+    only: ['legacy'],
+    why: 'the deadline reaches the device as 208 on the legacy API only (the new platform has no 208)',
+  },
   description:
     'The deadline ("截止时间") passes mid-download: the platform fails the device with 208 ("设备升级过期") and token check answers 20. The device stops downloading and reports nothing more.',
   scenario: {

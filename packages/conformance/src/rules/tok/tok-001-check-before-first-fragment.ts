@@ -7,6 +7,7 @@ export default defineRule({
   title: 'The token is checked before the first fragment',
   ref: '§2.3',
   level: 'MUST',
+  generations: { only: ['legacy'], why: 'Studio and the new platform have no upgrade token: the task id replaces it' },
   description:
     'Before downloading with a token the device checks it (`GET /ota/south/download/{token}/check` answers 0). The check moves it to downloading; without it, status reports fail ("校验token的这个流程不要忽略，不然上报状态会失败").',
   scenario: {},

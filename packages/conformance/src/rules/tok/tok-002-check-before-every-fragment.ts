@@ -6,6 +6,7 @@ export default defineRule({
   title: 'The token is checked before every fragment',
   ref: '§2.3',
   level: 'SHOULD',
+  generations: { only: ['legacy'], why: 'Studio and the new platform have no upgrade token: the task id replaces it' },
   description:
     'The official SDK checks the token before each fragment ("下载每个分片前，都需要调用检查升级token接口"), so an expired, replaced or paused task is noticed between fragments.',
   scenario: {},

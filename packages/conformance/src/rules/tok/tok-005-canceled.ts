@@ -7,6 +7,7 @@ export default defineRule({
   title: 'On cancel, the device stops and reports no failure',
   ref: '§2.3',
   level: 'MUST',
+  generations: { only: ['legacy'], why: 'Studio and the new platform have no upgrade token: the task id replaces it' },
   description:
     'When token check answers 22 ("升级任务被取消，无需上报升级失败") the device stops downloading and reports no failure code.',
   scenario: { triggers: [{ when: { downloads: 3 }, do: 'cancel' }] },

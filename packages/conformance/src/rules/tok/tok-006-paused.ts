@@ -7,6 +7,7 @@ export default defineRule({
   title: 'On pause, the device waits and tries again without using a retry',
   ref: '§2.3',
   level: 'MUST',
+  generations: { only: ['legacy'], why: 'Studio and the new platform have no upgrade token: the task id replaces it' },
   description:
     'The task is paused as soon as the device has found it. Token check then answers 19 ("升级任务暂停，根据重试时间重新检查，不消耗重试次数"): the device waits `interval` and checks again, and a pause never uses up its retries: with one retry allowed, two paused checks must not end in 207.',
   scenario: {

@@ -1,4 +1,4 @@
-import { operations } from '@onenet-ota/sdk';
+import { Errno, operations } from '@onenet-ota/sdk';
 import { type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
@@ -34,6 +34,21 @@ export async function applyRequestFaults(ctx: Context, call: Call): Promise<Resp
           call.errno = action.errno;
           call.note = `fault: errno ${action.errno}`;
           return envelope(operation, action.errno);
+        }
+        break;
+      }
+      case 'ota-errno': {
+        const operation = call.route.canonical;
+        if (
+          operation.endsWith('DownloadPackage') &&
+          isSouthbound(operation) &&
+          isErrnoOf(operation, Errno.InternalError)
+        ) {
+          call.errno = Errno.InternalError;
+          call.note = `fault: Ota-Errno ${action.code}`;
+          const refusal = envelope(operation, Errno.InternalError);
+          refusal.headers.set('Ota-Errno', String(action.code));
+          return refusal;
         }
         break;
       }

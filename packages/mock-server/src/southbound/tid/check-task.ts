@@ -1,4 +1,4 @@
-import { ModuleType } from '@onenet-ota/sdk';
+import { CheckErrno, ModuleType } from '@onenet-ota/sdk';
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
 import { readParameters } from '../../core/input.ts';
@@ -35,7 +35,7 @@ export function checkTaskVia(dialect: Dialect): Handler {
       return reply(call, op, dialect.code.NoTask, { note: `no running task for ${module} on ${device.name}` });
     const { task, deviceTask } = active;
     const outcome = callOutcome(deviceTask.state, 'checkTask');
-    if (outcome.errno !== 0)
+    if (outcome.errno !== CheckErrno.Success)
       return reply(call, op, dialect.code.NoTask, {
         note: `device is ${deviceTask.state} (legacy errno ${outcome.errno})`,
       });

@@ -13,7 +13,7 @@ import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { deviceNamed } from './device-named.ts';
-import { isDeviceOperation } from './device-operation.ts';
+import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
@@ -258,7 +258,7 @@ function failure(error: unknown, call: Call): Response {
     call.errno = Errno.InternalError;
     const response = envelope(operation, Errno.InternalError);
     // A Studio or new-platform download says in Ota-Errno that no file came ("获取文件失败").
-    if (operation.endsWith('DownloadPackage')) response.headers.set('Ota-Errno', String(OtaErrnoCode.SizeMismatch));
+    if (answersOtaErrno(operation)) response.headers.set('Ota-Errno', String(OtaErrnoCode.SizeMismatch));
     return response;
   }
   if (operation === 'downloadPackage') return errorByte(DownloadErrorCode.FetchFailed);

@@ -1,12 +1,12 @@
-import { CheckErrno, ModuleType } from '@onenet-ota/sdk';
+import { CheckErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
+import { moveDevice } from '../core/tasks.ts';
 import { tokenFor } from '../core/tokens.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
+import { failOnWrongBase, taskAtCheck } from './task-at-check.ts';
 import { taskInfo } from './task-info.ts';
 
 /**
@@ -24,19 +24,10 @@ export async function checkTask(call: Call, ctx: Context): Promise<Response> {
       note: errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
     });
   }
-  const { device } = auth;
-  const module = p.type === ModuleType.Fota ? 'fota' : 'sota';
   const version = p.version as string;
-  // "无论是否检测到升级任务都会将version的值更新为设备…的版本号"
-  device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
-
-  const active = activeDeviceTask(ctx, device.devId, module);
-  if (!active)
-    return answer(call, op, CheckErrno.NoTask, { note: `no running task for ${module} on device ${device.devId}` });
-  const { task, deviceTask } = active;
-  const outcome = callOutcome(deviceTask.state, 'checkTask');
-  if (outcome.errno !== CheckErrno.Success)
-    return answer(call, op, outcome.errno ?? CheckErrno.InternalError, { note: `device is ${deviceTask.state}` });
+  const found = taskAtCheck(ctx, auth.device, p.type, version);
+  if ('refused' in found) return answer(call, op, found.refused, { note: found.note });
+  const { task, deviceTask } = found;
 
   const pkg = ctx.state.packages.get(task.packageId);
   // A check without manuf/model (OneNET's C SDK sends none) is matched on type and version alone.
@@ -48,14 +39,8 @@ export async function checkTask(call: Call, ctx: Context): Promise<Response> {
       note: `task is for ${pkg.manuf}/${pkg.model}, device sent ${p.manuf}/${p.model}`,
     });
   }
-  const diff = task.diffId ? ctx.state.diffs.get(task.diffId) : undefined;
-  if (diff && diff.initialVersion !== version) {
-    deviceTask.lastErrno = CheckErrno.VersionMismatch;
-    moveDevice(ctx, task, deviceTask, 'failed');
-    return answer(call, op, CheckErrno.VersionMismatch, {
-      note: `differential package needs ${diff.initialVersion}, device is on ${version}`,
-    });
-  }
+  const wrongBase = failOnWrongBase(ctx, task, deviceTask, version);
+  if (wrongBase) return answer(call, op, CheckErrno.VersionMismatch, { note: wrongBase });
   const token = tokenFor(ctx, deviceTask);
   deviceTask.lastErrno = CheckErrno.Success;
   return answer(call, op, CheckErrno.Success, { data: taskInfo(ctx, task, token, p.cdn === true, call.url) });

@@ -1,7 +1,6 @@
 import { createDeviceClient, type DeviceClientOptions, type OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
 import {
-  bounds,
   CheckErrno,
   DownloadErrorCode,
   PackageKind,
@@ -13,6 +12,8 @@ import { DeviceCalls } from './device-calls.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
+import { progressDue } from './progress-due.ts';
+import { resumeDownload } from './resume.ts';
 import { type AgentStore, type DownloadState, MemoryStore } from './store.ts';
 import { TidCalls } from './tid-calls.ts';
 import { TidFlow } from './tid-flow.ts';
@@ -162,25 +163,8 @@ export class OtaAgent {
 
   /** Loads persisted state for this package, or starts afresh when the package changed. */
   async #resume(task: TaskInfo): Promise<DownloadState> {
-    const saved = await this.#store.load();
-    const same = saved && saved.md5 === task.md5 && saved.size === task.size && saved.target === task.target;
-    if (saved && !same) await this.#store.clear();
-    const state: DownloadState = same
-      ? { ...saved, token: task.token }
-      : {
-          token: task.token,
-          target: task.target,
-          size: task.size,
-          md5: task.md5,
-          type: task.type,
-          offset: 0,
-          retriesUsed: 0,
-          progressReported: 0,
-          downloadReported: false,
-        };
+    const state = await resumeDownload(this.#store, task, this.#log);
     this.#retries = state.retriesUsed;
-    if (same) this.#log(`resuming ${task.target} at byte ${state.offset} of ${task.size}`);
-    await this.#store.save(state);
     return state;
   }
 
@@ -365,8 +349,8 @@ export class OtaAgent {
 
   /** Reports progress every `progressStep` percent, never going down and never 100 (101 says it). */
   async #reportProgress(task: TaskInfo, state: DownloadState): Promise<void> {
-    const step = Math.floor((state.offset * 100) / task.size);
-    if (step >= bounds.Step.maximum || step < state.progressReported + (this.#options.progressStep ?? 10)) return;
+    const step = progressDue(state, this.#options.progressStep);
+    if (step === undefined) return;
     if ((await this.#calls.report(task.token, step)) === 0) {
       state.progressReported = step;
       await this.#store.save(state);

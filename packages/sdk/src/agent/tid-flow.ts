@@ -11,6 +11,8 @@ import {
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
+import { progressDue } from './progress-due.ts';
+import { resumeDownload } from './resume.ts';
 import type { AgentStore, DownloadState } from './store.ts';
 import type { TidCalls } from './tid-calls.ts';
 import { verifyMd5 } from './verify-md5.ts';
@@ -73,26 +75,8 @@ export class TidFlow {
   }
 
   async #resume(task: TaskInfo): Promise<DownloadState> {
-    const { store, log } = this.#p;
-    const saved = await store.load();
-    const same = saved && saved.md5 === task.md5 && saved.size === task.size && saved.token === task.token;
-    if (saved && !same) await store.clear();
-    const state: DownloadState = same
-      ? saved
-      : {
-          token: task.token,
-          target: task.target,
-          size: task.size,
-          md5: task.md5,
-          type: task.type,
-          offset: 0,
-          retriesUsed: 0,
-          progressReported: 0,
-          downloadReported: false,
-        };
+    const state = await resumeDownload(this.#p.store, task, this.#p.log);
     this.#retries = state.retriesUsed;
-    if (same) log(`resuming ${task.target} at byte ${state.offset} of ${task.size}`);
-    await store.save(state);
     return state;
   }
 
@@ -115,7 +99,7 @@ export class TidFlow {
         await store.save(state);
       }
       if (fragment.kind === 'ok') {
-        await this.#reportProgress(tid, task, state);
+        await this.#reportProgress(tid, state);
         continue;
       }
       if (fragment.kind === 'ota-errno') {
@@ -209,9 +193,9 @@ export class TidFlow {
     return { ...this.#result('upgraded', `installed ${state.target}`), target: state.target };
   }
 
-  async #reportProgress(tid: number, task: TaskInfo, state: DownloadState): Promise<void> {
-    const step = Math.floor((state.offset * 100) / task.size);
-    if (step >= bounds.Step.maximum || step < state.progressReported + (this.#p.options.progressStep ?? 10)) return;
+  async #reportProgress(tid: number, state: DownloadState): Promise<void> {
+    const step = progressDue(state, this.#p.options.progressStep);
+    if (step === undefined) return;
     if ((await this.#p.calls.report(tid, step)) === accepted) {
       state.progressReported = step;
       await this.#p.store.save(state);

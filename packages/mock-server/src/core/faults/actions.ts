@@ -2,6 +2,7 @@ import { Errno, operations } from '@onenet-ota/sdk';
 import { type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
+import { answersOtaErrno } from '../device-operation.ts';
 import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
 import { activeDeviceTask, fileOf } from '../tasks.ts';
 import { tokenFor } from '../tokens.ts';
@@ -39,11 +40,7 @@ export async function applyRequestFaults(ctx: Context, call: Call): Promise<Resp
       }
       case 'ota-errno': {
         const operation = call.route.canonical;
-        if (
-          operation.endsWith('DownloadPackage') &&
-          isSouthbound(operation) &&
-          isErrnoOf(operation, Errno.InternalError)
-        ) {
+        if (answersOtaErrno(operation) && isSouthbound(operation) && isErrnoOf(operation, Errno.InternalError)) {
           call.errno = Errno.InternalError;
           call.note = `fault: Ota-Errno ${action.code}`;
           const refusal = envelope(operation, Errno.InternalError);

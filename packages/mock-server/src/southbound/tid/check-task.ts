@@ -1,10 +1,9 @@
-import { CheckErrno, ModuleType } from '@onenet-ota/sdk';
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
 import { readParameters } from '../../core/input.ts';
-import { callOutcome } from '../../core/state-machine.ts';
-import { activeDeviceTask, fileOf, moveDevice } from '../../core/tasks.ts';
 import { authenticateNamed } from '../authenticate.ts';
+import { failOnWrongBase, taskAtCheck } from '../task-at-check.ts';
+import { fileFacts } from '../task-info.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
 import { tidStatus } from './task-of.ts';
@@ -25,36 +24,15 @@ export function checkTaskVia(dialect: Dialect): Handler {
       return reply(call, op, dialect.code.BadRequest, {
         note: errors.map((e) => `${e.pointer} ${e.message}`).join('; '),
       });
-    const { device } = auth;
-    const module = p.type === ModuleType.Fota ? 'fota' : 'sota';
     const version = p.version as string;
-    device[module === 'fota' ? 'fVersion' : 'sVersion'] = version;
-
-    const active = activeDeviceTask(ctx, device.devId, module);
-    if (!active)
-      return reply(call, op, dialect.code.NoTask, { note: `no running task for ${module} on ${device.name}` });
-    const { task, deviceTask } = active;
-    const outcome = callOutcome(deviceTask.state, 'checkTask');
-    if (outcome.errno !== CheckErrno.Success)
-      return reply(call, op, dialect.code.NoTask, {
-        note: `device is ${deviceTask.state} (legacy errno ${outcome.errno})`,
-      });
-    const diff = task.diffId ? ctx.state.diffs.get(task.diffId) : undefined;
-    if (diff && diff.initialVersion !== version) {
-      moveDevice(ctx, task, deviceTask, 'failed');
-      return reply(call, op, dialect.code.NoTask, {
-        note: `differential package needs ${diff.initialVersion}, device is on ${version}: the task failed for it`,
-      });
-    }
-    const file = fileOf(ctx, task.id);
-    const data = {
-      target: task.targetVersion,
-      tid: task.tid,
-      size: file.record.size,
-      md5: file.record.md5,
-      status: tidStatus(deviceTask),
-      type: file.kind === 'diff' ? 2 : 1,
-    };
+    const found = taskAtCheck(ctx, auth.device, p.type, version);
+    if ('refused' in found)
+      return reply(call, op, dialect.code.NoTask, { note: `${found.note} (legacy errno ${found.refused})` });
+    const { task, deviceTask } = found;
+    const wrongBase = failOnWrongBase(ctx, task, deviceTask, version);
+    if (wrongBase) return reply(call, op, dialect.code.NoTask, { note: `${wrongBase}: the task failed for it` });
+    const { target, ...file } = fileFacts(ctx, task);
+    const data = { target, tid: task.tid, ...file, status: tidStatus(deviceTask) };
     return reply(call, op, dialect.code.Success, { data });
   };
 }

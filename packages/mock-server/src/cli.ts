@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import type { ClockMode } from './core/clock.ts';
@@ -10,6 +12,12 @@ import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 import { requestLine } from './request-log.ts';
+import {
+  defaultAuthorityDir,
+  issueServerCertificate,
+  loadOrCreateAuthority,
+  type ServerCredentials,
+} from './tls/authority.ts';
 
 const usage = `Usage: ota-mock [options]
 
@@ -41,6 +49,15 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --log text|json          one line per request as it completes: text for people (coloured on a terminal),
                            json for machines (a journal entry per line) (default text)
   --quiet                  no request log
+  --tls                    also serve HTTPS (on --tls-port), as OneNET's C SDK talks by default. The certificate
+                           is issued for this session by a CA of this machine, created once and reused (in
+                           --tls-ca-dir); its ca.pem is what the device must trust. Its names: localhost,
+                           127.0.0.1, --host, --tls-name and OneNET's own hosts (ota/studio-ota/iot-api.heclouds.com)
+  --tls-port <n>           HTTPS port (default 8443; 0 picks a free one)
+  --tls-name <names>       more names for the certificate, comma-separated (this machine's LAN address or name)
+  --tls-ca-dir <dir>       where the CA is kept (default $OTA_MOCK_CAROOT, else ~/.config/ota-mock/ca)
+  --tls-cert <file>        serve this certificate (PEM, with its chain) instead; needs --tls-key; implies --tls
+  --tls-key <file>         its private key (PEM)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -49,7 +66,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
 export async function runCli(
   argv: string[],
   out: (text: string) => void,
-): Promise<{ url?: string; stop(): Promise<void> }> {
+): Promise<{ url?: string; tlsUrl?: string; stop(): Promise<void> }> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -68,6 +85,12 @@ export async function runCli(
       cors: { type: 'string' },
       log: { type: 'string', default: 'text' },
       quiet: { type: 'boolean', default: false },
+      tls: { type: 'boolean', default: false },
+      'tls-port': { type: 'string', default: '8443' },
+      'tls-name': { type: 'string' },
+      'tls-ca-dir': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       prism: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -83,9 +106,7 @@ export async function runCli(
     ['onenet', 'rfc9110'] as const,
     '--range-dialect',
   ) as RangeDialect;
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(`--port must be 0-65535, got ${values.port}`);
+  const port = portOf(values.port, '--port');
   if (values.prism) {
     const prism = await startPrism({ host: values.host, port, log: out });
     return { url: prism.url, stop: prism.stop };
@@ -107,6 +128,7 @@ export async function runCli(
   if (dataDir === '') throw new UsageError('--data-dir needs a directory');
   const cors = corsPolicy(values.cors, loopbackOnly);
   const log = oneOf(values.log, ['text', 'json'] as const, '--log');
+  const tls = await tlsSetup(values);
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const platform = createPlatform({
     ...(adminToken === undefined ? {} : { adminToken }),
@@ -127,10 +149,23 @@ export async function runCli(
     platform,
     maxConnections: positive('max-connections'),
   });
+  const secure = tls
+    ? await startServer({
+        host: values.host,
+        port: tls.port,
+        platform,
+        maxConnections: positive('max-connections'),
+        tls: tls.credentials,
+      }).catch(async (error: unknown) => {
+        await server.close();
+        throw error;
+      })
+    : undefined;
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', '<this-machine>') : server.url;
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
+  if (secure && tls) out(`HTTPS:       ${secure.url} · ${tls.describe}\n`);
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
   if (platform.state.products.has(demo.productId)) out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
   const consoleUrl = `${shown}/__mock/ui${adminToken === undefined ? '' : `?access_token=${encodeURIComponent(adminToken)}`}`;
@@ -150,10 +185,63 @@ export async function runCli(
   }
   return {
     url: server.url,
+    ...(secure ? { tlsUrl: secure.url } : {}),
     stop: async () => {
+      await secure?.close();
       await server.close();
       store?.close();
     },
+  };
+}
+
+interface TlsFlags {
+  host: string;
+  tls: boolean;
+  'tls-port': string;
+  'tls-name'?: string | undefined;
+  'tls-ca-dir'?: string | undefined;
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+}
+
+/** The HTTPS listener's port and credentials from the flags, or undefined when HTTPS was not asked for. */
+async function tlsSetup(
+  values: TlsFlags,
+): Promise<{ port: number; credentials: ServerCredentials; describe: string } | undefined> {
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if (!values.tls && certFile === undefined && keyFile === undefined) return undefined;
+  const port = portOf(values['tls-port'], '--tls-port');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageError('--tls-cert and --tls-key go together');
+  if (certFile !== undefined && keyFile !== undefined) {
+    const read = (file: string, flag: string) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new UsageError(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+    };
+    const credentials = { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') };
+    try {
+      createSecureContext(credentials);
+    } catch (error) {
+      throw new UsageError(`--tls-cert/--tls-key: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return { port, credentials, describe: `certificate ${certFile}` };
+  }
+  const dir = values['tls-ca-dir'] ?? defaultAuthorityDir();
+  const authority = await loadOrCreateAuthority(dir).catch((error: unknown) => {
+    throw new UsageError(`--tls-ca-dir ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  });
+  const names = [values.host, ...(values['tls-name'] ?? '').split(',')]
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== '0.0.0.0' && name !== '::');
+  const credentials = await issueServerCertificate(authority, names);
+  return {
+    port,
+    credentials,
+    describe: `the device must trust ${authority.certificateFile}${authority.created ? ' (new CA: flash it into the device)' : ''}`,
   };
 }
 
@@ -213,6 +301,13 @@ Try it (the token below is valid 7 days):
     '${url}/ota/south/check?${query}'
 
 `;
+}
+
+function portOf(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`${flag} must be 0-65535, got ${value}`);
+  return port;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {

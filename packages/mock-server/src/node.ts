@@ -3,6 +3,7 @@
  * The node:http door of the mock platform, for a real device on the bench or a process under test.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
@@ -16,6 +17,8 @@ export { DataDirError, openDataDir } from './data-dir.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
 export type { FleetOptions, FleetResult, FleetSample } from './fleet/run-fleet.ts';
 export { runFleet } from './fleet/run-fleet.ts';
+export type { Authority, ServerCredentials } from './tls/authority.ts';
+export { defaultAuthorityDir, issueServerCertificate, loadOrCreateAuthority } from './tls/authority.ts';
 
 /**
  * A diff generator on a worker thread, for `createPlatform({ generateDiff: workerDiffs() })`: online diff
@@ -78,11 +81,16 @@ export interface StartServerOptions {
    * its first request and is closed, rather than being dropped unanswered.
    */
   maxConnections?: number;
+  /**
+   * Serve HTTPS with this certificate and key (PEM) instead of HTTP, as OneNET's C SDK does by default (TLS on
+   * 443). `ota-mock --tls` issues them from a CA of this machine (`loadOrCreateAuthority`, `issueServerCertificate`).
+   */
+  tls?: { cert: string; key: string };
 }
 
 /** A listening server. */
 export interface RunningServer {
-  /** `http://host:port`, with the port actually bound. */
+  /** `http://host:port` (`https://` with `tls`), with the port actually bound. */
   url: string;
   platform: Platform;
   server: Server;
@@ -105,11 +113,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     platform = createPlatform({ generateDiff: workerDiffs() }),
     maxRequestsPerConnection = 1000,
     maxConnections = 1024,
+    tls,
   } = options;
   const served = new WeakMap<object, number>();
   const overCap = new WeakSet<object>();
   let open = 0;
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (overCap.has(req.socket)) {
       res.shouldKeepAlive = false;
       // A device gets OneNET's bodiless 503 (retry per the task's policy); everyone else a problem.
@@ -135,8 +144,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         res.destroy(),
       );
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server = tls ? createTlsServer({ ...tls, ...tlsOptions }, handler) : createServer(handler);
+  // Over TLS the cap counts handshaken connections: a client that never completes one holds no request.
+  server.on(tls ? 'secureConnection' : 'connection', (socket) => {
     if (++open > maxConnections) overCap.add(socket);
     socket.once('close', () => open--);
   });
@@ -147,7 +158,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     platform,
     server,
     close: () =>
@@ -157,6 +168,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       }),
   };
 }
+
+// TLS 1.2 and 1.3 only, as OneNET's endpoints and mbedTLS defaults; Node's default cipher list covers both.
+const tlsOptions = { minVersion: 'TLSv1.2' } as const;
 
 async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const request = toRequest(req);

@@ -1,5 +1,6 @@
 import type { OneNetClient } from '../clients.ts';
 import { ModuleType, ProgressErrno, type ResultCode } from '../generated/protocol.ts';
+import { failureText } from './failure-text.ts';
 
 /**
  * The agent's calls that only report or ask, each answering its errno (undefined when the network failed, which
@@ -61,7 +62,7 @@ export class DeviceCalls {
       this.#log(`${what}: errno ${errno}`);
       return errno;
     } catch (error) {
-      this.#log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#log(`${what} failed: ${failureText(error)}`);
       return undefined;
     }
   }

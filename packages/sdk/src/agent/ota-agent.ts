@@ -9,6 +9,7 @@ import {
   TokenCheckErrno,
 } from '../generated/protocol.ts';
 import { DeviceCalls } from './device-calls.ts';
+import { failureText } from './failure-text.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';
@@ -112,7 +113,7 @@ export class OtaAgent {
     try {
       return await (this.#tidFlow ? this.#tidFlow.run() : this.#run());
     } catch (error) {
-      return this.#result('error', `unexpected: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#result('error', `unexpected: ${failureText(error)}`);
     }
   }
 

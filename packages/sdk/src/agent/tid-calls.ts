@@ -1,6 +1,7 @@
 import type { OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
 import { FuseCode, type Generation, ModuleType, StudioCode } from '../generated/protocol.ts';
+import { failureText } from './failure-text.ts';
 
 type TidTaskInfo = components['schemas']['TidTaskInfo'];
 
@@ -20,6 +21,8 @@ export interface TidCheck {
 export class TidCalls {
   /** Steps and codes the platform accepted, in order. */
   readonly reported: number[] = [];
+  /** Why the last check got no answer (the network's reason), for the run's result. */
+  lastFailure: string | undefined;
   /** The code for "no task" in this generation (Studio 10, the new platform 12012 "not exist"). */
   readonly noTask: number;
   readonly #client: OneNetClient;
@@ -53,7 +56,8 @@ export class TidCalls {
       this.#log(`check: ${answer ? `${answer.code} ${answer.text}` : 'no envelope'}`);
       return answer && { ...answer, ...(data?.data ? { task: data.data } : {}) };
     } catch (error) {
-      this.#log(`check failed: ${message(error)}`);
+      this.lastFailure = failureText(error);
+      this.#log(`check failed: ${this.lastFailure}`);
       return undefined;
     }
   }
@@ -68,7 +72,7 @@ export class TidCalls {
       this.#log(`task ${tid} status: ${data?.data?.status}`);
       return data?.data?.status;
     } catch (error) {
-      this.#log(`task status failed: ${message(error)}`);
+      this.#log(`task status failed: ${failureText(error)}`);
       return undefined;
     }
   }
@@ -94,7 +98,7 @@ export class TidCalls {
       if (code === FuseCode.Success) this.reported.push(step); // 0 in both generations
       return code;
     } catch (error) {
-      this.#log(`report ${step} failed: ${message(error)}`);
+      this.#log(`report ${step} failed: ${failureText(error)}`);
       return undefined;
     }
   }
@@ -111,7 +115,7 @@ export class TidCalls {
       this.#log(`version ${version}: ${code}`);
       return code;
     } catch (error) {
-      this.#log(`version ${version} failed: ${message(error)}`);
+      this.#log(`version ${version} failed: ${failureText(error)}`);
       return undefined;
     }
   }
@@ -122,8 +126,4 @@ function read(data: unknown): { code: number; text: string } | undefined {
   const envelope = data as { errno?: number; error?: string; code?: number; msg?: string } | undefined;
   const code = envelope?.code ?? envelope?.errno;
   return typeof code === 'number' ? { code, text: envelope?.msg ?? envelope?.error ?? '' } : undefined;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -60,7 +60,7 @@ export class TidFlow {
     if (pending?.installed) return this.#reportInstalled(pending);
     await calls.reportVersion(options.type, options.version);
     const checked = await calls.check(options.type, options.version);
-    if (!checked) return this.#result('error', 'check failed: no answer');
+    if (!checked) return this.#result('error', `check failed: ${calls.lastFailure ?? 'no answer'}`);
     if (checked.code === calls.noTask) return this.#result('no-task', checked.text, checked.code);
     if (checked.code !== accepted || !checked.task)
       return this.#result('error', `check answered ${checked.code} ${checked.text}`, checked.code);

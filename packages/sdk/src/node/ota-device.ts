@@ -1,8 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { parseArgs } from 'node:util';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
@@ -36,6 +38,7 @@ variable in brackets.
   --type <1|2>            1 FOTA (module firmware), 2 SOTA (MCU application) [OTA_TYPE] (default 2)
   --manuf <code>          three-digit manufacturer code, legacy only [OTA_MANUF]
   --model <code>          five-digit model code, legacy only [OTA_MODEL]
+  --ca <file>             also trust this CA (PEM), e.g. the ca.pem of \`ota-mock --tls\` [OTA_CA_FILE]
   --fragment-size <n>     bytes per Range request, at least 2 [OTA_FRAGMENT_SIZE] (default 4096)
   --state-dir <dir>       persist the download here to survive a restart [OTA_STATE_DIR] (default: memory)
   --signal <n>            this device's signal strength [OTA_SIGNAL]
@@ -59,6 +62,7 @@ const flags = {
   type: 'OTA_TYPE',
   manuf: 'OTA_MANUF',
   model: 'OTA_MODEL',
+  ca: 'OTA_CA_FILE',
   'fragment-size': 'OTA_FRAGMENT_SIZE',
   'state-dir': 'OTA_STATE_DIR',
   signal: 'OTA_SIGNAL',
@@ -78,6 +82,26 @@ const defaultBaseUrl: Record<Generation, string> = {
 
 function isGeneration(text: string): text is Generation {
   return (Object.values(GenerationEnum) as string[]).includes(text);
+}
+
+/**
+ * Adds the CA in `file` to the ones this process trusts, beside the system's. Process-wide on purpose: this process
+ * is one device, and its fetch (undici) takes no per-call CA.
+ */
+function trustCa(file: string): void {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+    new X509Certificate(pem);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new DeviceUsageError(
+      `--ca ${file}: ${reason === 'ERR_OSSL_PEM_NO_START_LINE' ? 'not a PEM certificate' : reason}`,
+    );
+  }
+  if (typeof setDefaultCACertificates !== 'function')
+    throw new DeviceUsageError('--ca needs Node 22.19 or later; with an older Node set NODE_EXTRA_CA_CERTS instead');
+  setDefaultCACertificates([...getCACertificates('default'), pem]);
 }
 
 /**
@@ -146,6 +170,9 @@ export async function runOtaDevice(
       `--generation ${generation} names the device: --device-name (or OTA_DEVICE_NAME) is required`,
     );
 
+  const ca = value('ca');
+  if (ca) trustCa(ca);
+
   const agent = new OtaAgent({
     client: {
       generation,
@@ -175,5 +202,9 @@ export async function runOtaDevice(
     log: verbose ? log : () => {},
   });
   const result = await agent.run();
+  if (result.outcome === 'error' && /CERT|UNABLE_TO_VERIFY|SELF_SIGNED/.test(result.detail ?? ''))
+    log(
+      "ota-device: the platform's TLS certificate is not trusted here; pass its CA with --ca (ota-mock --tls prints where its ca.pem is)",
+    );
   return { result, exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1 };
 }

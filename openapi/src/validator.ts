@@ -30,6 +30,7 @@ const extensions = [
   'x-problem-status',
   'x-ota-state-machine',
   'x-onenet-token-rules',
+  'x-onenet-mqtt',
 ];
 
 /** Validates values against any schema of the spec, by component name or by JSON pointer. */

@@ -8,6 +8,7 @@ import type { Platform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
 import { openDataDir } from './data-dir.ts';
+import { startMqttBroker } from './mqtt/broker.ts';
 import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
@@ -58,6 +59,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --tls-ca-dir <dir>       where the CA is kept (default $OTA_MOCK_CAROOT, else ~/.config/ota-mock/ca)
   --tls-cert <file>        serve this certificate (PEM, with its chain) instead; needs --tls-key; implies --tls
   --tls-key <file>         its private key (PEM)
+  --mqtt-port <n>          also run the new platform's MQTT door on this port (1883 on OneNET; 0 picks one):
+                           devices connect with client id = device name, username = product id, password =
+                           a 2018-10-31 token; when a task starts, each subscribed device gets
+                           $sys/{pid}/{name}/ota/inform and has 20 s to answer on .../ota/inform_reply
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -66,7 +71,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
 export async function runCli(
   argv: string[],
   out: (text: string) => void,
-): Promise<{ url?: string; tlsUrl?: string; stop(): Promise<void> }> {
+): Promise<{ url?: string; tlsUrl?: string; mqttUrl?: string; stop(): Promise<void> }> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -85,6 +90,7 @@ export async function runCli(
       cors: { type: 'string' },
       log: { type: 'string', default: 'text' },
       quiet: { type: 'boolean', default: false },
+      'mqtt-port': { type: 'string' },
       tls: { type: 'boolean', default: false },
       'tls-port': { type: 'string', default: '8443' },
       'tls-name': { type: 'string' },
@@ -128,6 +134,7 @@ export async function runCli(
   if (dataDir === '') throw new UsageError('--data-dir needs a directory');
   const cors = corsPolicy(values.cors, loopbackOnly);
   const log = oneOf(values.log, ['text', 'json'] as const, '--log');
+  const mqttPort = values['mqtt-port'] === undefined ? undefined : portOf(values['mqtt-port'], '--mqtt-port');
   const tls = await tlsSetup(values);
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const platform = createPlatform({
@@ -161,11 +168,20 @@ export async function runCli(
         throw error;
       })
     : undefined;
+  const mqtt =
+    mqttPort === undefined
+      ? undefined
+      : await startMqttBroker({ platform, host: values.host, port: mqttPort }).catch(async (error: unknown) => {
+          await secure?.close();
+          await server.close();
+          throw error;
+        });
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', '<this-machine>') : server.url;
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
   if (secure && tls) out(`HTTPS:       ${secure.url} · ${tls.describe}\n`);
+  if (mqtt) out(`MQTT:        ${mqtt.url} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`);
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
   if (platform.state.products.has(demo.productId)) out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
   const consoleUrl = `${shown}/__mock/ui${adminToken === undefined ? '' : `?access_token=${encodeURIComponent(adminToken)}`}`;
@@ -186,7 +202,9 @@ export async function runCli(
   return {
     url: server.url,
     ...(secure ? { tlsUrl: secure.url } : {}),
+    ...(mqtt ? { mqttUrl: mqtt.url } : {}),
     stop: async () => {
+      await mqtt?.close();
       await secure?.close();
       await server.close();
       store?.close();

@@ -17,6 +17,8 @@ export { DataDirError, openDataDir } from './data-dir.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
 export type { FleetOptions, FleetResult, FleetSample } from './fleet/run-fleet.ts';
 export { runFleet } from './fleet/run-fleet.ts';
+export type { MqttBrokerOptions, RunningBroker } from './mqtt/broker.ts';
+export { startMqttBroker } from './mqtt/broker.ts';
 export type { Authority, ServerCredentials } from './tls/authority.ts';
 export { defaultAuthorityDir, issueServerCertificate, loadOrCreateAuthority } from './tls/authority.ts';
 

@@ -26,6 +26,7 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
   const tint = (text: string, tone: keyof typeof paint) => (color ? `${paint[tone]}${text}${paint.reset}` : text);
   const time = tint(entry.time.slice(11, 23), 'dim');
   const operation = entry.operation ?? '';
+  if (entry.transport === 'mqtt') return `${time} ${mqttLine(entry, tint)}`;
   if (!isDeviceOperation(operation)) {
     const status = entry.response.status;
     return `${time} ${entry.request.method} ${entry.request.path} → ${tint(String(status), status < 400 ? 'green' : 'red')}`;
@@ -40,6 +41,22 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
   if (entry.note) parts.push(`— ${entry.note}`);
   if (entry.faults.length > 0) parts.push(tint(`[fault ${entry.faults.join(', ')}]`, 'yellow'));
   return `${time} ${parts.join(' ')}`;
+}
+
+/** An MQTT exchange: a CONNECT and its CONNACK code, or an inform and its reply. */
+function mqttLine(entry: JournalEntry, tint: (text: string, tone: keyof typeof paint) => string): string {
+  const who = `dev ${entry.devId ?? entry.request.headers['client-id'] ?? '?'}`.padEnd(14);
+  const { status } = entry.response;
+  const outcome =
+    entry.operation === 'mqttConnect'
+      ? tint(`CONNACK ${status}`, status === 0 ? 'green' : 'red')
+      : status === 0
+        ? tint('no reply', 'red')
+        : tint(`reply ${status} in ${Math.round(entry.durationMs)} ms`, 'green');
+  const what = entry.operation === 'mqttConnect' ? 'MQTT' : `MQTT ${entry.request.path}`;
+  return [who, (entry.operation ?? '').padEnd(16), what, '→', outcome, ...(entry.note ? [`— ${entry.note}`] : [])].join(
+    ' ',
+  );
 }
 
 function essentials(entry: JournalEntry): string[] {

@@ -28,6 +28,9 @@ export function renderProtocol(doc: OpenApiDocument): string {
     "/** The tokens each OTA generation accepts: the spec's `x-onenet-token-rules` extension. */",
     `export const tokenRules = ${JSON.stringify(withoutDescription(doc['x-onenet-token-rules']), null, 2)} as const;`,
     '',
+    "/** The new platform's upgrade notification over MQTT: the spec's `x-onenet-mqtt` extension. */",
+    `export const mqttOta = ${JSON.stringify(withoutDescription(doc['x-onenet-mqtt']), null, 2)} as const;`,
+    '',
   );
   return out.join('\n');
 }

@@ -65,6 +65,7 @@ export {
   Generation,
   Module,
   ModuleType,
+  mqttOta,
   OtaErrnoCode,
   operations,
   PackageKind,

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import type { PlatformEvents } from './events.ts';
 import type { FaultRegistry } from './faults/registry.ts';
 import type { Journal } from './journal.ts';
 import type { RangeDialect } from './range.ts';
@@ -47,6 +48,7 @@ export interface Context {
   journal: Journal;
   faults: FaultRegistry;
   snapshots: Map<string, SavedSnapshot>;
+  events: PlatformEvents;
   /** Writes what changed to the durable store, when the platform has one. */
   persist?: () => void;
 }

@@ -14,6 +14,7 @@ import type { Context, DiffGenerator, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { deviceNamed } from './device-named.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
+import { PlatformEvents } from './events.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { toleratedOmissions } from './input.ts';
@@ -77,6 +78,8 @@ export interface Platform {
   /** The live state; read it in tests, change it through the APIs. */
   readonly state: PlatformState;
   readonly settings: Settings;
+  /** Task starts and device moves, for the doors that push (MQTT inform, the legacy receiver URL). */
+  readonly events: PlatformEvents;
   /** The platform continued from what its store kept (false when new, or without a store). */
   readonly restored: boolean;
 }
@@ -112,6 +115,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     journal: new Journal(settings.journalLimit, settings.journalMaxBytes),
     faults: new FaultRegistry(clock),
     snapshots: new Map(),
+    events: new PlatformEvents(),
   };
   const loaded = options.store?.load();
   if (loaded) restorePlatform(ctx, loaded);
@@ -137,6 +141,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     journal: ctx.journal,
     state: ctx.state,
     settings,
+    events: ctx.events,
   };
 }
 

@@ -74,8 +74,10 @@ export function moveDevice(
     if (device) device[task.module === 'fota' ? 'fVersion' : 'sVersion'] = task.targetVersion;
   }
   if (isTerminal(to)) deviceTask.finishedAt = now;
+  const from = deviceTask.state;
   deviceTask.state = to;
   deviceTask.updatedAt = now;
+  if (from !== to) ctx.events.deviceMoved({ task, deviceTask, from, to });
   // Only a device finishing can finish the task; checking on every step would cost a pass over all devices.
   if (isTerminal(to)) settleTask(ctx, task);
 }
@@ -130,6 +132,7 @@ export function startTask(ctx: Context, task: TaskRecord, to: TaskStateName): vo
     if (deviceTask) moveDevice(ctx, task, deviceTask, 'failed');
   }
   settleTask(ctx, task);
+  ctx.events.taskStarted(task);
 }
 
 /** Applies a task-level event (`x-ota-state-machine.taskEvents`) to every device of the task. */

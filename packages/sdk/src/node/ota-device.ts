@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { failureText } from '../agent/failure-text.ts';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
@@ -13,6 +14,7 @@ import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
 import { type Generation, Generation as GenerationEnum } from '../generated/protocol.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
+import { type InformListener, type InformListenerOptions, listenForInform } from './inform-listener.ts';
 
 /**
  * The `--help` text of `ota-device`.
@@ -39,6 +41,10 @@ variable in brackets.
   --manuf <code>          three-digit manufacturer code, legacy only [OTA_MANUF]
   --model <code>          five-digit model code, legacy only [OTA_MODEL]
   --ca <file>             also trust this CA (PEM), e.g. the ca.pem of \`ota-mock --tls\` [OTA_CA_FILE]
+  --mqtt-url <url>        new platform: connect to its MQTT door (client id = device name, username = product
+                          id), check once, then wait for ota/inform, answer it and check again [OTA_MQTT_URL]
+  --inform-timeout-ms <n> how long to wait for ota/inform after a check found nothing [OTA_INFORM_TIMEOUT_MS]
+                          (default 60000)
   --fragment-size <n>     bytes per Range request, at least 2 [OTA_FRAGMENT_SIZE] (default 4096)
   --state-dir <dir>       persist the download here to survive a restart [OTA_STATE_DIR] (default: memory)
   --signal <n>            this device's signal strength [OTA_SIGNAL]
@@ -63,6 +69,8 @@ const flags = {
   manuf: 'OTA_MANUF',
   model: 'OTA_MODEL',
   ca: 'OTA_CA_FILE',
+  'mqtt-url': 'OTA_MQTT_URL',
+  'inform-timeout-ms': 'OTA_INFORM_TIMEOUT_MS',
   'fragment-size': 'OTA_FRAGMENT_SIZE',
   'state-dir': 'OTA_STATE_DIR',
   signal: 'OTA_SIGNAL',
@@ -82,6 +90,34 @@ const defaultBaseUrl: Record<Generation, string> = {
 
 function isGeneration(text: string): text is Generation {
   return (Object.values(GenerationEnum) as string[]).includes(text);
+}
+
+/**
+ * The MQTT-triggered flow of the new platform's devices (protocol §4.6): subscribe to `ota/inform` first, check
+ * once (QoS 0: a task that started while the device was away sends nothing again), and when nothing is there
+ * wait for an inform, answer it and check again.
+ */
+async function runInformed(
+  agent: OtaAgent,
+  options: Omit<InformListenerOptions, 'log'> & { timeoutMs: number; log: (line: string) => void },
+): Promise<UpgradeResult & { informed?: string }> {
+  // The JSON summary says which inform started the upgrade (`informed`: its id).
+  let listener: InformListener;
+  try {
+    listener = await listenForInform(options);
+  } catch (error) {
+    const detail = `mqtt: ${failureText(error)}`;
+    return { outcome: 'error', detail, reported: [], bytesDownloaded: 0, retriesUsed: 0, flows: 0 };
+  }
+  try {
+    const first = await agent.run();
+    if (first.outcome !== 'no-task') return first;
+    const inform = await listener.next(options.timeoutMs);
+    if (!inform) return first;
+    return { ...(await agent.run()), informed: inform.id };
+  } finally {
+    await listener.close();
+  }
 }
 
 /**
@@ -172,6 +208,10 @@ export async function runOtaDevice(
 
   const ca = value('ca');
   if (ca) trustCa(ca);
+  const mqttUrl = value('mqtt-url');
+  if (mqttUrl && generation !== 'fuse')
+    throw new DeviceUsageError('--mqtt-url: only the new platform (--generation fuse) informs devices over MQTT');
+  const informTimeoutMs = number('inform-timeout-ms') ?? 60_000;
 
   const agent = new OtaAgent({
     client: {
@@ -201,7 +241,16 @@ export async function runOtaDevice(
     },
     log: verbose ? log : () => {},
   });
-  const result = await agent.run();
+  const result = mqttUrl
+    ? await runInformed(agent, {
+        url: mqttUrl,
+        productId: required('product-id'),
+        deviceName: deviceName ?? '',
+        accessKey: required('access-key'),
+        timeoutMs: informTimeoutMs,
+        log: verbose ? log : () => {},
+      })
+    : await agent.run();
   if (result.outcome === 'error' && /CERT|UNABLE_TO_VERIFY|SELF_SIGNED/.test(result.detail ?? ''))
     log(
       "ota-device: the platform's TLS certificate is not trusted here; pass its CA with --ca (ota-mock --tls prints where its ca.pem is)",

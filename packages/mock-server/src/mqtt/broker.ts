@@ -1,0 +1,209 @@
+/**
+ * @module
+ * The new platform's MQTT door for OTA (protocol §4.6): a real MQTT 3.1.1/5 broker (aedes) in the platform's
+ * process, with OneNET's device authentication, that publishes `…/ota/inform` when a task starts for a device
+ * and journals the device's `…/ota/inform_reply`.
+ */
+import { createServer, type Server } from 'node:net';
+import { type Generation, mqttOta, verifyToken } from '@onenet-ota/sdk';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { type JournalEntry, redactAuthorization } from '../core/journal.ts';
+import type { Platform } from '../core/platform.ts';
+import { type DeviceRecord, deviceTaskKey, type TaskRecord } from '../core/records.ts';
+import { Informs, informTopics } from './inform.ts';
+
+/** Options of {@link startMqttBroker}. */
+export interface MqttBrokerOptions {
+  platform: Platform;
+  /** `127.0.0.1` by default. */
+  host?: string;
+  /** 1883 by default; 0 picks a free port. */
+  port?: number;
+  /** How long a device has to reply to an inform: 20 s as OneNET says ("需在 20s 内回复"). */
+  replyWithinMs?: number;
+}
+
+/** A listening broker. */
+export interface RunningBroker {
+  /** `mqtt://host:port`. */
+  url: string;
+  /** Whether the device is connected and subscribed to its `ota/inform` topic now. */
+  subscribed(productId: string, deviceName: string): boolean;
+  /** Stops listening, disconnects every client and stops waiting for replies. */
+  close(): Promise<void>;
+}
+
+// The generation whose devices use MQTT: a product that does not accept it refuses the connection.
+const generation: Generation = 'fuse';
+
+/**
+ * Starts the broker. A device connects as on OneNET: client id = device name, username = product id, password =
+ * a 2018-10-31 token for the product or the device. It may subscribe and publish only under
+ * `$sys/{pid}/{device-name}/`. Each CONNECT is journaled (`mqttConnect`, status = the CONNACK return code).
+ *
+ * @example
+ * const broker = await startMqttBroker({ platform, port: 0 });
+ */
+export async function startMqttBroker(options: MqttBrokerOptions): Promise<RunningBroker> {
+  const { platform, host = '127.0.0.1', port = 1883 } = options;
+  const informs = new Informs(platform.journal, () => platform.clock.now(), options.replyWithinMs);
+  const devices = new WeakMap<Client, DeviceRecord>();
+  const subscriptions = new Map<string, number>();
+  const broker = await Aedes.createBroker({
+    authenticate: (client, username, password, done) => {
+      void authenticate(platform, client.id, username, password?.toString('utf8')).then((verdict) => {
+        journalConnect(platform, client.id, username, verdict);
+        if (verdict.device) {
+          devices.set(client, verdict.device);
+          return done(null, true);
+        }
+        const error = new Error(verdict.reason) as AuthenticateError;
+        error.returnCode = verdict.returnCode;
+        done(error, false);
+      });
+    },
+    authorizeSubscribe: (client, subscription, done) => {
+      const device = devices.get(client);
+      // A topic outside the device's own: a failed subscription (return code 0x80), as OneNET answers.
+      if (!device || !subscription.topic.startsWith(prefix(device))) return done(null, null);
+      done(null, subscription);
+    },
+    authorizePublish: (client, packet, done) => {
+      const device = client ? devices.get(client) : undefined;
+      if (!device || !packet.topic.startsWith(prefix(device))) return done(new Error('not this device’s topic'));
+      if (packet.topic === informTopics(device.productId, device.name).reply)
+        informs.reply(device.devId, packet.payload as Buffer);
+      done(null);
+    },
+  });
+  const count = (client: Client, topic: string, by: number) => {
+    const device = devices.get(client);
+    if (!device || topic !== informTopics(device.productId, device.name).inform) return;
+    const key = `${device.productId}/${device.name}`;
+    subscriptions.set(key, Math.max(0, (subscriptions.get(key) ?? 0) + by));
+  };
+  broker.on('subscribe', (subs, client) => {
+    // A refused subscription is reported with QoS 128.
+    for (const sub of subs) if ((sub.qos as number) !== 128) count(client, sub.topic, 1);
+  });
+  broker.on('unsubscribe', (topics, client) => {
+    for (const topic of topics) count(client, topic, -1);
+  });
+  broker.on('clientDisconnect', (client) => {
+    const device = devices.get(client);
+    if (device) subscriptions.delete(`${device.productId}/${device.name}`);
+  });
+  const subscribed = (productId: string, deviceName: string) =>
+    (subscriptions.get(`${productId}/${deviceName}`) ?? 0) > 0;
+
+  const stop = platform.events.onTaskStarted((task) => {
+    for (const device of informed(platform, task)) {
+      const topics = informTopics(device.productId, device.name);
+      const delivered = subscribed(device.productId, device.name);
+      const payload = Buffer.from(informs.send(device.devId, topics.inform, task.tid ?? 0, delivered));
+      if (delivered)
+        broker.publish({ cmd: 'publish', topic: topics.inform, payload, qos: 0, retain: false, dup: false }, () => {});
+    }
+  });
+
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as { address: string; port: number; family: string };
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `mqtt://${shown}:${address.port}`,
+    subscribed,
+    close: async () => {
+      stop();
+      informs.close();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function prefix(device: DeviceRecord): string {
+  return `$sys/${device.productId}/${device.name}/`;
+}
+
+/** The devices a starting task informs: those still in it (not failed at start), of products that take MQTT. */
+function informed(platform: Platform, task: TaskRecord): DeviceRecord[] {
+  const product = platform.state.products.get(task.productId);
+  if (product?.generations && !product.generations.includes(generation)) return [];
+  return task.devIds.flatMap((devId) => {
+    const deviceTask = platform.state.deviceTasks.get(deviceTaskKey(task.id, devId));
+    const device = platform.state.devices.get(devId);
+    return device && deviceTask?.state !== 'failed' ? [device] : [];
+  });
+}
+
+type ConnectVerdict =
+  | { device: DeviceRecord; password: string }
+  | { reason: string; returnCode: 4 | 5; device?: undefined; password?: string };
+
+/** OneNET's MQTT device authentication (client id = name, username = product id, password = token). */
+async function authenticate(
+  platform: Platform,
+  clientId: string,
+  username: string | undefined,
+  password: string | undefined,
+): Promise<ConnectVerdict> {
+  const productId = username ?? '';
+  const product = platform.state.products.get(productId);
+  if (!product) return { reason: `username ${JSON.stringify(productId)} is no product`, returnCode: 4 };
+  if (product.generations && !product.generations.includes(generation))
+    return { reason: `product ${productId} does not accept ${generation} devices`, returnCode: 5 };
+  const device = [...platform.state.devices.values()].find((d) => d.productId === productId && d.name === clientId);
+  if (!device)
+    return { reason: `client id ${JSON.stringify(clientId)} is no device of product ${productId}`, returnCode: 5 };
+  const verdict = await verifyToken(password ?? null, {
+    nowSeconds: Math.floor(platform.clock.now() / 1000),
+    versions: mqttOta.tokenVersions,
+    keyFor: (pid, name) =>
+      pid !== productId
+        ? undefined
+        : name === undefined
+          ? product.accessKey
+          : name === device.name
+            ? device.accessKey
+            : undefined,
+  });
+  const shown = password ?? '';
+  if (!verdict.ok) return { reason: `password: ${verdict.reason}`, returnCode: 4, password: shown };
+  return { device, password: shown };
+}
+
+/** A CONNECT in the journal: who tried, with which token (signature redacted), and the CONNACK return code. */
+function journalConnect(
+  platform: Platform,
+  clientId: string,
+  username: string | undefined,
+  verdict: ConnectVerdict,
+): void {
+  const entry: Omit<JournalEntry, 'seq'> = {
+    time: new Date(platform.clock.now()).toISOString(),
+    wallTime: new Date().toISOString(),
+    durationMs: 0,
+    ...(verdict.device ? { devId: verdict.device.devId } : {}),
+    operation: 'mqttConnect',
+    transport: 'mqtt',
+    auth: verdict.device ? 'accepted' : 'refused',
+    ...(verdict.device ? {} : { note: verdict.reason }),
+    request: {
+      method: 'CONNECT',
+      path: '',
+      query: {},
+      headers: {
+        'client-id': clientId,
+        username: username ?? '',
+        password: redactAuthorization(verdict.password ?? ''),
+      },
+    },
+    response: { status: verdict.device ? 0 : verdict.returnCode, headers: {}, bytesSent: 0 },
+    faults: [],
+  };
+  platform.journal.complete(platform.journal.add(entry));
+}

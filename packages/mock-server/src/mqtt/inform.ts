@@ -1,0 +1,121 @@
+import { type components, mqttOta } from '@onenet-ota/sdk';
+import type { Journal, JournalEntry } from '../core/journal.ts';
+import { summarizeBody } from '../core/journal.ts';
+
+type OtaInform = components['schemas']['OtaInform'];
+
+/** Where the new platform talks to a device about OTA (protocol §4.6). */
+export function informTopics(productId: string, deviceName: string): { inform: string; reply: string } {
+  const fill = (topic: string) => topic.replace('{pid}', productId).replace('{device-name}', deviceName);
+  return { inform: fill(mqttOta.inform.topic), reply: fill(mqttOta.reply.topic) };
+}
+
+/** One inform waiting for its reply: the journal entry that will hold the reply. */
+interface Waiting {
+  id: string;
+  entry: JournalEntry;
+  sentAt: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The informs sent and their replies. Each inform is one journal entry (`transport: mqtt`, operation `otaInform`):
+ * the platform's PUBLISH as its request, the device's reply as its response, completed when the reply comes or
+ * when `replyWithinMs` has passed without one.
+ */
+export class Informs {
+  readonly #journal: Journal;
+  readonly #replyWithinMs: number;
+  readonly #now: () => number;
+  readonly #waiting = new Map<string, Waiting>();
+  #nextId = 1;
+
+  constructor(journal: Journal, now: () => number, replyWithinMs = mqttOta.replyWithinSeconds * 1000) {
+    this.#journal = journal;
+    this.#now = now;
+    this.#replyWithinMs = replyWithinMs;
+  }
+
+  /**
+   * Journals an inform to a device and returns the message to publish; `delivered` false when the device was not
+   * subscribed (QoS 0: OneNET keeps nothing for it, and neither does the mock).
+   */
+  send(devId: number, topic: string, tid: number, delivered: boolean): Uint8Array {
+    const message: OtaInform = { id: String(this.#nextId++), version: '1.0', params: [String(tid)] };
+    const bytes = new TextEncoder().encode(JSON.stringify(message));
+    const entry = this.#journal.add({
+      time: new Date(this.#now()).toISOString(),
+      wallTime: new Date().toISOString(),
+      durationMs: 0,
+      devId,
+      operation: 'otaInform',
+      transport: 'mqtt',
+      request: {
+        method: 'PUBLISH',
+        path: topic,
+        query: {},
+        headers: {},
+        body: summarizeBody(bytes, 'application/json'),
+      },
+      response: { status: 0, headers: {}, bytesSent: 0 },
+      faults: [],
+    });
+    if (!delivered) {
+      entry.note = `not delivered: the device was not subscribed to ${topic} (QoS 0, nothing is kept for it)`;
+      this.#journal.complete(entry);
+      return bytes;
+    }
+    const sentAt = performance.now();
+    const timer = setTimeout(() => {
+      this.#waiting.delete(message.id);
+      entry.durationMs = performance.now() - sentAt;
+      entry.note = `no reply on ota/inform_reply within ${this.#replyWithinMs / 1000} s`;
+      this.#journal.complete(entry);
+    }, this.#replyWithinMs);
+    timer.unref?.();
+    this.#waiting.set(message.id, { id: message.id, entry, sentAt, timer });
+    return bytes;
+  }
+
+  /** Records a device's reply; a reply to no inform of this device is journaled as a note on nothing. */
+  reply(devId: number, payload: Uint8Array): void {
+    const text = new TextDecoder().decode(payload);
+    let parsed: { id?: unknown; code?: unknown } | undefined;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const id = parsed && typeof parsed === 'object' ? String(parsed.id) : undefined;
+    const waiting = id === undefined ? undefined : this.#waiting.get(id);
+    // A reply that names no inform still answers the device's latest one: record it there, with what is wrong.
+    const target = waiting ?? this.#latestFor(devId);
+    if (!target) return;
+    clearTimeout(target.timer);
+    this.#waiting.delete(target.id);
+    const { entry } = target;
+    entry.durationMs = performance.now() - target.sentAt;
+    entry.response = {
+      status: typeof parsed?.code === 'number' && Number.isInteger(parsed.code) ? parsed.code : 0,
+      headers: {},
+      bytesSent: 0,
+      body: summarizeBody(payload, 'application/json'),
+    };
+    if (!waiting) entry.note = `the reply does not carry this inform's id (${id ?? 'no JSON'})`;
+    else if (entry.response.status === 0 && typeof parsed?.code !== 'number')
+      entry.note = 'the reply has no numeric code';
+    this.#journal.complete(entry);
+  }
+
+  #latestFor(devId: number): Waiting | undefined {
+    let latest: Waiting | undefined;
+    for (const waiting of this.#waiting.values()) if (waiting.entry.devId === devId) latest = waiting;
+    return latest;
+  }
+
+  /** Stops waiting for every reply (the broker is closing); the entries stay as they are. */
+  close(): void {
+    for (const waiting of this.#waiting.values()) clearTimeout(waiting.timer);
+    this.#waiting.clear();
+  }
+}

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunningBroker, startMqttBroker } from '@onenet-ota/mock-server/node';
 import { type DriveLimits, driveDevice } from './drive.ts';
 import type { DeviceDriver, DeviceSetup } from './drivers/device.ts';
 import { judge } from './judge.ts';
@@ -45,8 +46,11 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     return finish('skip', [`does not apply to ${generation}: ${rule.generations.why}`]);
 
   const caseDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
+  let mqtt: RunningBroker | undefined;
   try {
     const scenario = scenarioFor(rule.scenario, ctx.profile);
+    if (scenario.mqtt)
+      mqtt = await startMqttBroker({ platform: ctx.observed.platform, host: new URL(ctx.baseUrl).hostname, port: 0 });
     const prepared = await prepare(ctx.observed.admin, scenario, ctx.profile);
     ctx.observed.begin();
     const setup: DeviceSetup = {
@@ -68,10 +72,11 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       ...(scenario.device?.power === undefined ? {} : { power: scenario.device.power }),
       ...(scenario.device?.signal === undefined ? {} : { signal: scenario.device.signal }),
       platform: ctx.observed.platform,
+      ...(mqtt ? { mqttUrl: mqtt.url } : {}),
     };
     await mkdir(setup.stateDir);
     await writeFile(setup.firmware, prepared.firmware);
-    const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits);
+    const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits, mqtt);
     const journal = await ctx.observed.journal();
     const extra = { transcript: journal, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
     if (drive.startFailed && drive.exit)
@@ -113,6 +118,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
         : `the suite failed: ${error instanceof Error ? error.stack : String(error)}`;
     return finish('error', [reason], { cause: 'suite' });
   } finally {
+    await mqtt?.close();
     await rm(caseDir, { recursive: true, force: true });
   }
 }

@@ -26,14 +26,15 @@ command line.
 The device under test (default: the SDK's reference ota-device):
   --device-cmd '<command>'   start this per case, in a process group of its own (a power cut kills the group);
                              placeholders {baseUrl} {productId} {accessKey} {devId} {deviceName} {deviceKey}
-                             {version} {manuf} {model} {type} {fragmentSize} {stateDir} {power} {signal}
+                             {version} {manuf} {model} {type} {fragmentSize} {stateDir} {power} {signal} {mqttUrl}
                              {firmware} (the image it runs now) {output} (where it writes the image it installs),
                              and the same values in OTA_* variables (those ota-device reads)
   --wait                     the device polls by itself (real hardware): print what to configure, then wait
   --quirk <name>             run the reference agent, in this process, with one deliberate mistake (repeatable),
                              to see the suite catch it: ${quirks.join(', ')}
   --without <caps>           what the device cannot do, comma-separated: restart (no power cuts), diff (no
-                             differential packages), image (does not write what it installs to {output})
+                             differential packages), image (does not write what it installs to {output}),
+                             mqtt (no MQTT inform; the new platform's rule MQTT-001 is then skipped)
 
 Who the device is (every case creates its product, package and task to match):
   --generation <g>           the OneNET OTA API it speaks: legacy (/ota/south, default), studio (/ota/{pid}/{name})

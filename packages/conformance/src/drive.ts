@@ -1,4 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
+import type { RunningBroker } from '@onenet-ota/mock-server/node';
+import { Errno } from '@onenet-ota/sdk';
 import type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
 import { calls, canonical } from './evidence.ts';
 import type { Observed } from './observe.ts';
@@ -34,6 +36,7 @@ export async function driveDevice(
   scenario: Scenario,
   prepared: Prepared,
   limits: DriveLimits,
+  mqtt?: RunningBroker,
 ): Promise<Drive> {
   const states: StateChange[] = [];
   const pending = [...(scenario.triggers ?? [])];
@@ -53,14 +56,19 @@ export async function driveDevice(
     // A download never moves the device's state; anything else may.
     const state = operation === 'downloadPackage' ? undefined : (await act.status())?.state;
     if (state && states.at(-1)?.state !== state) states.push({ time: entry.time, state, seq: entry.seq });
+    await fireDue(entry.seq);
+  };
+  // A moment may come while the device makes no request (it waits for an MQTT inform): the loop looks too.
+  const listening = () => mqtt?.subscribed(prepared.productId, credentials.deviceName) ?? false;
+  const fireDue = async (seq: number) => {
     const moves: Promise<void>[] = [];
     for (const trigger of [...pending]) {
-      if (!due(trigger.when, observed.seen)) continue;
+      if (!due(trigger.when, observed.seen, listening)) continue;
       pending.splice(pending.indexOf(trigger), 1);
-      fired.push({ action: trigger.do, seq: entry.seq });
+      fired.push({ action: trigger.do, seq });
       if (trigger.do === 'restart-device') {
         // Not awaited: the device's own request is still being answered, and a kill waits for the device to stop.
-        restartedAfterSeq = entry.seq;
+        restartedAfterSeq = seq;
         restart = session.kill().then(() => {
           session = driver.start(setup);
         });
@@ -86,6 +94,7 @@ export async function driveDevice(
       const current = session;
       const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), 50));
       const ended = await Promise.race([current.done.then((exit) => ({ exit })), tick]);
+      if (ended === 'tick' && pending.some((t) => t.when.listening)) await fireDue(observed.seen.at(-1)?.seq ?? 0);
       if (restart) {
         await restart;
         restart = undefined;
@@ -115,7 +124,11 @@ export async function driveDevice(
   }
 }
 
-function due(when: When, seen: JournalEntry[]): boolean {
+function due(when: When, seen: JournalEntry[], listening: () => boolean): boolean {
+  if (when.listening) {
+    const lastCheck = calls(seen, 'checkTask').at(-1);
+    return lastCheck !== undefined && lastCheck.errno !== Errno.Success && listening();
+  }
   if (when.downloads !== undefined) return calls(seen, 'downloadPackage').length >= when.downloads;
   if (when.errno) {
     const { operation, errno, count = 1 } = when.errno;
@@ -137,7 +150,7 @@ function actions(observed: Observed, prepared: Prepared) {
     const ms = time - clock.epochMs;
     if (ms > 0) await must('move the clock', admin.POST('/__mock/clock/advance', { body: { ms } }));
   };
-  const control = (action: 'pause' | 'resume' | 'cancel') => async () => {
+  const control = (action: 'start' | 'pause' | 'resume' | 'cancel') => async () => {
     await must(
       `${action} the task`,
       admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
@@ -156,6 +169,7 @@ function actions(observed: Observed, prepared: Prepared) {
     'pass-deadline': async () => {
       if (prepared.strategy.deadline) await advanceTo(Date.parse(prepared.strategy.deadline) + 1000);
     },
+    start: control('start'),
     pause: control('pause'),
     resume: control('resume'),
     cancel: control('cancel'),

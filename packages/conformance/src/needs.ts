@@ -69,6 +69,18 @@ const show: Record<Need, (e: Evidence) => Shown> = {
       ? `#${success.seq} reported 201 and the platform accepted it`
       : lacking('no evidence: the platform accepted no 201 from the device');
   },
+  'answered-inform'(e) {
+    const answered = calls(e.journal, 'otaInform').find((i) => i.response.body !== undefined);
+    if (!answered) {
+      const sent = calls(e.journal, 'otaInform')[0];
+      return lacking(
+        sent
+          ? `no evidence: the device never answered ota/inform (#${sent.seq}: ${sent.note ?? 'no reply'})`
+          : 'no evidence: the platform published no ota/inform while the device listened',
+      );
+    }
+    return `#${answered.seq} answered ota/inform on ota/inform_reply in ${Math.round(answered.durationMs)} ms (code ${answered.response.status})`;
+  },
   scenario(e) {
     const missing = [
       ...e.faults

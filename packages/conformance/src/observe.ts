@@ -18,8 +18,10 @@ export interface Observed {
   begin(): void;
 }
 
+// The device's MQTT exchanges (its CONNECTs, the informs it got and its replies) are its calls too.
 const isDeviceCall = (e: JournalEntry) =>
-  e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device');
+  e.transport === 'mqtt' ||
+  (e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device'));
 
 /**
  * Wraps a platform so the runner sees every device request as soon as it is answered. It reads what happened

@@ -23,10 +23,10 @@ export const verdicts: readonly Verdict[] = ['pass', 'warn', 'fail', 'timeout', 
  * `restart`: the suite can cut its power and start it again. `diff`: it restores differential packages.
  * `image`: it writes the image it installs to `{output}`, which is how the suite sees what was installed.
  */
-export type Capability = 'restart' | 'diff' | 'image';
+export type Capability = 'restart' | 'diff' | 'image' | 'mqtt';
 
 /** Every capability, for command lines. */
-export const capabilities: readonly Capability[] = ['restart', 'diff', 'image'];
+export const capabilities: readonly Capability[] = ['restart', 'diff', 'image', 'mqtt'];
 
 /**
  * What a device must have done before a rule can judge it. A rule that passes on a device that never reached
@@ -39,6 +39,7 @@ export const capabilities: readonly Capability[] = ['restart', 'diff', 'image'];
  * - `download-done`: it reported the download done (101, step 100, or 201 straight away).
  * - `reported-success`: it reported 201.
  * - `succeeded`: the platform accepted a 201: the device runs the new version.
+ * - `answered-inform`: it answered an MQTT `ota/inform` on `ota/inform_reply`.
  * - `scenario`: every fault of the case fired and every trigger went off: the device went through the situation.
  */
 export type Need =
@@ -49,6 +50,7 @@ export type Need =
   | 'download-done'
   | 'reported-success'
   | 'succeeded'
+  | 'answered-inform'
   | 'scenario';
 
 /** How a device process (or in-process device) ended. */
@@ -67,6 +69,8 @@ export interface DeviceExit {
 export interface When {
   /** After the device's nth download request was answered. */
   downloads?: number;
+  /** Once the device listens on MQTT: subscribed to its `ota/inform` and its last check found no task. */
+  listening?: boolean;
   /** After an operation answered this errno `count` times (1 by default); the errno must be in its table. */
   errno?: { [Op in SouthboundOperation]: { operation: Op; errno: ErrnoOf<Op>; count?: number } }[SouthboundOperation];
 }
@@ -80,6 +84,8 @@ export type Action =
   | 'pause'
   | 'resume'
   | 'cancel'
+  /** Start the task (a scenario that left it not started). */
+  | 'start'
   /** Kill the device's whole process group (a power cut) and start it again with the same state directory. */
   | 'restart-device';
 
@@ -93,6 +99,11 @@ export interface Scenario {
   deadlineAfterMs?: number;
   /** Leave the task not started. */
   notStarted?: boolean;
+  /**
+   * Run the new platform's MQTT door for the case: the device is told its URL (`OTA_MQTT_URL`, `{mqttUrl}`) and
+   * the platform publishes `ota/inform` when the task starts.
+   */
+  mqtt?: boolean;
   /** Fault rules, added before the device starts. */
   faults?: FaultCreate[];
   /** Actions at chosen moments. */

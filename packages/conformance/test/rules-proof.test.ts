@@ -58,6 +58,20 @@ const edits: Record<
       return journal.filter((e) => e !== retry);
     },
   },
+  'MQTT-001': {
+    generation: 'fuse',
+    change: 'the inform left unanswered (no reply within 20 s)',
+    edit: (journal) =>
+      journal.map((e) =>
+        e.operation === 'otaInform'
+          ? {
+              ...e,
+              note: 'no reply on ota/inform_reply within 20 s',
+              response: { status: 0, headers: {}, bytesSent: 0 },
+            }
+          : e,
+      ),
+  },
   'RPT-006': {
     generation: 'fuse',
     change: 'a 101 sent after step 100',

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { agentDevice, commandDevice, quirks, rules, runConformance } from '../src/index.ts';
 import { agentMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
 
+const otaDeviceBin = new URL('../../sdk/bin/ota-device.ts', import.meta.url).pathname;
+
 describe('the suite against the reference device', () => {
   it('passes every case with the SDK agent in process', async () => {
     const result = await runConformance({ device: agentDevice() });
@@ -34,6 +36,7 @@ describe.each(['studio', 'fuse'] as const)('the suite on %s', (generation) => {
     const passed = result.cases.filter((c) => c.verdict === 'pass').map((c) => c.id);
     expect(passed).toEqual(expect.arrayContaining(['OTA-001', 'RNG-002', 'RNG-007', 'RPT-004']));
     expect(passed.includes('RPT-006')).toBe(generation === 'fuse');
+    expect(passed.includes('MQTT-001')).toBe(generation === 'fuse');
   });
 
   it.each([
@@ -48,6 +51,30 @@ describe.each(['studio', 'fuse'] as const)('the suite on %s', (generation) => {
     });
     expect(failing(result)).toEqual([`${rule}:fail`]);
   });
+});
+
+describe('MQTT inform on the new platform', () => {
+  it('passes ota-device --mqtt-url as a real process, and fails one that never listens', async () => {
+    const profile = { generation: 'fuse' as const };
+    const listening = await runConformance({ device: commandDevice(), profile, cases: ['MQTT-001'] });
+    const judged = listening.cases.find((c) => c.id === 'MQTT-001');
+    expect(judged?.verdict, findings(listening)).toBe('pass');
+    expect(judged?.evidence).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^#\d+ answered ota\/inform on ota\/inform_reply in \d+ ms \(code 200\)$/),
+      ]),
+    );
+    // The same device with the broker's address withheld: it checks once and stops, as a device without MQTT would.
+    const deaf = await runConformance({
+      device: commandDevice(`env -u OTA_MQTT_URL "${process.execPath}" ${otaDeviceBin}`),
+      profile,
+      cases: ['MQTT-001'],
+    });
+    expect(failing(deaf)).toEqual(['MQTT-001:fail']);
+    expect(deaf.cases.find((c) => c.id === 'MQTT-001')?.findings).toContain(
+      'no evidence: the platform published no ota/inform while the device listened',
+    );
+  }, 60_000);
 });
 
 describe('mutant devices', () => {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type AgentStore, OtaAgent, type OtaAgentOptions, vcdiffRestore } from '@onenet-ota/sdk';
-import { FileStore, fileSource } from '@onenet-ota/sdk/node';
+import { FileStore, fileSource, runInformed } from '@onenet-ota/sdk/node';
 import type { DeviceDriver } from './device.ts';
 import { type Quirk, withQuirks } from './quirks.ts';
 
@@ -93,7 +93,17 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
         restore: (patch, task) => vcdiffRestore(fileSource(setup.firmware))(patch, task),
       };
       const agent = new OtaAgent(withQuirks(reference, options.quirks ?? []));
-      const done = agent.run().then((result) => {
+      const run = setup.mqttUrl
+        ? runInformed(agent, {
+            url: setup.mqttUrl,
+            productId: setup.productId,
+            deviceName: setup.deviceName,
+            accessKey: setup.deviceKey,
+            timeoutMs: 30_000,
+            log: () => {},
+          })
+        : agent.run();
+      const done = run.then((result) => {
         const stdout = JSON.stringify(result);
         return {
           exitCode: result.outcome === 'upgraded' || result.outcome === 'no-task' ? 0 : 1,

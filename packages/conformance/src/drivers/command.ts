@@ -30,6 +30,7 @@ export function deviceEnvironment(setup: DeviceSetup): Record<string, string> {
     OTA_OUTPUT: setup.output,
     ...(setup.power === undefined ? {} : { OTA_POWER: String(setup.power) }),
     ...(setup.signal === undefined ? {} : { OTA_SIGNAL: String(setup.signal) }),
+    ...(setup.mqttUrl === undefined ? {} : { OTA_MQTT_URL: setup.mqttUrl }),
   };
 }
 
@@ -52,6 +53,7 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
     signal: setup.signal === undefined ? '' : String(setup.signal),
     firmware: setup.firmware,
     output: setup.output,
+    mqttUrl: setup.mqttUrl ?? '',
   };
   return command.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }

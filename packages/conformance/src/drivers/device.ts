@@ -28,6 +28,8 @@ export interface DeviceSetup {
   firmware: string;
   /** Where the device writes the image it installs (`{output}`, `OTA_OUTPUT`), so the suite can check it. */
   output: string;
+  /** The MQTT door of the case (`mqtt://127.0.0.1:port`), when its scenario runs one. */
+  mqttUrl?: string;
   /** The platform itself, for devices that run in this process. */
   platform: Platform;
 }

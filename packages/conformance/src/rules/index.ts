@@ -3,6 +3,7 @@ import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
 import diff001 from './diff/diff-001-restore.ts';
 import diff002 from './diff/diff-002-wrong-base.ts';
+import mqtt001 from './mqtt/mqtt-001-inform-reply.ts';
 import ota001 from './ota/ota-001-ota-errno.ts';
 import req001 from './req/req-001-documented-parameters.ts';
 import rng001 from './rng/rng-001-well-formed-ranges.ts';
@@ -58,6 +59,7 @@ export const rules: readonly Rule[] = [
   rng011,
   rng012,
   ota001,
+  mqtt001,
   rpt001,
   rpt002,
   rpt003,

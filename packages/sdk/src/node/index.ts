@@ -8,3 +8,4 @@ export { FileStore } from './file-store.ts';
 export type { InformListener, InformListenerOptions } from './inform-listener.ts';
 export { listenForInform } from './inform-listener.ts';
 export { DeviceUsageError, runOtaDevice, usage as otaDeviceUsage } from './ota-device.ts';
+export { runInformed } from './run-informed.ts';

@@ -6,7 +6,6 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { failureText } from '../agent/failure-text.ts';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
@@ -14,7 +13,7 @@ import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
 import { type Generation, Generation as GenerationEnum } from '../generated/protocol.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
-import { type InformListener, type InformListenerOptions, listenForInform } from './inform-listener.ts';
+import { runInformed } from './run-informed.ts';
 
 /**
  * The `--help` text of `ota-device`.
@@ -90,34 +89,6 @@ const defaultBaseUrl: Record<Generation, string> = {
 
 function isGeneration(text: string): text is Generation {
   return (Object.values(GenerationEnum) as string[]).includes(text);
-}
-
-/**
- * The MQTT-triggered flow of the new platform's devices (protocol §4.6): subscribe to `ota/inform` first, check
- * once (QoS 0: a task that started while the device was away sends nothing again), and when nothing is there
- * wait for an inform, answer it and check again.
- */
-async function runInformed(
-  agent: OtaAgent,
-  options: Omit<InformListenerOptions, 'log'> & { timeoutMs: number; log: (line: string) => void },
-): Promise<UpgradeResult & { informed?: string }> {
-  // The JSON summary says which inform started the upgrade (`informed`: its id).
-  let listener: InformListener;
-  try {
-    listener = await listenForInform(options);
-  } catch (error) {
-    const detail = `mqtt: ${failureText(error)}`;
-    return { outcome: 'error', detail, reported: [], bytesDownloaded: 0, retriesUsed: 0, flows: 0 };
-  }
-  try {
-    const first = await agent.run();
-    if (first.outcome !== 'no-task') return first;
-    const inform = await listener.next(options.timeoutMs);
-    if (!inform) return first;
-    return { ...(await agent.run()), informed: inform.id };
-  } finally {
-    await listener.close();
-  }
 }
 
 /**

@@ -13,6 +13,7 @@ export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTa
 export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
 export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 export type { Platform, PlatformOptions } from './core/platform.ts';
+export type { PushFetch } from './core/push.ts';
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';
 export type {

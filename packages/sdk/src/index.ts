@@ -67,6 +67,7 @@ export {
   ModuleType,
   mqttOta,
   OtaErrnoCode,
+  OtaPushType,
   operations,
   PackageKind,
   ProblemType,

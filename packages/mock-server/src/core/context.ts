@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts';
 import type { PlatformEvents } from './events.ts';
 import type { FaultRegistry } from './faults/registry.ts';
 import type { Journal } from './journal.ts';
+import type { PushFetch } from './push.ts';
 import type { RangeDialect } from './range.ts';
 import type { PlatformState } from './records.ts';
 
@@ -49,6 +50,8 @@ export interface Context {
   faults: FaultRegistry;
   snapshots: Map<string, SavedSnapshot>;
   events: PlatformEvents;
+  /** How the platform reaches push receivers (legacy §2.13). */
+  pushFetch: PushFetch;
   /** Writes what changed to the durable store, when the platform has one. */
   persist?: () => void;
 }

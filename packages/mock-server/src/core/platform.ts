@@ -27,6 +27,7 @@ import {
   summarizeJson,
 } from './journal.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
+import { type PushFetch, startPushing } from './push.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
 import { envelope, errorByte, isSouthbound, jsonResponse, jsonSource, ProblemError, problem } from './responses.ts';
@@ -63,6 +64,13 @@ export interface PlatformOptions extends Partial<Settings> {
    * this machine, `off` none, `*` every one, or a list of origins.
    */
   cors?: CorsPolicy;
+  /**
+   * How the platform reaches a product's push receiver (legacy §2.13): the global `fetch` by default. Pass your
+   * own to keep a test in process or to route through a proxy.
+   */
+  pushFetch?: PushFetch;
+  /** Waits before a failed push delivery is tried again: 1 s and 5 s by default (three attempts in all). */
+  pushRetryDelaysMs?: readonly number[];
 }
 
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
@@ -116,10 +124,12 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     faults: new FaultRegistry(clock),
     snapshots: new Map(),
     events: new PlatformEvents(),
+    pushFetch: options.pushFetch ?? ((request) => globalThis.fetch(request)),
   };
   const loaded = options.store?.load();
   if (loaded) restorePlatform(ctx, loaded);
   else seed(ctx, options.seed ?? 'none');
+  startPushing(ctx, ctx.pushFetch, options.pushRetryDelaysMs);
   if (options.store) {
     ctx.journal.trackChanges();
     const persistence = new Persistence(ctx, options.store, loaded);

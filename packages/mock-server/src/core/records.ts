@@ -15,6 +15,8 @@ export interface ProductRecord {
   accessKey: string;
   /** The OTA generations its devices may speak; all of them when absent. */
   generations?: Schemas['Generation'][];
+  /** The receiver of the legacy task push (protocol §2.13), verified when set. */
+  push?: Required<Schemas['PushReceiver']>;
   createdAt: number;
 }
 

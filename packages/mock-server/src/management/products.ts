@@ -2,6 +2,7 @@ import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { newAccessKey } from '../core/ids.ts';
+import { type PushReceiver, verifyReceiver } from '../core/push.ts';
 import { ProblemError } from '../core/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
@@ -16,8 +17,9 @@ function nextProductId(ctx: Context): string {
   return String(n);
 }
 
-export function createProduct(call: Call, ctx: Context): Response {
+export async function createProduct(call: Call, ctx: Context): Promise<Response> {
   const body = jsonBody<Schemas['ProductCreate']>(call, 'createProduct');
+  const push = body.push ? await verified(ctx, body.push) : undefined;
   let id = nextProductId(ctx);
   while (ctx.state.products.has(id)) id = nextProductId(ctx);
   const record = {
@@ -28,6 +30,7 @@ export function createProduct(call: Call, ctx: Context): Response {
     description: body.description ?? '',
     accessKey: body.accessKey ?? newAccessKey(),
     ...(body.generations ? { generations: body.generations } : {}),
+    ...(push ? { push } : {}),
     createdAt: ctx.clock.now(),
   };
   ctx.state.products.set(id, record);
@@ -51,10 +54,23 @@ export function getProduct(call: Call, ctx: Context): Response {
   return reply(200, toProduct(find.product(ctx, p.productId), p.include === 'keys'));
 }
 
-export function updateProduct(call: Call, ctx: Context): Response {
+export async function updateProduct(call: Call, ctx: Context): Promise<Response> {
   const product = find.product(ctx, params(call, 'updateProduct').productId);
-  Object.assign(product, jsonBody<Schemas['ProductUpdate']>(call, 'updateProduct'));
+  const { push, ...rest } = jsonBody<Schemas['ProductUpdate']>(call, 'updateProduct');
+  // Verified before anything changes: a refused receiver leaves the product as it was.
+  const receiver = push ? await verified(ctx, push) : push;
+  Object.assign(product, rest);
+  if (receiver) product.push = receiver;
+  else if (receiver === null) delete product.push;
   return reply(200, toProduct(product));
+}
+
+/** A receiver the platform checked as the console does (protocol §2.13); refused with 422 when it did not pass. */
+async function verified(ctx: Context, push: Schemas['PushReceiver']): Promise<PushReceiver> {
+  const receiver = { ...push, uid: push.uid ?? 1 };
+  const failure = await verifyReceiver(ctx, ctx.pushFetch, receiver);
+  if (failure) throw new ProblemError('InvalidRequest', `the push receiver ${push.url} did not verify: ${failure}`);
+  return receiver;
 }
 
 export function deleteProduct(call: Call, ctx: Context): Response {

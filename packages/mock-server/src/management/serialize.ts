@@ -27,6 +27,7 @@ export function toProduct(p: ProductRecord, keys = false): Schemas['Product'] {
     description: p.description,
     generations: p.generations ?? Object.values(Generation),
     ...(keys ? { accessKey: p.accessKey } : {}),
+    ...(p.push ? { push: { url: p.push.url, uid: p.push.uid } } : {}),
     createdAt: iso(p.createdAt),
   };
 }

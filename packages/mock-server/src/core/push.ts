@@ -1,0 +1,180 @@
+import { type components, Md5, OtaPushType } from '@onenet-ota/sdk';
+import type { Context } from './context.ts';
+import type { DeviceMove } from './events.ts';
+import { type JournalEntry, summarizeBody } from './journal.ts';
+import type { ProductRecord } from './records.ts';
+import { deviceTaskKey } from './records.ts';
+
+type OtaPushTask = components['schemas']['OtaPushTask'];
+
+/** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */
+export type PushFetch = (request: Request) => Promise<Response>;
+
+/** A product's push receiver, as the platform keeps it. */
+export type PushReceiver = Required<components['schemas']['PushReceiver']>;
+
+const md5Hex = (text: string) => new Md5().update(new TextEncoder().encode(text)).hex();
+
+/**
+ * The legacy platform's verification of a receiver URL (protocol §2.13): `GET {url}?signature=md5(token + uid)`,
+ * which must answer the body `PASSED`. Journaled (`otaPushVerify`); returns why it failed, or undefined.
+ */
+export async function verifyReceiver(
+  ctx: Context,
+  send: PushFetch,
+  receiver: PushReceiver,
+): Promise<string | undefined> {
+  const url = new URL(receiver.url);
+  url.searchParams.set('signature', md5Hex(receiver.token + String(receiver.uid)));
+  const { entry, answer } = await attempt(ctx, send, new Request(url, { method: 'GET' }), 'otaPushVerify');
+  const failure =
+    answer === undefined
+      ? entry.note
+      : answer.trim() === 'PASSED'
+        ? undefined
+        : `it answered ${JSON.stringify(answer.slice(0, 100))}, not PASSED`;
+  if (failure && !entry.note) entry.note = failure;
+  ctx.journal.complete(entry);
+  return failure;
+}
+
+/**
+ * Pushes task messages to the receivers of the products that have one: type 1 when a task starts, 2 when a device
+ * begins downloading, 3 when it has downloaded, 4 when it upgraded. Messages of a product go out one after
+ * another, in order; a failed delivery is tried again after each of `retryDelaysMs`.
+ */
+export function startPushing(ctx: Context, send: PushFetch, retryDelaysMs: readonly number[] = [1000, 5000]): void {
+  const queues = new Map<string, Promise<void>>();
+  const enqueue = (product: ProductRecord, msg: OtaPushTask) => {
+    const receiver = product.push;
+    if (!receiver) return;
+    const previous = queues.get(product.id) ?? Promise.resolve();
+    const next = previous.then(() => deliver(ctx, send, receiver, msg, retryDelaysMs));
+    queues.set(product.id, next);
+  };
+  const base = (product: ProductRecord) => ({
+    uid: product.push?.uid ?? 1,
+    // The demo receiver reads the product id as a number (`getLong("pid")`); OneNET's are digits.
+    pid: /^\d{1,15}$/.test(product.id) ? Number(product.id) : product.id,
+    at: ctx.clock.now(),
+  });
+  ctx.events.onTaskStarted((task) => {
+    const product = ctx.state.products.get(task.productId);
+    if (!product?.push) return;
+    const dids = task.devIds.filter(
+      (devId) => ctx.state.deviceTasks.get(deviceTaskKey(task.id, devId))?.state !== 'failed',
+    );
+    const startTime = task.startedAt ?? ctx.clock.now();
+    enqueue(product, {
+      ...base(product),
+      dids,
+      type: OtaPushType.NewTask,
+      startTime,
+      version: task.targetVersion,
+    });
+  });
+  ctx.events.onDeviceMoved((move: DeviceMove) => {
+    const type = pushTypeOf(move);
+    if (type === undefined) return;
+    const product = ctx.state.products.get(move.task.productId);
+    if (!product?.push) return;
+    const version = type === OtaPushType.Upgraded ? { version: move.task.targetVersion } : {};
+    enqueue(product, { ...base(product), dids: [move.deviceTask.devId], type, ...version });
+  });
+}
+
+function pushTypeOf({ from, to }: DeviceMove): OtaPushType | undefined {
+  if (to === 'downloading' && from === 'pending') return OtaPushType.DownloadStarted;
+  if (to === 'upgrading' && from === 'downloading') return OtaPushType.Downloaded;
+  if (to === 'succeeded') return OtaPushType.Upgraded;
+  return undefined;
+}
+
+async function deliver(
+  ctx: Context,
+  send: PushFetch,
+  receiver: PushReceiver,
+  msg: OtaPushTask,
+  retryDelaysMs: readonly number[],
+): Promise<void> {
+  const text = JSON.stringify(msg);
+  const nonce = nonceOf();
+  // Built as text so `msg` goes out exactly as signed: a receiver verifies the raw text it got.
+  const body = `{"signature":"${md5Hex(receiver.token + nonce + text)}","nonce":"${nonce}","msg":${text}}`;
+  for (let tried = 0; ; tried++) {
+    const request = new Request(receiver.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    const { entry, ok } = await attempt(
+      ctx,
+      send,
+      request,
+      'otaPushTask',
+      body,
+      msg.dids.length === 1 ? msg.dids[0] : undefined,
+    );
+    const delay = retryDelaysMs[tried];
+    if (!ok && delay !== undefined) entry.note = `${entry.note}; tried again in ${delay / 1000} s`;
+    ctx.journal.complete(entry);
+    if (ok || delay === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/** One request to a receiver, journaled: what was sent, what came back (or why nothing did). */
+async function attempt(
+  ctx: Context,
+  send: PushFetch,
+  request: Request,
+  operation: 'otaPushVerify' | 'otaPushTask',
+  body?: string,
+  devId?: number,
+): Promise<{ entry: JournalEntry; ok: boolean; answer?: string }> {
+  const url = new URL(request.url);
+  const started = performance.now();
+  const entry = ctx.journal.add({
+    time: new Date(ctx.clock.now()).toISOString(),
+    wallTime: new Date().toISOString(),
+    durationMs: 0,
+    ...(devId === undefined ? {} : { devId }),
+    operation,
+    transport: 'push',
+    request: {
+      method: request.method,
+      path: `${url.origin}${url.pathname}`,
+      query: Object.fromEntries(url.searchParams),
+      headers: {},
+      ...(body ? { body: summarizeBody(new TextEncoder().encode(body), 'application/json') } : {}),
+    },
+    response: { status: 0, headers: {}, bytesSent: 0 },
+    faults: [],
+  });
+  try {
+    const response = await send(request);
+    const answer = (await response.text()).slice(0, 4096);
+    entry.durationMs = performance.now() - started;
+    entry.response = {
+      status: response.status,
+      headers: {},
+      bytesSent: 0,
+      body: summarizeBody(new TextEncoder().encode(answer), response.headers.get('content-type') ?? 'text/plain'),
+    };
+    const ok = response.status >= 200 && response.status < 300;
+    if (!ok) entry.note = `the receiver answered ${response.status}`;
+    return { entry, ok, answer };
+  } catch (error) {
+    entry.durationMs = performance.now() - started;
+    // fetch says only "fetch failed"; why (refused, a bad port, DNS) is in its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message;
+    entry.note = `no answer: ${error instanceof Error ? error.message : String(error)}${why ? ` (${why})` : ''}`;
+    return { entry, ok: false };
+  }
+}
+
+function nonceOf(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => alphabet[b % alphabet.length]).join('');
+}

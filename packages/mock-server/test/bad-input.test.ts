@@ -35,7 +35,12 @@ const bodies = [
 const cases = (Object.entries(operations) as [string, { method: string; path: string }][]).flatMap(
   ([operationId, { method, path }]) =>
     garbage.flatMap((value, i) => {
-      const filled = path.replace(/\{\w+\}/g, encodeURIComponent(value || 'x'));
+      // Studio and new-platform paths name a real device on half the calls, so the garbage reaches past the lookup.
+      const named = i % 2 === 0 ? { pro_id: demo.productId, dev_name: demo.deviceName } : {};
+      const filled = path.replace(
+        /\{(\w+)\}/g,
+        (_, name: string) => (named as Record<string, string>)[name] ?? encodeURIComponent(value || 'x'),
+      );
       const query = new URLSearchParams({
         dev_id: value,
         token: value,

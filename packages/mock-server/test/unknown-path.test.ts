@@ -1,4 +1,4 @@
-import { CheckErrno } from '@onenet-ota/sdk';
+import { CheckErrno, enumDescriptions, FuseCode } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { startHarness } from './harness.ts';
 
@@ -17,6 +17,22 @@ describe('a path no operation answers', () => {
         error: 'request parameter error: no OneNET OTA device operation answers POST /ota/devInfoX',
       });
       expect(h.platform.journal.query({}).entries.at(-1)).toMatchObject({ operation: null, response: { status: 404 } });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("under /fuse-ota/ answers the new platform's envelope (code 2, msg, request_id) with 404", async () => {
+    const h = await startHarness();
+    try {
+      const response = await h.fetch(new Request(`${h.url}/fuse-ota/123123/dev/1/upgrade`, { method: 'POST' }));
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(await response.json()).toEqual({
+        code: FuseCode.BadRequest,
+        msg: `${enumDescriptions.FuseCode[FuseCode.BadRequest]}: no OneNET OTA device operation answers POST /fuse-ota/123123/dev/1/upgrade`,
+        request_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
     } finally {
       await h.close();
     }

@@ -4,6 +4,7 @@ import {
   DownloadErrorCode,
   Errno,
   enumDescriptions,
+  FuseCode,
   type OperationId,
   OtaErrnoCode,
 } from '@onenet-ota/sdk';
@@ -168,9 +169,10 @@ async function dispatch(
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
   if (!matched) {
-    const response = url.pathname.startsWith('/ota/')
-      ? unknownDevicePath(request.method, url.pathname)
-      : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+    const response =
+      url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/')
+        ? unknownDevicePath(request.method, url.pathname)
+        : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
     if (!control) {
       // Not shaped, so no body end will complete it: it is complete now.
       const entry = await record(
@@ -243,7 +245,18 @@ async function dispatch(
  * device parses (errno 2, with a 404 status), not a problem document it cannot read (DECISIONS 56).
  */
 function unknownDevicePath(method: string, path: string): Response {
-  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: no OneNET OTA device operation answers ${method} ${path}`;
+  const why = `no OneNET OTA device operation answers ${method} ${path}`;
+  // A device parses its own generation's envelope: the new platform's devices read `code` and `msg`.
+  if (path.startsWith('/fuse-ota/')) {
+    const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
+    const requestId = crypto.randomUUID().replaceAll('-', '');
+    return jsonResponse(
+      { code: FuseCode.BadRequest, msg, request_id: requestId },
+      404,
+      'application/json;charset=UTF-8',
+    );
+  }
+  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
   return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
 }
 

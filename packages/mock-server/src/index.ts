@@ -6,14 +6,14 @@
 
 export type { Clock, ClockMode } from './core/clock.ts';
 export { ClockError, createClock } from './core/clock.ts';
-export type { DiffGenerator, Settings } from './core/context.ts';
+export type { DiffGenerator, PushFetch, Settings } from './core/context.ts';
 export type { CorsPolicy } from './core/cors.ts';
 export type { DeviceMove, PlatformEvents } from './core/events.ts';
 export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
 export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
 export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 export type { Platform, PlatformOptions } from './core/platform.ts';
-export type { PushFetch } from './core/push.ts';
+
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';
 export type {

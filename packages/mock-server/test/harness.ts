@@ -28,7 +28,13 @@ export interface Harness {
 }
 
 export async function startHarness(options: PlatformOptions = { seed: 'demo' }): Promise<Harness> {
-  const platform = createPlatform({ validateResponses: 'off', ...options });
+  // Push receivers (legacy §2.13) are reached only on this machine: a fuzzed receiver URL never goes to the network.
+  const pushFetch = async (request: Request) => {
+    if (new URL(request.url).hostname !== '127.0.0.1')
+      throw new TypeError('fetch failed', { cause: new Error('the test harness reaches only 127.0.0.1') });
+    return globalThis.fetch(request);
+  };
+  const platform = createPlatform({ validateResponses: 'off', pushFetch, ...options });
   const server = await startServer({ platform, port: 0 });
   const violations: string[] = [];
   const checks: Promise<void>[] = [];

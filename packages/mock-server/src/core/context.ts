@@ -2,7 +2,6 @@ import type { Clock } from './clock.ts';
 import type { PlatformEvents } from './events.ts';
 import type { FaultRegistry } from './faults/registry.ts';
 import type { Journal } from './journal.ts';
-import type { PushFetch } from './push.ts';
 import type { RangeDialect } from './range.ts';
 import type { PlatformState } from './records.ts';
 
@@ -24,6 +23,9 @@ export interface Settings {
   /** How many journal entries to keep; the oldest go first. */
   journalLimit: number;
 }
+
+/** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */
+export type PushFetch = (request: Request) => Promise<Response>;
 
 /** A saved copy of the platform's state (`/__mock/snapshots`). */
 export interface SavedSnapshot {

@@ -11,7 +11,7 @@ import {
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
-import type { Context, DiffGenerator, Settings } from './context.ts';
+import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { deviceNamed } from './device-named.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
@@ -28,7 +28,7 @@ import {
   summarizeJson,
 } from './journal.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
-import { type PushFetch, startPushing } from './push.ts';
+import { startPushing } from './push.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
 import { envelope, errorByte, isSouthbound, jsonResponse, jsonSource, ProblemError, problem } from './responses.ts';

@@ -1,14 +1,11 @@
 import { type components, Md5, OtaPushType } from '@onenet-ota/sdk';
-import type { Context } from './context.ts';
+import type { Context, PushFetch } from './context.ts';
 import type { DeviceMove } from './events.ts';
 import { type JournalEntry, summarizeBody } from './journal.ts';
 import type { ProductRecord } from './records.ts';
 import { deviceTaskKey } from './records.ts';
 
 type OtaPushTask = components['schemas']['OtaPushTask'];
-
-/** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */
-export type PushFetch = (request: Request) => Promise<Response>;
 
 /** A product's push receiver, as the platform keeps it. */
 export type PushReceiver = Required<components['schemas']['PushReceiver']>;

@@ -87,5 +87,6 @@ export {
   VersionQueryErrno,
   VersionReportErrno,
 } from './generated/protocol.ts';
+export { informTopics } from './mqtt-topics.ts';
 export type { UploadPackageQuery, UploadPackageResult } from './upload-package.ts';
 export { uploadPackage } from './upload-package.ts';

@@ -5,12 +5,12 @@
  * and journals the device's `…/ota/inform_reply`.
  */
 import { createServer, type Server } from 'node:net';
-import { type Generation, mqttOta, verifyToken } from '@onenet-ota/sdk';
+import { type Generation, informTopics, mqttOta, verifyToken } from '@onenet-ota/sdk';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { type JournalEntry, redactAuthorization } from '../core/journal.ts';
 import type { Platform } from '../core/platform.ts';
 import { type DeviceRecord, deviceTaskKey, type TaskRecord } from '../core/records.ts';
-import { Informs, informTopics } from './inform.ts';
+import { Informs } from './inform.ts';
 
 /** Options of {@link startMqttBroker}. */
 export interface MqttBrokerOptions {

@@ -4,12 +4,6 @@ import { summarizeBody } from '../core/journal.ts';
 
 type OtaInform = components['schemas']['OtaInform'];
 
-/** Where the new platform talks to a device about OTA (protocol §4.6). */
-export function informTopics(productId: string, deviceName: string): { inform: string; reply: string } {
-  const fill = (topic: string) => topic.replace('{pid}', productId).replace('{device-name}', deviceName);
-  return { inform: fill(mqttOta.inform.topic), reply: fill(mqttOta.reply.topic) };
-}
-
 /** One inform waiting for its reply: the journal entry that will hold the reply. */
 interface Waiting {
   id: string;

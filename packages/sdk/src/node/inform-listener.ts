@@ -2,6 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceResource, productResource, signToken } from '../auth/token.ts';
 import type { components } from '../generated/openapi.ts';
 import { mqttOta } from '../generated/protocol.ts';
+import { informTopics } from '../mqtt-topics.ts';
 
 type OtaInform = components['schemas']['OtaInform'];
 
@@ -61,8 +62,7 @@ export async function listenForInform(options: InformListenerOptions): Promise<I
     connectTimeout: 10_000,
     ...(options.ca ? { ca: options.ca } : {}),
   });
-  const fill = (topic: string) => topic.replace('{pid}', productId).replace('{device-name}', deviceName);
-  const topics = { inform: fill(mqttOta.inform.topic), reply: fill(mqttOta.reply.topic) };
+  const topics = informTopics(productId, deviceName);
   const queue: OtaInform[] = [];
   let wake: (() => void) | undefined;
   client.on('message', (topic, payload) => {

@@ -7,7 +7,7 @@ import type { CorsPolicy } from './core/cors.ts';
 import type { Platform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
-import { openDataDir } from './data-dir.ts';
+import { accountIn, openDataDir } from './data-dir.ts';
 import { startMqttBroker } from './mqtt/broker.ts';
 import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
@@ -137,9 +137,11 @@ export async function runCli(
   const mqttPort = values['mqtt-port'] === undefined ? undefined : portOf(values['mqtt-port'], '--mqtt-port');
   const tls = await tlsSetup(values);
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
+  const account = dataDir === undefined ? undefined : accountIn(dataDir);
   const platform = createPlatform({
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(store ? { store } : {}),
+    ...(account ? { account } : {}),
     cors,
     seed,
     clock,
@@ -183,7 +185,8 @@ export async function runCli(
   if (secure && tls) out(`HTTPS:       ${secure.url} · ${tls.describe}\n`);
   if (mqtt) out(`MQTT:        ${mqtt.url} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`);
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
-  if (platform.state.products.has(demo.productId)) out(await demoText(shown, Math.floor(platform.clock.now() / 1000)));
+  if (platform.state.products.has(demo.productId))
+    out(await demoText(shown, Math.floor(platform.clock.now() / 1000), platform.settings.account));
   const consoleUrl = `${shown}/__mock/ui${adminToken === undefined ? '' : `?access_token=${encodeURIComponent(adminToken)}`}`;
   out(`Console:     ${consoleUrl} (live devices, tasks, journal; controls)\n`);
   out(
@@ -302,7 +305,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-async function demoText(url: string, nowSeconds: number): Promise<string> {
+async function demoText(url: string, nowSeconds: number, account: { uid: number; accessKey: string }): Promise<string> {
   const et = nowSeconds + 7 * 86_400;
   const authorization = await signToken({ accessKey: demo.productKey, res: productResource(demo.productId), et });
   const query = `dev_id=${demo.devId}&manuf=${demo.manuf}&model=${demo.model}&type=2&version=${demo.fromVersion}`;
@@ -310,6 +313,7 @@ async function demoText(url: string, nowSeconds: number): Promise<string> {
 Demo seed, ready for a device:
   product     ${demo.productId}   access key ${demo.productKey}
   device      dev_id ${demo.devId}   name ${demo.deviceName}   device key ${demo.deviceKey}
+  account     uid ${account.uid}   key ${account.accessKey}   (fuse user-level tokens, res=userid/${account.uid})
               SOTA (type 2) on ${demo.fromVersion}, manuf ${demo.manuf}, model ${demo.model}
   package     ${demo.targetVersion}, ${demo.packageSize} bytes
   task        tsk_1, running, retry 3 × 5 s

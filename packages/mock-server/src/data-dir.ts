@@ -151,3 +151,21 @@ function removeUnusedBlobs(dir: string, rows: { json: string }[]): void {
     if (!used.has(name)) rmSync(join(dir, 'blobs', name), { force: true });
   }
 }
+
+/**
+ * The platform's user account kept beside the data (`account.json`): created on first use with a random key, so
+ * user-level tokens a device was given (`res=userid/{uid}`) keep working after a restart.
+ */
+export function accountIn(dir: string): { uid: number; accessKey: string } {
+  const file = join(dir, 'account.json');
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { uid?: unknown; accessKey?: unknown };
+    if (typeof kept.uid === 'number' && typeof kept.accessKey === 'string')
+      return { uid: kept.uid, accessKey: kept.accessKey };
+    throw new DataDirError(`${file} is not an account ({"uid": <number>, "accessKey": "<base64>"})`);
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const account = { uid: 1, accessKey: btoa(String.fromCharCode(...bytes)) };
+  writeFileSync(file, `${JSON.stringify(account)}\n`, { mode: 0o600 });
+  return account;
+}

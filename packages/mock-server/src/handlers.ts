@@ -6,6 +6,7 @@ import * as journal from './control/journal.ts';
 import * as reset from './control/reset.ts';
 import * as snapshots from './control/snapshots.ts';
 import type { Handlers } from './core/platform.ts';
+import { getAccount } from './management/account.ts';
 import * as devices from './management/devices.ts';
 import * as diffs from './management/diffs.ts';
 import * as groups from './management/groups.ts';
@@ -58,6 +59,7 @@ export const handlers: Handlers = {
   streamEvents,
   getConsole,
   getConsoleScript,
+  getAccount,
   ...products,
   ...devices,
   ...groups,

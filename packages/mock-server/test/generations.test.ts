@@ -149,6 +149,44 @@ describe('the new platform (/fuse-ota)', () => {
     expect(data?.errno).toBe(1);
   });
 
+  it('takes user-level tokens (res=userid/{uid}, the account key) on the new platform only', async () => {
+    const account = await h.admin.GET('/api/v1/account', { params: { query: { include: 'keys' } } });
+    const { uid, accessKey = '' } = account.data ?? { uid: 0 };
+    expect((await h.admin.GET('/api/v1/account')).data).toEqual({ uid });
+    const asUser = (userId: number, key = accessKey) =>
+      createDeviceClient({
+        generation: 'fuse',
+        baseUrl: h.url,
+        productId: demo.productId,
+        deviceName: demo.deviceName,
+        userId,
+        accessKey: key,
+        now: h.platform.clock.now,
+        fetch: h.fetch,
+      }).GET('/fuse-ota/{pro_id}/{dev_name}/check', { params: { path: named, query: { type: 2, version: 'V1.0' } } });
+    expect((await asUser(uid)).data?.code).toBe(FuseCode.Success);
+    const last = () => h.platform.journal.query({ operation: 'fuseCheckTask' }).entries.at(-1);
+    expect(last()?.request.headers.authorization).toMatch(/^version=2022-05-01&res=userid%2F\d+&/);
+    expect((await asUser(uid + 1)).data?.code).toBe(FuseCode.AuthFailed);
+    expect(last()?.note).toBe(`no user for res "userid/${uid + 1}"`);
+    expect((await asUser(uid, demo.deviceKey)).data?.code).toBe(FuseCode.AuthFailed);
+    // Legacy and Studio take no user-level token: the SDK says so, and the platform refuses one sent anyway.
+    expect(() =>
+      createDeviceClient({ generation: 'studio', baseUrl: h.url, productId: demo.productId, accessKey, userId: uid }),
+    ).toThrow('userId: studio takes no user-level tokens');
+    const header = await signToken({
+      accessKey,
+      res: `userid/${uid}`,
+      et: Math.floor(h.platform.clock.now() / 1000) + 60,
+    });
+    const refused = await h.fetch(
+      new Request(`${h.url}/ota/${demo.productId}/${demo.deviceName}/check?type=2&version=V1.0`, {
+        headers: { Authorization: header },
+      }),
+    );
+    expect((await refused.json()).errno).toBe(StudioCode.AuthFailed);
+  });
+
   it('serves only the generations a product accepts', async () => {
     await h.admin.PATCH('/api/v1/products/{productId}', {
       params: { path: { productId: demo.productId } },

@@ -121,6 +121,29 @@ describe('ota-device', () => {
     }, 20_000);
   }
 
+  it('upgrades on the new platform with a user-level token (--user-id and the account key)', async () => {
+    const { uid, accessKey } = h.platform.settings.account;
+    const { code, stdout, stderr } = await device([
+      '--generation',
+      'fuse',
+      '--device-name',
+      demo.deviceName,
+      '--user-id',
+      String(uid),
+      '--access-key',
+      accessKey,
+    ]).done;
+    expect([code, stderr]).toEqual([0, '']);
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'upgraded', target: 'V2.0' });
+    const checks = h.platform.journal.query({ operation: 'fuseCheckTask' }).entries;
+    expect(checks[0]?.request.headers.authorization).toContain(`res=userid%2F${uid}&`);
+    const legacy = await device(['--user-id', String(uid)]).done;
+    expect([legacy.code, legacy.stderr.split('\n')[0]]).toEqual([
+      2,
+      'ota-device: --user-id takes a OneNET user id (a positive integer), and only with --generation fuse',
+    ]);
+  }, 20_000);
+
   it('says in one line what a named generation is missing', async () => {
     const bad = await device(['--generation', 'fuse']).done;
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([

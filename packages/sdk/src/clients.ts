@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { deviceResource, productResource } from './auth/token.ts';
+import { deviceResource, productResource, userResource } from './auth/token.ts';
 import { createTokenSource, type TokenSourceOptions } from './auth/token-source.ts';
 import type { paths } from './generated/openapi.ts';
 import { type Generation, tokenRules } from './generated/protocol.ts';
@@ -34,10 +34,15 @@ export interface DeviceClientOptions<G extends Generation = Generation>
   /** `http://ota.heclouds.com` (or `studio-ota.heclouds.com`, `iot-api.heclouds.com`), or the mock platform's URL. */
   baseUrl: string;
   productId: string;
-  /** The product's access key, or the device's when `deviceName` is given. */
+  /** The product's access key, the device's when `deviceName` is given, the account's with `userId`. */
   accessKey: string;
-  /** Sign device-level tokens (`res=products/{pid}/devices/{deviceName}`) instead of product-level ones. */
+  /**
+   * The device's name: Studio and the new platform put it in the path. Alone it also makes the token device-level
+   * (`res=products/{pid}/devices/{deviceName}`) instead of product-level.
+   */
   deviceName?: string;
+  /** Sign user-level tokens (`res=userid/{uid}`) with the account's key: the new platform only (protocol §1.5). */
+  userId?: number;
   /**
    * Which OneNET OTA generation the device speaks (protocol §2–§4): `legacy` by default. It sets the token's
    * default `version` (the first the generation accepts: `2022-05-01` for `fuse`) and the client's typing.
@@ -69,7 +74,14 @@ const lateBoundFetch: FetchLike = (request) => globalThis.fetch(request);
 export function createDeviceClient<G extends Generation = 'legacy'>(options: DeviceClientOptions<G>): DeviceClient<G>;
 export function createDeviceClient(options: DeviceClientOptions): OneNetClient {
   const { baseUrl, productId, deviceName, fetch = lateBoundFetch, generation = 'legacy' } = options;
-  const res = deviceName ? deviceResource(productId, deviceName) : productResource(productId);
+  if (options.userId !== undefined && !(tokenRules[generation].res as readonly string[]).includes('user'))
+    throw new TypeError(`userId: ${generation} takes no user-level tokens (res=userid/{uid}); only fuse does`);
+  const res =
+    options.userId !== undefined
+      ? userResource(options.userId)
+      : deviceName
+        ? deviceResource(productId, deviceName)
+        : productResource(productId);
   const version = options.version ?? tokenRules[generation].versions[0];
   const tokens = createTokenSource({ ...options, res, version });
   const client = createClient<paths>({ baseUrl, fetch });

@@ -24,6 +24,7 @@ export {
   productResource,
   signToken,
   tokenVersion,
+  userResource,
 } from './auth/token.ts';
 export type { TokenSource, TokenSourceOptions } from './auth/token-source.ts';
 export { createTokenSource } from './auth/token-source.ts';

@@ -22,6 +22,11 @@ export interface Settings {
   validateResponses: 'off' | 'error';
   /** How many journal entries to keep; the oldest go first. */
   journalLimit: number;
+  /**
+   * The OneNET user account that owns every product here: its id and the key that signs the new platform's
+   * user-level tokens (`res=userid/{uid}`). A new random key per platform unless given.
+   */
+  account: { uid: number; accessKey: string };
 }
 
 /** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */

@@ -18,6 +18,7 @@ import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
+import { newAccessKey } from './ids.ts';
 import { toleratedOmissions } from './input.ts';
 import {
   Journal,
@@ -115,6 +116,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     journalMaxBytes: options.journalMaxBytes ?? 64 * 1024 * 1024,
     validateResponses: options.validateResponses ?? 'off',
     journalLimit: options.journalLimit ?? 100_000,
+    account: options.account ?? { uid: 1, accessKey: newAccessKey() },
   };
   const ctx: Context = {
     generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),

@@ -69,7 +69,7 @@ export async function updateProduct(call: Call, ctx: Context): Promise<Response>
 async function verified(ctx: Context, push: Schemas['PushReceiver']): Promise<PushReceiver> {
   if (!URL.canParse(push.url))
     throw new ProblemError('InvalidRequest', `the push receiver ${JSON.stringify(push.url)} is not a URL`);
-  const receiver = { ...push, uid: push.uid ?? 1 };
+  const receiver = { ...push, uid: push.uid ?? ctx.settings.account.uid };
   const failure = await verifyReceiver(ctx, ctx.pushFetch, receiver);
   if (failure) throw new ProblemError('InvalidRequest', `the push receiver ${push.url} did not verify: ${failure}`);
   return receiver;

@@ -45,7 +45,12 @@ async function authenticateAs(
   };
   const verdict = await verifyCached(ctx, call.request.headers.get('authorization'), generation);
   if (!verdict.ok) return refused(verdict.reason);
-  const { productId, deviceName } = verdict.subject;
+  const { productId, deviceName, level } = verdict.subject;
+  // A user-level token speaks for every product of the account, and the platform has one account.
+  if (level === 'user') {
+    call.auth = 'accepted';
+    return { device };
+  }
   if (productId !== device.productId)
     return refused(`token is for product ${productId}, the device is in ${device.productId}`);
   if (deviceName !== undefined && deviceName !== device.name)
@@ -74,28 +79,30 @@ export async function verifyCached(
   const cacheKey = header ? `${generation} ${header}` : '';
   const hit = header ? cache.get(cacheKey) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
-  if (
-    hit &&
-    hit.subject.expiresAt >= nowSeconds &&
-    keyFor(ctx, hit.subject.productId, hit.subject.deviceName) === hit.key
-  ) {
+  if (hit && hit.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.subject) === hit.key) {
     return { ok: true, subject: hit.subject };
   }
-  const rules: { versions: readonly string[]; maxAheadSeconds?: Readonly<Record<string, number>> } =
-    tokenRules[generation];
+  const rules: {
+    versions: readonly string[];
+    maxAheadSeconds?: Readonly<Record<string, number>>;
+    res: readonly ('product' | 'device' | 'user')[];
+  } = tokenRules[generation];
   const verdict = await verifyToken(header, {
     nowSeconds,
     keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+    userKeyFor: (uid) => (uid === String(ctx.settings.account.uid) ? ctx.settings.account.accessKey : undefined),
     ...rules,
   });
   if (verdict.ok && header) {
     if (cache.size >= 100_000) cache.clear();
-    cache.set(cacheKey, {
-      subject: verdict.subject,
-      key: keyFor(ctx, verdict.subject.productId, verdict.subject.deviceName) ?? '',
-    });
+    cache.set(cacheKey, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
   }
   return verdict;
+}
+
+/** The key a verified token was signed with: the account's for a user-level one, else the product's or device's. */
+function subjectKey(ctx: Context, subject: TokenSubject): string | undefined {
+  return subject.level === 'user' ? ctx.settings.account.accessKey : keyFor(ctx, subject.productId, subject.deviceName);
 }
 
 /** The key a token for this `res` must be signed with: the product's, or the named device's. */

@@ -44,6 +44,16 @@ export function deviceResource(productId: string, deviceName: string): string {
 }
 
 /**
+ * The `res` of a user-level token (the new platform only, signed with the account's key, protocol §1.5).
+ *
+ * @example
+ * userResource(498670); // 'userid/498670'
+ */
+export function userResource(uid: number | string): string {
+  return `userid/${uid}`;
+}
+
+/**
  * Computes `sign`: base64(HMAC_method(base64decode(accessKey), et\nmethod\nres\nversion)) (protocol §1.2).
  *
  * @example

@@ -5,8 +5,11 @@ import { tokenVersion } from './token.ts';
 
 /** Who a verified token speaks for. */
 export interface TokenSubject {
-  level: 'product' | 'device';
+  level: 'product' | 'device' | 'user';
+  /** The product it is for; empty for a user-level token, which speaks for every product of the account. */
   productId: string;
+  /** Present for a user-level `res` (`userid/{uid}`). */
+  userId?: string;
   /** Present for a device-level `res`. */
   deviceName?: string;
   /** The `et` it carried, Unix seconds. */
@@ -32,9 +35,17 @@ export interface VerifyOptions {
    * whose `et` is more than ten years ahead ("token expire is too long, max expire limit 10 years").
    */
   maxAheadSeconds?: Readonly<Record<string, number>>;
+  /**
+   * The `res` levels accepted: product and device by default; the new platform also takes `user`
+   * (`userid/{uid}`, signed with the account's key from `userKeyFor`).
+   */
+  res?: readonly ('product' | 'device' | 'user')[];
+  /** The key of the user account `uid`; needed when `res` includes `user`. */
+  userKeyFor?(uid: string): string | undefined;
 }
 
 const resPattern = /^products\/([A-Za-z0-9]+)(?:\/devices\/([^/]+))?$/;
+const userPattern = /^userid\/(\d{1,20})$/;
 
 /**
  * Verifies a OneNET `Authorization` header: format, version, `res`, expiry and signature, comparing signatures
@@ -59,9 +70,18 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
   const versions = options.versions ?? [tokenVersion];
   if (!versions.includes(token.version))
     return { ok: false, reason: `version ${token.version} is not ${versions.join(' or ')}` };
+  const levels = options.res ?? ['product', 'device'];
+  const user = userPattern.exec(token.res);
   const match = resPattern.exec(token.res);
-  if (!match) return { ok: false, reason: `res "${token.res}" is not products/{pid} or products/{pid}/devices/{name}` };
-  const [, productId = '', deviceName] = match;
+  if (user && !levels.includes('user'))
+    return { ok: false, reason: `res "${token.res}" is a user-level token, which this API does not take` };
+  if (!match && !user)
+    return {
+      ok: false,
+      reason: `res "${token.res}" is not products/{pid}, products/{pid}/devices/{name} or userid/{uid}`,
+    };
+  const [, productId = '', deviceName] = match ?? [];
+  const userId = user?.[1];
   if (token.et < options.nowSeconds) {
     return { ok: false, reason: `token expired: et ${token.et} is before platform time ${options.nowSeconds}` };
   }
@@ -72,8 +92,9 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
       reason: `token expire is too long: et ${token.et} is more than ${maxAhead} s after platform time ${options.nowSeconds}`,
     };
   }
-  const accessKey = options.keyFor(productId, deviceName);
-  if (!accessKey) return { ok: false, reason: `no ${deviceName ? 'device' : 'product'} for res "${token.res}"` };
+  const accessKey = userId === undefined ? options.keyFor(productId, deviceName) : options.userKeyFor?.(userId);
+  if (!accessKey)
+    return { ok: false, reason: `no ${userId ? 'user' : deviceName ? 'device' : 'product'} for res "${token.res}"` };
   // `method` in any case (LuatOS signs `SHA256`); the signed text may be the method as sent or in lower case.
   const texts = token.methodAsSent === token.method ? [token.method] : [token.methodAsSent, token.method];
   let matched = false;
@@ -82,10 +103,11 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
   return {
     ok: true,
     subject: {
-      level: deviceName ? 'device' : 'product',
+      level: userId ? 'user' : deviceName ? 'device' : 'product',
       productId,
       expiresAt: token.et,
       ...(deviceName ? { deviceName } : {}),
+      ...(userId ? { userId } : {}),
     },
   };
 }

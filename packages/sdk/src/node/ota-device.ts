@@ -35,6 +35,8 @@ variable in brackets.
   --dev-id <n>            device id, legacy only [OTA_DEV_ID]
   --access-key <key>      product access key, or the device key with --device-name [OTA_ACCESS_KEY]
   --device-name <name>    sign device-level tokens (res=products/{pid}/devices/{name}) [OTA_DEVICE_NAME]
+  --user-id <uid>         fuse: sign user-level tokens (res=userid/{uid}) with the account key as --access-key
+                          [OTA_USER_ID]
   --version <v>           current version [OTA_VERSION]
   --type <1|2>            1 FOTA (module firmware), 2 SOTA (MCU application) [OTA_TYPE] (default 2)
   --manuf <code>          three-digit manufacturer code, legacy only [OTA_MANUF]
@@ -63,6 +65,7 @@ const flags = {
   'dev-id': 'OTA_DEV_ID',
   'access-key': 'OTA_ACCESS_KEY',
   'device-name': 'OTA_DEVICE_NAME',
+  'user-id': 'OTA_USER_ID',
   version: 'OTA_VERSION',
   type: 'OTA_TYPE',
   manuf: 'OTA_MANUF',
@@ -177,6 +180,11 @@ export async function runOtaDevice(
       `--generation ${generation} names the device: --device-name (or OTA_DEVICE_NAME) is required`,
     );
 
+  const userId = number('user-id');
+  if (userId !== undefined && (generation !== 'fuse' || !Number.isSafeInteger(userId) || userId < 1))
+    throw new DeviceUsageError(
+      '--user-id takes a OneNET user id (a positive integer), and only with --generation fuse',
+    );
   const ca = value('ca');
   if (ca) trustCa(ca);
   const mqttUrl = value('mqtt-url');
@@ -191,6 +199,7 @@ export async function runOtaDevice(
       productId: required('product-id'),
       accessKey: required('access-key'),
       ...(deviceName ? { deviceName } : {}),
+      ...(userId === undefined ? {} : { userId }),
     },
     ...(legacy ? { devId: Number(required('dev-id')), manuf: required('manuf'), model: required('model') } : {}),
     type: type === '1' || type === 'fota' ? 1 : 2,

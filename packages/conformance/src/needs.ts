@@ -1,4 +1,4 @@
-import { CheckErrno, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
+import { CheckErrno, ExchangeName, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
 import { calls, codes, delivered, isDownloadDone } from './evidence.ts';
 import type { Evidence, Need } from './types.ts';
 
@@ -70,9 +70,9 @@ const show: Record<Need, (e: Evidence) => Shown> = {
       : lacking('no evidence: the platform accepted no 201 from the device');
   },
   'answered-inform'(e) {
-    const answered = calls(e.journal, 'otaInform').find((i) => i.response.body !== undefined);
+    const answered = calls(e.journal, ExchangeName.OtaInform).find((i) => i.response.body !== undefined);
     if (!answered) {
-      const sent = calls(e.journal, 'otaInform')[0];
+      const sent = calls(e.journal, ExchangeName.OtaInform)[0];
       return lacking(
         sent
           ? `no evidence: the device never answered ota/inform (#${sent.seq}: ${sent.note ?? 'no reply'})`

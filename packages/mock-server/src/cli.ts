@@ -63,6 +63,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            devices connect with client id = device name, username = product id, password =
                            a 2018-10-31 token; when a task starts, each subscribed device gets
                            $sys/{pid}/{name}/ota/inform and has 20 s to answer on .../ota/inform_reply
+  --mqtts-port <n>         with --tls and --mqtt-port, MQTT over TLS too, same certificate (default 8883)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -91,6 +92,7 @@ export async function runCli(
       log: { type: 'string', default: 'text' },
       quiet: { type: 'boolean', default: false },
       'mqtt-port': { type: 'string' },
+      'mqtts-port': { type: 'string', default: '8883' },
       tls: { type: 'boolean', default: false },
       'tls-port': { type: 'string', default: '8443' },
       'tls-name': { type: 'string' },
@@ -173,7 +175,12 @@ export async function runCli(
   const mqtt =
     mqttPort === undefined
       ? undefined
-      : await startMqttBroker({ platform, host: values.host, port: mqttPort }).catch(async (error: unknown) => {
+      : await startMqttBroker({
+          platform,
+          host: values.host,
+          port: mqttPort,
+          ...(tls ? { tls: { ...tls.credentials, port: portOf(values['mqtts-port'], '--mqtts-port') } } : {}),
+        }).catch(async (error: unknown) => {
           await secure?.close();
           await server.close();
           throw error;
@@ -183,7 +190,10 @@ export async function runCli(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
   if (secure && tls) out(`HTTPS:       ${secure.url} · ${tls.describe}\n`);
-  if (mqtt) out(`MQTT:        ${mqtt.url} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`);
+  if (mqtt)
+    out(
+      `MQTT:        ${mqtt.url}${mqtt.tlsUrl ? ` and ${mqtt.tlsUrl}` : ''} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`,
+    );
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
   if (platform.state.products.has(demo.productId))
     out(await demoText(shown, Math.floor(platform.clock.now() / 1000), platform.settings.account));

@@ -1,4 +1,4 @@
-import { Errno } from '@onenet-ota/sdk';
+import { Errno, ExchangeName } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
 import type { JournalEntry } from './core/journal.ts';
 
@@ -48,12 +48,12 @@ function mqttLine(entry: JournalEntry, tint: (text: string, tone: keyof typeof p
   const who = `dev ${entry.devId ?? entry.request.headers['client-id'] ?? '?'}`.padEnd(14);
   const { status } = entry.response;
   const outcome =
-    entry.operation === 'mqttConnect'
+    entry.operation === ExchangeName.MqttConnect
       ? tint(`CONNACK ${status}`, status === 0 ? 'green' : 'red')
       : status === 0
         ? tint('no reply', 'red')
         : tint(`reply ${status} in ${Math.round(entry.durationMs)} ms`, 'green');
-  const what = entry.operation === 'mqttConnect' ? 'MQTT' : `MQTT ${entry.request.path}`;
+  const what = entry.operation === ExchangeName.MqttConnect ? 'MQTT' : `MQTT ${entry.request.path}`;
   return [who, (entry.operation ?? '').padEnd(16), what, '→', outcome, ...(entry.note ? [`— ${entry.note}`] : [])].join(
     ' ',
   );

@@ -141,6 +141,20 @@ describe('ota-mock --tls', () => {
     expect([code, JSON.parse(stdout).outcome]).toEqual([0, 'upgraded']);
   }, 60_000);
 
+  it('serves MQTT over TLS beside HTTPS: ota-device connects with mqtts:// and the same CA', async () => {
+    const mock = await startMock(['--mqtt-port', '0', '--mqtts-port', '0']);
+    const mqtts = mock.printed.match(/MQTT: +mqtt:\/\/\S+ and (mqtts:\/\/\S+)/)?.[1] ?? '';
+    expect(mqtts).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+    const { code, stdout } = await device(mock.https, 'fuse', ['--ca', caFile(), '--mqtt-url', mqtts]);
+    expect([code, JSON.parse(stdout).outcome]).toEqual([0, 'upgraded']);
+    const journal = (await (await fetch(`${mock.http}/__mock/journal?operation=mqttConnect`)).json()) as {
+      entries: { response: { status: number }; request: { headers: Record<string, string> } }[];
+    };
+    expect(journal.entries.map((e) => [e.request.headers['client-id'], e.response.status])).toEqual([
+      [demo.deviceName, 0],
+    ]);
+  }, 60_000);
+
   it('serves a certificate it is given, and says in one line what is wrong with the flags', async () => {
     const issued = join(dir, 'ca');
     const missing = await run(mockBin, ['--port', '0', '--tls-cert', join(issued, 'ca.pem')]).done;

@@ -61,6 +61,7 @@ export {
   DiffFormat,
   DownloadErrorCode,
   Errno,
+  ExchangeName,
   enumDescriptions,
   FuseCode,
   Generation,

@@ -1,4 +1,4 @@
-import { type components, Md5, OtaPushType } from '@onenet-ota/sdk';
+import { type components, ExchangeName, Md5, OtaPushType } from '@onenet-ota/sdk';
 import type { Context, PushFetch } from './context.ts';
 import type { DeviceMove } from './events.ts';
 import { type JournalEntry, summarizeBody } from './journal.ts';
@@ -23,7 +23,7 @@ export async function verifyReceiver(
 ): Promise<string | undefined> {
   const url = new URL(receiver.url);
   url.searchParams.set('signature', md5Hex(receiver.token + String(receiver.uid)));
-  const { entry, answer } = await attempt(ctx, send, new Request(url, { method: 'GET' }), 'otaPushVerify');
+  const { entry, answer } = await attempt(ctx, send, new Request(url, { method: 'GET' }), ExchangeName.OtaPushVerify);
   const failure =
     answer === undefined
       ? entry.note
@@ -108,7 +108,7 @@ async function deliver(
       ctx,
       send,
       request,
-      'otaPushTask',
+      ExchangeName.OtaPushTask,
       body,
       msg.dids.length === 1 ? msg.dids[0] : undefined,
     );
@@ -125,7 +125,7 @@ async function attempt(
   ctx: Context,
   send: PushFetch,
   request: Request,
-  operation: 'otaPushVerify' | 'otaPushTask',
+  operation: ExchangeName,
   body?: string,
   devId?: number,
 ): Promise<{ entry: JournalEntry; ok: boolean; answer?: string }> {

@@ -5,7 +5,8 @@
  * and journals the device's `…/ota/inform_reply`.
  */
 import { createServer, type Server } from 'node:net';
-import { type Generation, informTopics, mqttOta, verifyToken } from '@onenet-ota/sdk';
+import { createServer as createTlsServer } from 'node:tls';
+import { ExchangeName, type Generation, informTopics, mqttOta, verifyToken } from '@onenet-ota/sdk';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { type JournalEntry, redactAuthorization } from '../core/journal.ts';
 import type { Platform } from '../core/platform.ts';
@@ -21,12 +22,19 @@ export interface MqttBrokerOptions {
   port?: number;
   /** How long a device has to reply to an inform: 20 s as OneNET says ("需在 20s 内回复"). */
   replyWithinMs?: number;
+  /**
+   * Also serve MQTT over TLS (OneNET's `mqtts` on 8883) with this certificate and key, on `port` (8883 by default;
+   * 0 picks one): the same broker, so a device may use either.
+   */
+  tls?: { cert: string; key: string; port?: number };
 }
 
 /** A listening broker. */
 export interface RunningBroker {
   /** `mqtt://host:port`. */
   url: string;
+  /** `mqtts://host:port`, when serving TLS too. */
+  tlsUrl?: string;
   /** Whether the device is connected and subscribed to its `ota/inform` topic now. */
   subscribed(productId: string, deviceName: string): boolean;
   /** Stops listening, disconnects every client and stops waiting for replies. */
@@ -106,21 +114,37 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
     }
   });
 
-  const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as { address: string; port: number; family: string };
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const servers: Server[] = [createServer(broker.handle)];
+  if (options.tls)
+    servers.push(
+      createTlsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, broker.handle),
+    );
+  const urls: string[] = [];
+  try {
+    for (const [i, server] of servers.entries()) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(i === 0 ? port : (options.tls?.port ?? 8883), host, () => resolve());
+      });
+      const address = server.address() as { address: string; port: number; family: string };
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      urls.push(`${i === 0 ? 'mqtt' : 'mqtts'}://${shown}:${address.port}`);
+    }
+  } catch (error) {
+    stop();
+    for (const server of servers) server.close();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw error;
+  }
   return {
-    url: `mqtt://${shown}:${address.port}`,
+    url: urls[0] as string,
+    ...(urls[1] ? { tlsUrl: urls[1] } : {}),
     subscribed,
     close: async () => {
       stop();
       informs.close();
       await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }
@@ -188,7 +212,7 @@ function journalConnect(
     wallTime: new Date().toISOString(),
     durationMs: 0,
     ...(verdict.device ? { devId: verdict.device.devId } : {}),
-    operation: 'mqttConnect',
+    operation: ExchangeName.MqttConnect,
     transport: 'mqtt',
     auth: verdict.device ? 'accepted' : 'refused',
     ...(verdict.device ? {} : { note: verdict.reason }),

@@ -1,4 +1,4 @@
-import { type components, mqttOta } from '@onenet-ota/sdk';
+import { type components, ExchangeName, mqttOta } from '@onenet-ota/sdk';
 import type { Journal, JournalEntry } from '../core/journal.ts';
 import { summarizeBody } from '../core/journal.ts';
 
@@ -42,7 +42,7 @@ export class Informs {
       wallTime: new Date().toISOString(),
       durationMs: 0,
       devId,
-      operation: 'otaInform',
+      operation: ExchangeName.OtaInform,
       transport: 'mqtt',
       request: {
         method: 'PUBLISH',

@@ -1,4 +1,4 @@
-import { mqttOta } from '@onenet-ota/sdk';
+import { ExchangeName, mqttOta } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { calls } from '../../evidence.ts';
 
@@ -16,7 +16,7 @@ export default defineRule({
   scenario: { mqtt: true, notStarted: true, triggers: [{ when: { listening: true }, do: 'start' }] },
   needs: ['checked', 'scenario', 'answered-inform'],
   check({ journal }) {
-    const inform = calls(journal, 'otaInform')[0];
+    const inform = calls(journal, ExchangeName.OtaInform)[0];
     if (!inform) return ['the platform published no ota/inform: the task never started while the device listened'];
     if (inform.note?.startsWith('not delivered'))
       return [`#${inform.seq} ${inform.note}: the device was not listening when the task started`];

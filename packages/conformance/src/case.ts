@@ -22,6 +22,8 @@ export interface CaseContext {
   /** The platform the case runs on (its own, or the run's one for a device on the bench) and its address. */
   observed: Observed;
   baseUrl: string;
+  /** The run's MQTT door, for a device on the bench; without it a case that needs MQTT starts its own. */
+  mqtt?: RunningBroker;
   onJudged?: (rule: Rule, evidence: Evidence) => void;
 }
 
@@ -46,11 +48,12 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     return finish('skip', [`does not apply to ${generation}: ${rule.generations.why}`]);
 
   const caseDir = await mkdtemp(join(tmpdir(), `ota-conformance-${rule.id}-`));
-  let mqtt: RunningBroker | undefined;
+  let own: RunningBroker | undefined;
   try {
     const scenario = scenarioFor(rule.scenario, ctx.profile);
-    if (scenario.mqtt)
-      mqtt = await startMqttBroker({ platform: ctx.observed.platform, host: new URL(ctx.baseUrl).hostname, port: 0 });
+    if (scenario.mqtt && !ctx.mqtt)
+      own = await startMqttBroker({ platform: ctx.observed.platform, host: new URL(ctx.baseUrl).hostname, port: 0 });
+    const mqtt = ctx.mqtt ?? own;
     const prepared = await prepare(ctx.observed.admin, scenario, ctx.profile);
     ctx.observed.begin();
     const setup: DeviceSetup = {
@@ -72,7 +75,8 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       ...(scenario.device?.power === undefined ? {} : { power: scenario.device.power }),
       ...(scenario.device?.signal === undefined ? {} : { signal: scenario.device.signal }),
       platform: ctx.observed.platform,
-      ...(mqtt ? { mqttUrl: mqtt.url } : {}),
+      // A board on the bench is told the run's broker once; a device started per case only where MQTT is judged.
+      ...(mqtt && (scenario.mqtt || ctx.device.waits) ? { mqttUrl: mqtt.url } : {}),
     };
     await mkdir(setup.stateDir);
     await writeFile(setup.firmware, prepared.firmware);
@@ -118,7 +122,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
         : `the suite failed: ${error instanceof Error ? error.stack : String(error)}`;
     return finish('error', [reason], { cause: 'suite' });
   } finally {
-    await mqtt?.close();
+    await own?.close();
     await rm(caseDir, { recursive: true, force: true });
   }
 }

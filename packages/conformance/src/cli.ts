@@ -54,6 +54,8 @@ Selection and judgement:
 Platform and run:
   --host <addr>              where the platform listens (default 127.0.0.1; 0.0.0.0 for a device on the LAN)
   --port <n>                 its port (default 0: a free port per case; a fixed port runs one case at a time)
+  --mqtt-port <n>            with --generation fuse and --wait or --port: the MQTT door's port for the whole run,
+                             so a board is configured once (default: a free one, printed)
   --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
   --case-timeout <s>         give up on a case after this long (default 60)
   --idle <s>                 with --wait, a case ends after the device was quiet this long (default 10)
@@ -98,6 +100,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       list: { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
+      'mqtt-port': { type: 'string', default: '0' },
       jobs: { type: 'string' },
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
@@ -158,6 +161,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     without: without as Capability[],
     host: values.host,
     port: count('--port', values.port, 0),
+    mqttPort: count('--mqtt-port', values['mqtt-port'], 0),
     ...(jobs === undefined ? {} : { jobs }),
     caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
     idleMs: count('--idle', values.idle, 1) * 1000,

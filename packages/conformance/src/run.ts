@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { createPlatform, type JournalEntry } from '@onenet-ota/mock-server';
-import { type RunningServer, startServer } from '@onenet-ota/mock-server/node';
+import { type RunningServer, startMqttBroker, startServer } from '@onenet-ota/mock-server/node';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
 import type { DeviceDriver } from './drivers/device.ts';
@@ -27,6 +27,12 @@ export interface RunOptions {
   /** Where the platform listens for devices that use HTTP (`127.0.0.1:0`; `0.0.0.0` for the LAN). */
   host?: string;
   port?: number;
+  /**
+   * On the new platform (`generation: 'fuse'`) with one platform for the run (a device on the bench), its MQTT
+   * door listens here for the whole run, so the board is configured once; a free port when 0 (the default).
+   * Otherwise each case that needs MQTT gets a broker of its own.
+   */
+  mqttPort?: number;
   /**
    * Cases run side by side, each on a platform and port of its own: twice the cores, at most 8, by default. A
    * device that polls by itself (`--wait`) or a fixed `port` means one platform for the run, so one case at a time.
@@ -83,6 +89,14 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
     options.onRequest ? observed.platform.journal.onComplete((entry) => options.onRequest?.(rule, entry)) : () => {};
   const sharedPlatform = shared ? observe(createPlatform({ clock: 'virtual' })) : undefined;
   const sharedServer = sharedPlatform ? await listen(sharedPlatform, options.port ?? 0) : undefined;
+  const sharedMqtt =
+    sharedPlatform && profile.generation === 'fuse'
+      ? await startMqttBroker({
+          platform: sharedPlatform.platform,
+          host: options.host ?? '127.0.0.1',
+          port: options.mqttPort ?? 0,
+        })
+      : undefined;
 
   const runOne = async (rule: Rule): Promise<CaseResult> => {
     if (!selected(rule, cases, exclude))
@@ -98,7 +112,12 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
     if (sharedPlatform && sharedServer) {
       const unwatch = watch(sharedPlatform, rule);
       try {
-        return await runCase(rule, { ...base, observed: sharedPlatform, baseUrl: sharedServer.url });
+        return await runCase(rule, {
+          ...base,
+          observed: sharedPlatform,
+          baseUrl: sharedServer.url,
+          ...(sharedMqtt ? { mqtt: sharedMqtt } : {}),
+        });
       } finally {
         unwatch();
       }
@@ -131,6 +150,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, rules.length) }, worker));
   } finally {
+    await sharedMqtt?.close();
     await sharedServer?.close();
   }
   const counts = Object.fromEntries(verdicts.map((v) => [v, results.filter((c) => c.verdict === v).length])) as Record<

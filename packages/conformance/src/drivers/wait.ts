@@ -21,6 +21,9 @@ export function waitDevice(print: (text: string) => void): DeviceDriver {
             `  product    ${setup.productId}   access key ${setup.accessKey}`,
             `  device     dev_id ${setup.devId}   name ${setup.deviceName}   device key ${setup.deviceKey}`,
             `  module     type ${setup.type}, manuf ${setup.manuf}, model ${setup.model}, current version ${setup.version}`,
+            ...(setup.mqttUrl
+              ? [`  mqtt       ${setup.mqttUrl}   (client id = device name, username = product id; ota/inform)`]
+              : []),
             'Each case resets the platform to these same credentials; the device needs no change between cases.',
             '',
           ].join('\n'),

@@ -7,7 +7,9 @@
 // ≥ 0.4× bare node on the check and ≥ 0.6× nginx on 64 KiB ranges. ota-mock runs with --quiet (no request log).
 // Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
 //
-//   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32]
+//   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32] [--only check|64|4] [--profile <dir>]
+// --profile writes ota-mock's CPU profile (node --cpu-prof) to <dir> when the bench ends (read it with
+// `node bench/profile-top.ts <dir>`); --only runs one case.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -67,11 +71,16 @@ function start(file: string, args: string[], ready: RegExp): Promise<string> {
 const mockPort = await freePort();
 await start(
   process.execPath,
-  ['packages/mock-server/bin/ota-mock.ts', '--port', String(mockPort), '--seed', 'none', '--clock', 'virtual'].concat([
-    '--quiet',
-    '--max-package-size',
-    String(2 * size),
-  ]),
+  [
+    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+    'packages/mock-server/bin/ota-mock.ts',
+    '--port',
+    String(mockPort),
+    '--seed',
+    'none',
+    '--clock',
+    'virtual',
+  ].concat(['--quiet', '--max-package-size', String(2 * size)]),
   /Ctrl-C stops/,
 );
 const mock = `http://127.0.0.1:${mockPort}`;
@@ -194,7 +203,8 @@ const cases = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 say(`wrk -t1 -c${values.connections} -d${values.seconds}s, ${values.rounds} rounds, targets interleaved in each`);
-for (const c of cases) {
+const chosen = { check: 0, '64': 1, '4': 2 }[values.only ?? ''];
+for (const c of chosen === undefined ? cases : [cases[chosen] as (typeof cases)[number]]) {
   const samples: Record<string, number[]> = {};
   const ratios: number[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
@@ -214,6 +224,15 @@ for (const c of cases) {
   say(
     `${''.padEnd(30)} ota-mock ${median(ratios).toFixed(2)}× ${c.anchor} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
   );
+}
+if (values.profile) {
+  // The profile is written when ota-mock exits by itself: SIGINT lets it stop cleanly.
+  const mockProcess = children[0];
+  await new Promise((resolve) => {
+    mockProcess?.once('exit', resolve);
+    mockProcess?.kill('SIGINT');
+  });
+  say(`ota-mock's CPU profile: ${values.profile}`);
 }
 cleanup();
 process.exit(0);

@@ -12,7 +12,7 @@ export type { DeviceMove, PlatformEvents } from './core/events.ts';
 export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
 export type { Journal, JournalEntry, JournalQuery } from './core/journal.ts';
 export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
-export type { Platform, PlatformOptions } from './core/platform.ts';
+export type { FetchExtra, Platform, PlatformOptions } from './core/platform.ts';
 
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';

@@ -11,6 +11,7 @@ import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
 import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
+import { takeWhole } from './core/whole-body.ts';
 import { createPlatform } from './platform.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
@@ -182,7 +183,7 @@ async function serve(platform: Platform, req: IncomingMessage, res: ServerRespon
     return;
   }
   const getBody = isBodiless(req) && hasBody(req) ? await readGetBody(req) : undefined;
-  await send(res, await platform.fetch(request, getBody ? { body: getBody } : undefined), req);
+  await send(res, await platform.fetch(request, { wholeBodies: true, ...(getBody ? { body: getBody } : {}) }), req);
 }
 
 /** Writes a web Response to Node's response: headers by their canonical names, the body as it streams. */
@@ -203,6 +204,17 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   }
   if (!response.body) {
     res.end();
+    return;
+  }
+  const whole = takeWhole(response);
+  if (whole) {
+    // Bytes the platform holds, written in one call; the end is reported as a stream's would be.
+    const { bytes, end } = whole;
+    res.once('close', () => {
+      const aborted = !res.writableFinished;
+      end({ bytesSent: aborted ? 0 : bytes.length, aborted });
+    });
+    res.end(bytes);
     return;
   }
   const reader = response.body.getReader();
@@ -242,14 +254,15 @@ function toRequest(req: IncomingMessage): Request | Response {
   } catch {
     return problem('InvalidRequest', `the Host header ${JSON.stringify(req.headers.host)} is not a host`);
   }
+  // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
+  if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
+    return problem('NotImplemented', `${req.method} is not a method this platform answers`);
   const headers = new Headers();
   try {
     for (let i = 0; i < req.rawHeaders.length; i += 2)
       headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-    // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
-    new Request(url, { method: req.method });
   } catch {
-    return problem('NotImplemented', `${req.method} is not a method this platform answers`);
+    return problem('InvalidRequest', 'a header value is not one a web Request can carry');
   }
   return new Request(url, {
     method: req.method,
@@ -311,5 +324,13 @@ async function readGetBody(req: IncomingMessage): Promise<Uint8Array> {
 
 /** `content-length` → `Content-Length`: the C SDK's client matches header names case-sensitively. */
 function canonical(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+  let known = canonicalNames.get(name);
+  if (known === undefined) {
+    known = name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+    // The platform sends a few dozen header names; a bound keeps a strange client from growing it.
+    if (canonicalNames.size < 1000) canonicalNames.set(name, known);
+  }
+  return known;
 }
+
+const canonicalNames = new Map<string, string>();

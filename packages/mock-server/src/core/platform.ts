@@ -37,6 +37,7 @@ import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
+import { takeWhole } from './whole-body.ts';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {
@@ -75,13 +76,24 @@ export interface PlatformOptions extends Partial<Settings> {
   pushRetryDelaysMs?: readonly number[];
 }
 
+/** What an HTTP adapter may pass beside a request to {@link Platform.fetch}. */
+export interface FetchExtra {
+  /** The body of a GET, which a `Request` cannot hold but OneNET documents for `/ota/devInfo`. */
+  body?: Uint8Array;
+  /**
+   * The adapter writes answers whose body the platform already holds in one call: it takes them with
+   * `takeWhole(response)` and reports how the write ended. Others must leave this off and read the body.
+   */
+  wholeBodies?: boolean;
+}
+
 /** A mock OneNET OTA platform: a web-standard `fetch` plus handles on its clock, faults, journal and state. */
 export interface Platform {
   /**
    * Answers one request, southbound, management or mock control, as `fetch` does. `extra.body` carries the body
    * of a GET, which a `Request` cannot hold but OneNET documents for `/ota/devInfo`; HTTP adapters pass it.
    */
-  fetch(request: Request, extra?: { body?: Uint8Array }): Promise<Response>;
+  fetch(request: Request, extra?: FetchExtra): Promise<Response>;
   readonly clock: Clock;
   readonly faults: FaultRegistry;
   readonly journal: Journal;
@@ -143,11 +155,10 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     restored: loaded !== undefined,
     fetch: async (request, extra) => {
       const origin = request.headers.get('origin');
-      if (!allowsOrigin(options.cors ?? 'loopback', origin))
-        return dispatch(ctx, handlers, options, request, extra?.body);
+      if (!allowsOrigin(options.cors ?? 'loopback', origin)) return dispatch(ctx, handlers, options, request, extra);
       if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method'))
         return preflight(origin);
-      return withCors(await dispatch(ctx, handlers, options, request, extra?.body), origin);
+      return withCors(await dispatch(ctx, handlers, options, request, extra), origin);
     },
     clock,
     faults: ctx.faults,
@@ -163,8 +174,9 @@ async function dispatch(
   handlers: Handlers,
   options: PlatformOptions,
   request: Request,
-  getBody?: Uint8Array,
+  extra: FetchExtra = {},
 ): Promise<Response> {
+  const getBody = extra.body;
   const started = performance.now();
   const url = new URL(request.url);
   const matched = route(request.method, url.pathname);
@@ -239,7 +251,7 @@ async function dispatch(
         // The store refused the write; the change stays marked and the next request's sync retries it.
       }
     });
-  return persisted(ctx, call, shapeResponse(call, response));
+  return persisted(ctx, call, shapeResponse(call, response, extra.wholeBodies));
 }
 
 /**
@@ -272,6 +284,7 @@ function persisted(ctx: Context, call: Call, response: Response): Response {
     ctx.persist();
     return response;
   } catch (error) {
+    takeWhole(response)?.end({ bytesSent: 0, aborted: true });
     void response.body?.cancel();
     return failure(error, call);
   }

@@ -9,6 +9,8 @@ import {
   type SouthboundOperation,
 } from '@onenet-ota/sdk';
 
+import { markWhole } from './whole-body.ts';
+
 const encoder = new TextEncoder();
 
 /** What a JSON answer was made from, so the journal summarises it without reading a clone of its body. */
@@ -22,7 +24,7 @@ export function jsonResponse(body: unknown, status = 200, contentType = 'applica
     headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
   });
   madeFrom.set(response, { value: body, size: bytes.length });
-  return response;
+  return markWhole(response, bytes);
 }
 
 /** The value and size a {@link jsonResponse} was made from; undefined for any other response. */

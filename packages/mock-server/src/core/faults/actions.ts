@@ -1,11 +1,12 @@
 import { Errno, operations } from '@onenet-ota/sdk';
-import { type BodyShape, shapeBody } from '../body.ts';
+import { type BodyOutcome, type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
 import { answersOtaErrno } from '../device-operation.ts';
 import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
 import { activeDeviceTask, fileOf } from '../tasks.ts';
 import { tokenFor } from '../tokens.ts';
+import { awaitWholeEnd, wholeBytes } from '../whole-body.ts';
 
 // What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
 // handler's) and to the body on its way out. The registry beside this file decides which faults fire.
@@ -94,7 +95,7 @@ function replacePackage(ctx: Context, call: Call, packageId: string): void {
 }
 
 /** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
-export function shapeResponse(call: Call, response: Response): Response {
+export function shapeResponse(call: Call, response: Response, wholeBodies = false): Response {
   if (!response.body) return response;
   const shape: BodyShape = {};
   for (const { action } of call.faults) {
@@ -105,8 +106,14 @@ export function shapeResponse(call: Call, response: Response): Response {
     if (action.kind === 'corrupt')
       shape.corrupt = { from: action.atByte - (call.bodyOffset ?? 0), count: action.count ?? 1 };
   }
-  const body = shapeBody(response.body, shape, (outcome) => {
+  const ended = (outcome: BodyOutcome) => {
     for (const listener of call.onBodyEnd) listener(outcome);
-  });
+  };
+  // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
+  if (wholeBodies && Object.keys(shape).length === 0 && wholeBytes(response)) {
+    awaitWholeEnd(response, ended);
+    return response;
+  }
+  const body = shapeBody(response.body, shape, ended);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

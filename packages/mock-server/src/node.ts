@@ -12,6 +12,7 @@ import type { Platform } from './core/platform.ts';
 import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
 import { takeWhole } from './core/whole-body.ts';
+import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
@@ -257,18 +258,7 @@ function toRequest(req: IncomingMessage): Request | Response {
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
   if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
     return problem('NotImplemented', `${req.method} is not a method this platform answers`);
-  const headers = new Headers();
-  try {
-    for (let i = 0; i < req.rawHeaders.length; i += 2)
-      headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  } catch {
-    return problem('InvalidRequest', 'a header value is not one a web Request can carry');
-  }
-  return new Request(url, {
-    method: req.method,
-    headers,
-    ...(isBodiless(req) ? {} : { body: bodyStream(req), duplex: 'half' }),
-  });
+  return nodeRequest(req, url, isBodiless(req) ? null : bodyStream(req));
 }
 
 /**

@@ -182,8 +182,17 @@ function estimateSize(entry: JournalEntry): number {
 
 /** Replaces the signature of an `Authorization` value, keeping what a tester needs (res, et, method). */
 export function redactAuthorization(value: string): string {
-  return value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
+  // A device sends the same header until it renews its token: remember the last few.
+  let redacted = redactedHeaders.get(value);
+  if (redacted === undefined) {
+    redacted = value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
+    if (redactedHeaders.size >= 1024) redactedHeaders.clear();
+    redactedHeaders.set(value, redacted);
+  }
+  return redacted;
 }
+
+const redactedHeaders = new Map<string, string>();
 
 /**
  * Summarises a body: JSON up to 2 KiB in full (access keys redacted), text up to 2 KiB in full, anything else as

@@ -11,7 +11,7 @@
 // --profile writes ota-mock's CPU profile (node --cpu-prof) to <dir> when the bench ends (read it with
 // `node bench/profile-top.ts <dir>`); --only runs one case.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,13 +179,28 @@ function wrk(url: string, extra: string[]): { rps: number; mibps: number } {
   return { rps, mibps: Number(amount) * factor };
 }
 
+// ota-mock's memory per run, from /proc: resident at rest before the run, and the peak during it (VmHWM, reset
+// before each run through clear_refs). The goal of issue 13 is a peak no more than 64 MiB over the idle server.
+const mockPid = children[0]?.pid;
+const memory: { idle: number; peak: number }[] = [];
+const readKiB = (field: string) =>
+  Number(readFileSync(`/proc/${mockPid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1] ?? 0);
+function measured<T>(run: () => T): T {
+  if (mockPid === undefined || !existsSync(`/proc/${mockPid}/clear_refs`)) return run();
+  const idle = readKiB('VmRSS');
+  writeFileSync(`/proc/${mockPid}/clear_refs`, '5');
+  const result = run();
+  memory.push({ idle, peak: readKiB('VmHWM') });
+  return result;
+}
+
 const cases = [
   {
     name: 'task check with auth',
     unit: 'rps' as const,
     anchor: 'bare node:http',
     targets: {
-      'ota-mock': () => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`]),
+      'ota-mock': () => measured(() => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`])),
       'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, []),
     },
   },
@@ -194,7 +209,7 @@ const cases = [
     unit: chunk > 8192 ? ('mibps' as const) : ('rps' as const),
     anchor: 'nginx',
     targets: {
-      'ota-mock': () => wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk)]),
+      'ota-mock': () => measured(() => wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk)])),
       nginx: () => wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)]),
       'bare node:http': () => wrk(`http://127.0.0.1:${barePort}/package.bin`, ['-s', rangesScript(chunk)]),
     },
@@ -224,6 +239,14 @@ for (const c of chosen === undefined ? cases : [cases[chosen] as (typeof cases)[
   say(
     `${''.padEnd(30)} ota-mock ${median(ratios).toFixed(2)}× ${c.anchor} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
   );
+  const runs = memory.splice(0);
+  if (runs.length > 0) {
+    const mib = (kib: number) => (kib / 1024).toFixed(0);
+    const growth = Math.max(...runs.map((r) => r.peak - r.idle));
+    say(
+      `${''.padEnd(30)} ota-mock RSS ${mib(Math.min(...runs.map((r) => r.idle)))} MiB idle, peak ${mib(Math.max(...runs.map((r) => r.peak)))} MiB: at most ${mib(growth)} MiB over idle`,
+    );
+  }
 }
 if (values.profile) {
   // The profile is written when ota-mock exits by itself: SIGINT lets it stop cleanly.

@@ -31,3 +31,23 @@ for (const [k, v] of top) process.stdout.write(`${((100 * v) / total).toFixed(1)
 process.stdout.write('--- self by file\n');
 for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25))
   process.stdout.write(`${((100 * v) / total).toFixed(1).padStart(5)}% ${k}\n`);
+process.stdout.write("--- inclusive (self + callees), this project's functions\n");
+const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+const inclusive = new Map<number, number>();
+const total_ = (id: number): number => {
+  const known = inclusive.get(id);
+  if (known !== undefined) return known;
+  const n = byId.get(id);
+  const sum = (n?.hitCount ?? 0) + (n?.children ?? []).reduce((acc, c) => acc + total_(c), 0);
+  inclusive.set(id, sum);
+  return sum;
+};
+const perFunction = new Map<string, number>();
+for (const n of prof.nodes) {
+  if (!/packages\/|src\//.test(n.callFrame.url) || n.callFrame.url.includes('node_modules')) continue;
+  const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`;
+  // A recursive function counts once: only its outermost frames add up.
+  perFunction.set(key, (perFunction.get(key) ?? 0) + total_(n.id));
+}
+for (const [k, v] of [...perFunction].sort((a, b) => b[1] - a[1]).slice(0, 30))
+  process.stdout.write(`${((100 * v) / total).toFixed(1).padStart(5)}% ${k}\n`);

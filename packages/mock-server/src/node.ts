@@ -203,10 +203,7 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     res.shouldKeepAlive = false;
     res.setHeader('Connection', 'close');
   }
-  if (!response.body) {
-    res.end();
-    return;
-  }
+  // Before `body` is touched: reading it would make the stream the whole-body path exists to avoid.
   const whole = takeWhole(response);
   if (whole) {
     // Bytes the platform holds, written in one call; the end is reported as a stream's would be.
@@ -216,6 +213,10 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
       end({ bytesSent: aborted ? 0 : bytes.length, aborted });
     });
     res.end(bytes);
+    return;
+  }
+  if (!response.body) {
+    res.end();
     return;
   }
   const reader = response.body.getReader();

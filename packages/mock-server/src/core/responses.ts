@@ -9,7 +9,7 @@ import {
   type SouthboundOperation,
 } from '@onenet-ota/sdk';
 
-import { markWhole } from './whole-body.ts';
+import { WholeAnswer } from './whole-body.ts';
 
 const encoder = new TextEncoder();
 
@@ -19,12 +19,12 @@ const madeFrom = new WeakMap<Response, { value: unknown; size: number }>();
 /** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
   const bytes = encoder.encode(JSON.stringify(body));
-  const response = new Response(bytes, {
+  const response = new WholeAnswer(bytes, {
     status,
     headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
   });
   madeFrom.set(response, { value: body, size: bytes.length });
-  return markWhole(response, bytes);
+  return response;
 }
 
 /** The value and size a {@link jsonResponse} was made from; undefined for any other response. */

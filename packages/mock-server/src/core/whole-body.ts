@@ -9,10 +9,82 @@ import type { BodyOutcome } from './body.ts';
 const known = new WeakMap<Response, Uint8Array>();
 const pending = new WeakMap<Response, (outcome: BodyOutcome) => void>();
 
-/** Marks `response` as carrying exactly `bytes` (its body stream yields the same bytes for anyone else). */
-export function markWhole(response: Response, bytes: Uint8Array): Response {
-  known.set(response, bytes);
-  return response;
+/**
+ * An answer whose body is `bytes` the platform holds. Building a web `Response` with a body costs more than the
+ * rest of a small answer (undici makes a ReadableStream for it, ~15 µs), so the stream is made only when someone
+ * reads the body; an adapter that writes the bytes itself never makes it. It is a `Response` to every reader
+ * inside the platform; `platform.fetch` hands callers a plain one ({@link plainResponse}).
+ */
+export class WholeAnswer extends Response {
+  readonly #bytes: Uint8Array;
+  readonly #stream: () => ReadableStream<Uint8Array>;
+  #real: Response | undefined;
+
+  /** `stream` makes the body for a reader (by default one chunk of `bytes`). */
+  constructor(bytes: Uint8Array, init: ResponseInit, stream?: () => ReadableStream<Uint8Array>) {
+    super(null, init);
+    this.#bytes = bytes;
+    this.#stream = stream ?? (() => new Response(bytes as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>);
+    known.set(this, bytes);
+  }
+
+  #materialized(): Response {
+    this.#real ??= new Response(this.#stream(), {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+    });
+    return this.#real;
+  }
+
+  /** The body, made now as a stream (the getter Response.prototype has, overridden). */
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    return this.#materialized().body;
+  }
+
+  /** Whether the body was read. */
+  override get bodyUsed(): boolean {
+    return this.#real?.bodyUsed ?? false;
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#materialized().arrayBuffer();
+  }
+
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#materialized().bytes();
+  }
+
+  override blob(): Promise<Blob> {
+    return this.#materialized().blob();
+  }
+
+  override formData(): Promise<FormData> {
+    return this.#materialized().formData();
+  }
+
+  override json(): Promise<unknown> {
+    return this.#materialized().json();
+  }
+
+  override text(): Promise<string> {
+    return this.#materialized().text();
+  }
+
+  override clone(): Response {
+    const init = { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) };
+    return new WholeAnswer(this.#bytes, init, this.#stream);
+  }
+
+  /** The same answer as a plain `Response`, for callers outside the platform. */
+  toResponse(): Response {
+    return this.#materialized();
+  }
+}
+
+/** A plain `Response` for a caller of `platform.fetch`: a {@link WholeAnswer} becomes one with a real body. */
+export function plainResponse(response: Response): Response {
+  return response instanceof WholeAnswer ? carryWhole(response, response.toResponse()) : response;
 }
 
 /** The bytes a response was marked with, if any. */

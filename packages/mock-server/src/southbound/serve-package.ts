@@ -5,7 +5,7 @@ import type { Context } from '../core/context.ts';
 import { decideRange } from '../core/range.ts';
 import { type DeviceTaskRecord, deviceTaskKey, type StoredFile } from '../core/records.ts';
 import { changed } from '../core/tracked-map.ts';
-import { markWhole } from '../core/whole-body.ts';
+import { WholeAnswer } from '../core/whole-body.ts';
 
 /**
  * Answers a download the platform has allowed: the file whole (200) or the `Range` asked for (206, the platform's
@@ -64,6 +64,8 @@ export function servePackage(
     ...(partial ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {}),
     ...headers(partial),
   };
-  const response = new Response(rangeStream(file.bytes, start, end), { status: partial ? 206 : 200, headers: sent });
-  return markWhole(response, file.bytes.subarray(start, end + 1));
+  // The stream, chunked for faults to shape precisely, is made only if the body is read as a stream.
+  return new WholeAnswer(file.bytes.subarray(start, end + 1), { status: partial ? 206 : 200, headers: sent }, () =>
+    rangeStream(file.bytes, start, end),
+  );
 }

@@ -96,7 +96,6 @@ function replacePackage(ctx: Context, call: Call, packageId: string): void {
 
 /** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
 export function shapeResponse(call: Call, response: Response, wholeBodies = false): Response {
-  if (!response.body) return response;
   const shape: BodyShape = {};
   for (const { action } of call.faults) {
     if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
@@ -110,10 +109,12 @@ export function shapeResponse(call: Call, response: Response, wholeBodies = fals
     for (const listener of call.onBodyEnd) listener(outcome);
   };
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
+  // Checked before `body` is touched, which would make the stream this path exists to avoid.
   if (wholeBodies && Object.keys(shape).length === 0 && wholeBytes(response)) {
     awaitWholeEnd(response, ended);
     return response;
   }
+  if (!response.body) return response;
   const body = shapeBody(response.body, shape, ended);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -213,9 +213,14 @@ export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5
   return summary;
 }
 
-/** The summary of a JSON answer from the value it was made of: the same as {@link summarizeBody} of its bytes. */
-export function summarizeJson(value: unknown, size: number, contentType: string): BodySummary {
-  return size <= jsonKeptBytes ? { size, contentType, json: redactKeys(value) } : { size, contentType };
+/**
+ * The summary of a JSON answer from the value it was made of: the same as {@link summarizeBody} of its bytes.
+ * `redact: false` keeps the value itself, for answers that hold no key and are built afresh for each call (the
+ * device API's envelopes): copying them cost more than a device's whole check.
+ */
+export function summarizeJson(value: unknown, size: number, contentType: string, redact = true): BodySummary {
+  if (size > jsonKeptBytes) return { size, contentType };
+  return { size, contentType, json: redact ? redactKeys(value) : value };
 }
 
 function redactKeys(value: unknown): unknown {

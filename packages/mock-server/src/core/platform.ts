@@ -396,8 +396,10 @@ async function record(
     faults: call.faults.map((f: Fault) => f.id),
   });
   const json = jsonSource(response);
-  if (json && contentType) entry.response.body = summarizeJson(json.value, json.size, contentType);
-  else if (!streamed && response.body) {
+  if (json && contentType) {
+    const device = call.route !== undefined && isDeviceOperation(call.route.canonical);
+    entry.response.body = summarizeJson(json.value, json.size, contentType, !device);
+  } else if (!streamed && response.body) {
     const bytes = new Uint8Array(await response.clone().arrayBuffer());
     entry.response.body = summarizeBody(bytes, contentType);
   }

@@ -194,15 +194,17 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     res.shouldKeepAlive = false;
     res.setHeader('Connection', 'close');
   }
-  res.statusCode = response.status;
-  for (const [name, value] of response.headers) res.setHeader(canonical(name), value);
+  // One raw list for writeHead: setting headers one by one costs Node a lookup table per answer.
+  const raw: string[] = [];
+  for (const [name, value] of response.headers) raw.push(canonical(name), value);
   const declared = response.headers.get('content-length');
   if (declared === null) {
     // No length: end the body by closing the connection (what OneNET's one-byte error needs), never chunked.
     res.useChunkedEncodingByDefault = false;
     res.shouldKeepAlive = false;
-    res.setHeader('Connection', 'close');
+    raw.push('Connection', 'close');
   }
+  res.writeHead(response.status, raw);
   // Before `body` is touched: reading it would make the stream the whole-body path exists to avoid.
   const whole = takeWhole(response);
   if (whole) {

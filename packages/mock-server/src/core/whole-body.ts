@@ -17,23 +17,21 @@ const pending = new WeakMap<Response, (outcome: BodyOutcome) => void>();
  */
 export class WholeAnswer extends Response {
   readonly #bytes: Uint8Array;
-  readonly #stream: () => ReadableStream<Uint8Array>;
+  readonly #stream: (() => ReadableStream<Uint8Array>) | undefined;
   #real: Response | undefined;
 
-  /** `stream` makes the body for a reader (by default one chunk of `bytes`). */
+  /** `stream` makes the body for a reader (by default the bytes, as one chunk). */
   constructor(bytes: Uint8Array, init: ResponseInit, stream?: () => ReadableStream<Uint8Array>) {
     super(null, init);
     this.#bytes = bytes;
-    this.#stream = stream ?? (() => new Response(bytes as Uint8Array<ArrayBuffer>).body as ReadableStream<Uint8Array>);
+    this.#stream = stream;
     known.set(this, bytes);
   }
 
   #materialized(): Response {
-    this.#real ??= new Response(this.#stream(), {
-      status: this.status,
-      statusText: this.statusText,
-      headers: this.headers,
-    });
+    const init = { status: this.status, statusText: this.statusText, headers: this.headers };
+    // One Response with the bytes as its body: what a plain answer would have cost, no more.
+    this.#real ??= new Response(this.#stream ? this.#stream() : (this.#bytes as Uint8Array<ArrayBuffer>), init);
     return this.#real;
   }
 
@@ -73,7 +71,7 @@ export class WholeAnswer extends Response {
 
   override clone(): Response {
     const init = { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) };
-    return new WholeAnswer(this.#bytes, init, this.#stream);
+    return new WholeAnswer(this.#bytes, init, this.#stream as (() => ReadableStream<Uint8Array>) | undefined);
   }
 
   /** The same answer as a plain `Response`, for callers outside the platform. */

@@ -1,6 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import type { RunningBroker } from '@onenet-ota/mock-server/node';
-import { Errno } from '@onenet-ota/sdk';
 import type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
 import { calls, canonical } from './evidence.ts';
 import type { Observed } from './observe.ts';
@@ -59,7 +58,18 @@ export async function driveDevice(
     await fireDue(entry.seq);
   };
   // A moment may come while the device makes no request (it waits for an MQTT inform): the loop looks too.
-  const listening = () => mqtt?.subscribed(prepared.productId, credentials.deviceName) ?? false;
+  // Listening: subscribed to ota/inform, and either it has checked (and, the task not being started, found
+  // nothing) or it has been subscribed for a while without checking: a device that waits for the inform alone
+  // (FUSE-C2 with its check period 0) never checks first, and must be judged too.
+  let subscribedAt: number | undefined;
+  const listening = () => {
+    if (!mqtt?.subscribed(prepared.productId, credentials.deviceName)) {
+      subscribedAt = undefined;
+      return false;
+    }
+    subscribedAt ??= performance.now();
+    return calls(observed.seen, 'checkTask').length > 0 || performance.now() - subscribedAt >= 2000;
+  };
   const fireDue = async (seq: number) => {
     const moves: Promise<void>[] = [];
     for (const trigger of [...pending]) {
@@ -125,10 +135,7 @@ export async function driveDevice(
 }
 
 function due(when: When, seen: JournalEntry[], listening: () => boolean): boolean {
-  if (when.listening) {
-    const lastCheck = calls(seen, 'checkTask').at(-1);
-    return lastCheck !== undefined && lastCheck.errno !== Errno.Success && listening();
-  }
+  if (when.listening) return listening();
   if (when.downloads !== undefined) return calls(seen, 'downloadPackage').length >= when.downloads;
   if (when.errno) {
     const { operation, errno, count = 1 } = when.errno;

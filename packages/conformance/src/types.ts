@@ -69,7 +69,10 @@ export interface DeviceExit {
 export interface When {
   /** After the device's nth download request was answered. */
   downloads?: number;
-  /** Once the device listens on MQTT: subscribed to its `ota/inform` and its last check found no task. */
+  /**
+   * Once the device listens on MQTT: subscribed to its `ota/inform`, and it has checked (finding nothing) or has
+   * waited 2 s without checking (a device that relies on the inform alone).
+   */
   listening?: boolean;
   /** After an operation answered this errno `count` times (1 by default); the errno must be in its table. */
   errno?: { [Op in SouthboundOperation]: { operation: Op; errno: ErrnoOf<Op>; count?: number } }[SouthboundOperation];

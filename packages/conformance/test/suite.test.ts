@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
+import { createDeviceClient } from '@onenet-ota/sdk';
+import { listenForInform } from '@onenet-ota/sdk/node';
 import { describe, expect, it } from 'vitest';
-import { agentDevice, commandDevice, quirks, rules, runConformance } from '../src/index.ts';
+import { agentDevice, commandDevice, type DeviceDriver, quirks, rules, runConformance } from '../src/index.ts';
 import { agentMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
 
 const otaDeviceBin = new URL('../../sdk/bin/ota-device.ts', import.meta.url).pathname;
@@ -93,6 +95,52 @@ describe('MQTT inform on the new platform', () => {
       'no evidence: the platform published no ota/inform while the device listened',
     );
   }, 60_000);
+});
+
+/**
+ * A device written elsewhere that checks only when informed (FUSE-C2 with its check period 0): it subscribes,
+ * waits for ota/inform, answers it (listenForInform does) and checks once.
+ */
+const informOnly: DeviceDriver = {
+  describe: 'a device that checks only when informed',
+  lacks: [],
+  start(setup) {
+    const done = (async () => {
+      const listener = await listenForInform({
+        url: setup.mqttUrl ?? '',
+        productId: setup.productId,
+        deviceName: setup.deviceName,
+        accessKey: setup.deviceKey,
+      });
+      if (await listener.next(20_000)) {
+        const device = createDeviceClient({
+          generation: 'fuse',
+          baseUrl: setup.baseUrl,
+          productId: setup.productId,
+          deviceName: setup.deviceName,
+          accessKey: setup.deviceKey,
+          fetch: (request) => setup.platform.fetch(request),
+          now: setup.platform.clock.now,
+        });
+        await device.GET('/fuse-ota/{pro_id}/{dev_name}/check', {
+          params: {
+            path: { pro_id: setup.productId, dev_name: setup.deviceName },
+            query: { type: setup.type, version: setup.version },
+          },
+        });
+      }
+      await listener.close();
+      return { exitCode: 0, stdout: '', stderr: '', stdoutBytes: 0, stderrBytes: 0 };
+    })();
+    return { done, kill: async () => {} };
+  },
+};
+
+describe('MQTT-001 and a device that waits for the inform alone', () => {
+  it('passes it: the task starts once it has listened a while without checking', async () => {
+    const result = await runConformance({ device: informOnly, profile: { generation: 'fuse' }, cases: ['MQTT-001'] });
+    expect(result.cases.find((c) => c.id === 'MQTT-001')?.verdict, findings(result)).toBe('pass');
+  }, 30_000);
 });
 
 describe('mutant devices', () => {

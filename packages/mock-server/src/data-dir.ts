@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { newAccessKey } from './core/ids.ts';
 import type { StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 
 // A data directory: `platform.db`, an SQLite database in WAL mode (node:sqlite, built into Node 24: no native
@@ -164,8 +165,7 @@ export function accountIn(dir: string): { uid: number; accessKey: string } {
       return { uid: kept.uid, accessKey: kept.accessKey };
     throw new DataDirError(`${file} is not an account ({"uid": <number>, "accessKey": "<base64>"})`);
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const account = { uid: 1, accessKey: btoa(String.fromCharCode(...bytes)) };
+  const account = { uid: 1, accessKey: newAccessKey() };
   writeFileSync(file, `${JSON.stringify(account)}\n`, { mode: 0o600 });
   return account;
 }

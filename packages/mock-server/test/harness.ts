@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { formatErrors } from '@onenet-ota/openapi/document';
 import {
   createDeviceClient,
@@ -223,3 +225,9 @@ export async function startDownloading(): Promise<{ h: Harness; token: string }>
   await checkDemoToken(h, token);
   return { h, token };
 }
+
+/** The SDK's `ota-device` bin, for tests that run the reference device as a real process. */
+export const otaDeviceBin = join(
+  dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json')),
+  'bin/ota-device.ts',
+);

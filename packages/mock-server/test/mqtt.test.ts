@@ -1,19 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { deviceResource, productResource, signToken } from '@onenet-ota/sdk';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { specValidator } from '../src/core/spec.ts';
 import { demo, type JournalEntry, requestLine } from '../src/index.ts';
 import { type RunningBroker, startMqttBroker } from '../src/node.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, otaDeviceBin, startHarness } from './harness.ts';
 
 // The new platform's MQTT door: a real broker on 127.0.0.1, real mqtt.js clients, the SDK's ota-device as a process.
-const deviceBin = join(
-  dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json')),
-  'bin/ota-device.ts',
-);
 
 let h: Harness;
 let broker: RunningBroker;
@@ -184,7 +178,7 @@ describe('the MQTT door (ota-mock --mqtt-port)', () => {
     const start = await newTask();
     const child = spawn(
       process.execPath,
-      [deviceBin, '--generation', 'fuse', '--device-name', demo.deviceName, '--access-key', demo.deviceKey],
+      [otaDeviceBin, '--generation', 'fuse', '--device-name', demo.deviceName, '--access-key', demo.deviceKey],
       {
         env: {
           ...process.env,

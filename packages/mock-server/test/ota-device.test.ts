@@ -1,16 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, otaDeviceBin, startHarness } from './harness.ts';
 
 // The SDK's `ota-device` as a real process against the mock platform's real server.
-const sdkDir = dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json'));
-const bin = join(sdkDir, 'bin/ota-device.ts');
 
 let h: Harness;
 let dir: string;
@@ -27,7 +24,7 @@ function device(extra: string[] = []): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(process.execPath, [bin, '--version', demo.fromVersion, ...extra], {
+  const child = spawn(process.execPath, [otaDeviceBin, '--version', demo.fromVersion, ...extra], {
     env: {
       ...process.env,
       OTA_BASE_URL: h.url,

@@ -1,19 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
+import { otaDeviceBin } from './harness.ts';
 
 // `ota-mock --tls` as a real process, the SDK's `ota-device` as real processes trusting its CA over real TLS.
 const mockBin = new URL('../bin/ota-mock.ts', import.meta.url).pathname;
-const deviceBin = join(
-  dirname(createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json')),
-  'bin/ota-device.ts',
-);
 
 let dir: string;
 let caDir: string;
@@ -70,7 +66,7 @@ const caFile = () => join(caDir, 'ca.pem');
 function device(baseUrl: string, generation: 'legacy' | 'studio' | 'fuse', extra: string[] = []) {
   const named = generation === 'legacy' ? [] : ['--device-name', demo.deviceName];
   const key = generation === 'legacy' ? demo.productKey : demo.deviceKey;
-  return run(deviceBin, ['--generation', generation, ...named, '--access-key', key, ...extra], {
+  return run(otaDeviceBin, ['--generation', generation, ...named, '--access-key', key, ...extra], {
     OTA_BASE_URL: baseUrl,
     OTA_PRODUCT_ID: demo.productId,
     OTA_DEV_ID: String(demo.devId),

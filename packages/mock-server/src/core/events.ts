@@ -16,11 +16,14 @@ export interface DeviceMove {
  * downloading, finished downloading, upgraded). Listeners run synchronously, after the change, and must not throw.
  */
 export class PlatformEvents {
-  readonly #taskStarted = new Set<(task: TaskRecord) => void>();
+  readonly #taskStarted = new Set<(task: TaskRecord, devIds: readonly number[]) => void>();
   readonly #deviceMoved = new Set<(move: DeviceMove) => void>();
 
-  /** Calls `listener` with every task that starts (by hand or at its scheduled time); returns the unsubscribe. */
-  onTaskStarted(listener: (task: TaskRecord) => void): () => void {
+  /**
+   * Calls `listener` with every task that starts (by hand or at its scheduled time) and the devices still in it
+   * (those that did not fail at the start, busy in another task or deleted); returns the unsubscribe.
+   */
+  onTaskStarted(listener: (task: TaskRecord, devIds: readonly number[]) => void): () => void {
     this.#taskStarted.add(listener);
     return () => this.#taskStarted.delete(listener);
   }
@@ -32,8 +35,8 @@ export class PlatformEvents {
   }
 
   /** Tells every listener a task started; the platform calls it. */
-  taskStarted(task: TaskRecord): void {
-    for (const listener of this.#taskStarted) listener(task);
+  taskStarted(task: TaskRecord, devIds: readonly number[]): void {
+    for (const listener of this.#taskStarted) listener(task, devIds);
   }
 
   /** Tells every listener a device moved; the platform calls it. */

@@ -32,7 +32,17 @@ import { Persistence, restorePlatform, type StateStore } from './persistence.ts'
 import { startPushing } from './push.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
-import { envelope, errorByte, isSouthbound, jsonResponse, jsonSource, ProblemError, problem } from './responses.ts';
+import {
+  capturedJson,
+  envelope,
+  errorByte,
+  isSouthbound,
+  jsonResponse,
+  jsonSource,
+  ProblemError,
+  problem,
+  requestId,
+} from './responses.ts';
 import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
@@ -266,12 +276,7 @@ function unknownDevicePath(method: string, path: string): Response {
   // A device parses its own generation's envelope: the new platform's devices read `code` and `msg`.
   if (path.startsWith('/fuse-ota/')) {
     const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
-    const requestId = crypto.randomUUID().replaceAll('-', '');
-    return jsonResponse(
-      { code: FuseCode.BadRequest, msg, request_id: requestId },
-      404,
-      'application/json;charset=UTF-8',
-    );
+    return jsonResponse({ code: FuseCode.BadRequest, msg, request_id: requestId() }, 404, capturedJson);
   }
   const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
   return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
@@ -339,7 +344,7 @@ function identifyDevice(ctx: Context, call: Call): number | undefined {
   const token = call.route.params.token ?? call.url.searchParams.get('token');
   if (token) return ctx.state.tokens.get(token)?.devId;
   const { pro_id: productId, dev_name: name } = call.route.params;
-  if (productId !== undefined && name !== undefined) return deviceNamed(ctx, productId, name)?.devId;
+  if (productId !== undefined && name !== undefined) return deviceNamed(ctx.state, productId, name)?.devId;
   const fromPath = Number(call.route.params.devId);
   return Number.isSafeInteger(fromPath) && fromPath > 0 ? fromPath : undefined;
 }

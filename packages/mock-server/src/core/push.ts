@@ -1,16 +1,15 @@
-import { type components, ExchangeName, Md5, OtaPushType } from '@onenet-ota/sdk';
+import { type components, ExchangeName, md5Hex, OtaPushType } from '@onenet-ota/sdk';
 import type { Context, PushFetch } from './context.ts';
 import type { DeviceMove } from './events.ts';
+import { randomAlphanumeric } from './ids.ts';
 import { type JournalEntry, summarizeBody } from './journal.ts';
-import type { ProductRecord } from './records.ts';
-import { deviceTaskKey } from './records.ts';
 
 type OtaPushTask = components['schemas']['OtaPushTask'];
 
 /** A product's push receiver, as the platform keeps it. */
 export type PushReceiver = Required<components['schemas']['PushReceiver']>;
 
-const md5Hex = (text: string) => new Md5().update(new TextEncoder().encode(text)).hex();
+const md5Text = (text: string) => md5Hex(new TextEncoder().encode(text));
 
 /**
  * The legacy platform's verification of a receiver URL (protocol §2.13): `GET {url}?signature=md5(token + uid)`,
@@ -22,7 +21,7 @@ export async function verifyReceiver(
   receiver: PushReceiver,
 ): Promise<string | undefined> {
   const url = new URL(receiver.url);
-  url.searchParams.set('signature', md5Hex(receiver.token + String(receiver.uid)));
+  url.searchParams.set('signature', md5Text(receiver.token + String(receiver.uid)));
   const { entry, answer } = await attempt(ctx, send, new Request(url, { method: 'GET' }), ExchangeName.OtaPushVerify);
   const failure =
     answer === undefined
@@ -42,41 +41,32 @@ export async function verifyReceiver(
  */
 export function startPushing(ctx: Context, send: PushFetch, retryDelaysMs: readonly number[] = [1000, 5000]): void {
   const queues = new Map<string, Promise<void>>();
-  const enqueue = (product: ProductRecord, msg: OtaPushTask) => {
-    const receiver = product.push;
+  /** Queues a message for the product's receiver, if it has one, behind the product's earlier messages. */
+  const push = (productId: string, fields: Pick<OtaPushTask, 'dids' | 'type' | 'startTime' | 'version'>) => {
+    const receiver = ctx.state.products.get(productId)?.push;
     if (!receiver) return;
-    const previous = queues.get(product.id) ?? Promise.resolve();
-    const next = previous.then(() => deliver(ctx, send, receiver, msg, retryDelaysMs));
-    queues.set(product.id, next);
-  };
-  const base = (product: ProductRecord) => ({
-    uid: product.push?.uid ?? 1,
-    // The demo receiver reads the product id as a number (`getLong("pid")`); OneNET's are digits.
-    pid: /^\d{1,15}$/.test(product.id) ? Number(product.id) : product.id,
-    at: ctx.clock.now(),
-  });
-  ctx.events.onTaskStarted((task) => {
-    const product = ctx.state.products.get(task.productId);
-    if (!product?.push) return;
-    const dids = task.devIds.filter(
-      (devId) => ctx.state.deviceTasks.get(deviceTaskKey(task.id, devId))?.state !== 'failed',
+    const msg: OtaPushTask = {
+      uid: receiver.uid,
+      // The demo receiver reads the product id as a number (`getLong("pid")`); OneNET's are digits.
+      pid: /^\d{1,15}$/.test(productId) ? Number(productId) : productId,
+      at: ctx.clock.now(),
+      ...fields,
+    };
+    const previous = queues.get(productId) ?? Promise.resolve();
+    queues.set(
+      productId,
+      previous.then(() => deliver(ctx, send, receiver, msg, retryDelaysMs)),
     );
+  };
+  ctx.events.onTaskStarted((task, devIds) => {
     const startTime = task.startedAt ?? ctx.clock.now();
-    enqueue(product, {
-      ...base(product),
-      dids,
-      type: OtaPushType.NewTask,
-      startTime,
-      version: task.targetVersion,
-    });
+    push(task.productId, { dids: [...devIds], type: OtaPushType.NewTask, startTime, version: task.targetVersion });
   });
   ctx.events.onDeviceMoved((move: DeviceMove) => {
     const type = pushTypeOf(move);
     if (type === undefined) return;
-    const product = ctx.state.products.get(move.task.productId);
-    if (!product?.push) return;
     const version = type === OtaPushType.Upgraded ? { version: move.task.targetVersion } : {};
-    enqueue(product, { ...base(product), dids: [move.deviceTask.devId], type, ...version });
+    push(move.task.productId, { dids: [move.deviceTask.devId], type, ...version });
   });
 }
 
@@ -95,9 +85,9 @@ async function deliver(
   retryDelaysMs: readonly number[],
 ): Promise<void> {
   const text = JSON.stringify(msg);
-  const nonce = nonceOf();
+  const nonce = randomAlphanumeric(12);
   // Built as text so `msg` goes out exactly as signed: a receiver verifies the raw text it got.
-  const body = `{"signature":"${md5Hex(receiver.token + nonce + text)}","nonce":"${nonce}","msg":${text}}`;
+  const body = `{"signature":"${md5Text(receiver.token + nonce + text)}","nonce":"${nonce}","msg":${text}}`;
   for (let tried = 0; ; tried++) {
     const request = new Request(receiver.url, {
       method: 'POST',
@@ -169,9 +159,4 @@ async function attempt(
     entry.note = `no answer: ${error instanceof Error ? error.message : String(error)}${why ? ` (${why})` : ''}`;
     return { entry, ok: false };
   }
-}
-
-function nonceOf(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => alphabet[b % alphabet.length]).join('');
 }

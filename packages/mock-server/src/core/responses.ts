@@ -55,10 +55,11 @@ export function envelope<Op extends SouthboundOperation>(
   return jsonResponse(body, 200, route.tag === 'device-studio' ? capturedJson : 'application/json');
 }
 
-const capturedJson = 'application/json;charset=UTF-8';
+/** The content type Studio and the new platform answer with, as captured. */
+export const capturedJson = 'application/json;charset=UTF-8';
 
 /** A new platform's `request_id`: 32 hex digits (schema `FuseRequestId`). */
-function requestId(): string {
+export function requestId(): string {
   return crypto.randomUUID().replaceAll('-', '');
 }
 

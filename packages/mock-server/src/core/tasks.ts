@@ -132,7 +132,10 @@ export function startTask(ctx: Context, task: TaskRecord, to: TaskStateName): vo
     if (deviceTask) moveDevice(ctx, task, deviceTask, 'failed');
   }
   settleTask(ctx, task);
-  ctx.events.taskStarted(task);
+  ctx.events.taskStarted(
+    task,
+    task.devIds.filter((devId) => !busy.includes(devId)),
+  );
 }
 
 /** Applies a task-level event (`x-ota-state-machine.taskEvents`) to every device of the task. */

@@ -8,9 +8,11 @@ import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { ExchangeName, type Generation, informTopics, mqttOta, verifyToken } from '@onenet-ota/sdk';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { deviceNamed } from '../core/device-named.ts';
 import { type JournalEntry, redactAuthorization } from '../core/journal.ts';
 import type { Platform } from '../core/platform.ts';
-import { type DeviceRecord, deviceTaskKey, type TaskRecord } from '../core/records.ts';
+import type { DeviceRecord, TaskRecord } from '../core/records.ts';
+import { keyFor } from '../southbound/authenticate.ts';
 import { Informs } from './inform.ts';
 
 /** Options of {@link startMqttBroker}. */
@@ -104,8 +106,8 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
   const subscribed = (productId: string, deviceName: string) =>
     (subscriptions.get(`${productId}/${deviceName}`) ?? 0) > 0;
 
-  const stop = platform.events.onTaskStarted((task) => {
-    for (const device of informed(platform, task)) {
+  const stop = platform.events.onTaskStarted((task, devIds) => {
+    for (const device of informed(platform, task, devIds)) {
       const topics = informTopics(device.productId, device.name);
       const delivered = subscribed(device.productId, device.name);
       const payload = Buffer.from(informs.send(device.devId, topics.inform, task.tid ?? 0, delivered));
@@ -153,15 +155,11 @@ function prefix(device: DeviceRecord): string {
   return `$sys/${device.productId}/${device.name}/`;
 }
 
-/** The devices a starting task informs: those still in it (not failed at start), of products that take MQTT. */
-function informed(platform: Platform, task: TaskRecord): DeviceRecord[] {
+/** The devices a starting task informs: those still in it, if their product takes MQTT (the new platform). */
+function informed(platform: Platform, task: TaskRecord, devIds: readonly number[]): DeviceRecord[] {
   const product = platform.state.products.get(task.productId);
   if (product?.generations && !product.generations.includes(generation)) return [];
-  return task.devIds.flatMap((devId) => {
-    const deviceTask = platform.state.deviceTasks.get(deviceTaskKey(task.id, devId));
-    const device = platform.state.devices.get(devId);
-    return device && deviceTask?.state !== 'failed' ? [device] : [];
-  });
+  return devIds.flatMap((devId) => platform.state.devices.get(devId) ?? []);
 }
 
 type ConnectVerdict =
@@ -180,23 +178,25 @@ async function authenticate(
   if (!product) return { reason: `username ${JSON.stringify(productId)} is no product`, returnCode: 4 };
   if (product.generations && !product.generations.includes(generation))
     return { reason: `product ${productId} does not accept ${generation} devices`, returnCode: 5 };
-  const device = [...platform.state.devices.values()].find((d) => d.productId === productId && d.name === clientId);
+  const device = deviceNamed(platform.state, productId, clientId);
   if (!device)
     return { reason: `client id ${JSON.stringify(clientId)} is no device of product ${productId}`, returnCode: 5 };
   const verdict = await verifyToken(password ?? null, {
     nowSeconds: Math.floor(platform.clock.now() / 1000),
     versions: mqttOta.tokenVersions,
-    keyFor: (pid, name) =>
-      pid !== productId
-        ? undefined
-        : name === undefined
-          ? product.accessKey
-          : name === device.name
-            ? device.accessKey
-            : undefined,
+    keyFor: (pid, name) => keyFor(platform.state, pid, name),
   });
   const shown = password ?? '';
-  if (!verdict.ok) return { reason: `password: ${verdict.reason}`, returnCode: 4, password: shown };
+  const refused = (reason: string): ConnectVerdict => ({
+    reason: `password: ${reason}`,
+    returnCode: 4,
+    password: shown,
+  });
+  if (!verdict.ok) return refused(verdict.reason);
+  const { subject } = verdict;
+  if (subject.productId !== productId) return refused(`the token is for product ${subject.productId}`);
+  if (subject.deviceName !== undefined && subject.deviceName !== clientId)
+    return refused(`the token is for device ${subject.deviceName}`);
   return { device, password: shown };
 }
 

@@ -2,7 +2,7 @@ import { type Generation, type TokenSubject, type TokenVerdict, tokenRules, veri
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { deviceNamed } from '../core/device-named.ts';
-import type { DeviceRecord } from '../core/records.ts';
+import type { DeviceRecord, PlatformState } from '../core/records.ts';
 
 /** The device a call authenticated as, or why it was refused, in words for the journal. */
 export type DeviceAuth = { device: DeviceRecord } | { reason: string };
@@ -24,7 +24,7 @@ export async function authenticateDevice(call: Call, ctx: Context, devId: unknow
  */
 export async function authenticateNamed(call: Call, ctx: Context, generation: Generation): Promise<DeviceAuth> {
   const { pro_id: productId = '', dev_name: name = '' } = call.route.params;
-  const device = deviceNamed(ctx, productId, name);
+  const device = deviceNamed(ctx.state, productId, name);
   if (!device) return { reason: `no device ${name} in product ${productId}` };
   return authenticateAs(call, ctx, device, generation);
 }
@@ -89,7 +89,7 @@ export async function verifyCached(
   } = tokenRules[generation];
   const verdict = await verifyToken(header, {
     nowSeconds,
-    keyFor: (productId, deviceName) => keyFor(ctx, productId, deviceName),
+    keyFor: (productId, deviceName) => keyFor(ctx.state, productId, deviceName),
     userKeyFor: (uid) => (uid === String(ctx.settings.account.uid) ? ctx.settings.account.accessKey : undefined),
     ...rules,
   });
@@ -102,11 +102,13 @@ export async function verifyCached(
 
 /** The key a verified token was signed with: the account's for a user-level one, else the product's or device's. */
 function subjectKey(ctx: Context, subject: TokenSubject): string | undefined {
-  return subject.level === 'user' ? ctx.settings.account.accessKey : keyFor(ctx, subject.productId, subject.deviceName);
+  return subject.level === 'user'
+    ? ctx.settings.account.accessKey
+    : keyFor(ctx.state, subject.productId, subject.deviceName);
 }
 
 /** The key a token for this `res` must be signed with: the product's, or the named device's. */
-export function keyFor(ctx: Context, productId: string, deviceName?: string): string | undefined {
-  if (deviceName === undefined) return ctx.state.products.get(productId)?.accessKey;
-  return deviceNamed(ctx, productId, deviceName)?.accessKey;
+export function keyFor(state: PlatformState, productId: string, deviceName?: string): string | undefined {
+  if (deviceName === undefined) return state.products.get(productId)?.accessKey;
+  return deviceNamed(state, productId, deviceName)?.accessKey;
 }

@@ -12,7 +12,7 @@ export default defineRule({
   requires: ['mqtt'],
   generations: { only: ['fuse'], why: 'only the new platform informs devices over MQTT' },
   description:
-    'The task starts while the device listens on MQTT (subscribed to `$sys/{pid}/{device-name}/ota/inform`, its last check found nothing). The platform publishes `ota/inform`; the device answers on `ota/inform_reply` with the inform\'s `id` and a numeric `code` within 20 s ("需在 20s 内回复"), then checks for the task over HTTP.',
+    'The task starts while the device listens on MQTT (subscribed to `$sys/{pid}/{device-name}/ota/inform`, after a check that found nothing, or after 2 s for a device that waits for the inform alone). The platform publishes `ota/inform`; the device answers on `ota/inform_reply` with the inform\'s `id` and a numeric `code` within 20 s ("需在 20s 内回复"), then checks for the task over HTTP.',
   scenario: { mqtt: true, notStarted: true, triggers: [{ when: { listening: true }, do: 'start' }] },
   needs: ['checked', 'scenario', 'answered-inform'],
   check({ journal }) {

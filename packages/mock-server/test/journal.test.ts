@@ -1,5 +1,10 @@
+import { connect } from 'node:net';
+import { productResource, signToken } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
-import { Journal } from '../src/core/journal.ts';
+import { Journal, type JournalEntry } from '../src/core/journal.ts';
+import { createPlatform, demo } from '../src/index.ts';
+import { startServer } from '../src/node.ts';
+import { checkQuery } from './harness.ts';
 
 const entry = (devId: number) => ({
   time: '2026-11-29T00:00:00.000Z',
@@ -27,5 +32,63 @@ describe('the journal', () => {
     expect(after.nextSeq).toBe(1501);
     expect(journal.query({ since: 1500 }).entries).toEqual([]);
     expect(journal.query({ since: 0, limit: 3 }).entries.map((e) => e.seq)).toEqual(all.slice(0, 3).map((e) => e.seq));
+  });
+});
+
+// The node door journals a call from Node's raw header list, held until read; in process it comes from a web
+// Request. A device must be judged the same whichever way it came.
+describe('a journaled call', () => {
+  it('reads the same through the node door as in process: headers lower-cased, sorted, repeats joined, sign redacted', async () => {
+    const platform = createPlatform({ seed: 'demo' });
+    const server = await startServer({ platform, port: 0 });
+    const authorization = await signToken({
+      accessKey: demo.productKey,
+      res: productResource(demo.productId),
+      et: Math.floor(platform.clock.now() / 1000) + 3600,
+    });
+    const query = new URLSearchParams(Object.entries(checkQuery()).map(([k, v]) => [k, String(v)]));
+    const path = `/ota/south/check?${query}`;
+    try {
+      // Through the node door, raw, with a header sent twice and names in odd case.
+      const { port } = new URL(server.url);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAUTHORIZATION: ${authorization}\r\n` +
+              'X-Trace: a\r\nx-trace: b\r\nConnection: close\r\n\r\n',
+          ),
+        );
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1.1 200/);
+      // In process, the same call as a web Request.
+      const headers = new Headers({ Host: `127.0.0.1:${port}`, Authorization: authorization, Connection: 'close' });
+      headers.append('X-Trace', 'a');
+      headers.append('X-Trace', 'b');
+      await (await platform.fetch(new Request(`http://127.0.0.1:${port}${path}`, { headers }))).text();
+
+      const [door, inProcess] = platform.journal.query({ operation: 'checkTask' }).entries;
+      const comparable = (entry: JournalEntry | undefined) => ({ ...entry, seq: 0, wallTime: '', durationMs: 0 });
+      expect(comparable(door)).toEqual(comparable(inProcess));
+      expect(door?.request.headers).toEqual({
+        authorization: expect.stringMatching(/&sign=<redacted>$/),
+        connection: 'close',
+        host: `127.0.0.1:${port}`,
+        'x-trace': 'a, b',
+      });
+      expect(Object.keys(door?.request.headers ?? {})).toEqual(['authorization', 'connection', 'host', 'x-trace']);
+      expect(door?.request.query).toEqual(Object.fromEntries(query));
+      expect(door?.response).toMatchObject({
+        status: 200,
+        headers: { 'content-type': 'application/json', 'content-length': expect.any(String) },
+        body: { json: { errno: 0, error: 'succ', data: expect.objectContaining({ token: expect.any(String) }) } },
+      });
+      expect(door?.response.bytesSent).toBe(Number(door?.response.headers['content-length']));
+    } finally {
+      await server.close();
+    }
   });
 });

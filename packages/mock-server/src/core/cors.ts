@@ -1,4 +1,4 @@
-import { carryWhole } from './whole-body.ts';
+import { WholeAnswer } from './whole-body.ts';
 // Cross-origin access for a browser app under test (a device console, a web-based flasher): which origins may call
 // the platform from a page, and the headers that let them. Loopback origins by default: a page served by a dev
 // server on this machine works, while a web page from anywhere else cannot drive a platform that needs no admin
@@ -41,8 +41,7 @@ export function withCors(response: Response, origin: string): Response {
     'Content-Range, Content-Length, Content-Disposition, Location, WWW-Authenticate',
   );
   headers.append('Vary', 'Origin');
-  return carryWhole(
-    response,
-    new Response(response.body, { status: response.status, statusText: response.statusText, headers }),
-  );
+  // An answer the adapter may write whole stays one, with the headers added.
+  if (response instanceof WholeAnswer) return response.withHeaders(Object.fromEntries(headers));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

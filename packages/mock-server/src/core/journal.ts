@@ -1,4 +1,5 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
+import { type HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
 
 /** One answered request (spec schema `JournalEntry`). */
 export type JournalEntry = components['schemas']['JournalEntry'];
@@ -12,19 +13,25 @@ export interface JournalQuery {
   limit?: number;
 }
 
-const jsonKeptBytes = 2048;
+/** What the journal keeps of one call: an entry as added (MQTT, push), or an HTTP call held as its parts. */
+export type Kept = JournalEntry | HeldCall;
+
+/** The entry of what is kept, as the spec defines it. */
+function entryOf(kept: Kept): JournalEntry {
+  return 'toEntry' in kept ? kept.toEntry() : kept;
+}
 
 /**
  * Every request the platform answered, with platform time: what the conformance suite judges a device by.
- * Secrets are redacted on the way in (the `sign` of `Authorization`, access keys in JSON bodies).
+ * Secrets are redacted in every entry read (the `sign` of `Authorization`, access keys in JSON bodies).
  */
 export class Journal {
-  #entries: JournalEntry[] = [];
+  #entries: Kept[] = [];
   #sizes: number[] = [];
   #bytes = 0;
   #nextSeq = 1;
   /** Entries added or completed since a durable store last drained them; only kept when one asks. */
-  #changed: Set<JournalEntry> | undefined;
+  #changed: Set<Kept> | undefined;
   readonly #listeners = new Set<(entry: JournalEntry) => void>();
   readonly #limit: number;
   readonly #maxBytes: number;
@@ -41,18 +48,28 @@ export class Journal {
   /** Adds an entry; its response fields may still be completed when a streamed body ends. */
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: this.#nextSeq++, ...entry } as JournalEntry;
-    const size = estimateSize(full);
-    this.#entries.push(full);
+    this.#keep(full, estimateSize(full));
+    return full;
+  }
+
+  /** Adds an HTTP call, numbered now; what it holds may still be completed when its body ends. */
+  hold(call: HeldCall): HeldCall {
+    call.seq = this.#nextSeq++;
+    this.#keep(call, call.size());
+    return call;
+  }
+
+  #keep(kept: Kept, size: number): void {
+    this.#entries.push(kept);
     this.#sizes.push(size);
     this.#bytes += size;
-    this.#changed?.add(full);
+    this.#changed?.add(kept);
     // Drop the oldest tenth at once rather than one entry per request.
     if (this.#entries.length > this.#limit || this.#bytes > this.#maxBytes) {
       const drop = Math.max(Math.ceil(this.#entries.length / 10), 1);
       this.#entries.splice(0, drop);
       for (const dropped of this.#sizes.splice(0, drop)) this.#bytes -= dropped;
     }
-    return full;
   }
 
   /**
@@ -66,9 +83,9 @@ export class Journal {
   } {
     const entries: JournalEntry[] = [];
     for (let i = this.#firstAfter(since); i < this.#entries.length && entries.length < limit; i++) {
-      const e = this.#entries[i] as JournalEntry;
+      const e = this.#entries[i] as Kept;
       if ((devId === undefined || e.devId === devId) && (operation === undefined || e.operation === operation))
-        entries.push(e);
+        entries.push(entryOf(e));
     }
     return { entries, nextSeq: this.#nextSeq };
   }
@@ -79,7 +96,7 @@ export class Journal {
     let high = this.#entries.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.#entries[middle] as JournalEntry).seq > since) high = middle;
+      if ((this.#entries[middle] as Kept).seq > since) high = middle;
       else low = middle + 1;
     }
     return low;
@@ -89,9 +106,11 @@ export class Journal {
    * Marks an entry complete: its answer has gone out (a streamed body ended, or was cut short). A durable store
    * writes it again; listeners (the request log) see it now, with the bytes served and the faults applied.
    */
-  complete(entry: JournalEntry): void {
+  complete(entry: Kept): void {
     this.#changed?.add(entry);
-    for (const listener of this.#listeners) listener(entry);
+    if (this.#listeners.size === 0) return;
+    const read = entryOf(entry);
+    for (const listener of this.#listeners) listener(read);
   }
 
   /** Marks an entry for a durable store to write again (a write that failed). */
@@ -116,7 +135,7 @@ export class Journal {
     const first = this.firstSeq();
     const changed = [...this.#changed].filter((entry) => entry.seq >= first);
     this.#changed.clear();
-    return changed;
+    return changed.map(entryOf);
   }
 
   /** The oldest `seq` still kept (the next one when the journal is empty). */
@@ -149,25 +168,6 @@ export class Journal {
   }
 }
 
-/** Header values longer than this are cut in the journal (noted in the value): a 14 KB cookie is not evidence. */
-const headerValueKept = 1024;
-/** Headers kept per request in the journal. */
-const headersKept = 64;
-
-/** Request or response headers as the journal keeps them: at most 64, each value at most 1 KiB. */
-export function journalHeaders(headers: Headers): Record<string, string> {
-  const kept: Record<string, string> = {};
-  let count = 0;
-  for (const [name, value] of headers) {
-    if (++count > headersKept) break;
-    kept[name] =
-      value.length > headerValueKept
-        ? `${value.slice(0, headerValueKept)}…[${value.length - headerValueKept} more characters not kept]`
-        : value;
-  }
-  return kept;
-}
-
 // What an entry costs, roughly: the strings it holds plus a fixed overhead for the object and its numbers.
 function estimateSize(entry: JournalEntry): number {
   let size = 512 + entry.request.path.length;
@@ -179,20 +179,6 @@ function estimateSize(entry: JournalEntry): number {
   if (entry.request.body) size += Math.min(entry.request.body.size, jsonKeptBytes) + 64;
   return size;
 }
-
-/** Replaces the signature of an `Authorization` value, keeping what a tester needs (res, et, method). */
-export function redactAuthorization(value: string): string {
-  // A device sends the same header until it renews its token: remember the last few.
-  let redacted = redactedHeaders.get(value);
-  if (redacted === undefined) {
-    redacted = value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
-    if (redactedHeaders.size >= 1024) redactedHeaders.clear();
-    redactedHeaders.set(value, redacted);
-  }
-  return redacted;
-}
-
-const redactedHeaders = new Map<string, string>();
 
 /**
  * Summarises a body: JSON up to 2 KiB in full (access keys redacted), text up to 2 KiB in full, anything else as
@@ -211,24 +197,4 @@ export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5
     summary.text = new TextDecoder().decode(bytes);
   } else summary.md5 = md5 ?? new Md5().update(bytes).hex();
   return summary;
-}
-
-/**
- * The summary of a JSON answer from the value it was made of: the same as {@link summarizeBody} of its bytes.
- * `redact: false` keeps the value itself, for answers that hold no key and are built afresh for each call (the
- * device API's envelopes): copying them cost more than a device's whole check.
- */
-export function summarizeJson(value: unknown, size: number, contentType: string, redact = true): BodySummary {
-  if (size > jsonKeptBytes) return { size, contentType };
-  return { size, contentType, json: redact ? redactKeys(value) : value };
-}
-
-function redactKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === 'accessKey' ? '<redacted>' : redactKeys(v)]),
-    );
-  }
-  return value;
 }

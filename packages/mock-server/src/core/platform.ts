@@ -18,18 +18,13 @@ import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
+import { HeldCall, jsonKeptBytes } from './held-call.ts';
 import { newAccessKey } from './ids.ts';
 import { toleratedOmissions } from './input.ts';
-import {
-  Journal,
-  type JournalEntry,
-  journalHeaders,
-  redactAuthorization,
-  summarizeBody,
-  summarizeJson,
-} from './journal.ts';
+import { Journal, summarizeBody } from './journal.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { startPushing } from './push.ts';
+import { RawHeaders } from './raw-headers.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { readBody } from './request-body.ts';
 import {
@@ -38,7 +33,6 @@ import {
   errorByte,
   isSouthbound,
   jsonResponse,
-  jsonSource,
   ProblemError,
   problem,
   requestId,
@@ -47,7 +41,7 @@ import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
-import { plainResponse, takeWhole } from './whole-body.ts';
+import { headerFields, headerOf, plainResponse, takeWhole, wholeBytes, wholeJson } from './whole-body.ts';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {
@@ -364,56 +358,66 @@ async function checkResponse(ctx: Context, matched: Route, response: Response): 
 }
 
 /**
- * Journals the call. JSON and text bodies are summarised from a clone before any body fault acts on them;
- * bytes sent, aborts and the duration are completed when the body has gone out.
+ * Journals the call as a {@link HeldCall}: the parts it was answered from, made into an entry when read. A body
+ * the platform does not hold (a one-byte download error) is summarised from a clone before any body fault acts on
+ * it; bytes sent, aborts and the duration are completed when the body has gone out.
  */
 async function record(
   ctx: Context,
   call: Omit<Call, 'route'> & { route?: Route },
   response: Response,
   started: number,
-): Promise<JournalEntry> {
-  const headers = journalHeaders(call.request.headers);
-  if (headers.authorization) headers.authorization = redactAuthorization(headers.authorization);
-  const contentType = response.headers.get('content-type');
-  const streamed = contentType === 'application/octet-stream';
-  const entry = ctx.journal.add({
-    time: new Date(ctx.clock.now()).toISOString(),
-    wallTime: new Date().toISOString(),
-    durationMs: performance.now() - started,
-    ...(call.devId !== undefined ? { devId: call.devId } : {}),
+): Promise<HeldCall> {
+  const contentType = headerOf(response, 'content-type');
+  const fields = headerFields(response);
+  const held = new HeldCall({
+    time: ctx.clock.now(),
+    wallTime: Date.now(),
     operation: call.route?.operationId ?? null,
-    ...(call.errno !== undefined ? { errno: call.errno } : {}),
-    ...(call.note ? { note: call.note } : {}),
-    ...(call.auth ? { auth: call.auth } : {}),
-    ...(call.tolerated ? { tolerated: call.tolerated } : {}),
-    ...(call.exception ? { exception: call.exception } : {}),
-    request: {
-      method: call.request.method,
-      path: call.url.pathname,
-      query: Object.fromEntries(call.url.searchParams),
-      headers,
-      ...(call.body.length > 0
-        ? { body: summarizeBody(call.body, call.request.headers.get('content-type'), call.bodyMd5) }
-        : {}),
-    },
-    response: { status: response.status, headers: journalHeaders(response.headers), bytesSent: 0 },
-    faults: call.faults.map((f: Fault) => f.id),
+    method: call.request.method,
+    href: call.url.href,
+    requestHeaders: headerList(call.request.headers),
+    status: response.status,
+    responseHeaders: fields instanceof Headers ? headerList(fields) : fields,
+    faults: call.faults.length === 0 ? noFaults : call.faults.map((f: Fault) => f.id),
   });
-  const json = jsonSource(response);
-  if (json && contentType) {
-    const device = call.route !== undefined && isDeviceOperation(call.route.canonical);
-    entry.response.body = summarizeJson(json.value, json.size, contentType, !device);
-  } else if (!streamed && response.body) {
+  held.durationMs = performance.now() - started;
+  held.devId = call.devId;
+  held.errno = call.errno;
+  held.note = call.note;
+  held.auth = call.auth;
+  held.tolerated = call.tolerated;
+  held.exception = call.exception;
+  if (call.body.length > 0)
+    held.requestBody = summarizeBody(call.body, call.request.headers.get('content-type'), call.bodyMd5);
+  ctx.journal.hold(held);
+  const json = wholeJson(response);
+  if (contentType === 'application/octet-stream') held.streamed = true;
+  else if (json !== undefined && contentType) {
+    const size = wholeBytes(response)?.length ?? 0;
+    // Device envelopes hold no key; management answers may (a product's access key), redacted when read.
+    held.redactJson = !(call.route !== undefined && isDeviceOperation(call.route.canonical));
+    if (size <= jsonKeptBytes) held.responseJson = json;
+    else held.responseBody = { size, contentType };
+  } else if (response.body) {
     const bytes = new Uint8Array(await response.clone().arrayBuffer());
-    entry.response.body = summarizeBody(bytes, contentType);
+    held.responseBody = summarizeBody(bytes, contentType);
   }
   call.onBodyEnd.push(({ bytesSent, aborted }) => {
-    entry.durationMs = performance.now() - started;
-    entry.response.bytesSent = bytesSent;
-    if (streamed) entry.response.body = { size: bytesSent, contentType: 'application/octet-stream' };
-    if (aborted) entry.response.aborted = true;
-    ctx.journal.complete(entry);
+    held.durationMs = performance.now() - started;
+    held.bytesSent = bytesSent;
+    if (aborted) held.aborted = true;
+    ctx.journal.complete(held);
   });
-  return entry;
+  return held;
+}
+
+const noFaults: readonly string[] = [];
+
+/** Headers as a flat list, [name, value, …]: Node's own list when the request came through the node door. */
+function headerList(headers: Headers): readonly string[] {
+  if (headers instanceof RawHeaders) return headers.raw;
+  const list: string[] = [];
+  for (const [name, value] of headers) list.push(name, value);
+  return list;
 }

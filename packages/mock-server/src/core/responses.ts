@@ -13,23 +13,15 @@ import { WholeAnswer } from './whole-body.ts';
 
 const encoder = new TextEncoder();
 
-/** What a JSON answer was made from, so the journal summarises it without reading a clone of its body. */
-const madeFrom = new WeakMap<Response, { value: unknown; size: number }>();
-
 /** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
-  const bytes = encoder.encode(JSON.stringify(body));
-  const response = new WholeAnswer(bytes, {
+  const json = JSON.stringify(body);
+  const bytes = encoder.encode(json);
+  return new WholeAnswer(bytes, {
     status,
     headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
+    json,
   });
-  madeFrom.set(response, { value: body, size: bytes.length });
-  return response;
-}
-
-/** The value and size a {@link jsonResponse} was made from; undefined for any other response. */
-export function jsonSource(response: Response): { value: unknown; size: number } | undefined {
-  return madeFrom.get(response);
 }
 
 /**

@@ -6,26 +6,45 @@ import type { BodyOutcome } from './body.ts';
 // answers; an adapter that asked for them (`fetch(request, { wholeBodies: true })`) takes the bytes, writes them,
 // and says how the write ended, which is what completes the journal entry and the device's download accounting.
 
-const known = new WeakMap<Response, Uint8Array>();
-const pending = new WeakMap<Response, (outcome: BodyOutcome) => void>();
+/** How a {@link WholeAnswer} is made. */
+export interface WholeInit {
+  status: number;
+  /** The header fields, spelt as they go out (`Content-Length`). */
+  headers: Record<string, string>;
+  /** Makes the body for a reader (by default the bytes, as one chunk). */
+  stream?: () => ReadableStream<Uint8Array>;
+  /** The JSON text the bytes encode, kept for the journal (an envelope, a problem). */
+  json?: string;
+}
 
 /**
- * An answer whose body is `bytes` the platform holds. Building a web `Response` with a body costs more than the
- * rest of a small answer (undici makes a ReadableStream for it, ~15 µs), so the stream is made only when someone
- * reads the body; an adapter that writes the bytes itself never makes it. It is a `Response` to every reader
- * inside the platform; `platform.fetch` hands callers a plain one ({@link plainResponse}).
+ * An answer whose body is `bytes` the platform holds. Building a web `Response` with a body and headers costs more
+ * than the rest of a small answer (undici makes a ReadableStream and a header list for it), so both are made only
+ * when someone reads them; an adapter that writes the bytes itself, and the journal, read the header record as
+ * given. It is a `Response` to every reader inside the platform; `platform.fetch` hands callers a plain one
+ * ({@link plainResponse}).
  */
 export class WholeAnswer extends Response {
   readonly #bytes: Uint8Array;
+  readonly #fields: Record<string, string>;
   readonly #stream: (() => ReadableStream<Uint8Array>) | undefined;
+  readonly #json: string | undefined;
+  #headers: Headers | undefined;
   #real: Response | undefined;
+  #end: ((outcome: BodyOutcome) => void) | undefined;
 
-  /** `stream` makes the body for a reader (by default the bytes, as one chunk). */
-  constructor(bytes: Uint8Array, init: ResponseInit, stream?: () => ReadableStream<Uint8Array>) {
-    super(null, init);
+  constructor(bytes: Uint8Array, init: WholeInit) {
+    super(null, { status: init.status });
     this.#bytes = bytes;
-    this.#stream = stream;
-    known.set(this, bytes);
+    this.#fields = init.headers;
+    this.#stream = init.stream;
+    this.#json = init.json;
+  }
+
+  /** The headers, made from the record when first read (the getter Response.prototype has, overridden). */
+  override get headers(): Headers {
+    this.#headers ??= new Headers(this.#fields);
+    return this.#headers;
   }
 
   #materialized(): Response {
@@ -70,29 +89,83 @@ export class WholeAnswer extends Response {
   }
 
   override clone(): Response {
-    const init = { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) };
-    return new WholeAnswer(this.#bytes, init, this.#stream as (() => ReadableStream<Uint8Array>) | undefined);
+    return this.withHeaders(this.#headers ? Object.fromEntries(this.#headers) : { ...this.#fields });
+  }
+
+  /** The same answer with other headers. */
+  withHeaders(headers: Record<string, string>): WholeAnswer {
+    const init = { status: this.status, headers };
+    return new WholeAnswer(this.#bytes, {
+      ...init,
+      ...(this.#stream ? { stream: this.#stream } : {}),
+      ...(this.#json !== undefined ? { json: this.#json } : {}),
+    });
   }
 
   /** The same answer as a plain `Response`, for callers outside the platform. */
   toResponse(): Response {
     return this.#materialized();
   }
+
+  /** The header record while the headers were never read as `Headers` (so never changed), else undefined. */
+  static fieldsOf(answer: WholeAnswer): Record<string, string> | undefined {
+    return answer.#headers ? undefined : answer.#fields;
+  }
+
+  static bytesOf(answer: WholeAnswer): Uint8Array {
+    return answer.#bytes;
+  }
+
+  static jsonOf(answer: WholeAnswer): string | undefined {
+    return answer.#json;
+  }
+
+  static awaitEnd(answer: WholeAnswer, end: (outcome: BodyOutcome) => void): void {
+    answer.#end = end;
+  }
+
+  static takeEnd(answer: WholeAnswer): ((outcome: BodyOutcome) => void) | undefined {
+    const end = answer.#end;
+    answer.#end = undefined;
+    return end;
+  }
 }
 
 /** A plain `Response` for a caller of `platform.fetch`: a {@link WholeAnswer} becomes one with a real body. */
 export function plainResponse(response: Response): Response {
-  return response instanceof WholeAnswer ? carryWhole(response, response.toResponse()) : response;
+  return response instanceof WholeAnswer ? response.toResponse() : response;
 }
 
-/** The bytes a response was marked with, if any. */
+/** The bytes of a {@link WholeAnswer}; undefined for any other response. */
 export function wholeBytes(response: Response): Uint8Array | undefined {
-  return known.get(response);
+  return response instanceof WholeAnswer ? WholeAnswer.bytesOf(response) : undefined;
+}
+
+/** The JSON text a {@link WholeAnswer} was made from, if it was made from one. */
+export function wholeJson(response: Response): string | undefined {
+  return response instanceof WholeAnswer ? WholeAnswer.jsonOf(response) : undefined;
+}
+
+/**
+ * An answer's header fields without making a `Headers` of them: the record of a {@link WholeAnswer} whose headers
+ * nobody read, else the `Headers`.
+ */
+export function headerFields(response: Response): Record<string, string> | Headers {
+  return (response instanceof WholeAnswer && WholeAnswer.fieldsOf(response)) || response.headers;
+}
+
+/** One header of an answer by its lower-case name, read as {@link headerFields} does. */
+export function headerOf(response: Response, name: string): string | null {
+  const fields = headerFields(response);
+  if (fields instanceof Headers) return fields.get(name);
+  for (const field in fields)
+    if (field.length === name.length && field.toLowerCase() === name) return fields[field] ?? null;
+  return null;
 }
 
 /** Registers what must happen when an adapter has written the bytes of `response` (or failed to). */
-export function awaitWholeEnd(response: Response, end: (outcome: BodyOutcome) => void): void {
-  pending.set(response, end);
+export function awaitWholeEnd(response: WholeAnswer, end: (outcome: BodyOutcome) => void): void {
+  WholeAnswer.awaitEnd(response, end);
 }
 
 /**
@@ -101,21 +174,7 @@ export function awaitWholeEnd(response: Response, end: (outcome: BodyOutcome) =>
  * the platform holds).
  */
 export function takeWhole(response: Response): { bytes: Uint8Array; end(outcome: BodyOutcome): void } | undefined {
-  const bytes = known.get(response);
-  const end = pending.get(response);
-  if (!bytes || !end) return undefined;
-  pending.delete(response);
-  return { bytes, end };
-}
-
-/** Moves the marks of `from` to `to`, a response made around the same body (with other headers). */
-export function carryWhole(from: Response, to: Response): Response {
-  const bytes = known.get(from);
-  if (bytes) known.set(to, bytes);
-  const end = pending.get(from);
-  if (end) {
-    pending.set(to, end);
-    pending.delete(from);
-  }
-  return to;
+  if (!(response instanceof WholeAnswer)) return undefined;
+  const end = WholeAnswer.takeEnd(response);
+  return end ? { bytes: WholeAnswer.bytesOf(response), end } : undefined;
 }

@@ -65,7 +65,9 @@ export function servePackage(
     ...headers(partial),
   };
   // The stream, chunked for faults to shape precisely, is made only if the body is read as a stream.
-  return new WholeAnswer(file.bytes.subarray(start, end + 1), { status: partial ? 206 : 200, headers: sent }, () =>
-    rangeStream(file.bytes, start, end),
-  );
+  return new WholeAnswer(file.bytes.subarray(start, end + 1), {
+    status: partial ? 206 : 200,
+    headers: sent,
+    stream: () => rangeStream(file.bytes, start, end),
+  });
 }

@@ -3,10 +3,10 @@ import { type BodyOutcome, type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
 import { answersOtaErrno } from '../device-operation.ts';
-import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, jsonSource, problemBody } from '../responses.ts';
+import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
 import { activeDeviceTask, fileOf } from '../tasks.ts';
 import { tokenFor } from '../tokens.ts';
-import { awaitWholeEnd, WholeAnswer, wholeBytes } from '../whole-body.ts';
+import { awaitWholeEnd, WholeAnswer, wholeBytes, wholeJson } from '../whole-body.ts';
 
 // What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
 // handler's) and to the body on its way out. The registry beside this file decides which faults fire.
@@ -111,15 +111,14 @@ export function shapeResponse(call: Call, response: Response, wholeBodies = fals
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
   const unshaped = Object.keys(shape).length === 0;
-  if (wholeBodies && unshaped && wholeBytes(response)) {
+  if (wholeBodies && unshaped && response instanceof WholeAnswer) {
     awaitWholeEnd(response, ended);
     return response;
   }
   // A JSON answer nothing shapes is complete as soon as it exists: a few hundred bytes no reader stops halfway.
   // Counting its bytes through a second stream cost more than the answer (the fleet makes hundreds of thousands).
-  const json = unshaped ? jsonSource(response) : undefined;
-  if (json && response instanceof WholeAnswer) {
-    ended({ bytesSent: json.size, aborted: false });
+  if (unshaped && response instanceof WholeAnswer && wholeJson(response) !== undefined) {
+    ended({ bytesSent: wholeBytes(response)?.length ?? 0, aborted: false });
     return response.toResponse();
   }
   if (!response.body) return response;

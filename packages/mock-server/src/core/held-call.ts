@@ -1,0 +1,186 @@
+import type { components } from '@onenet-ota/sdk';
+import { headerEntries } from './raw-headers.ts';
+
+type JournalEntry = components['schemas']['JournalEntry'];
+type BodySummary = components['schemas']['BodySummary'];
+
+/** JSON bodies are kept up to 2 KiB in full; larger ones as their size. */
+export const jsonKeptBytes = 2048;
+/** Header values longer than this are cut in the journal (noted in the value): a 14 KB cookie is not evidence. */
+const headerValueKept = 1024;
+/** Headers kept per request in the journal. */
+const headersKept = 64;
+
+/**
+ * One HTTP call as the journal holds it until someone reads it: the parts it was answered from (the request's flat
+ * header list and URL, the answer's header record and JSON text, times as numbers), not the entry built from them.
+ * A platform under load answers far more calls than anyone reads, and an entry of nested objects per call made the
+ * garbage collector's work grow with the journal: at 100 000 entries it cost a quarter of a task check. A few
+ * strings per call are cheap to keep; {@link HeldCall.toEntry} builds the spec's `JournalEntry` when one is read.
+ */
+export class HeldCall {
+  seq = 0;
+  durationMs = 0;
+  bytesSent = 0;
+  aborted = false;
+  devId: number | undefined = undefined;
+  errno: number | undefined = undefined;
+  note: string | undefined = undefined;
+  auth: 'accepted' | 'refused' | undefined = undefined;
+  tolerated: { pointer: string; message: string }[] | undefined = undefined;
+  exception: string | undefined = undefined;
+  /** The request's body as summarised (package uploads, JSON reports); none for a GET. */
+  requestBody: BodySummary | undefined = undefined;
+  /** The answer's JSON text, kept whole (at most 2 KiB) and parsed when read. */
+  responseJson: string | undefined = undefined;
+  /** Whether keys in the answer's JSON are redacted when read (management answers may hold access keys). */
+  redactJson = false;
+  /** The answer's body as summarised, when it is not JSON text kept whole. */
+  responseBody: BodySummary | undefined = undefined;
+  /** The body is a package stream: the summary is its size as sent. */
+  streamed = false;
+
+  /** Platform time of the call, Unix ms. */
+  readonly time: number;
+  /** Machine time of the call, Unix ms. */
+  readonly wallTime: number;
+  readonly operation: string | null;
+  readonly method: string;
+  readonly href: string;
+  /** The request's headers as a flat list: [name, value, …]. */
+  readonly requestHeaders: readonly string[];
+  readonly status: number;
+  /** The answer's headers: a record as the platform made it, or a flat list. */
+  readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
+  readonly faults: readonly string[];
+
+  constructor(parts: HeldParts) {
+    this.time = parts.time;
+    this.wallTime = parts.wallTime;
+    this.operation = parts.operation;
+    this.method = parts.method;
+    this.href = parts.href;
+    this.requestHeaders = parts.requestHeaders;
+    this.status = parts.status;
+    this.responseHeaders = parts.responseHeaders;
+    this.faults = parts.faults;
+  }
+
+  /** What keeping the call costs, roughly: the strings it holds plus a fixed overhead for the object. */
+  size(): number {
+    let size = 512 + this.href.length + (this.note?.length ?? 0) + (this.exception?.length ?? 0);
+    for (const part of this.requestHeaders) size += part.length;
+    const fields = this.responseHeaders;
+    if (isList(fields)) for (const part of fields) size += part.length;
+    else for (const name in fields) size += name.length + (fields[name]?.length ?? 0);
+    if (this.requestBody) size += Math.min(this.requestBody.size, jsonKeptBytes) + 64;
+    return size + (this.responseJson?.length ?? 0);
+  }
+
+  /** The entry as the spec defines it (`JournalEntry`), secrets redacted. */
+  toEntry(): JournalEntry {
+    const url = new URL(this.href);
+    const requestHeaders = journalHeaders(headerEntries(this.requestHeaders));
+    if (requestHeaders.authorization) requestHeaders.authorization = redactAuthorization(requestHeaders.authorization);
+    const responseHeaders = isList(this.responseHeaders)
+      ? headerEntries(this.responseHeaders)
+      : Object.entries(this.responseHeaders).map(([name, value]) => [name.toLowerCase(), value] as [string, string]);
+    const contentType = this.#responseContentType(responseHeaders);
+    let body: BodySummary | undefined = this.responseBody;
+    if (this.streamed) body = { size: this.bytesSent, contentType: 'application/octet-stream' };
+    else if (this.responseJson !== undefined && contentType) {
+      const value: unknown = JSON.parse(this.responseJson);
+      body = summarizeJson(value, new TextEncoder().encode(this.responseJson).length, contentType, this.redactJson);
+    }
+    return {
+      seq: this.seq,
+      time: new Date(this.time).toISOString(),
+      wallTime: new Date(this.wallTime).toISOString(),
+      durationMs: this.durationMs,
+      ...(this.devId !== undefined ? { devId: this.devId } : {}),
+      operation: this.operation,
+      ...(this.errno !== undefined ? { errno: this.errno } : {}),
+      ...(this.note ? { note: this.note } : {}),
+      ...(this.auth ? { auth: this.auth } : {}),
+      ...(this.tolerated ? { tolerated: this.tolerated } : {}),
+      ...(this.exception ? { exception: this.exception } : {}),
+      request: {
+        method: this.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: requestHeaders,
+        ...(this.requestBody ? { body: this.requestBody } : {}),
+      },
+      response: {
+        status: this.status,
+        headers: journalHeaders(responseHeaders.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        bytesSent: this.bytesSent,
+        ...(body ? { body } : {}),
+        ...(this.aborted ? { aborted: true } : {}),
+      },
+      faults: [...this.faults],
+    };
+  }
+
+  #responseContentType(headers: [string, string][]): string | undefined {
+    return headers.find(([name]) => name === 'content-type')?.[1];
+  }
+}
+
+/** What a {@link HeldCall} is made of; the rest is filled in as the platform learns it. */
+export type HeldParts = Pick<
+  HeldCall,
+  'time' | 'wallTime' | 'operation' | 'method' | 'href' | 'requestHeaders' | 'status' | 'responseHeaders' | 'faults'
+>;
+
+function isList(fields: Readonly<Record<string, string>> | readonly string[]): fields is readonly string[] {
+  return Array.isArray(fields);
+}
+
+/** Headers as the journal keeps them: at most 64, each value at most 1 KiB. */
+export function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  let count = 0;
+  for (const [name, value] of headers) {
+    if (++count > headersKept) break;
+    kept[name] =
+      value.length > headerValueKept
+        ? `${value.slice(0, headerValueKept)}…[${value.length - headerValueKept} more characters not kept]`
+        : value;
+  }
+  return kept;
+}
+
+/** Replaces the signature of an `Authorization` value, keeping what a tester needs (res, et, method). */
+export function redactAuthorization(value: string): string {
+  // A device sends the same header until it renews its token: remember the last few.
+  let redacted = redactedHeaders.get(value);
+  if (redacted === undefined) {
+    redacted = value.replace(/(^|&)sign=[^&]*/, '$1sign=<redacted>');
+    if (redactedHeaders.size >= 1024) redactedHeaders.clear();
+    redactedHeaders.set(value, redacted);
+  }
+  return redacted;
+}
+
+const redactedHeaders = new Map<string, string>();
+
+/**
+ * The summary of a JSON answer from the value it was made of: the same as `summarizeBody` of its bytes.
+ * `redact: false` keeps the value itself, for answers that hold no key (the device API's envelopes).
+ */
+export function summarizeJson(value: unknown, size: number, contentType: string, redact = true): BodySummary {
+  if (size > jsonKeptBytes) return { size, contentType };
+  return { size, contentType, json: redact ? redactKeys(value) : value };
+}
+
+/** A copy of a JSON value with every `accessKey` replaced by `<redacted>`. */
+export function redactKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, k === 'accessKey' ? '<redacted>' : redactKeys(v)]),
+    );
+  }
+  return value;
+}

@@ -11,7 +11,7 @@ import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
 import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
-import { takeWhole } from './core/whole-body.ts';
+import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
 
@@ -177,14 +177,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 const tlsOptions = { minVersion: 'TLSv1.2' } as const;
 
 async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = toRequest(req);
-  if (request instanceof Response) {
-    // Parsed by Node, refused by the web Request (a TRACE, a Host that is no host): still an answer, never a drop.
-    await send(res, request, req);
+  const url = requestUrl(req);
+  if (url instanceof Response) {
+    // Parsed by Node, refused here (a TRACE, a Host that is no host): still an answer, never a drop.
+    await send(res, url, req);
     return;
   }
+  const request = nodeRequest(req, url, isBodiless(req) ? null : bodyStream(req));
+  const extra = { wholeBodies: true, url };
   const getBody = isBodiless(req) && hasBody(req) ? await readGetBody(req) : undefined;
-  await send(res, await platform.fetch(request, { wholeBodies: true, ...(getBody ? { body: getBody } : {}) }), req);
+  await send(res, await platform.fetch(request, getBody ? { ...extra, body: getBody } : extra), req);
 }
 
 /** Writes a web Response to Node's response: headers by their canonical names, the body as it streams. */
@@ -196,8 +198,10 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   }
   // One raw list for writeHead: setting headers one by one costs Node a lookup table per answer.
   const raw: string[] = [];
-  for (const [name, value] of response.headers) raw.push(canonical(name), value);
-  const declared = response.headers.get('content-length');
+  const fields = headerFields(response);
+  if (fields instanceof Headers) for (const [name, value] of fields) raw.push(canonical(name), value);
+  else for (const name in fields) raw.push(canonical(name), fields[name] as string);
+  const declared = headerOf(response, 'content-length');
   if (declared === null) {
     // No length: end the body by closing the connection (what OneNET's one-byte error needs), never chunked.
     res.useChunkedEncodingByDefault = false;
@@ -251,7 +255,8 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   res.end();
 }
 
-function toRequest(req: IncomingMessage): Request | Response {
+/** The URL a request names, or the problem that answers it. */
+function requestUrl(req: IncomingMessage): URL | Response {
   let url: URL;
   try {
     url = new URL(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`);
@@ -261,7 +266,7 @@ function toRequest(req: IncomingMessage): Request | Response {
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
   if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
     return problem('NotImplemented', `${req.method} is not a method this platform answers`);
-  return nodeRequest(req, url, isBodiless(req) ? null : bodyStream(req));
+  return url;
 }
 
 /**

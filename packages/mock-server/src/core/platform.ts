@@ -84,6 +84,8 @@ export interface PlatformOptions extends Partial<Settings> {
 export interface FetchExtra {
   /** The body of a GET, which a `Request` cannot hold but OneNET documents for `/ota/devInfo`. */
   body?: Uint8Array;
+  /** The request's URL, when the adapter has parsed it already (the same as `request.url`). */
+  url?: URL;
   /**
    * The adapter writes answers whose body the platform already holds in one call: it takes them with
    * `takeWhole(response)` and reports how the write ended. Others must leave this off and read the body.
@@ -185,7 +187,7 @@ async function dispatch(
 ): Promise<Response> {
   const getBody = extra.body;
   const started = performance.now();
-  const url = new URL(request.url);
+  const url = extra.url ?? new URL(request.url);
   const matched = route(request.method, url.pathname);
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
@@ -196,7 +198,7 @@ async function dispatch(
         : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
     if (!control) {
       // Not shaped, so no body end will complete it: it is complete now.
-      const entry = await record(
+      const entry = await recordAnswer(
         ctx,
         { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
         response,
@@ -219,7 +221,12 @@ async function dispatch(
   // Package and patch uploads may be large; every other body is a small JSON document.
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
-  const read = getBody ? { bytes: getBody, overflow: false } : await readBody(request, limit, takesFile);
+  // A GET has no body to wait for (most device calls): no read, no await.
+  const read = getBody
+    ? { bytes: getBody, overflow: false }
+    : request.body || takesFile
+      ? await readBody(request, limit, takesFile)
+      : noBody;
   if (read.overflow && !southbound) {
     const what = takesFile ? 'uploads' : 'JSON bodies';
     return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
@@ -238,8 +245,8 @@ async function dispatch(
   }
   let response: Response;
   try {
-    response =
-      (await applyRequestFaults(ctx, call)) ?? (await handlers[matched.canonical as keyof typeof handlers](call, ctx));
+    const faulted = call.faults.length > 0 ? await applyRequestFaults(ctx, call) : undefined;
+    response = faulted ?? (await handlers[matched.canonical as keyof typeof handlers](call, ctx));
   } catch (error) {
     response = failure(error, call);
   }
@@ -247,8 +254,9 @@ async function dispatch(
   // bury the device's requests in the request log every time the console refreshes.
   if (control || (request.method === 'GET' && !southbound && request.headers.has('x-ota-console')))
     return persisted(ctx, call, response);
-  response = await checkResponse(ctx, matched, response);
-  await record(ctx, call, response, started);
+  if (ctx.settings.validateResponses !== 'off') response = await checkResponse(ctx, matched, response);
+  const held = recordAnswer(ctx, call, response, started);
+  if (held instanceof Promise) await held;
   // A streamed body changes the device's progress when it ends: that is written too.
   if (ctx.persist)
     call.onBodyEnd.push(() => {
@@ -345,7 +353,7 @@ function identifyDevice(ctx: Context, call: Call): number | undefined {
 
 /** With `validateResponses: 'error'`, a JSON answer that breaks the spec becomes a 500 naming the violations. */
 async function checkResponse(ctx: Context, matched: Route, response: Response): Promise<Response> {
-  const type = response.headers.get('content-type') ?? '';
+  const type = headerOf(response, 'content-type') ?? '';
   if (ctx.settings.validateResponses === 'off' || !type.includes('json')) return response;
   const pointer = operationSpec(matched.operationId).responses[String(response.status)]?.[type.split(';')[0] ?? ''];
   const body: unknown = await response.clone().json();
@@ -358,16 +366,37 @@ async function checkResponse(ctx: Context, matched: Route, response: Response): 
 }
 
 /**
- * Journals the call as a {@link HeldCall}: the parts it was answered from, made into an entry when read. A body
- * the platform does not hold (a one-byte download error) is summarised from a clone before any body fault acts on
- * it; bytes sent, aborts and the duration are completed when the body has gone out.
+ * Journals the call, and summarises a body the platform does not hold (a one-byte download error) from a clone
+ * before any body fault acts on it. Only that needs waiting for.
  */
-async function record(
+function recordAnswer(
   ctx: Context,
   call: Omit<Call, 'route'> & { route?: Route },
   response: Response,
   started: number,
-): Promise<HeldCall> {
+): HeldCall | Promise<HeldCall> {
+  const held = record(ctx, call, response, started);
+  if (held.streamed || held.responseJson !== undefined || held.responseBody || !response.body) return held;
+  const contentType = headerOf(response, 'content-type');
+  return response
+    .clone()
+    .arrayBuffer()
+    .then((bytes) => {
+      held.responseBody = summarizeBody(new Uint8Array(bytes), contentType);
+      return held;
+    });
+}
+
+/**
+ * Journals the call as a {@link HeldCall}: the parts it was answered from, made into an entry when read. Bytes
+ * sent, aborts and the duration are completed when the body has gone out.
+ */
+function record(
+  ctx: Context,
+  call: Omit<Call, 'route'> & { route?: Route },
+  response: Response,
+  started: number,
+): HeldCall {
   const contentType = headerOf(response, 'content-type');
   const fields = headerFields(response);
   const held = new HeldCall({
@@ -399,9 +428,6 @@ async function record(
     held.redactJson = !(call.route !== undefined && isDeviceOperation(call.route.canonical));
     if (size <= jsonKeptBytes) held.responseJson = json;
     else held.responseBody = { size, contentType };
-  } else if (response.body) {
-    const bytes = new Uint8Array(await response.clone().arrayBuffer());
-    held.responseBody = summarizeBody(bytes, contentType);
   }
   call.onBodyEnd.push(({ bytesSent, aborted }) => {
     held.durationMs = performance.now() - started;
@@ -413,6 +439,7 @@ async function record(
 }
 
 const noFaults: readonly string[] = [];
+const noBody = { bytes: new Uint8Array(), overflow: false };
 
 /** Headers as a flat list, [name, value, …]: Node's own list when the request came through the node door. */
 function headerList(headers: Headers): readonly string[] {

@@ -47,19 +47,45 @@ export function route(method: string, pathname: string): Route | undefined {
   return exactRoute(method, pathname.slice(0, -1));
 }
 
+// Looked up by method and path length instead of trying every pattern: a path without parameters by its text, the
+// rest among the patterns with as many segments, in the order above (a device's check is the first candidate).
+const staticRoutes = new Map<string, CompiledRoute>();
+const patternRoutes = new Map<string, CompiledRoute[]>();
+for (const candidate of compiled) {
+  const path = (operations[candidate.operationId] as { path: string }).path;
+  if (candidate.names.length === 0) {
+    const key = `${candidate.method} ${path}`;
+    if (!staticRoutes.has(key)) staticRoutes.set(key, candidate);
+    continue;
+  }
+  const key = `${candidate.method} ${segmentCount(path)}`;
+  patternRoutes.set(key, [...(patternRoutes.get(key) ?? []), candidate]);
+}
+
+function segmentCount(path: string): number {
+  let count = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) count++;
+  return count;
+}
+
 function exactRoute(method: string, pathname: string): Route | undefined {
-  for (const candidate of compiled) {
-    if (candidate.method !== method) continue;
+  const fixed = staticRoutes.get(`${method} ${pathname}`);
+  if (fixed) return found(fixed, {});
+  for (const candidate of patternRoutes.get(`${method} ${segmentCount(pathname)}`) ?? []) {
     const match = candidate.pattern.exec(pathname);
     if (!match) continue;
     const params: Record<string, string> = {};
     candidate.names.forEach((name, i) => {
       params[name] = safeDecode(match[i + 1] ?? '');
     });
-    const aliasOf = (operations[candidate.operationId] as { aliasOf?: OperationId }).aliasOf;
-    return { operationId: candidate.operationId, canonical: aliasOf ?? candidate.operationId, params };
+    return found(candidate, params);
   }
   return undefined;
+}
+
+function found(candidate: CompiledRoute, params: Record<string, string>): Route {
+  const aliasOf = (operations[candidate.operationId] as { aliasOf?: OperationId }).aliasOf;
+  return { operationId: candidate.operationId, canonical: aliasOf ?? candidate.operationId, params };
 }
 
 function safeDecode(segment: string): string {

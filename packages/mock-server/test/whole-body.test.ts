@@ -1,6 +1,8 @@
+import { createDeviceClient } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
+import { type BodyOutcome, countedStream } from '../src/core/body.ts';
 import { WholeAnswer } from '../src/core/whole-body.ts';
-import { createPlatform } from '../src/index.ts';
+import { createPlatform, demo, demoImage } from '../src/index.ts';
 import { checkQuery } from './harness.ts';
 
 // An answer whose body the platform holds reads like any Response, and never leaves platform.fetch as anything
@@ -20,6 +22,16 @@ describe('WholeAnswer', () => {
     expect([answer.status, answer.headers.get('content-length')]).toEqual([200, String(bytes.length)]);
   });
 
+  it('reads JSON from the text it was made of, once, as a body is read once', async () => {
+    const text = '{"errno":0,"error":"succ"}';
+    const answer = new WholeAnswer(new TextEncoder().encode(text), { ...init, json: text });
+    expect(await answer.clone().json()).toEqual({ errno: 0, error: 'succ' });
+    expect(await answer.text()).toBe(text);
+    expect(answer.bodyUsed).toBe(true);
+    await expect(answer.json()).rejects.toThrow(TypeError);
+    expect(() => answer.clone()).toThrow(TypeError);
+  });
+
   it('leaves platform.fetch as a plain Response, unless the caller asked for whole bodies', async () => {
     const platform = createPlatform({ seed: 'demo' });
     const request = () =>
@@ -30,7 +42,68 @@ describe('WholeAnswer', () => {
     expect(plain).not.toBeInstanceOf(WholeAnswer);
     expect((await plain.json()).errno).toBe(1);
     expect(await platform.fetch(request(), { wholeBodies: true })).toBeInstanceOf(WholeAnswer);
+    // A caller that reads only through Response's methods (the fleet) gets the platform's own JSON answer.
+    const lazy = await platform.fetch(request(), { lazyBodies: true });
+    expect(lazy).toBeInstanceOf(WholeAnswer);
+    expect(((await lazy.json()) as { errno: number }).errno).toBe(1);
     // A control answer skips the body shaping that would otherwise make it plain: still plain here.
     expect(await platform.fetch(new Request('http://mock/__mock/clock'))).not.toBeInstanceOf(WholeAnswer);
+  });
+});
+
+// In process, an unshaped package range is one stream over the stored bytes that counts what was read: the journal
+// and the retry accounting must see a whole read as complete and a reader that stops early as gone away.
+describe('a package range in process', () => {
+  it('is aborted when the reader drops it, and complete when read to its last byte', async () => {
+    const platform = createPlatform({ seed: 'demo' });
+    const client = createDeviceClient({
+      baseUrl: 'http://mock',
+      productId: demo.productId,
+      accessKey: demo.productKey,
+      now: platform.clock.now,
+      fetch: (request) => platform.fetch(request),
+    });
+    const check = await client.GET('/ota/south/check', { params: { query: checkQuery() } });
+    const token = check.data?.data?.token as string;
+    await client.GET('/ota/south/download/{token}/check', {
+      params: { path: { token }, query: { dev_id: demo.devId } },
+    });
+    const download = (range: string) =>
+      platform.fetch(
+        new Request(`http://mock/ota/south/download/${token}?dev_id=${demo.devId}`, { headers: { Range: range } }),
+      );
+    const entries = () => platform.journal.query({ operation: 'downloadPackage' }).entries;
+    const deviceTask = () => platform.state.deviceTasks.get(`tsk_1/${demo.devId}`);
+
+    // Dropped before a byte was read: aborted, with nothing sent.
+    await (await download('bytes=0-999')).body?.cancel();
+    expect(entries()[0]?.response).toMatchObject({ status: 206, bytesSent: 0, aborted: true });
+    expect(deviceTask()).toMatchObject({ servedUpTo: 0, retriesUsed: 0, downloadInterrupted: true });
+
+    // Asked again and read whole: a retry, complete with its last byte.
+    const whole = new Uint8Array(await (await download('bytes=0-65535')).arrayBuffer());
+    expect(whole).toEqual(demoImage(demo.packageSize));
+    expect(entries()[1]?.response).toMatchObject({ status: 206, bytesSent: 65_536 });
+    expect(entries()[1]?.response.aborted).toBeUndefined();
+    expect(deviceTask()).toMatchObject({ servedUpTo: 65_536, retriesUsed: 1, downloadInterrupted: false });
+  });
+});
+
+describe('countedStream', () => {
+  const bytes = new Uint8Array(100_000).map((_, i) => i % 251);
+
+  it('ends with its last chunk when read whole', async () => {
+    const outcomes: BodyOutcome[] = [];
+    const read = new Uint8Array(await new Response(countedStream(bytes, (o) => outcomes.push(o))).arrayBuffer());
+    expect(read).toEqual(bytes);
+    expect(outcomes).toEqual([{ bytesSent: 100_000, aborted: false }]);
+  });
+
+  it('says how far a reader that stopped early got', async () => {
+    const outcomes: BodyOutcome[] = [];
+    const reader = countedStream(bytes, (o) => outcomes.push(o)).getReader();
+    expect((await reader.read()).value?.length).toBe(65_536);
+    await reader.cancel();
+    expect(outcomes).toEqual([{ bytesSent: 65_536, aborted: true }]);
   });
 });

@@ -23,6 +23,37 @@ export function rangeStream(bytes: Uint8Array, start: number, end: number): Read
   );
 }
 
+/**
+ * `bytes` as a stream of zero-copy chunks that reports how it ended: what an unshaped download costs in process,
+ * one stream instead of a file stream wrapped by {@link shapeBody}. The last chunk goes out with the end of the
+ * stream, so a reader that stops once it has every byte it expected has not gone away early.
+ */
+export function countedStream(bytes: Uint8Array, onEnd: (outcome: BodyOutcome) => void): ReadableStream<Uint8Array> {
+  let sent = 0;
+  let ended = false;
+  const end = (aborted: boolean) => {
+    if (ended) return;
+    ended = true;
+    onEnd({ bytesSent: sent, aborted });
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = Math.min(sent + chunkSize, bytes.length);
+        if (next > sent) controller.enqueue(bytes.subarray(sent, next));
+        sent = next;
+        if (sent < bytes.length) return;
+        end(false);
+        controller.close();
+      },
+      cancel() {
+        end(true);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** What faults do to a response body, as offsets into the body. */
 export interface BodyShape {
   /** Error the stream (the HTTP adapter resets the connection) after this many bytes. */

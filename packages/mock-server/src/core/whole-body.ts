@@ -1,4 +1,4 @@
-import type { BodyOutcome } from './body.ts';
+import { type BodyOutcome, countedStream } from './body.ts';
 
 // An answer whose body is bytes the platform already holds (a JSON envelope, a range of a stored package) can be
 // written by an HTTP adapter in one call instead of being pumped through a web stream chunk by chunk: at tens of
@@ -32,6 +32,8 @@ export class WholeAnswer extends Response {
   #headers: Headers | undefined;
   #real: Response | undefined;
   #end: ((outcome: BodyOutcome) => void) | undefined;
+  /** The body was read from the JSON text, without a stream. */
+  #read = false;
 
   constructor(bytes: Uint8Array, init: WholeInit) {
     super(null, { status: init.status });
@@ -48,7 +50,7 @@ export class WholeAnswer extends Response {
   }
 
   #materialized(): Response {
-    const init = { status: this.status, statusText: this.statusText, headers: this.headers };
+    const init = { status: this.status, statusText: this.statusText, headers: this.#headers ?? this.#fields };
     // One Response with the bytes as its body: what a plain answer would have cost, no more.
     this.#real ??= new Response(this.#stream ? this.#stream() : (this.#bytes as Uint8Array<ArrayBuffer>), init);
     return this.#real;
@@ -61,7 +63,15 @@ export class WholeAnswer extends Response {
 
   /** Whether the body was read. */
   override get bodyUsed(): boolean {
-    return this.#real?.bodyUsed ?? false;
+    return this.#read || (this.#real?.bodyUsed ?? false);
+  }
+
+  /** The JSON text, read once as a body would be, when the answer was made from one and no stream was made. */
+  #jsonText(): Promise<string> | undefined {
+    if (this.#json === undefined || this.#real) return undefined;
+    if (this.#read) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#read = true;
+    return Promise.resolve(this.#json);
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
@@ -81,14 +91,15 @@ export class WholeAnswer extends Response {
   }
 
   override json(): Promise<unknown> {
-    return this.#materialized().json();
+    return this.#jsonText()?.then((text) => JSON.parse(text)) ?? this.#materialized().json();
   }
 
   override text(): Promise<string> {
-    return this.#materialized().text();
+    return this.#jsonText() ?? this.#materialized().text();
   }
 
   override clone(): Response {
+    if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
     return this.withHeaders(this.#headers ? Object.fromEntries(this.#headers) : { ...this.#fields });
   }
 
@@ -100,6 +111,12 @@ export class WholeAnswer extends Response {
       ...(this.#stream ? { stream: this.#stream } : {}),
       ...(this.#json !== undefined ? { json: this.#json } : {}),
     });
+  }
+
+  /** The same answer as a plain `Response` whose body reports how it ended, for callers outside the platform. */
+  toCountedResponse(onEnd: (outcome: BodyOutcome) => void): Response {
+    const init = { status: this.status, statusText: this.statusText, headers: this.#headers ?? this.#fields };
+    return new Response(countedStream(this.#bytes, onEnd), init);
   }
 
   /** The same answer as a plain `Response`, for callers outside the platform. */

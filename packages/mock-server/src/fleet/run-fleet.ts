@@ -96,7 +96,10 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetResult>
     ? undefined
     : createPlatform({ seed: 'none', clock: 'virtual', startAt: Date.UTC(2026, 0, 1), journalLimit: 1000 });
   const baseUrl = options.baseUrl ?? 'http://ota.heclouds.com';
-  const fetch: FetchLike = local ? (request) => local.fetch(request) : (request) => globalThis.fetch(request);
+  // In process, the devices read answers only through Response's methods: JSON answers stay the platform's own.
+  const fetch: FetchLike = local
+    ? (request) => local.fetch(request, { lazyBodies: true })
+    : (request) => globalThis.fetch(request);
   const admin = createManagementClient({
     baseUrl,
     fetch,

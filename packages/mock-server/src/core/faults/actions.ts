@@ -94,8 +94,12 @@ function replacePackage(ctx: Context, call: Call, packageId: string): void {
   }
 }
 
-/** Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. */
-export function shapeResponse(call: Call, response: Response, wholeBodies = false): Response {
+/**
+ * Body faults (reset, truncate, stall, throttle, corrupt) and byte accounting on the way out. `mode` is what the
+ * caller of `platform.fetch` takes: `whole` bytes it writes itself, `lazy` answers it reads only through their
+ * methods, or `plain` Responses (see FetchExtra).
+ */
+export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'lazy' | 'plain' = 'plain'): Response {
   const shape: BodyShape = {};
   for (const { action } of call.faults) {
     if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
@@ -111,15 +115,17 @@ export function shapeResponse(call: Call, response: Response, wholeBodies = fals
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
   const unshaped = Object.keys(shape).length === 0;
-  if (wholeBodies && unshaped && response instanceof WholeAnswer) {
+  if (mode === 'whole' && unshaped && response instanceof WholeAnswer) {
     awaitWholeEnd(response, ended);
     return response;
   }
-  // A JSON answer nothing shapes is complete as soon as it exists: a few hundred bytes no reader stops halfway.
-  // Counting its bytes through a second stream cost more than the answer (the fleet makes hundreds of thousands).
-  if (unshaped && response instanceof WholeAnswer && wholeJson(response) !== undefined) {
+  // In process, bytes nothing shapes: a package range goes out as one stream over them that counts what was read;
+  // a JSON answer is complete as soon as it exists (a few hundred bytes no reader stops halfway). Wrapping either
+  // in a second stream to count cost more than the answer (the fleet makes hundreds of thousands).
+  if (unshaped && response instanceof WholeAnswer) {
+    if (wholeJson(response) === undefined) return response.toCountedResponse(ended);
     ended({ bytesSent: wholeBytes(response)?.length ?? 0, aborted: false });
-    return response.toResponse();
+    return mode === 'lazy' ? response : response.toResponse();
   }
   if (!response.body) return response;
   const body = shapeBody(response.body, shape, ended);

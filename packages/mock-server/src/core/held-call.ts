@@ -138,7 +138,7 @@ function isList(fields: Readonly<Record<string, string>> | readonly string[]): f
 }
 
 /** Headers as the journal keeps them: at most 64, each value at most 1 KiB. */
-export function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
+function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const kept: Record<string, string> = {};
   let count = 0;
   for (const [name, value] of headers) {
@@ -169,7 +169,7 @@ const redactedHeaders = new Map<string, string>();
  * The summary of a JSON answer from the value it was made of: the same as `summarizeBody` of its bytes.
  * `redact: false` keeps the value itself, for answers that hold no key (the device API's envelopes).
  */
-export function summarizeJson(value: unknown, size: number, contentType: string, redact = true): BodySummary {
+function summarizeJson(value: unknown, size: number, contentType: string, redact = true): BodySummary {
   if (size > jsonKeptBytes) return { size, contentType };
   return { size, contentType, json: redact ? redactKeys(value) : value };
 }

@@ -63,21 +63,26 @@ async function authenticateAs(
 // path (a token check and a fragment per step) pays one HMAC per header, not per request. Expiry and the key the
 // header was checked against are still compared on every use; the generation is part of the key, because each
 // accepts other tokens.
-const verified = new WeakMap<Context, Map<string, { subject: TokenSubject; key: string }>>();
+// Kept per generation, by the header itself: no key string is built per request.
+const verified = new WeakMap<Context, Map<Generation, Map<string, { subject: TokenSubject; key: string }>>>();
 
-/** Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 that verified. */
+/** Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 per generation that verified. */
 export async function verifyCached(
   ctx: Context,
   header: string | null,
   generation: Generation = 'legacy',
 ): Promise<TokenVerdict> {
-  let cache = verified.get(ctx);
+  let generations = verified.get(ctx);
+  if (!generations) {
+    generations = new Map();
+    verified.set(ctx, generations);
+  }
+  let cache = generations.get(generation);
   if (!cache) {
     cache = new Map();
-    verified.set(ctx, cache);
+    generations.set(generation, cache);
   }
-  const cacheKey = header ? `${generation} ${header}` : '';
-  const hit = header ? cache.get(cacheKey) : undefined;
+  const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   if (hit && hit.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.subject) === hit.key) {
     return { ok: true, subject: hit.subject };
@@ -95,7 +100,7 @@ export async function verifyCached(
   });
   if (verdict.ok && header) {
     if (cache.size >= 100_000) cache.clear();
-    cache.set(cacheKey, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
+    cache.set(header, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
   }
   return verdict;
 }

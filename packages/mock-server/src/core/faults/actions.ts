@@ -114,7 +114,7 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
   };
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
-  const unshaped = Object.keys(shape).length === 0;
+  const unshaped = call.faults.length === 0 || Object.keys(shape).length === 0;
   if (mode === 'whole' && unshaped && response instanceof WholeAnswer) {
     awaitWholeEnd(response, ended);
     return response;

@@ -89,6 +89,8 @@ function found(candidate: CompiledRoute, params: Record<string, string>): Route 
 }
 
 function safeDecode(segment: string): string {
+  // Tokens, ids and names are plain text: only a segment with an escape has anything to decode.
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
 import type { DiffGenerator } from './core/context.ts';
 import type { Platform } from './core/platform.ts';
+import { RawHeaders } from './core/raw-headers.ts';
 import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
@@ -177,15 +178,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 const tlsOptions = { minVersion: 'TLSv1.2' } as const;
 
 async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = requestUrl(req);
+  // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
+  const headers = new RawHeaders(req.rawHeaders);
+  const url = requestUrl(req, headers);
   if (url instanceof Response) {
     // Parsed by Node, refused here (a TRACE, a Host that is no host): still an answer, never a drop.
     await send(res, url, req);
     return;
   }
-  const request = nodeRequest(req, url, isBodiless(req) ? null : bodyStream(req));
+  const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req));
   const extra = { wholeBodies: true, url };
-  const getBody = isBodiless(req) && hasBody(req) ? await readGetBody(req) : undefined;
+  const getBody = isBodiless(req) && hasBody(headers) ? await readGetBody(req) : undefined;
   await send(res, await platform.fetch(request, getBody ? { ...extra, body: getBody } : extra), req);
 }
 
@@ -256,12 +259,13 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
 }
 
 /** The URL a request names, or the problem that answers it. */
-function requestUrl(req: IncomingMessage): URL | Response {
+function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Response {
+  const host = headers.get('host');
   let url: URL;
   try {
-    url = new URL(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`);
+    url = new URL(`http://${host ?? 'localhost'}${req.url ?? '/'}`);
   } catch {
-    return problem('InvalidRequest', `the Host header ${JSON.stringify(req.headers.host)} is not a host`);
+    return problem('InvalidRequest', `the Host header ${JSON.stringify(host)} is not a host`);
   }
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
   if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
@@ -304,8 +308,8 @@ function isBodiless(req: IncomingMessage): boolean {
   return req.method === 'GET' || req.method === 'HEAD';
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+function hasBody(headers: RawHeaders): boolean {
+  return Number(headers.get('content-length') ?? 0) > 0 || headers.has('transfer-encoding');
 }
 
 // OneNET documents `GET /ota/devInfo` with a JSON body; read at most 64 KiB of it.

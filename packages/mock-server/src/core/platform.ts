@@ -428,7 +428,6 @@ function record(
   held.exception = call.exception;
   if (call.body.length > 0)
     held.requestBody = summarizeBody(call.body, call.request.headers.get('content-type'), call.bodyMd5);
-  ctx.journal.hold(held);
   const json = wholeJson(response);
   if (contentType === 'application/octet-stream') held.streamed = true;
   else if (json !== undefined && contentType) {
@@ -438,6 +437,8 @@ function record(
     if (size <= jsonKeptBytes) held.responseJson = json;
     else held.responseBody = { size, contentType };
   }
+  // Held once what it keeps is known, so the journal counts its JSON against the journal's size.
+  ctx.journal.hold(held);
   call.onBodyEnd.push(({ bytesSent, aborted }) => {
     held.durationMs = performance.now() - started;
     held.bytesSent = bytesSent;

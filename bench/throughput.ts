@@ -4,8 +4,9 @@
 //   - P2, random 64 KiB and 4 KiB ranges of a 64 MiB package, in both Range dialects (`bytes=s-e` and OneNET's
 //     `s-e`), and 64 KiB ranges with 1 000 connections: ota-mock's download vs nginx (sendfile, one worker) and
 //     bare node:http slicing one Buffer, which are asked with `bytes=`.
-// Prints each target's median and, per round, ota-mock's ratio to every other target and bare node:http's to
-// nginx (median, min–max): what no node:http server exceeds on this machine. The goals of issue 13 are ≥ 0.4× bare
+// Prints each target's median and, per round, ota-mock's ratio to every other target, bare node:http's to nginx
+// (median, min–max): what no node:http server exceeds on this machine, and that of ota-mock's node door in front of
+// a platform that does no work (bench/door-only.ts) to bare node:http: what the door leaves to the platform. The goals of issue 13 are ≥ 0.4× bare
 // node on the check, ≥ 0.6× nginx on 64 KiB ranges and ≥ 0.4× on 4 KiB, with the RSS peak ≤ 64 MiB over the idle
 // server. ota-mock runs with --quiet (no request log). Needs wrk and nginx from Debian:
 // sudo apt-get install wrk nginx-light.
@@ -138,6 +139,15 @@ createServer((req, res) => {
 }).listen(${barePort}, '127.0.0.1', () => console.log('ready'));`;
 await start(process.execPath, ['-e', bareSource], /ready/);
 
+// ota-mock's node door in front of a platform that does no work: the most ota-mock could reach through its door.
+const doorPort = await freePort();
+writeFileSync(join(dir, 'check.json'), checkAnswer);
+await start(
+  process.execPath,
+  ['bench/door-only.ts', String(doorPort), join(dir, 'package.bin'), join(dir, 'check.json')],
+  /ready/,
+);
+
 // nginx, one worker, sendfile, serving the same file.
 const nginxPort = await freePort();
 writeFileSync(
@@ -213,6 +223,7 @@ const cases = [
     targets: {
       'ota-mock': () => measured(() => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`])),
       'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, []),
+      'door, no work': () => wrk(`http://127.0.0.1:${doorPort}${checkPath}`, []),
     },
   },
   // P2: ranges, in both dialects (the anchors are asked the same ranges with `bytes=`, the only form they read),
@@ -234,6 +245,7 @@ const cases = [
         measured(() => wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk, dialect)], connections)),
       nginx: () => wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)], connections),
       'bare node:http': () => wrk(`http://127.0.0.1:${barePort}/package.bin`, ['-s', rangesScript(chunk)], connections),
+      'door, no work': () => wrk(`http://127.0.0.1:${doorPort}/package.bin`, ['-s', rangesScript(chunk)], connections),
     },
   })),
 ];
@@ -273,6 +285,7 @@ for (const c of chosen === undefined ? cases : chosen.map((i) => cases[i] as (ty
     }
     for (const target of Object.keys(c.targets).filter((t) => t !== 'ota-mock'))
       pair(`ota-mock ÷ ${target}`, (got['ota-mock'] ?? 0) / (got[target] ?? 1));
+    pair('door, no work ÷ bare node:http', (got['door, no work'] ?? 0) / (got['bare node:http'] ?? 1));
     if (c.anchor !== 'bare node:http')
       pair(`bare node:http ÷ ${c.anchor}`, (got['bare node:http'] ?? 0) / (got[c.anchor] ?? 1));
   }

@@ -20,8 +20,9 @@ const form = /^(?:bytes=)?\s*(\d*)\s*-\s*(\d*)\s*$/i;
  */
 export function decideRange(header: string | null, length: number, dialect: RangeDialect): RangeDecision {
   if (header === null) return { kind: 'whole' };
-  if (dialect === 'rfc9110' && !/^bytes=/i.test(header.trim())) return { kind: 'whole' };
-  const match = form.exec(header.trim());
+  const text = header.trim();
+  if (dialect === 'rfc9110' && !/^bytes=/i.test(text)) return { kind: 'whole' };
+  const match = form.exec(text);
   if (!match) return { kind: 'whole' };
   const [, first = '', last = ''] = match;
   if (first === '' && last === '') return { kind: 'whole' };

@@ -18,6 +18,9 @@ function joined(raw: readonly string[]): Map<string, string> {
   return values;
 }
 
+/** Raw list entries (names and values) up to which a lookup scans the list instead of building a map. */
+const scanned = 24;
+
 /** Headers read from Node's raw list, with the members of `Headers` the platform uses. */
 export class RawHeaders {
   /** The list as Node read it: names as sent, values as sent. */
@@ -29,11 +32,20 @@ export class RawHeaders {
   }
 
   get(name: string): string | null {
-    return this.#map().get(name.toLowerCase()) ?? null;
+    const lower = name.toLowerCase();
+    if (this.raw.length > scanned) return this.#map().get(lower) ?? null;
+    // A device sends a handful of headers: scanning them costs less than building a map of them.
+    let value: string | null = null;
+    for (let i = 0; i < this.raw.length; i += 2) {
+      const sent = this.raw[i] as string;
+      if (sent.length !== lower.length || (sent !== lower && sent.toLowerCase() !== lower)) continue;
+      value = value === null ? (this.raw[i + 1] as string) : `${value}, ${this.raw[i + 1]}`;
+    }
+    return value;
   }
 
   has(name: string): boolean {
-    return this.#map().has(name.toLowerCase());
+    return this.get(name) !== null;
   }
 
   forEach(callback: (value: string, name: string) => void): void {

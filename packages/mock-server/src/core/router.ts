@@ -49,17 +49,21 @@ export function route(method: string, pathname: string): Route | undefined {
 
 // Looked up by method and path length instead of trying every pattern: a path without parameters by its text, the
 // rest among the patterns with as many segments, in the order above (a device's check is the first candidate).
-const staticRoutes = new Map<string, CompiledRoute>();
-const patternRoutes = new Map<string, CompiledRoute[]>();
+// Keyed by method, then by path text or segment count: no key string is built per request.
+const staticRoutes = new Map<string, Map<string, CompiledRoute>>();
+const patternRoutes = new Map<string, Map<number, CompiledRoute[]>>();
 for (const candidate of compiled) {
   const path = (operations[candidate.operationId] as { path: string }).path;
   if (candidate.names.length === 0) {
-    const key = `${candidate.method} ${path}`;
-    if (!staticRoutes.has(key)) staticRoutes.set(key, candidate);
+    const byPath = staticRoutes.get(candidate.method) ?? new Map<string, CompiledRoute>();
+    staticRoutes.set(candidate.method, byPath);
+    if (!byPath.has(path)) byPath.set(path, candidate);
     continue;
   }
-  const key = `${candidate.method} ${segmentCount(path)}`;
-  patternRoutes.set(key, [...(patternRoutes.get(key) ?? []), candidate]);
+  const byLength = patternRoutes.get(candidate.method) ?? new Map<number, CompiledRoute[]>();
+  patternRoutes.set(candidate.method, byLength);
+  const count = segmentCount(path);
+  byLength.set(count, [...(byLength.get(count) ?? []), candidate]);
 }
 
 function segmentCount(path: string): number {
@@ -69,9 +73,9 @@ function segmentCount(path: string): number {
 }
 
 function exactRoute(method: string, pathname: string): Route | undefined {
-  const fixed = staticRoutes.get(`${method} ${pathname}`);
+  const fixed = staticRoutes.get(method)?.get(pathname);
   if (fixed) return found(fixed, {});
-  for (const candidate of patternRoutes.get(`${method} ${segmentCount(pathname)}`) ?? []) {
+  for (const candidate of patternRoutes.get(method)?.get(segmentCount(pathname)) ?? []) {
     const match = candidate.pattern.exec(pathname);
     if (!match) continue;
     const params: Record<string, string> = {};

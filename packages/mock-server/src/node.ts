@@ -260,7 +260,8 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
 
 /** The URL a request names, or the problem that answers it. */
 function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Response {
-  const host = headers.get('host');
+  // A client that repeats Host (a library's and its caller's) is read as Node reads it: the first one.
+  const host = headers.first('host');
   let url: URL;
   try {
     url = new URL(`http://${host ?? 'localhost'}${req.url ?? '/'}`);

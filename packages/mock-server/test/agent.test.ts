@@ -5,7 +5,7 @@ import { type AgentStore, InstallError, Md5, MemoryStore, OtaAgent, type OtaAgen
 import { FileStore } from '@onenet-ota/sdk/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage, type FaultCreate } from '../src/index.ts';
-import { type Harness, startHarness, uploadPackage } from './harness.ts';
+import { demoModule, type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // The SDK's reference agent against the mock platform over real HTTP, on the platform's virtual clock: the
 // agent's sleeps move platform time, so retry intervals, pauses and 48 h token lifetimes take no wall time.
@@ -28,11 +28,7 @@ function agentFor(overrides: Partial<OtaAgentOptions> = {}): {
   const slept: number[] = [];
   const agent = new OtaAgent({
     client: h.device,
-    devId: demo.devId,
-    type: 2,
-    manuf: demo.manuf,
-    model: demo.model,
-    version: demo.fromVersion,
+    ...demoModule,
     now: h.platform.clock.now,
     sleep: async (ms) => {
       slept.push(ms);
@@ -222,11 +218,7 @@ describe('OtaAgent against the mock platform', () => {
     Object.assign(again.platform.state.tasks.get('tsk_1')?.strategy ?? {}, { power: 50, signal: 10 });
     const weak = await new OtaAgent({
       client: again.device,
-      devId: demo.devId,
-      type: 2,
-      manuf: demo.manuf,
-      model: demo.model,
-      version: 'V1.0',
+      ...demoModule,
       now: again.platform.clock.now,
       power: () => 80,
       signal: () => 10,

@@ -9,7 +9,7 @@ import {
 } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
-import { type Harness, startHarness, uploadPackage } from './harness.ts';
+import { demoModule, type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // Differential packages end to end: the platform generates a VCDIFF patch from two stored full packages as a job,
 // the task hands it out as type 2, and the reference agent restores the image from its current one.
@@ -73,11 +73,7 @@ function agent(current: Uint8Array, installed: Uint8Array[], overrides: Partial<
       now: h.platform.clock.now,
       fetch: h.fetch,
     }),
-    devId: demo.devId,
-    type: 2,
-    manuf: demo.manuf,
-    model: demo.model,
-    version: 'V1.0',
+    ...demoModule,
     now: h.platform.clock.now,
     sleep: async (ms) => h.platform.clock.advance(ms),
     restore: vcdiffRestore(memorySource(current)),

@@ -155,6 +155,15 @@ export async function readAnswer(response: Response): Promise<Uint8Array> {
   return first?.value ?? new Uint8Array();
 }
 
+/** The demo device and its module as an `OtaAgent` names them (V1.0, the demo task's base). */
+export const demoModule = {
+  devId: demo.devId,
+  type: 2,
+  manuf: demo.manuf,
+  model: demo.model,
+  version: demo.fromVersion,
+} as const;
+
 /** The demo device's check query, with overrides. */
 export function checkQuery(overrides: Record<string, unknown> = {}) {
   return {

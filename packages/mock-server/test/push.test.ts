@@ -5,7 +5,7 @@ import { OtaAgent } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { specValidator } from '../src/core/spec.ts';
 import { demo } from '../src/index.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { demoModule, type Harness, startHarness } from './harness.ts';
 
 // The legacy task push (§2.13) to a real receiver on 127.0.0.1 that checks signatures as OneNET's demo receiver does.
 const token = 'receiver-token-1';
@@ -129,11 +129,7 @@ describe('the legacy task push (§2.13)', () => {
     await newRunningTask();
     const result = await new OtaAgent({
       client: h.device,
-      devId: demo.devId,
-      type: 2,
-      manuf: demo.manuf,
-      model: demo.model,
-      version: demo.fromVersion,
+      ...demoModule,
       install: async (chunks) => {
         for await (const _ of chunks);
       },

@@ -40,30 +40,23 @@ export class HeldCall {
   /** The body is a package stream: the summary is its size as sent. */
   streamed = false;
 
+  // Set by the constructor from its parts (declared, so no initializer runs before it).
   /** Platform time of the call, Unix ms. */
-  readonly time: number;
+  declare readonly time: number;
   /** Machine time of the call, Unix ms. */
-  readonly wallTime: number;
-  readonly operation: string | null;
-  readonly method: string;
-  readonly href: string;
+  declare readonly wallTime: number;
+  declare readonly operation: string | null;
+  declare readonly method: string;
+  declare readonly href: string;
   /** The request's headers as a flat list: [name, value, …]. */
-  readonly requestHeaders: readonly string[];
-  readonly status: number;
+  declare readonly requestHeaders: readonly string[];
+  declare readonly status: number;
   /** The answer's headers: a record as the platform made it, or a flat list. */
-  readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
-  readonly faults: readonly string[];
+  declare readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
+  declare readonly faults: readonly string[];
 
   constructor(parts: HeldParts) {
-    this.time = parts.time;
-    this.wallTime = parts.wallTime;
-    this.operation = parts.operation;
-    this.method = parts.method;
-    this.href = parts.href;
-    this.requestHeaders = parts.requestHeaders;
-    this.status = parts.status;
-    this.responseHeaders = parts.responseHeaders;
-    this.faults = parts.faults;
+    Object.assign(this, parts);
   }
 
   /** What keeping the call costs, roughly: the strings it holds plus a fixed overhead for the object. */
@@ -82,10 +75,10 @@ export class HeldCall {
     const url = new URL(this.href);
     const requestHeaders = journalHeaders(headerEntries(this.requestHeaders));
     if (requestHeaders.authorization) requestHeaders.authorization = redactAuthorization(requestHeaders.authorization);
-    const responseHeaders = isList(this.responseHeaders)
-      ? headerEntries(this.responseHeaders)
-      : Object.entries(this.responseHeaders).map(([name, value]) => [name.toLowerCase(), value] as [string, string]);
-    const contentType = this.#responseContentType(responseHeaders);
+    // Both forms read as the fetch standard shows headers: names lower-cased, repeats joined, sorted.
+    const fields = this.responseHeaders;
+    const responseHeaders = headerEntries(isList(fields) ? fields : Object.entries(fields).flat());
+    const contentType = responseHeaders.find(([name]) => name === 'content-type')?.[1];
     let body: BodySummary | undefined = this.responseBody;
     if (this.streamed) body = { size: this.bytesSent, contentType: 'application/octet-stream' };
     else if (this.responseJson !== undefined && contentType) {
@@ -113,17 +106,13 @@ export class HeldCall {
       },
       response: {
         status: this.status,
-        headers: journalHeaders(responseHeaders.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        headers: journalHeaders(responseHeaders),
         bytesSent: this.bytesSent,
         ...(body ? { body } : {}),
         ...(this.aborted ? { aborted: true } : {}),
       },
       faults: [...this.faults],
     };
-  }
-
-  #responseContentType(headers: [string, string][]): string | undefined {
-    return headers.find(([name]) => name === 'content-type')?.[1];
   }
 }
 

@@ -48,6 +48,14 @@ export class RawHeaders {
     return this.get(name) !== null;
   }
 
+  /** The first value sent under `name`: what Node keeps of a repeated `Host`. */
+  first(name: string): string | null {
+    const lower = name.toLowerCase();
+    for (let i = 0; i < this.raw.length; i += 2)
+      if ((this.raw[i] as string).toLowerCase() === lower) return this.raw[i + 1] as string;
+    return null;
+  }
+
   forEach(callback: (value: string, name: string) => void): void {
     for (const [name, value] of this) callback(value, name);
   }

@@ -25,6 +25,17 @@ describe('the router', () => {
     expect(route(method, `${concrete}//`)).toBeUndefined();
   });
 
+  it('matches a parameter only as a whole, non-empty segment, decoding it, and a literal only as itself', () => {
+    expect(route('GET', '/ota/south/download/ota_abc')?.params).toEqual({ token: 'ota_abc' });
+    expect(route('GET', '/ota/south/download/a%2Fb')?.params).toEqual({ token: 'a/b' });
+    // A broken escape is kept as sent rather than refused.
+    expect(route('GET', '/ota/south/download/%E0%A4%A')?.params).toEqual({ token: '%E0%A4%A' });
+    expect(route('GET', '/ota/south/download//check')).toBeUndefined();
+    expect(route('GET', '/ota/south/downloads/ota_abc')).toBeUndefined();
+    expect(route('GET', '/ota/south/downloa/ota_abc')).toBeUndefined();
+    expect(route('GET', '/ota/south/checks')).toBeUndefined();
+  });
+
   it('finds nothing for a method or length no operation has', () => {
     expect(route('GET', '/ota/south/check/extra')).toBeUndefined();
     expect(route('DELETE', '/ota/south/check')).toBeUndefined();

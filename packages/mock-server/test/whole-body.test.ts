@@ -22,6 +22,23 @@ describe('WholeAnswer', () => {
     expect([answer.status, answer.headers.get('content-length')]).toEqual([200, String(bytes.length)]);
   });
 
+  it('is a Response to instanceof and answers every member Response.prototype has as a Response would', async () => {
+    // It never runs undici's constructor: a getter it did not define would throw undici's brand check here.
+    const answer = new WholeAnswer(bytes, { ...init, status: 206 });
+    const real = new Response(bytes, { ...init, status: 206 });
+    expect(answer).toBeInstanceOf(Response);
+    for (const name of Object.getOwnPropertyNames(Response.prototype)) {
+      if (name === 'constructor') continue;
+      const ours = (answer as unknown as Record<string, unknown>)[name];
+      const theirs = (real as unknown as Record<string, unknown>)[name];
+      expect([name, typeof ours]).toEqual([name, typeof theirs]);
+      if (typeof theirs !== 'object' && typeof theirs !== 'function') expect([name, ours]).toEqual([name, theirs]);
+    }
+    expect([...answer.headers]).toEqual([...real.headers]);
+    expect(Object.prototype.toString.call(answer)).toBe('[object Response]');
+    expect(new Uint8Array(await answer.arrayBuffer())).toEqual(new Uint8Array(await real.arrayBuffer()));
+  });
+
   it('reads JSON from the text it was made of, once, as a body is read once', async () => {
     const text = '{"errno":0,"error":"succ"}';
     const answer = new WholeAnswer(new TextEncoder().encode(text), { ...init, json: text });

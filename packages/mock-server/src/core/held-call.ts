@@ -40,23 +40,31 @@ export class HeldCall {
   /** The body is a package stream: the summary is its size as sent. */
   streamed = false;
 
-  // Set by the constructor from its parts (declared, so no initializer runs before it).
   /** Platform time of the call, Unix ms. */
-  declare readonly time: number;
+  readonly time: number;
   /** Machine time of the call, Unix ms. */
-  declare readonly wallTime: number;
-  declare readonly operation: string | null;
-  declare readonly method: string;
-  declare readonly href: string;
+  readonly wallTime: number;
+  readonly operation: string | null;
+  readonly method: string;
+  readonly href: string;
   /** The request's headers as a flat list: [name, value, …]. */
-  declare readonly requestHeaders: readonly string[];
-  declare readonly status: number;
+  readonly requestHeaders: readonly string[];
+  readonly status: number;
   /** The answer's headers: a record as the platform made it, or a flat list. */
-  declare readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
-  declare readonly faults: readonly string[];
+  readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
+  readonly faults: readonly string[];
 
+  // Field by field: `Object.assign` was 4 % of the platform's time for a package fragment (CPU profile).
   constructor(parts: HeldParts) {
-    Object.assign(this, parts);
+    this.time = parts.time;
+    this.wallTime = parts.wallTime;
+    this.operation = parts.operation;
+    this.method = parts.method;
+    this.href = parts.href;
+    this.requestHeaders = parts.requestHeaders;
+    this.status = parts.status;
+    this.responseHeaders = parts.responseHeaders;
+    this.faults = parts.faults;
   }
 
   /** What keeping the call costs, roughly: the strings it holds plus a fixed overhead for the object. */

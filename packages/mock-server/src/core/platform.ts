@@ -244,7 +244,7 @@ async function dispatch(
   // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
   if (read.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
   if (southbound) {
-    const tolerated = toleratedOmissions(matched.operationId, url.searchParams);
+    const tolerated = toleratedOmissions(matched.operationId, url);
     if (tolerated.length > 0) call.tolerated = tolerated;
   }
   if (!control) {
@@ -254,7 +254,9 @@ async function dispatch(
   let response: Response;
   try {
     const faulted = call.faults.length > 0 ? await applyRequestFaults(ctx, call) : undefined;
-    response = faulted ?? (await handlers[matched.canonical as keyof typeof handlers](call, ctx));
+    // A handler that answers at once (a fragment of a package) is not waited for.
+    const answered = faulted ?? handlers[matched.canonical as keyof typeof handlers](call, ctx);
+    response = answered instanceof Promise ? await answered : answered;
   } catch (error) {
     response = failure(error, call);
   }
@@ -350,9 +352,11 @@ function sameSecret(sent: string, expected: string): boolean {
  * path, or the `devId` in a management path.
  */
 function identifyDevice(ctx: Context, call: Call): number | undefined {
-  const fromQuery = Number(call.url.searchParams.get('dev_id'));
+  // A request without a query (a package fragment) is not made to parse one.
+  const query = call.url.search === '' ? undefined : call.url.searchParams;
+  const fromQuery = Number(query?.get('dev_id'));
   if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
-  const token = call.route.params.token ?? call.url.searchParams.get('token');
+  const token = call.route.params.token ?? query?.get('token');
   if (token) return ctx.state.tokens.get(token)?.devId;
   const { pro_id: productId, dev_name: name } = call.route.params;
   if (productId !== undefined && name !== undefined) return deviceNamed(ctx.state, productId, name)?.devId;

@@ -190,6 +190,21 @@ export function nextNumber(state: PlatformState, kind: string): number {
   return n;
 }
 
+/** The key of a device's status in a task (`deviceTasks`): `tsk_1/32981907`. */
 export function deviceTaskKey(taskId: string, devId: number): string {
   return `${taskId}/${devId}`;
+}
+
+// A token names one device in one task for its life, and a device calls with it for every fragment: its key is
+// made once (a string made per call is hashed again by every lookup).
+const tokenKeys = new WeakMap<TokenRecord, string>();
+
+/** The key of the device task a token was issued for, as {@link deviceTaskKey}. */
+export function deviceTaskKeyOf(token: TokenRecord): string {
+  let key = tokenKeys.get(token);
+  if (key === undefined) {
+    key = deviceTaskKey(token.taskId, token.devId);
+    tokenKeys.set(token, key);
+  }
+  return key;
 }

@@ -12,27 +12,38 @@ export interface Route {
 
 interface CompiledRoute {
   operationId: OperationId;
+  canonical: OperationId;
   method: string;
-  pattern: RegExp;
-  names: string[];
+  path: string;
+  /** The path's segments after the leading `/`: literal text, or `{ name }` for a parameter. */
+  segments: (string | { name: string })[];
+  hasParameters: boolean;
   literalSegments: number;
 }
 
 // Routes come from the spec (generated `operations`), most literal first, so `/tasks/{taskId}/devices` wins over
 // `/tasks/{taskId}/{action}`.
-const compiled: CompiledRoute[] = (Object.entries(operations) as [OperationId, { method: string; path: string }][])
-  .map(([operationId, { method, path }]) => {
-    const names: string[] = [];
-    const source = path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
+const compiled: CompiledRoute[] = (
+  Object.entries(operations) as [OperationId, { method: string; path: string; aliasOf?: OperationId }][]
+)
+  .map(([operationId, { method, path, aliasOf }]) => {
+    const segments = path
+      .slice(1)
+      .split('/')
+      .map((segment) => {
+        if (/^\{\w+\}$/.test(segment)) return { name: segment.slice(1, -1) };
+        // The matcher takes a parameter as a whole segment, as every path of the spec has it.
+        if (segment.includes('{')) throw new Error(`${operationId}: a parameter must be a whole segment of ${path}`);
+        return segment;
+      });
     return {
       operationId,
+      canonical: aliasOf ?? operationId,
       method,
-      pattern: new RegExp(`^${source}$`),
-      names,
-      literalSegments: path.split('/').filter((s) => s && !s.startsWith('{')).length,
+      path,
+      segments,
+      hasParameters: segments.some((segment) => typeof segment !== 'string'),
+      literalSegments: segments.filter((segment) => typeof segment === 'string').length,
     };
   })
   .sort((a, b) => b.literalSegments - a.literalSegments);
@@ -47,22 +58,14 @@ export function route(method: string, pathname: string): Route | undefined {
   return exactRoute(method, pathname.slice(0, -1));
 }
 
-// Looked up by method and path length instead of trying every pattern: a path without parameters by its text, the
-// rest among the patterns with as many segments, in the order above (a device's check is the first candidate).
-// Keyed by method, then by path text or segment count: no key string is built per request.
-const staticRoutes = new Map<string, Map<string, CompiledRoute>>();
-const patternRoutes = new Map<string, Map<number, CompiledRoute[]>>();
-for (const candidate of compiled) {
-  const path = (operations[candidate.operationId] as { path: string }).path;
-  if (candidate.names.length === 0) {
-    const byPath = staticRoutes.get(candidate.method) ?? new Map<string, CompiledRoute>();
-    staticRoutes.set(candidate.method, byPath);
-    if (!byPath.has(path)) byPath.set(path, candidate);
-    continue;
-  }
-  const byLength = patternRoutes.get(candidate.method) ?? new Map<number, CompiledRoute[]>();
-  patternRoutes.set(candidate.method, byLength);
-  const count = segmentCount(path);
+// Looked up by method and segment count instead of trying every route: the candidates with as many segments, paths
+// without parameters first (compared as text, no hashing of the path), then the patterns in the order above (a
+// device's check is among the first). No key string is built per request.
+const routesBy = new Map<string, Map<number, CompiledRoute[]>>();
+for (const candidate of [...compiled].sort((a, b) => Number(a.hasParameters) - Number(b.hasParameters))) {
+  const byLength = routesBy.get(candidate.method) ?? new Map<number, CompiledRoute[]>();
+  routesBy.set(candidate.method, byLength);
+  const count = segmentCount(candidate.path);
   byLength.set(count, [...(byLength.get(count) ?? []), candidate]);
 }
 
@@ -73,23 +76,42 @@ function segmentCount(path: string): number {
 }
 
 function exactRoute(method: string, pathname: string): Route | undefined {
-  const fixed = staticRoutes.get(method)?.get(pathname);
-  if (fixed) return found(fixed, {});
-  for (const candidate of patternRoutes.get(method)?.get(segmentCount(pathname)) ?? []) {
-    const match = candidate.pattern.exec(pathname);
-    if (!match) continue;
-    const params: Record<string, string> = {};
-    candidate.names.forEach((name, i) => {
-      params[name] = safeDecode(match[i + 1] ?? '');
-    });
-    return found(candidate, params);
+  for (const candidate of routesBy.get(method)?.get(segmentCount(pathname)) ?? noCandidates) {
+    if (!candidate.hasParameters) {
+      if (pathname === candidate.path) return found(candidate, {});
+      continue;
+    }
+    const params = matchSegments(candidate.segments, pathname);
+    if (params) return found(candidate, params);
   }
   return undefined;
 }
 
+/**
+ * The parameters of a path with as many segments as the pattern, or undefined when a literal segment differs or a
+ * parameter is empty: segment by segment, with no regular expression and no split.
+ */
+function matchSegments(segments: CompiledRoute['segments'], pathname: string): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  let at = 1;
+  for (const segment of segments) {
+    let next = pathname.indexOf('/', at);
+    if (next === -1) next = pathname.length;
+    if (typeof segment === 'string') {
+      if (next - at !== segment.length || !pathname.startsWith(segment, at)) return undefined;
+    } else {
+      if (next === at) return undefined;
+      params[segment.name] = safeDecode(pathname.slice(at, next));
+    }
+    at = next + 1;
+  }
+  return params;
+}
+
+const noCandidates: readonly CompiledRoute[] = [];
+
 function found(candidate: CompiledRoute, params: Record<string, string>): Route {
-  const aliasOf = (operations[candidate.operationId] as { aliasOf?: OperationId }).aliasOf;
-  return { operationId: candidate.operationId, canonical: aliasOf ?? candidate.operationId, params };
+  return { operationId: candidate.operationId, canonical: candidate.canonical, params };
 }
 
 function safeDecode(segment: string): string {

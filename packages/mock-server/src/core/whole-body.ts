@@ -18,13 +18,20 @@ export interface WholeInit {
 }
 
 /**
- * An answer whose body is `bytes` the platform holds. Building a web `Response` with a body and headers costs more
- * than the rest of a small answer (undici makes a ReadableStream and a header list for it), so both are made only
- * when someone reads them; an adapter that writes the bytes itself, and the journal, read the header record as
- * given. It is a `Response` to every reader inside the platform; `platform.fetch` hands callers a plain one
- * ({@link plainResponse}).
+ * An answer whose body is `bytes` the platform holds. Building a web `Response` (undici checks its init, makes a
+ * header list and, for a body, a ReadableStream) costs more than the rest of a small answer, so a `WholeAnswer` is
+ * not one until someone reads it as one: it implements every member of `Response` itself, its prototype chain
+ * reaches `Response.prototype` (so `instanceof Response` holds), and the undici `Response` is made only when its
+ * body is read as a stream or clone of a stream. An adapter that writes the bytes itself, and the journal, read the
+ * header record as given. `platform.fetch` hands callers other than its own adapters a plain one ({@link
+ * plainResponse}).
  */
-export class WholeAnswer extends Response {
+export class WholeAnswer implements Response {
+  readonly status: number;
+  readonly statusText = '';
+  readonly type: ResponseType = 'default';
+  readonly url = '';
+  readonly redirected = false;
   readonly #bytes: Uint8Array;
   readonly #fields: Record<string, string>;
   readonly #stream: (() => ReadableStream<Uint8Array>) | undefined;
@@ -36,15 +43,19 @@ export class WholeAnswer extends Response {
   #read = false;
 
   constructor(bytes: Uint8Array, init: WholeInit) {
-    super(null, { status: init.status });
+    this.status = init.status;
     this.#bytes = bytes;
     this.#fields = init.headers;
     this.#stream = init.stream;
     this.#json = init.json;
   }
 
-  /** The headers, made from the record when first read (the getter Response.prototype has, overridden). */
-  override get headers(): Headers {
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  /** The headers, made from the record when first read. */
+  get headers(): Headers {
     this.#headers ??= new Headers(this.#fields);
     return this.#headers;
   }
@@ -56,13 +67,13 @@ export class WholeAnswer extends Response {
     return this.#real;
   }
 
-  /** The body, made now as a stream (the getter Response.prototype has, overridden). */
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+  /** The body, made now as a stream. */
+  get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
     return this.#materialized().body;
   }
 
   /** Whether the body was read. */
-  override get bodyUsed(): boolean {
+  get bodyUsed(): boolean {
     return this.#read || (this.#real?.bodyUsed ?? false);
   }
 
@@ -74,31 +85,31 @@ export class WholeAnswer extends Response {
     return Promise.resolve(this.#json);
   }
 
-  override arrayBuffer(): Promise<ArrayBuffer> {
+  arrayBuffer(): Promise<ArrayBuffer> {
     return this.#materialized().arrayBuffer();
   }
 
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
     return this.#materialized().bytes();
   }
 
-  override blob(): Promise<Blob> {
+  blob(): Promise<Blob> {
     return this.#materialized().blob();
   }
 
-  override formData(): Promise<FormData> {
+  formData(): Promise<FormData> {
     return this.#materialized().formData();
   }
 
-  override json(): Promise<unknown> {
+  json(): Promise<unknown> {
     return this.#jsonText()?.then((text) => JSON.parse(text)) ?? this.#materialized().json();
   }
 
-  override text(): Promise<string> {
+  text(): Promise<string> {
     return this.#jsonText() ?? this.#materialized().text();
   }
 
-  override clone(): Response {
+  clone(): Response {
     if (this.bodyUsed) throw new TypeError('Response.clone: Body has already been consumed.');
     return this.withHeaders(this.#headers ? Object.fromEntries(this.#headers) : { ...this.#fields });
   }
@@ -147,6 +158,10 @@ export class WholeAnswer extends Response {
     return end;
   }
 }
+
+// A `Response` to `instanceof` (openapi-fetch, MSW and hono test for it) without running undici's constructor:
+// every member Response.prototype has is the class's own above, so none of undici's brand-checked getters is reached.
+Object.setPrototypeOf(WholeAnswer.prototype, Response.prototype);
 
 /** A plain `Response` for a caller of `platform.fetch`: a {@link WholeAnswer} becomes one with a real body. */
 export function plainResponse(response: Response): Response {

@@ -66,12 +66,15 @@ async function authenticateAs(
 // Kept per generation, by the header itself: no key string is built per request.
 const verified = new WeakMap<Context, Map<Generation, Map<string, { subject: TokenSubject; key: string }>>>();
 
-/** Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 per generation that verified. */
-export async function verifyCached(
+/**
+ * Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 per generation that
+ * verified. A remembered header is answered at once, without a promise: the download path stays synchronous.
+ */
+export function verifyCached(
   ctx: Context,
   header: string | null,
   generation: Generation = 'legacy',
-): Promise<TokenVerdict> {
+): TokenVerdict | Promise<TokenVerdict> {
   let generations = verified.get(ctx);
   if (!generations) {
     generations = new Map();
@@ -92,17 +95,19 @@ export async function verifyCached(
     maxAheadSeconds?: Readonly<Record<string, number>>;
     res: readonly ('product' | 'device' | 'user')[];
   } = tokenRules[generation];
-  const verdict = await verifyToken(header, {
+  const remembered = cache;
+  return verifyToken(header, {
     nowSeconds,
     keyFor: (productId, deviceName) => keyFor(ctx.state, productId, deviceName),
     userKeyFor: (uid) => (uid === String(ctx.settings.account.uid) ? ctx.settings.account.accessKey : undefined),
     ...rules,
+  }).then((verdict) => {
+    if (verdict.ok && header) {
+      if (remembered.size >= 100_000) remembered.clear();
+      remembered.set(header, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
+    }
+    return verdict;
   });
-  if (verdict.ok && header) {
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(header, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
-  }
-  return verdict;
 }
 
 /** The key a verified token was signed with: the account's for a user-level one, else the product's or device's. */

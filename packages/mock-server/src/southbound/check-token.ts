@@ -2,7 +2,7 @@ import { TokenCheckErrno } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';
-import { deviceTaskKey } from '../core/records.ts';
+import { deviceTaskKeyOf } from '../core/records.ts';
 import { callOutcome } from '../core/state-machine.ts';
 import { moveDevice } from '../core/tasks.ts';
 import { isExpired } from '../core/tokens.ts';
@@ -31,7 +31,7 @@ export async function checkToken(call: Call, ctx: Context): Promise<Response> {
     return answer(call, op, TokenCheckErrno.TokenExpired, { note: 'token is older than its lifetime' });
 
   const task = ctx.state.tasks.get(token.taskId);
-  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
+  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKeyOf(token));
   if (!task || !deviceTask)
     return answer(call, op, TokenCheckErrno.TaskFinished, { note: 'the task no longer exists' });
   const outcome = callOutcome(deviceTask.state, 'checkToken');

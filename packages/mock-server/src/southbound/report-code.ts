@@ -3,7 +3,7 @@ import type { Call } from '../core/call.ts';
 import { bodyJson, bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readJsonBody, readParameters } from '../core/input.ts';
-import { deviceTaskKey } from '../core/records.ts';
+import { deviceTaskKeyOf } from '../core/records.ts';
 import { codeOutcome } from '../core/state-machine.ts';
 import { answer } from './answer.ts';
 import { applyCode } from './apply-code.ts';
@@ -47,7 +47,7 @@ async function reportCode(call: Call, ctx: Context, op: 'reportProgress' | 'repo
   }
   const body = readJsonBody(op, bodyText(call));
   const task = ctx.state.tasks.get(token.taskId);
-  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKey(token.taskId, token.devId));
+  const deviceTask = ctx.state.deviceTasks.get(deviceTaskKeyOf(token));
   const known = deviceTask !== undefined && codeOutcome(deviceTask.state, code) !== undefined;
   if (body.errors.length > 0 || !known)
     return answer(call, op, Errno.UnknownResultCode, { note: `${field} ${code} is not a step or status code` });

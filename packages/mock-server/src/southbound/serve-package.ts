@@ -17,7 +17,7 @@ export function servePackage(
   ctx: Context,
   deviceTask: DeviceTaskRecord,
   file: StoredFile,
-  headers: (range: { start: number; end: number } | undefined) => Record<string, string> = () => ({}),
+  headers?: (range: { start: number; end: number } | undefined) => Record<string, string>,
 ): Response {
   const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
   const decision = ignoreRange
@@ -31,7 +31,7 @@ export function servePackage(
         'Content-Range': `bytes */${file.size}`,
         'Content-Type': 'text/plain',
         'Content-Length': '0',
-        ...headers(undefined),
+        ...headers?.(undefined),
       },
     });
   }
@@ -53,7 +53,8 @@ export function servePackage(
   call.onBodyEnd.push(({ bytesSent, aborted }) => {
     deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
     if (aborted) deviceTask.downloadInterrupted = true;
-    changed(ctx.state.deviceTasks, deviceTaskKey(deviceTask.taskId, deviceTask.devId));
+    // Only a durable store tracks changes: no key is made for a fragment otherwise.
+    if (ctx.persist) changed(ctx.state.deviceTasks, deviceTaskKey(deviceTask.taskId, deviceTask.devId));
   });
 
   const partial = decision.kind === 'partial' ? { start, end } : undefined;
@@ -61,9 +62,9 @@ export function servePackage(
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(end - start + 1),
     'Content-Disposition': `attachment; filename="${file.fileName}"`,
-    ...(partial ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {}),
-    ...headers(partial),
   };
+  if (partial) sent['Content-Range'] = `bytes ${start}-${end}/${file.size}`;
+  if (headers) Object.assign(sent, headers(partial));
   // The stream, chunked for faults to shape precisely, is made only if the body is read as a stream.
   return new WholeAnswer(file.bytes.subarray(start, end + 1), {
     status: partial ? 206 : 200,

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parsedBounds, plainBounds } from '../src/core/range.ts';
 import { decideRange, type RangeDecision, type RangeDialect } from '../src/index.ts';
 
 const len = 1000;
@@ -36,5 +38,37 @@ const cases: [string | null, RangeDialect, RangeDecision, string][] = [
 describe('decideRange', () => {
   it.each(cases)('%j (%s) → %j: %s', (header, dialect, want) => {
     expect(decideRange(header, len, dialect)).toEqual(want);
+  });
+});
+
+// The download reads the form devices send without a regular expression; every header it reads so must read as the
+// general parser reads it, and every other header is left to that parser.
+describe('the fast Range reader', () => {
+  const digits = fc.stringMatching(/^[0-9]{0,18}$/);
+  const header = fc
+    .tuple(
+      fc.constantFrom('', 'bytes=', 'BYTES=', 'Bytes=', 'bytes= ', ' ', 'bits='),
+      digits,
+      fc.constantFrom('-', ' - ', '--', '', '=', ','),
+      digits,
+      fc.constantFrom('', ' ', ',0-1', 'x'),
+    )
+    .map((parts) => parts.join(''));
+
+  it('reads a header as the general parser does whenever it reads one', () => {
+    fc.assert(
+      fc.property(fc.oneof(header, fc.string({ unit: fc.constantFrom(...'0123456789-= bytesBYTE,') })), (text) => {
+        const fast = plainBounds(text);
+        if (fast !== undefined) expect(fast).toEqual(parsedBounds(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads the forms devices send, and nothing with spaces, another unit or over 15 digits', () => {
+    expect(plainBounds('bytes=0-4095')).toEqual({ unit: true, first: 0, last: 4095 });
+    expect(plainBounds('012-34')).toEqual({ unit: false, first: 12, last: 34 });
+    for (const other of ['bytes=0-', 'bytes=-5', 'bytes= 0-1', 'BYTES=0-1', '0-1 ', '1234567890123456-1', '0-1,2-3'])
+      expect([other, plainBounds(other)]).toEqual([other, undefined]);
   });
 });

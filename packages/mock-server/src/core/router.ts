@@ -71,7 +71,7 @@ for (const candidate of [...compiled].sort((a, b) => Number(a.hasParameters) - N
 
 function segmentCount(path: string): number {
   let count = 0;
-  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) count++;
+  for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) count++;
   return count;
 }
 

@@ -22,11 +22,12 @@ import { HeldCall, jsonKeptBytes } from './held-call.ts';
 import { newAccessKey } from './ids.ts';
 import { toleratedOmissions } from './input.ts';
 import { Journal, summarizeBody } from './journal.ts';
+import { andThen, type NowOrLater } from './now-or-later.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { startPushing } from './push.ts';
 import { RawHeaders } from './raw-headers.ts';
 import { emptyState, type PlatformState } from './records.ts';
-import { readBody } from './request-body.ts';
+import { type ReadBody, readBody } from './request-body.ts';
 import {
   capturedJson,
   envelope,
@@ -166,16 +167,13 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
   }
   return {
     restored: loaded !== undefined,
-    fetch: async (request, extra) => {
-      // Only an adapter that writes whole bodies itself may see the platform's own answers; others get plain ones.
-      const plain = (response: Response) =>
-        extra?.wholeBodies || extra?.lazyBodies ? response : plainResponse(response);
-      const origin = request.headers.get('origin');
-      if (!allowsOrigin(options.cors ?? 'loopback', origin))
-        return plain(await dispatch(ctx, handlers, options, request, extra));
-      if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method'))
-        return preflight(origin);
-      return plain(withCors(await dispatch(ctx, handlers, options, request, extra), origin));
+    fetch: (request, extra) => {
+      try {
+        const answer = answerRequest(ctx, handlers, options, request, extra);
+        return answer instanceof Promise ? answer : Promise.resolve(answer);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     clock,
     faults: ctx.faults,
@@ -186,98 +184,146 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
   };
 }
 
-async function dispatch(
+/** The answer to a request, CORS included; only an adapter that writes whole bodies itself sees the platform's own. */
+function answerRequest(
+  ctx: Context,
+  handlers: Handlers,
+  options: PlatformOptions,
+  request: Request,
+  extra: FetchExtra | undefined,
+): NowOrLater<Response> {
+  const plain = (response: Response) => (extra?.wholeBodies || extra?.lazyBodies ? response : plainResponse(response));
+  const origin = request.headers.get('origin');
+  if (!allowsOrigin(options.cors ?? 'loopback', origin))
+    return andThen(dispatch(ctx, handlers, options, request, extra), plain);
+  if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method')) return preflight(origin);
+  return andThen(dispatch(ctx, handlers, options, request, extra), (response) => plain(withCors(response, origin)));
+}
+
+/**
+ * Routes, reads, handles, journals and shapes one request. Synchronous unless a step must wait (a body to read, a
+ * request fault, a handler that waits, response validation): a device's fragment is answered without a promise.
+ */
+function dispatch(
   ctx: Context,
   handlers: Handlers,
   options: PlatformOptions,
   request: Request,
   extra: FetchExtra = {},
-): Promise<Response> {
-  const getBody = extra.body;
+): NowOrLater<Response> {
   const started = performance.now();
   const url = extra.url ?? new URL(request.url);
   const matched = route(request.method, url.pathname);
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
-  if (!matched) {
-    const response =
-      url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/')
-        ? unknownDevicePath(request.method, url.pathname)
-        : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
-    if (!control) {
-      // Not shaped, so no body end will complete it: it is complete now.
-      const entry = await recordAnswer(
-        ctx,
-        { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
-        response,
-        started,
-      );
-      ctx.journal.complete(entry);
-    }
-    return response;
-  }
+  if (!matched) return unrouted(ctx, request, url, control, started);
   const southbound = isDeviceOperation(matched.canonical);
-  if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken)) {
-    await request.body?.cancel().catch(() => {});
-    const refused = problem(
-      'Unauthorized',
-      'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
-    );
-    refused.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
-    return refused;
-  }
+  if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken))
+    return notAdmin(request);
   // Package and patch uploads may be large; every other body is a small JSON document.
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
-  // A GET has no body to wait for (most device calls): no read, no await.
-  const read = getBody
-    ? { bytes: getBody, overflow: false }
+  // A GET has no body to wait for (most device calls): no read, no wait.
+  const read: NowOrLater<ReadBody> = extra.body
+    ? { bytes: extra.body, overflow: false }
     : request.body || takesFile
-      ? await readBody(request, limit, takesFile)
+      ? readBody(request, limit, takesFile)
       : noBody;
-  if (read.overflow && !southbound) {
-    const what = takesFile ? 'uploads' : 'JSON bodies';
-    return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
-  }
-  const call: Call = { request, url, route: matched, body: read.bytes, faults: [], onBodyEnd: [] };
-  if (read.md5) call.bodyMd5 = read.md5;
-  // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
-  if (read.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
-  if (southbound) {
-    const tolerated = toleratedOmissions(matched.operationId, url);
-    if (tolerated.length > 0) call.tolerated = tolerated;
-  }
-  if (!control) {
-    call.devId = identifyDevice(ctx, call);
-    call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
-  }
-  let response: Response;
+  return andThen(read, (body) => {
+    if (body.overflow && !southbound) {
+      const what = takesFile ? 'uploads' : 'JSON bodies';
+      return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
+    }
+    const call: Call = { request, url, route: matched, body: body.bytes, faults: [], onBodyEnd: [] };
+    if (body.md5) call.bodyMd5 = body.md5;
+    // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
+    if (body.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
+    if (southbound) {
+      const tolerated = toleratedOmissions(matched.operationId, url);
+      if (tolerated.length > 0) call.tolerated = tolerated;
+    }
+    if (!control) {
+      call.devId = identifyDevice(ctx, call);
+      if (ctx.faults.size > 0)
+        call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
+    }
+    // The web console's own reads (`X-Ota-Console`) are left out of the journal, like control calls: they would
+    // bury the device's requests in the request log every time the console refreshes.
+    const journaled = !control && !(request.method === 'GET' && !southbound && request.headers.has('x-ota-console'));
+    return andThen(handle(ctx, handlers, call), (response) =>
+      journaled ? finish(ctx, call, response, started, extra) : persisted(ctx, call, response),
+    );
+  });
+}
+
+/** The handler's answer, or the request fault's; anything thrown becomes {@link failure}'s answer. */
+function handle(ctx: Context, handlers: Handlers, call: Call): NowOrLater<Response> {
+  const handler = handlers[call.route.canonical as keyof typeof handlers];
   try {
-    const faulted = call.faults.length > 0 ? await applyRequestFaults(ctx, call) : undefined;
-    // A handler that answers at once (a fragment of a package) is not waited for.
-    const answered = faulted ?? handlers[matched.canonical as keyof typeof handlers](call, ctx);
-    response = answered instanceof Promise ? await answered : answered;
+    const answered =
+      call.faults.length > 0
+        ? applyRequestFaults(ctx, call).then((faulted) => faulted ?? handler(call, ctx))
+        : handler(call, ctx);
+    return answered instanceof Promise ? answered.catch((error: unknown) => failure(error, call)) : answered;
   } catch (error) {
-    response = failure(error, call);
+    return failure(error, call);
   }
-  // The web console's own reads (`X-Ota-Console`) are left out of the journal, like control calls: they would
-  // bury the device's requests in the request log every time the console refreshes.
-  if (control || (request.method === 'GET' && !southbound && request.headers.has('x-ota-console')))
-    return persisted(ctx, call, response);
-  if (ctx.settings.validateResponses !== 'off') response = await checkResponse(matched, response);
-  const held = recordAnswer(ctx, call, response, started);
-  if (held instanceof Promise) await held;
-  // A streamed body changes the device's progress when it ends: that is written too.
-  if (ctx.persist)
-    call.onBodyEnd.push(() => {
-      try {
-        ctx.persist?.();
-      } catch {
-        // The store refused the write; the change stays marked and the next request's sync retries it.
-      }
-    });
-  const mode = extra.wholeBodies ? 'whole' : extra.lazyBodies ? 'lazy' : 'plain';
-  return persisted(ctx, call, shapeResponse(call, response, mode));
+}
+
+/** Validates (when asked), journals and shapes a handled answer, and writes what it changed to a durable store. */
+function finish(ctx: Context, call: Call, handled: Response, started: number, extra: FetchExtra): NowOrLater<Response> {
+  const checked = ctx.settings.validateResponses !== 'off' ? checkResponse(call.route, handled) : handled;
+  return andThen(checked, (response) =>
+    andThen(recordAnswer(ctx, call, response, started), () => {
+      // A streamed body changes the device's progress when it ends: that is written too.
+      if (ctx.persist)
+        call.onBodyEnd.push(() => {
+          try {
+            ctx.persist?.();
+          } catch {
+            // The store refused the write; the change stays marked and the next request's sync retries it.
+          }
+        });
+      const mode = extra.wholeBodies ? 'whole' : extra.lazyBodies ? 'lazy' : 'plain';
+      return persisted(ctx, call, shapeResponse(call, response, mode));
+    }),
+  );
+}
+
+/** A path no operation of the spec has: answered in the caller's terms, and journaled unless it is a control path. */
+async function unrouted(
+  ctx: Context,
+  request: Request,
+  url: URL,
+  control: boolean,
+  started: number,
+): Promise<Response> {
+  const response =
+    url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/')
+      ? unknownDevicePath(request.method, url.pathname)
+      : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+  if (!control) {
+    // Not shaped, so no body end will complete it: it is complete now.
+    const entry = await recordAnswer(
+      ctx,
+      { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
+      response,
+      started,
+    );
+    ctx.journal.complete(entry);
+  }
+  return response;
+}
+
+/** A management or control call without the admin token, on a platform that listens beyond loopback. */
+async function notAdmin(request: Request): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  const refused = problem(
+    'Unauthorized',
+    'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
+  );
+  refused.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
+  return refused;
 }
 
 /**

@@ -9,11 +9,13 @@ import { applyTaskEvent, moveTask, startTask } from './tasks.ts';
  */
 export function runDueEvents(ctx: Context): void {
   const now = ctx.clock.now();
-  const due: { at: number; run: () => void }[] = [];
+  // Made only when something is due: most requests find nothing.
+  let due: { at: number; run: () => void }[] | undefined;
   for (const task of ctx.state.tasks.values()) {
     const { start, deadline } = task.strategy;
     // Each event does what the task state table's `automatic` says, and nothing in a state it does not list.
     if (start.mode === 'scheduled' && Date.parse(start.at) <= now) {
+      due ??= [];
       due.push({
         at: Date.parse(start.at),
         run: () => {
@@ -23,6 +25,7 @@ export function runDueEvents(ctx: Context): void {
       });
     }
     if (deadline && Date.parse(deadline) <= now) {
+      due ??= [];
       due.push({
         at: Date.parse(deadline),
         run: () => {
@@ -34,6 +37,7 @@ export function runDueEvents(ctx: Context): void {
       });
     }
   }
+  if (!due) return;
   due.sort((a, b) => a.at - b.at);
   for (const event of due) event.run();
 }

@@ -64,7 +64,10 @@ async function authenticateAs(
 // header was checked against are still compared on every use; the generation is part of the key, because each
 // accepts other tokens.
 // Kept per generation, by the header itself: no key string is built per request.
-const verified = new WeakMap<Context, Map<Generation, Map<string, { subject: TokenSubject; key: string }>>>();
+const verified = new WeakMap<
+  Context,
+  Map<Generation, Map<string, { verdict: TokenVerdict & { ok: true }; key: string }>>
+>();
 
 /**
  * Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 per generation that
@@ -87,8 +90,8 @@ export function verifyCached(
   }
   const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
-  if (hit && hit.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.subject) === hit.key) {
-    return { ok: true, subject: hit.subject };
+  if (hit && hit.verdict.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.verdict.subject) === hit.key) {
+    return hit.verdict;
   }
   const rules: {
     versions: readonly string[];
@@ -104,7 +107,7 @@ export function verifyCached(
   }).then((verdict) => {
     if (verdict.ok && header) {
       if (remembered.size >= 100_000) remembered.clear();
-      remembered.set(header, { subject: verdict.subject, key: subjectKey(ctx, verdict.subject) ?? '' });
+      remembered.set(header, { verdict, key: subjectKey(ctx, verdict.subject) ?? '' });
     }
     return verdict;
   });

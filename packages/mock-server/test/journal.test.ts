@@ -38,7 +38,7 @@ describe('the journal', () => {
 // The node door journals a call from Node's raw header list, held until read; in process it comes from a web
 // Request. A device must be judged the same whichever way it came.
 describe('a journaled call', () => {
-  it('reads the same through the node door as in process: headers lower-cased, sorted, repeats joined, sign redacted', async () => {
+  it('reads the same through the node door as in process: headers lower-cased, sorted, repeats joined, empty kept, sign redacted', async () => {
     const platform = createPlatform({ seed: 'demo' });
     const server = await startServer({ platform, port: 0 });
     const authorization = await signToken({
@@ -55,7 +55,7 @@ describe('a journaled call', () => {
         const socket = connect(Number(port), '127.0.0.1', () =>
           socket.write(
             `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAUTHORIZATION: ${authorization}\r\n` +
-              'X-Trace: a\r\nx-trace: b\r\nConnection: close\r\n\r\n',
+              'X-Trace: a\r\nx-trace: b\r\nX-Empty:\r\nConnection: close\r\n\r\n',
           ),
         );
         let text = '';
@@ -68,6 +68,7 @@ describe('a journaled call', () => {
       const headers = new Headers({ Host: `127.0.0.1:${port}`, Authorization: authorization, Connection: 'close' });
       headers.append('X-Trace', 'a');
       headers.append('X-Trace', 'b');
+      headers.append('X-Empty', '');
       await (await platform.fetch(new Request(`http://127.0.0.1:${port}${path}`, { headers }))).text();
 
       const [door, inProcess] = platform.journal.query({ operation: 'checkTask' }).entries;
@@ -77,9 +78,16 @@ describe('a journaled call', () => {
         authorization: expect.stringMatching(/&sign=<redacted>$/),
         connection: 'close',
         host: `127.0.0.1:${port}`,
+        'x-empty': '',
         'x-trace': 'a, b',
       });
-      expect(Object.keys(door?.request.headers ?? {})).toEqual(['authorization', 'connection', 'host', 'x-trace']);
+      expect(Object.keys(door?.request.headers ?? {})).toEqual([
+        'authorization',
+        'connection',
+        'host',
+        'x-empty',
+        'x-trace',
+      ]);
       expect(door?.request.query).toEqual(Object.fromEntries(query));
       expect(door?.response).toMatchObject({
         status: 200,

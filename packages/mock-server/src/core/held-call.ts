@@ -50,8 +50,8 @@ export class HeldCall {
   /** The request's headers, names and values joined by a line feed: `name\nvalue\nname\nvalue`. */
   readonly requestHeaderText: string;
   readonly status: number;
-  /** The answer's headers, joined as the request's. */
-  readonly responseHeaderText: string;
+  /** The answer's headers: the record the platform made (its strings mostly shared), or a flat list. */
+  readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
   readonly faults: readonly string[];
 
   // Field by field: `Object.assign` was 4 % of the platform's time for a package fragment (CPU profile).
@@ -63,14 +63,17 @@ export class HeldCall {
     this.href = parts.href;
     this.requestHeaderText = joinedHeaders(parts.requestHeaders);
     this.status = parts.status;
-    this.responseHeaderText = joinedHeaders(parts.responseHeaders);
+    this.responseHeaders = parts.responseHeaders;
     this.faults = parts.faults;
   }
 
   /** What keeping the call costs, roughly: the strings it holds plus a fixed overhead for the object. */
   size(): number {
     let size = 512 + this.href.length + (this.note?.length ?? 0) + (this.exception?.length ?? 0);
-    size += this.requestHeaderText.length + this.responseHeaderText.length;
+    size += this.requestHeaderText.length;
+    const fields = this.responseHeaders;
+    if (Array.isArray(fields)) for (const part of fields) size += part.length;
+    else for (const name in fields) size += name.length + ((fields as Record<string, string>)[name]?.length ?? 0);
     if (this.requestBody) size += Math.min(this.requestBody.size, jsonKeptBytes) + 64;
     return size + (this.responseJson?.length ?? 0);
   }
@@ -81,7 +84,8 @@ export class HeldCall {
     const requestHeaders = journalHeaders(headerEntries(headerList(this.requestHeaderText)));
     if (requestHeaders.authorization) requestHeaders.authorization = redactAuthorization(requestHeaders.authorization);
     // Both read as the fetch standard shows headers: names lower-cased, repeats joined, sorted.
-    const responseHeaders = headerEntries(headerList(this.responseHeaderText));
+    const fields = this.responseHeaders;
+    const responseHeaders = headerEntries(Array.isArray(fields) ? fields : Object.entries(fields).flat());
     const contentType = responseHeaders.find(([name]) => name === 'content-type')?.[1];
     let body: BodySummary | undefined = this.responseBody;
     if (this.streamed) body = { size: this.bytesSent, contentType: 'application/octet-stream' };
@@ -121,24 +125,22 @@ export class HeldCall {
 }
 
 /** What a {@link HeldCall} is made of; the rest is filled in as the platform learns it. */
-export type HeldParts = Pick<HeldCall, 'time' | 'wallTime' | 'operation' | 'method' | 'href' | 'status' | 'faults'> & {
+export type HeldParts = Pick<
+  HeldCall,
+  'time' | 'wallTime' | 'operation' | 'method' | 'href' | 'status' | 'responseHeaders' | 'faults'
+> & {
   /** The request's headers as a flat list: [name, value, …] (Node's raw list, as sent). */
   requestHeaders: readonly string[];
-  /** The answer's headers: a record as the platform made it, or a flat list. */
-  responseHeaders: Readonly<Record<string, string>> | readonly string[];
 };
 
-// A call's headers are kept as one string each: names and values joined by a line feed, which neither can hold
-// (HTTP forbids it; Node and the fetch standard refuse it). A list of header strings is a dozen objects the garbage
-// collector visits for as long as the journal keeps the call; one string is one. With 100 000 calls kept, the
-// lists cost a quarter of a fragment's time (in-process driver, journal of 100 000 vs 1 000).
+// A request's headers are kept as one string: names and values joined by a line feed, which neither can hold (HTTP
+// forbids it; Node and the fetch standard refuse it). Node's list of header strings is a dozen objects the garbage
+// collector visits for as long as the journal keeps the call; one string is one. The answer's header record is kept
+// as the platform made it: its strings are mostly shared (a package's Content-Disposition, a Content-Type).
 
-/** Headers as one string: `name\nvalue\nname\nvalue`, empty for none. */
-function joinedHeaders(fields: Readonly<Record<string, string>> | readonly string[]): string {
-  if (Array.isArray(fields)) return fields.join('\n');
-  const list: string[] = [];
-  for (const name in fields) list.push(name, (fields as Record<string, string>)[name] as string);
-  return list.join('\n');
+/** A flat header list as one string: `name\nvalue\nname\nvalue`, empty for none. */
+function joinedHeaders(fields: readonly string[]): string {
+  return fields.join('\n');
 }
 
 /** The flat list a joined string was made from. */

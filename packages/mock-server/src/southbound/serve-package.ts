@@ -61,7 +61,7 @@ export function servePackage(
   const sent: Record<string, string> = {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(end - start + 1),
-    'Content-Disposition': `attachment; filename="${file.fileName}"`,
+    'Content-Disposition': dispositionOf(file),
   };
   if (partial) sent['Content-Range'] = `bytes ${start}-${end}/${file.size}`;
   if (headers) Object.assign(sent, headers(partial));
@@ -71,4 +71,17 @@ export function servePackage(
     headers: sent,
     stream: () => rangeStream(file.bytes, start, end),
   });
+}
+
+// One string per file rather than one per fragment: the journal keeps each answer's header record, and a string
+// shared by every fragment of a package costs it nothing more.
+const dispositions = new WeakMap<StoredFile, string>();
+
+function dispositionOf(file: StoredFile): string {
+  let disposition = dispositions.get(file);
+  if (disposition === undefined) {
+    disposition = `attachment; filename="${file.fileName}"`;
+    dispositions.set(file, disposition);
+  }
+  return disposition;
 }

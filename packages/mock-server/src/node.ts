@@ -215,13 +215,14 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   // Before `body` is touched: reading it would make the stream the whole-body path exists to avoid.
   const whole = takeWhole(response);
   if (whole) {
-    // Bytes the platform holds, written in one call; the end is reported as a stream's would be.
-    const { bytes, end } = whole;
+    // Bytes the platform holds (or a JSON answer's text, which Node writes with the headers in one string), written
+    // in one call; the end is reported as a stream's would be.
+    const { body, size, end } = whole;
     res.once('close', () => {
       const aborted = !res.writableFinished;
-      end({ bytesSent: aborted ? 0 : bytes.length, aborted });
+      end({ bytesSent: aborted ? 0 : size, aborted });
     });
-    res.end(bytes);
+    res.end(body);
     return;
   }
   if (!response.body) {

@@ -1,7 +1,8 @@
 import { createDeviceClient } from '@onenet-ota/sdk';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BodyOutcome, countedStream } from '../src/core/body.ts';
-import { WholeAnswer } from '../src/core/whole-body.ts';
+import { utf8Length, WholeAnswer } from '../src/core/whole-body.ts';
 import { createPlatform, demo, demoImage } from '../src/index.ts';
 import { checkQuery } from './harness.ts';
 
@@ -122,5 +123,33 @@ describe('countedStream', () => {
     expect((await reader.read()).value?.length).toBe(65_536);
     await reader.cancel();
     expect(outcomes).toEqual([{ bytesSent: 65_536, aborted: true }]);
+  });
+});
+
+// A JSON answer is kept as text and its Content-Length counted from it: the count must be what the text encodes to,
+// for Chinese errno texts and anything JSON.stringify can make.
+describe('utf8Length', () => {
+  it('counts what TextEncoder makes of any text, surrogates alone or paired', () => {
+    const units = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) });
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), units), (text) => {
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(utf8Length('{"errno":7,"error":"获取文件失败"}')).toBe(40);
+  });
+
+  it('is the length of a text answer read back as bytes, through every path', async () => {
+    const text = '{"code":0,"msg":"成功 ✓ 🚀"}';
+    const answer = new WholeAnswer(text, {
+      status: 200,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': String(utf8Length(text)) },
+      json: text,
+    });
+    const bytes = new Uint8Array(await answer.clone().arrayBuffer());
+    expect(bytes).toEqual(new TextEncoder().encode(text));
+    expect(Number(answer.headers.get('content-length'))).toBe(bytes.length);
+    expect(await answer.json()).toEqual({ code: 0, msg: '成功 ✓ 🚀' });
   });
 });

@@ -42,7 +42,7 @@ import { type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
-import { headerFields, headerOf, plainResponse, takeWhole, wholeBytes, wholeJson } from './whole-body.ts';
+import { headerFields, headerOf, plainResponse, takeWhole, wholeJson, wholeSize } from './whole-body.ts';
 
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {
@@ -481,7 +481,7 @@ function record(
   const json = wholeJson(response);
   if (contentType === 'application/octet-stream') held.streamed = true;
   else if (json !== undefined && contentType) {
-    const size = wholeBytes(response)?.length ?? 0;
+    const size = wholeSize(response) ?? 0;
     // Device envelopes hold no key; management answers may (a product's access key), redacted when read.
     held.redactJson = !(call.route !== undefined && isDeviceOperation(call.route.canonical));
     if (size <= jsonKeptBytes) held.responseJson = json;

@@ -9,17 +9,15 @@ import {
   type SouthboundOperation,
 } from '@onenet-ota/sdk';
 
-import { WholeAnswer } from './whole-body.ts';
-
-const encoder = new TextEncoder();
+import { utf8Length, WholeAnswer } from './whole-body.ts';
 
 /** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
   const json = JSON.stringify(body);
-  const bytes = encoder.encode(json);
-  return new WholeAnswer(bytes, {
+  // Kept as text: an adapter writes it as such, and it is encoded only if someone reads it as bytes.
+  return new WholeAnswer(json, {
     status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(bytes.length) },
+    headers: { 'Content-Type': contentType, 'Content-Length': String(utf8Length(json)) },
     json,
   });
 }

@@ -32,7 +32,9 @@ export class WholeAnswer implements Response {
   readonly type: ResponseType = 'default';
   readonly url = '';
   readonly redirected = false;
-  readonly #bytes: Uint8Array;
+  /** The body: bytes, or text encoded as UTF-8 only when bytes are asked for (a JSON answer the door writes as text). */
+  #body: Uint8Array | string;
+  readonly #size: number;
   readonly #fields: Record<string, string>;
   readonly #stream: (() => ReadableStream<Uint8Array>) | undefined;
   readonly #json: string | undefined;
@@ -42,9 +44,11 @@ export class WholeAnswer implements Response {
   /** The body was read from the JSON text, without a stream. */
   #read = false;
 
-  constructor(bytes: Uint8Array, init: WholeInit) {
+  /** `body` as text is the answer's UTF-8 text; `init.headers` must give its length in bytes (`Content-Length`). */
+  constructor(body: Uint8Array | string, init: WholeInit) {
     this.status = init.status;
-    this.#bytes = bytes;
+    this.#body = body;
+    this.#size = typeof body === 'string' ? utf8Length(body) : body.length;
     this.#fields = init.headers;
     this.#stream = init.stream;
     this.#json = init.json;
@@ -60,10 +64,15 @@ export class WholeAnswer implements Response {
     return this.#headers;
   }
 
+  #bytes(): Uint8Array {
+    if (typeof this.#body === 'string') this.#body = encoder.encode(this.#body);
+    return this.#body;
+  }
+
   #materialized(): Response {
     const init = { status: this.status, statusText: this.statusText, headers: this.#headers ?? this.#fields };
     // One Response with the bytes as its body: what a plain answer would have cost, no more.
-    this.#real ??= new Response(this.#stream ? this.#stream() : (this.#bytes as Uint8Array<ArrayBuffer>), init);
+    this.#real ??= new Response(this.#stream ? this.#stream() : (this.#bytes() as Uint8Array<ArrayBuffer>), init);
     return this.#real;
   }
 
@@ -117,7 +126,7 @@ export class WholeAnswer implements Response {
   /** The same answer with other headers. */
   withHeaders(headers: Record<string, string>): WholeAnswer {
     const init = { status: this.status, headers };
-    return new WholeAnswer(this.#bytes, {
+    return new WholeAnswer(this.#body, {
       ...init,
       ...(this.#stream ? { stream: this.#stream } : {}),
       ...(this.#json !== undefined ? { json: this.#json } : {}),
@@ -127,7 +136,7 @@ export class WholeAnswer implements Response {
   /** The same answer as a plain `Response` whose body reports how it ended, for callers outside the platform. */
   toCountedResponse(onEnd: (outcome: BodyOutcome) => void): Response {
     const init = { status: this.status, statusText: this.statusText, headers: this.#headers ?? this.#fields };
-    return new Response(countedStream(this.#bytes, onEnd), init);
+    return new Response(countedStream(this.#bytes(), onEnd), init);
   }
 
   /** The same answer as a plain `Response`, for callers outside the platform. */
@@ -140,8 +149,12 @@ export class WholeAnswer implements Response {
     return answer.#headers ? undefined : answer.#fields;
   }
 
-  static bytesOf(answer: WholeAnswer): Uint8Array {
-    return answer.#bytes;
+  static bodyOf(answer: WholeAnswer): Uint8Array | string {
+    return answer.#body;
+  }
+
+  static sizeOf(answer: WholeAnswer): number {
+    return answer.#size;
   }
 
   static jsonOf(answer: WholeAnswer): string | undefined {
@@ -168,10 +181,31 @@ export function plainResponse(response: Response): Response {
   return response instanceof WholeAnswer ? response.toResponse() : response;
 }
 
-/** The bytes of a {@link WholeAnswer}; undefined for any other response. */
-export function wholeBytes(response: Response): Uint8Array | undefined {
-  return response instanceof WholeAnswer ? WholeAnswer.bytesOf(response) : undefined;
+/** The length in bytes of a {@link WholeAnswer}'s body; undefined for any other response. */
+export function wholeSize(response: Response): number | undefined {
+  return response instanceof WholeAnswer ? WholeAnswer.sizeOf(response) : undefined;
 }
+
+const encoder = new TextEncoder();
+
+/** The length of `text` encoded as UTF-8: its length when it is ASCII (nearly every answer), else counted. */
+export function utf8Length(text: string): number {
+  if (!nonAscii.test(text)) return text.length;
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair: two UTF-16 units, four bytes.
+      length += 2;
+      i++;
+    } else length += 2; // Three bytes, a lone surrogate included (encoded as U+FFFD).
+  }
+  return length;
+}
+
+const nonAscii = /[\u0080-\uffff]/;
 
 /** The JSON text a {@link WholeAnswer} was made from, if it was made from one. */
 export function wholeJson(response: Response): string | undefined {
@@ -205,8 +239,10 @@ export function awaitWholeEnd(response: WholeAnswer, end: (outcome: BodyOutcome)
  * (or the peer went away), or undefined when the answer must be streamed (a fault shapes it, or it is not bytes
  * the platform holds).
  */
-export function takeWhole(response: Response): { bytes: Uint8Array; end(outcome: BodyOutcome): void } | undefined {
+export function takeWhole(
+  response: Response,
+): { body: Uint8Array | string; size: number; end(outcome: BodyOutcome): void } | undefined {
   if (!(response instanceof WholeAnswer)) return undefined;
   const end = WholeAnswer.takeEnd(response);
-  return end ? { bytes: WholeAnswer.bytesOf(response), end } : undefined;
+  return end ? { body: WholeAnswer.bodyOf(response), size: WholeAnswer.sizeOf(response), end } : undefined;
 }

@@ -6,7 +6,7 @@ import { answersOtaErrno } from '../device-operation.ts';
 import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
 import { activeDeviceTask, fileOf } from '../tasks.ts';
 import { tokenFor } from '../tokens.ts';
-import { awaitWholeEnd, WholeAnswer, wholeBytes, wholeJson } from '../whole-body.ts';
+import { awaitWholeEnd, WholeAnswer, wholeJson, wholeSize } from '../whole-body.ts';
 
 // What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
 // handler's) and to the body on its way out. The registry beside this file decides which faults fire.
@@ -124,7 +124,7 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
   // in a second stream to count cost more than the answer (the fleet makes hundreds of thousands).
   if (unshaped && response instanceof WholeAnswer) {
     if (wholeJson(response) === undefined) return response.toCountedResponse(ended);
-    ended({ bytesSent: wholeBytes(response)?.length ?? 0, aborted: false });
+    ended({ bytesSent: wholeSize(response) ?? 0, aborted: false });
     return mode === 'lazy' ? response : response.toResponse();
   }
   if (!response.body) return response;

@@ -1,7 +1,7 @@
 // The web console's script (runs in the browser; bundled with the SDK's management client by
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
-import { type components, createManagementClient } from '@onenet-ota/sdk';
+import { type components, createManagementClient, type OperationId } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
 
 type Schemas = components['schemas'];
@@ -149,7 +149,10 @@ const faultChoices: Record<string, Schemas['FaultAction']> = {
 function progressOf(status: Schemas['DeviceTaskStatus']): number {
   if (status.state === 'succeeded' || status.state === 'upgrading') return 100;
   const bytes = served.get(status.devId);
-  const byBytes = bytes && status.state === 'downloading' ? Math.floor(((bytes.end + 1) * 100) / bytes.total) : 0;
+  // The state is as last read, up to a second old: a device read as pending that is being served bytes has checked
+  // its token since (or downloads without checking, which the platform serves too), so its bar moves with them.
+  const fetching = status.state === 'downloading' || status.state === 'pending';
+  const byBytes = bytes && fetching ? Math.floor(((bytes.end + 1) * 100) / bytes.total) : 0;
   return Math.min(100, Math.max(status.progress, byBytes));
 }
 
@@ -250,6 +253,13 @@ const queueRefresh = (): void => {
     }, 850);
   }, 150);
 };
+/** The operations a device checks for a task with, in every generation. */
+const taskChecks = new Set<string>([
+  'checkTask',
+  'checkTaskLegacy',
+  'studioCheckTask',
+  'fuseCheckTask',
+] satisfies OperationId[]);
 const isDeviceCall = (entry: Entry) => entry.operation !== null && isDeviceOperation(entry.operation);
 
 function onEntry(entry: Entry): void {
@@ -262,6 +272,9 @@ function onEntry(entry: Entry): void {
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(entry.response.headers['content-range'] ?? '');
   if (entry.devId !== undefined && range && !entry.response.aborted)
     served.set(entry.devId, { end: Number(range[2]), total: Number(range[3]) });
+  // A device checking for a task starts over: bytes served before belong to its last download, maybe another task's.
+  if (entry.devId !== undefined && entry.operation !== null && taskChecks.has(entry.operation))
+    served.delete(entry.devId);
   queueJournal();
   // Bars move with the bytes served; states and codes come from the platform when it next is read.
   if (entry.devId !== undefined && range) renderDevices();

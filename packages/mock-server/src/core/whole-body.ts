@@ -13,7 +13,7 @@ export interface WholeInit {
   headers: Record<string, string>;
   /** Makes the body for a reader (by default the bytes, as one chunk). */
   stream?: () => ReadableStream<Uint8Array>;
-  /** The JSON text the bytes encode, kept for the journal (an envelope, a problem). */
+  /** The JSON text the body is, kept for the journal (an envelope, a problem). */
   json?: string;
 }
 
@@ -235,8 +235,8 @@ export function awaitWholeEnd(response: WholeAnswer, end: (outcome: BodyOutcome)
 }
 
 /**
- * For an adapter that asked for whole bodies: the bytes to write and the function to call once they are written
- * (or the peer went away), or undefined when the answer must be streamed (a fault shapes it, or it is not bytes
+ * For an adapter that asked for whole bodies: the body to write (bytes, or text to write as UTF-8), its length in
+ * bytes, and the function to call once it is written (or the peer went away), or undefined when the answer must be streamed (a fault shapes it, or it is not bytes
  * the platform holds).
  */
 export function takeWhole(

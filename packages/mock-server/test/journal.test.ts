@@ -1,10 +1,10 @@
-import { connect } from 'node:net';
 import { productResource, signToken } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { Journal, type JournalEntry } from '../src/core/journal.ts';
 import { createPlatform, demo } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import { checkQuery } from './harness.ts';
+import { rawRequest } from './raw-http.ts';
 
 const entry = (devId: number) => ({
   time: '2026-11-29T00:00:00.000Z',
@@ -51,19 +51,13 @@ describe('a journaled call', () => {
     try {
       // Through the node door, raw, with a header sent twice and names in odd case.
       const { port } = new URL(server.url);
-      const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () =>
-          socket.write(
-            `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAUTHORIZATION: ${authorization}\r\n` +
-              'X-Trace: a\r\nx-trace: b\r\nX-Empty:\r\nConnection: close\r\n\r\n',
-          ),
-        );
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
-      expect(raw).toMatch(/^HTTP\/1.1 200/);
+      const raw = await rawRequest(server.url, path, [
+        ['AUTHORIZATION', authorization],
+        ['X-Trace', 'a'],
+        ['x-trace', 'b'],
+        ['X-Empty', ''],
+      ]);
+      expect(raw.statusLine).toMatch(/^HTTP\/1.1 200/);
       // In process, the same call as a web Request.
       const headers = new Headers({ Host: `127.0.0.1:${port}`, Authorization: authorization, Connection: 'close' });
       headers.append('X-Trace', 'a');

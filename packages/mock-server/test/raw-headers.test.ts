@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RawHeaders } from '../src/core/raw-headers.ts';
 import { createPlatform } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import { checkQuery } from './harness.ts';
+import { rawRequest } from './raw-http.ts';
 
 // RawHeaders reads Node's raw list as the fetch standard's Headers would show it: a device's few headers by a scan,
 // a browser's many through a map, with the same answers either way.
@@ -35,21 +35,11 @@ describe('the node door', () => {
     try {
       const { port } = new URL(server.url);
       const query = new URLSearchParams(Object.entries(checkQuery()).map(([k, v]) => [k, String(v)]));
-      const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () =>
-          socket.write(
-            `GET /ota/south/check?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: 127.0.0.1:${port}\r\n` +
-              'Connection: close\r\n\r\n',
-          ),
-        );
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
+      // rawRequest sends one Host; this is the second.
+      const raw = await rawRequest(server.url, `/ota/south/check?${query}`, [['Host', `127.0.0.1:${port}`]]);
       // No token: the device's own errno 1 in a 200, not a problem about the Host.
-      expect(raw).toMatch(/^HTTP\/1.1 200/);
-      expect(raw).toContain('"errno":1');
+      expect(raw.statusLine).toMatch(/^HTTP\/1.1 200/);
+      expect(raw.body.toString()).toContain('"errno":1');
     } finally {
       await server.close();
     }

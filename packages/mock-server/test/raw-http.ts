@@ -12,9 +12,13 @@ export interface RawResponse {
 
 /**
  * Sends one HTTP/1.1 request over a plain TCP socket and reads until the server closes it, the way the
- * official C SDK's client does (`Connection: close`).
+ * official C SDK's client does (`Connection: close`). Headers as a list go out as given: repeated, in any case, empty.
  */
-export function rawRequest(url: string, path: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  path: string,
+  headers: Record<string, string> | [string, string][] = {},
+): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -46,7 +50,7 @@ export function rawRequest(url: string, path: string, headers: Record<string, st
       `GET ${path} HTTP/1.1`,
       `Host: ${hostname}:${port}`,
       'Connection: close',
-      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ...(Array.isArray(headers) ? headers : Object.entries(headers)).map(([k, v]) => `${k}: ${v}`),
     ];
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   });

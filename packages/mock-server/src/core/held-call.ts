@@ -1,5 +1,6 @@
 import type { components } from '@onenet-ota/sdk';
 import { headerEntries } from './raw-headers.ts';
+import { utf8Length } from './whole-body.ts';
 
 type JournalEntry = components['schemas']['JournalEntry'];
 type BodySummary = components['schemas']['BodySummary'];
@@ -91,7 +92,7 @@ export class HeldCall {
     if (this.streamed) body = { size: this.bytesSent, contentType: 'application/octet-stream' };
     else if (this.responseJson !== undefined && contentType) {
       const value: unknown = JSON.parse(this.responseJson);
-      body = summarizeJson(value, new TextEncoder().encode(this.responseJson).length, contentType, this.redactJson);
+      body = summarizeJson(value, utf8Length(this.responseJson), contentType, this.redactJson);
     }
     return {
       seq: this.seq,

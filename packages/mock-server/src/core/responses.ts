@@ -15,10 +15,12 @@ import { utf8Length, WholeAnswer } from './whole-body.ts';
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
   const json = JSON.stringify(body);
   // Kept as text: an adapter writes it as such, and it is encoded only if someone reads it as bytes.
+  const size = utf8Length(json);
   return new WholeAnswer(json, {
     status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(utf8Length(json)) },
+    headers: { 'Content-Type': contentType, 'Content-Length': String(size) },
     json,
+    size,
   });
 }
 

@@ -15,6 +15,8 @@ export interface WholeInit {
   stream?: () => ReadableStream<Uint8Array>;
   /** The JSON text the body is, kept for the journal (an envelope, a problem). */
   json?: string;
+  /** The body's length in bytes, when the maker counted it already (text): not counted again. */
+  size?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export class WholeAnswer implements Response {
   constructor(body: Uint8Array | string, init: WholeInit) {
     this.status = init.status;
     this.#body = body;
-    this.#size = typeof body === 'string' ? utf8Length(body) : body.length;
+    this.#size = init.size ?? (typeof body === 'string' ? utf8Length(body) : body.length);
     this.#fields = init.headers;
     this.#stream = init.stream;
     this.#json = init.json;
@@ -128,6 +130,7 @@ export class WholeAnswer implements Response {
     const init = { status: this.status, headers };
     return new WholeAnswer(this.#body, {
       ...init,
+      size: this.#size,
       ...(this.#stream ? { stream: this.#stream } : {}),
       ...(this.#json !== undefined ? { json: this.#json } : {}),
     });

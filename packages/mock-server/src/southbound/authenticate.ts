@@ -78,16 +78,7 @@ export function verifyCached(
   header: string | null,
   generation: Generation = 'legacy',
 ): TokenVerdict | Promise<TokenVerdict> {
-  let generations = verified.get(ctx);
-  if (!generations) {
-    generations = new Map();
-    verified.set(ctx, generations);
-  }
-  let cache = generations.get(generation);
-  if (!cache) {
-    cache = new Map();
-    generations.set(generation, cache);
-  }
+  const cache = verifiedHeaders(ctx, generation);
   const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   if (hit && hit.verdict.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.verdict.subject) === hit.key) {
@@ -98,7 +89,6 @@ export function verifyCached(
     maxAheadSeconds?: Readonly<Record<string, number>>;
     res: readonly ('product' | 'device' | 'user')[];
   } = tokenRules[generation];
-  const remembered = cache;
   return verifyToken(header, {
     nowSeconds,
     keyFor: (productId, deviceName) => keyFor(ctx.state, productId, deviceName),
@@ -106,11 +96,26 @@ export function verifyCached(
     ...rules,
   }).then((verdict) => {
     if (verdict.ok && header) {
-      if (remembered.size >= 100_000) remembered.clear();
-      remembered.set(header, { verdict, key: subjectKey(ctx, verdict.subject) ?? '' });
+      if (cache.size >= 100_000) cache.clear();
+      cache.set(header, { verdict, key: subjectKey(ctx, verdict.subject) ?? '' });
     }
     return verdict;
   });
+}
+
+/** The headers verified for a platform under a generation's rules. */
+function verifiedHeaders(ctx: Context, generation: Generation) {
+  let generations = verified.get(ctx);
+  if (!generations) {
+    generations = new Map();
+    verified.set(ctx, generations);
+  }
+  let cache = generations.get(generation);
+  if (!cache) {
+    cache = new Map();
+    generations.set(generation, cache);
+  }
+  return cache;
 }
 
 /** The key a verified token was signed with: the account's for a user-level one, else the product's or device's. */

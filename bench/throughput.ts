@@ -6,16 +6,19 @@
 //     bare node:http slicing one Buffer, which are asked with `bytes=`.
 // Prints each target's median and, per round, ota-mock's ratio to every other target, bare node:http's to nginx
 // (median, min–max): what no node:http server exceeds on this machine, and that of ota-mock's node door in front of
-// a platform that does no work (bench/door-only.ts) to bare node:http: what the door leaves to the platform. The goals of issue 13 are ≥ 0.4× bare
-// node on the check, ≥ 0.6× nginx on 64 KiB ranges and ≥ 0.4× on 4 KiB, with the RSS peak ≤ 64 MiB over the idle
-// server. ota-mock runs with --quiet (no request log). Needs wrk and nginx from Debian:
-// sudo apt-get install wrk nginx-light.
+// a platform that does no work (bench/door-only.ts) to bare node:http: what the door leaves to the platform. The
+// goals of issue 13 are ≥ 0.4× bare node on the check, ≥ 0.6× nginx on 64 KiB ranges and ≥ 0.4× on 4 KiB, with the
+// RSS peak ≤ 64 MiB over the idle server. It also prints each server's CPU time per request from /proc (its main
+// thread, its other threads, and wrk's): which side spent what, and the ratio of CPU costs, which is what the
+// throughput ratio would be were every server held back by its own work only. Both move by up to a third between
+// identical 3-second runs on this shared 2-core machine; only medians over rounds and runs say anything. ota-mock
+// runs with --quiet (no request log). Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
 //
 //   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32] [--only check|64|4] [--profile <dir>]
 // --profile writes ota-mock's CPU profile (node --cpu-prof) to <dir> when the bench ends (read it with
 // `node bench/profile-top.ts <dir>`); --only runs the check, the 64 KiB cases or the 4 KiB ones.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,21 +191,69 @@ end`,
 /** How long each wrk run lasts: the rounds' length, or a second while warming up. */
 let runSeconds = values.seconds;
 
-/** Requests per second and bytes per second of one wrk run (`connections` open at once). */
-function wrk(url: string, extra: string[], connections = Number(values.connections)): { rps: number; mibps: number } {
+/** A run's figures: requests and MiB per second, and CPU seconds of the server's threads and of wrk. */
+interface Run {
+  rps: number;
+  mibps: number;
+  requests: number;
+  cpu?: { main: number; helpers: number; wrk: number };
+}
+
+/**
+ * Requests per second and bytes per second of one wrk run (`connections` open at once) against the server `pid`,
+ * with the CPU it and wrk spent: a server's helper threads (V8's GC, libuv) take their core from wrk.
+ */
+function wrk(url: string, extra: string[], connections = Number(values.connections), pid?: number): Run {
+  const before = pid === undefined ? undefined : threadSeconds(pid);
+  const wrkBefore = childSeconds();
   const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${runSeconds}s`, ...extra, url], {
     encoding: 'utf8',
   });
+  const after = pid === undefined ? undefined : threadSeconds(pid);
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0);
+  const requests = Number(out.match(/(\d+) requests in/)?.[1] ?? 0);
   const [, amount, unit] = out.match(/Transfer\/sec:\s+([\d.]+)(\w+)/) ?? [];
   const factor = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 }[unit ?? 'MB'] ?? 1;
   if (/Non-2xx or 3xx responses/.test(out)) throw new Error(`wrk saw errors from ${url}:\n${out}`);
-  return { rps, mibps: Number(amount) * factor };
+  const cpu =
+    before && after
+      ? { main: after.main - before.main, helpers: after.helpers - before.helpers, wrk: childSeconds() - wrkBefore }
+      : undefined;
+  return { rps, mibps: Number(amount) * factor, requests, cpu };
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const ticks = 100;
+
+/** CPU seconds (user + system) of a process's main thread and of all its other threads, from /proc. */
+function threadSeconds(pid: number): { main: number; helpers: number } {
+  let main = 0;
+  let helpers = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const seconds = statSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'), 11);
+    if (Number(tid) === pid) main += seconds;
+    else helpers += seconds;
+  }
+  return { main, helpers };
+}
+
+/** CPU seconds of this process's waited-for children (wrk), from /proc/self/stat. */
+function childSeconds(): number {
+  return statSeconds(readFileSync('/proc/self/stat', 'utf8'), 13);
+}
+
+/** utime + stime (or cutime + cstime) of a stat line: fields counted after the command name's closing bracket. */
+function statSeconds(stat: string, index: number): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[index]) + Number(fields[index + 1])) / ticks;
+}
+
+// Every server's process, for its CPU time: started in this order above.
+const pids = { mock: children[0]?.pid, bare: children[1]?.pid, door: children[2]?.pid, nginx: nginx.pid };
 
 // ota-mock's memory per run, from /proc: resident at rest before the run, and the peak during it (VmHWM, reset
 // before each run through clear_refs). The goal of issue 13 is a peak no more than 64 MiB over the idle server.
-const mockPid = children[0]?.pid;
+const mockPid = pids.mock;
 const memory: { idle: number; peak: number }[] = [];
 const readKiB = (field: string) =>
   Number(readFileSync(`/proc/${mockPid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1] ?? 0);
@@ -221,9 +272,10 @@ const cases = [
     unit: 'rps' as const,
     anchor: 'bare node:http',
     targets: {
-      'ota-mock': () => measured(() => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`])),
-      'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, []),
-      'door, no work': () => wrk(`http://127.0.0.1:${doorPort}${checkPath}`, []),
+      'ota-mock': () =>
+        measured(() => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`], undefined, pids.mock)),
+      'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, [], undefined, pids.bare),
+      'door, no work': () => wrk(`http://127.0.0.1:${doorPort}${checkPath}`, [], undefined, pids.door),
     },
   },
   // P2: ranges, in both dialects (the anchors are asked the same ranges with `bytes=`, the only form they read),
@@ -242,10 +294,15 @@ const cases = [
     anchor: 'nginx',
     targets: {
       'ota-mock': () =>
-        measured(() => wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk, dialect)], connections)),
-      nginx: () => wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)], connections),
-      'bare node:http': () => wrk(`http://127.0.0.1:${barePort}/package.bin`, ['-s', rangesScript(chunk)], connections),
-      'door, no work': () => wrk(`http://127.0.0.1:${doorPort}/package.bin`, ['-s', rangesScript(chunk)], connections),
+        measured(() =>
+          wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk, dialect)], connections, pids.mock),
+        ),
+      nginx: () =>
+        wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)], connections, pids.nginx),
+      'bare node:http': () =>
+        wrk(`http://127.0.0.1:${barePort}/package.bin`, ['-s', rangesScript(chunk)], connections, pids.bare),
+      'door, no work': () =>
+        wrk(`http://127.0.0.1:${doorPort}/package.bin`, ['-s', rangesScript(chunk)], connections, pids.door),
     },
   })),
 ];
@@ -271,6 +328,8 @@ for (const c of chosen === undefined ? cases : chosen.map((i) => cases[i] as (ty
   // Paired per round: ota-mock against each other target, and bare node:http against the anchor, which is the
   // most any node:http server can reach of it on this machine.
   const ratios: Record<string, number[]> = {};
+  // CPU µs per request of each server's main thread and its other threads, and of wrk asking it.
+  const cpu: Record<string, { main: number[]; helpers: number[]; wrk: number[] }> = {};
   const pair = (name: string, value: number) => {
     ratios[name] = [...(ratios[name] ?? []), value];
   };
@@ -279,9 +338,17 @@ for (const c of chosen === undefined ? cases : chosen.map((i) => cases[i] as (ty
   for (let round = 0; round < Number(values.rounds); round++) {
     const got: Record<string, number> = {};
     for (const [target, run] of Object.entries(c.targets)) {
-      const value = run()[c.unit];
-      got[target] = value;
-      samples[target] = [...(samples[target] ?? []), value];
+      const result = run();
+      got[target] = result[c.unit];
+      samples[target] = [...(samples[target] ?? []), result[c.unit]];
+      if (result.cpu && result.requests > 0) {
+        const perRequest = (seconds: number) => (seconds * 1e6) / result.requests;
+        cpu[target] ??= { main: [], helpers: [], wrk: [] };
+        const spent = cpu[target];
+        spent.main.push(perRequest(result.cpu.main));
+        spent.helpers.push(perRequest(result.cpu.helpers));
+        spent.wrk.push(perRequest(result.cpu.wrk));
+      }
     }
     for (const target of Object.keys(c.targets).filter((t) => t !== 'ota-mock'))
       pair(`ota-mock ÷ ${target}`, (got['ota-mock'] ?? 0) / (got[target] ?? 1));
@@ -299,6 +366,24 @@ for (const c of chosen === undefined ? cases : chosen.map((i) => cases[i] as (ty
       .map(([name, xs]) => `${name} ${ratioText(xs)}`)
       .join('; ')}`,
   );
+  say(
+    `${''.padEnd(30)} CPU µs per request (main thread + other threads; wrk): ${Object.entries(cpu)
+      .map(
+        ([target, t]) =>
+          `${target} ${median(t.main).toFixed(1)} + ${median(t.helpers).toFixed(1)}; ${median(t.wrk).toFixed(1)}`,
+      )
+      .join(' · ')}`,
+  );
+  // What each target costs per request against ota-mock, round by round: the throughput ratio ota-mock would
+  // show if every server were held back by its own CPU only, not by wrk or by what else runs on the machine.
+  const own = (t: { main: number[]; helpers: number[] }, i: number) => (t.main[i] ?? 0) + (t.helpers[i] ?? 0);
+  const mine = cpu['ota-mock'];
+  if (mine) {
+    const costRatios = Object.entries(cpu)
+      .filter(([target]) => target !== 'ota-mock')
+      .map(([target, t]) => `÷ ${target} ${ratioText(t.main.map((_, i) => own(t, i) / own(mine, i)))}`);
+    say(`${''.padEnd(30)} CPU per request, ota-mock's cost against: ${costRatios.join('; ')}`);
+  }
   const runs = memory.splice(0);
   if (runs.length > 0) {
     const mib = (kib: number) => (kib / 1024).toFixed(0);

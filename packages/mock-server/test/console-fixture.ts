@@ -1,4 +1,12 @@
-import { createManagementClient, MemoryStore, OtaAgent, type UpgradeResult, uploadPackage } from '@onenet-ota/sdk';
+import {
+  createDeviceClient,
+  createManagementClient,
+  type DeviceClient,
+  MemoryStore,
+  OtaAgent,
+  type UpgradeResult,
+  uploadPackage,
+} from '@onenet-ota/sdk';
 import { createPlatform, type Platform } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
 
@@ -11,6 +19,10 @@ export interface ConsoleFixture {
   devIds: number[];
   /** The reference agent as one of the devices, over HTTP; each download waits `delayMs` so a page can watch. */
   upgrade(devId: number, delayMs?: number): Promise<UpgradeResult>;
+  /** A typed client signing as the product, for a test that drives a device's calls one by one. */
+  device: DeviceClient;
+  /** The task check query of a device on V1.0. */
+  checkQuery(devId: number): { dev_id: number; manuf: string; model: string; type: 2; version: string };
 }
 
 const manuf = '101';
@@ -73,5 +85,7 @@ export async function consoleFixture(deviceNames: string[]): Promise<ConsoleFixt
         for await (const _ of image);
       },
     }).run();
-  return { platform, server, productId, taskId, devIds, upgrade };
+  const device = createDeviceClient({ baseUrl: server.url, productId, accessKey });
+  const checkQuery = (devId: number) => ({ dev_id: devId, manuf, model, type: 2 as const, version: 'V1.0' });
+  return { platform, server, productId, taskId, devIds, upgrade, device, checkQuery };
 }

@@ -13,7 +13,7 @@ let tab: Page;
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  f = await consoleFixture(['watched', 'faulted']);
+  f = await consoleFixture(['watched', 'faulted', 'restarted']);
   browser = await launchChromium();
   tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await tab.goto(`${f.server.url}/__mock/ui`);
@@ -58,6 +58,26 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
     const seen = (await tab.evaluate(() => (window as unknown as { seen: string[] }).seen)).map(Number);
     expect(seen.filter((p) => p > 0 && p < 100).length, `progress seen: ${seen.join(', ')}`).toBeGreaterThan(2);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it('starts a bar over when its device checks for a task again, not at the bytes of the download it left', async () => {
+    const restarted = f.devIds[2] as number;
+    const checked = await f.device.GET('/ota/south/check', { params: { query: f.checkQuery(restarted) } });
+    const token = checked.data?.data?.token ?? '';
+    expect(token).not.toBe('');
+    await f.device.GET('/ota/south/download/{token}/check', {
+      params: { path: { token }, query: { dev_id: restarted } },
+    });
+    // Half the 64 KiB package, and no step reported: the bar follows the bytes served.
+    const half = await f.device.GET('/ota/south/download/{token}', {
+      params: { path: { token }, header: { Range: 'bytes=0-32767' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(half.response.status).toBe(206);
+    await expect.poll(() => cell(restarted, 'data-progress').textContent(), { timeout: 10_000 }).toBe('50');
+    // The device reboots and checks for a task: what it was served before belongs to a download it gave up.
+    await f.device.GET('/ota/south/check', { params: { query: f.checkQuery(restarted) } });
+    await expect.poll(() => cell(restarted, 'data-progress').textContent(), { timeout: 10_000 }).toBe('0');
   });
 
   it("puts a fault on a device's next download from the page; the device fails and the journal marks it", async () => {

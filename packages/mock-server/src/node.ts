@@ -15,6 +15,7 @@ import { route } from './core/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
+import { answerUnreadable, type ParserError } from './unreadable-request.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
@@ -151,6 +152,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   };
   const server: Server = tls ? createTlsServer({ ...tls, ...tlsOptions }, handler) : createServer(handler);
+  // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
+  server.on('clientError', (error: ParserError, socket) => answerUnreadable(platform, error, socket));
   // Over TLS the cap counts handshaken connections: a client that never completes one holds no request.
   server.on(tls ? 'secureConnection' : 'connection', (socket) => {
     if (++open > maxConnections) overCap.add(socket);
@@ -263,17 +266,25 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
 function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Response {
   // A client that repeats Host (a library's and its caller's) is read as Node reads it: the first one.
   const host = headers.first('host');
+  const target = req.url ?? '/';
+  // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
+  // names the host itself: a server must take it and ignore Host (RFC 9112 §3.2.2).
+  const absolute = target[0] !== '/' && absoluteForm.test(target);
   let url: URL;
   try {
-    url = new URL(`http://${host ?? 'localhost'}${req.url ?? '/'}`);
+    url = new URL(absolute ? target : `http://${host ?? 'localhost'}${target}`);
   } catch {
-    return problem('InvalidRequest', `the Host header ${JSON.stringify(host)} is not a host`);
+    return absolute
+      ? problem('InvalidRequest', `the request target ${JSON.stringify(target)} is not a URL`)
+      : problem('InvalidRequest', `the Host header ${JSON.stringify(host)} is not a host`);
   }
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
   if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
     return problem('NotImplemented', `${req.method} is not a method this platform answers`);
   return url;
 }
+
+const absoluteForm = /^https?:\/\//i;
 
 /**
  * The request body as a web stream, read as the platform pulls it. Cancelling it stops reading but leaves the

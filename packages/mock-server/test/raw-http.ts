@@ -20,6 +20,22 @@ export function rawRequest(
   headers: Record<string, string> | [string, string][] = {},
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Connection: close',
+    ...(Array.isArray(headers) ? headers : Object.entries(headers)).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return rawExchange(url, `${lines.join('\r\n')}\r\n\r\n`);
+}
+
+/**
+ * Writes `request` as it is (any version, any framing, several requests back to back) on a new TCP connection and
+ * reads until the server closes it. The status line and headers are those of the first answer; `body` is everything
+ * after them, later answers included.
+ */
+export function rawExchange(url: string, request: string | Uint8Array): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
     const chunks: Buffer[] = [];
@@ -46,13 +62,7 @@ export function rawRequest(
         ending,
       });
     });
-    const lines = [
-      `GET ${path} HTTP/1.1`,
-      `Host: ${hostname}:${port}`,
-      'Connection: close',
-      ...(Array.isArray(headers) ? headers : Object.entries(headers)).map(([k, v]) => `${k}: ${v}`),
-    ];
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(request);
   });
 }
 

@@ -1,0 +1,145 @@
+import { productResource, signToken } from '@onenet-ota/sdk';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demo, demoImage } from '../src/index.ts';
+import { checkAgainstSpec, checkDemoToken, checkQuery, demoToken, type Harness, startHarness } from './harness.ts';
+import { header, rawExchange } from './raw-http.ts';
+
+// Requests as the small HTTP stacks of modules and MCUs write them (an AT-command HTTP client, lwIP's httpc, a
+// hand-rolled socket loop), sent byte for byte over a real socket: HTTP/1.0 (no Host, no keep-alive unless asked,
+// the answer ended by the close), the absolute form a proxy-minded client sends, and the mistakes Node's parser
+// refuses, which must come back as an answer that says what is wrong and a journal entry, not a bare 400.
+
+let h: Harness;
+let authorization: string;
+beforeEach(async () => {
+  h = await startHarness();
+  authorization = await signToken({
+    accessKey: demo.productKey,
+    res: productResource(demo.productId),
+    et: Math.floor(h.platform.clock.now() / 1000) + 3600,
+  });
+});
+afterEach(() => h.close());
+
+const query = (values: Record<string, unknown>) => new URLSearchParams(values as Record<string, string>).toString();
+const get = (path: string, headers: string[] = []) => [`GET ${path} HTTP/1.0`, ...headers, '', ''].join('\r\n');
+
+describe('a device speaking HTTP/1.0', () => {
+  it('checks for a task without Host and reads the answer to the close: a length, one JSON envelope, no chunks', async () => {
+    const answer = await rawExchange(
+      h.url,
+      get(`/ota/south/check?${query(checkQuery())}`, [`Authorization: ${authorization}`]),
+    );
+    expect(answer.statusLine).toMatch(/^HTTP\/1\.[01] 200 /);
+    expect(header(answer, 'Transfer-Encoding')).toBeUndefined();
+    expect(header(answer, 'Content-Length')).toBe(String(answer.body.length));
+    expect(answer.ending).toBe('closed');
+    const envelope = JSON.parse(answer.body.toString()) as { errno: number; data: { token: string } };
+    expect(envelope.errno).toBe(0);
+    expect(envelope.data.token).toMatch(/^ota_/);
+  });
+
+  it('downloads a range and gets exactly those bytes, then the connection closes', async () => {
+    const token = await demoToken(h);
+    const answer = await rawExchange(h.url, get(`/ota/south/download/${token}`, ['Range: bytes=100-1123']));
+    expect(answer.statusLine).toMatch(/ 206 /);
+    expect(header(answer, 'Content-Range')).toBe(`bytes 100-1123/${demo.packageSize}`);
+    expect(answer.body.equals(Buffer.from(demoImage(demo.packageSize).subarray(100, 1124)))).toBe(true);
+    expect(answer.ending).toBe('closed');
+  });
+
+  it("gets OneNET's one-byte error for a token never issued, ended by the close", async () => {
+    const answer = await rawExchange(h.url, get('/ota/south/download/ota_AAAAAAAAAAAAAAAAAAAA'));
+    expect(header(answer, 'Content-Length')).toBeUndefined();
+    expect(header(answer, 'Transfer-Encoding')).toBeUndefined();
+    expect(answer.body.toString()).toBe('3');
+  });
+
+  it('reports a step with a body framed by Content-Length', async () => {
+    const token = await demoToken(h);
+    await checkDemoToken(h, token);
+    const body = JSON.stringify({ step: 10 });
+    const request = [
+      `POST /ota/south/device/download/${token}/progress?dev_id=${demo.devId} HTTP/1.0`,
+      `Authorization: ${authorization}`,
+      'Content-Type: application/json',
+      `Content-Length: ${body.length}`,
+      '',
+      body,
+    ].join('\r\n');
+    const answer = await rawExchange(h.url, request);
+    expect(answer.statusLine).toMatch(/ 200 /);
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ errno: 0 });
+    expect(h.platform.journal.query({ operation: 'reportProgress' }).entries.at(-1)?.request.body?.json).toEqual({
+      step: 10,
+    });
+  });
+
+  it('keeps the connection for a second request when the device asks for keep-alive', async () => {
+    const check = `/ota/south/check?${query(checkQuery())}`;
+    const answer = await rawExchange(
+      h.url,
+      get(check, [`Authorization: ${authorization}`, 'Connection: keep-alive']) +
+        get(check, [`Authorization: ${authorization}`]),
+    );
+    expect(header(answer, 'Connection')).toBe('keep-alive');
+    const text = answer.body.toString('latin1');
+    expect(text.match(/HTTP\/1\.[01] 200 /g)).toHaveLength(1);
+    expect(text.match(/"errno":0/g)).toHaveLength(2);
+  });
+});
+
+describe('a request target in absolute form', () => {
+  it('is served by its path, whatever Host says (RFC 9112 §3.2.2)', async () => {
+    const answer = await rawExchange(
+      h.url,
+      [
+        `GET http://ota.heclouds.com/ota/south/check?${query(checkQuery())} HTTP/1.1`,
+        'Host: somewhere.else',
+        `Authorization: ${authorization}`,
+        'Connection: close',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    expect(answer.statusLine).toMatch(/ 200 /);
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ errno: 0 });
+    expect(h.platform.journal.query({ operation: 'checkTask' }).entries.at(-1)?.request.path).toBe('/ota/south/check');
+  });
+});
+
+describe('a request Node cannot read', () => {
+  const check = () => `/ota/south/check?${query(checkQuery())}`;
+  it.each([
+    ['lines ended by LF alone', () => `GET ${check()} HTTP/1.1\nHost: x\n\n`, 400, 'CRLF'],
+    ['a lower-case method', () => `get ${check()} HTTP/1.1\r\nHost: x\r\n\r\n`, 400, 'upper case'],
+    ['a space in the query', () => `GET ${check()}&note=a b HTTP/1.1\r\nHost: x\r\n\r\n`, 400, '%20'],
+    ['a space before a colon', () => `GET ${check()} HTTP/1.1\r\nHost : x\r\n\r\n`, 400, 'header name'],
+    ['a folded header', () => `GET ${check()} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n`, 400, 'folded'],
+    [
+      'a header section over 16 KiB',
+      () => `GET ${check()} HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(17 * 1024)}\r\n\r\n`,
+      431,
+      '16 KiB',
+    ],
+  ] as const)(
+    'with %s is answered by a problem that names it, and journaled for its device',
+    async (_, request, status, hint) => {
+      const answer = await rawExchange(h.url, request());
+      expect(answer.statusLine).toBe(
+        `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+      );
+      expect(header(answer, 'Content-Type')).toBe('application/problem+json');
+      expect(header(answer, 'Content-Length')).toBe(String(answer.body.length));
+      const problem = JSON.parse(answer.body.toString()) as { type: string; status: number; detail: string };
+      expect(problem).toMatchObject({ type: 'urn:onenet-ota:problem:invalid-request', status });
+      expect(problem.detail).toContain(hint);
+      const entry = h.platform.journal.query().entries.at(-1);
+      expect(entry).toMatchObject({ operation: null, devId: demo.devId, note: problem.detail, response: { status } });
+      expect(entry?.request.path).toBe('/ota/south/check');
+      // The journal answer carrying it is valid against the spec.
+      const read = new Request(`${h.url}/__mock/journal`);
+      expect(await checkAgainstSpec(read, await h.fetch(read))).toEqual([]);
+    },
+  );
+});

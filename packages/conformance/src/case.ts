@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JournalEntry } from '@onenet-ota/mock-server';
 import { type RunningBroker, startMqttBroker } from '@onenet-ota/mock-server/node';
 import { type DriveLimits, driveDevice } from './drive.ts';
 import type { DeviceDriver, DeviceSetup } from './drivers/device.ts';
@@ -81,9 +82,13 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     await mkdir(setup.stateDir);
     await writeFile(setup.firmware, prepared.firmware);
     const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits, mqtt);
-    const journal = await ctx.observed.journal();
-    const extra = { transcript: journal, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
-    if (drive.startFailed && drive.exit)
+    const { calls: journal, strays } = await ctx.observed.journal();
+    // Requests the platform could not read show in the transcript where they came, and explain a case not passed.
+    const transcript = strays.length === 0 ? journal : [...journal, ...strays].sort((a, b) => a.seq - b.seq);
+    const unread = strayFindings(strays);
+    const extra = { transcript, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
+    // A device whose requests the platform could not read did start: it is judged, and told why it got nowhere.
+    if (drive.startFailed && drive.exit && strays.length === 0)
       return finish('error', startFailure(drive.exit), { ...extra, cause: 'device' });
     // A handler that threw is the platform's bug: whatever the device did next, the case says nothing about it.
     const bugs = journal.filter((e) => e.exception);
@@ -94,13 +99,18 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
         { ...extra, cause: 'suite' },
       );
     if (drive.timedOut)
-      return finish('timeout', [`the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s`], extra);
+      return finish(
+        'timeout',
+        [`the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s`, ...unread],
+        extra,
+      );
     const status = await ctx.observed.admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices/{devId}', {
       params: { path: { productId: prepared.productId, taskId: prepared.taskId, devId: credentials.devId } },
     });
     const showsImage = !ctx.without.includes('image') && !ctx.device.lacks.includes('image');
     const evidence: Evidence = {
       journal,
+      ...(strays.length === 0 ? {} : { strays }),
       status: status.data,
       file: prepared.file,
       image: prepared.image,
@@ -114,7 +124,8 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     };
     ctx.onJudged?.(rule, evidence);
     const judgement = judge(rule, evidence);
-    return finish(judgement.verdict, judgement.findings, { ...extra, evidence: judgement.evidence });
+    const findings = judgement.verdict === 'pass' ? judgement.findings : [...judgement.findings, ...unread];
+    return finish(judgement.verdict, findings, { ...extra, evidence: judgement.evidence });
   } catch (error) {
     const reason =
       error instanceof SetupError
@@ -130,6 +141,17 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
 /** The fields of a case result that come from its rule. */
 export function caseHeader(rule: Rule): Pick<CaseResult, 'id' | 'title' | 'ref' | 'level' | 'description'> {
   return { id: rule.id, title: rule.title, ref: rule.ref, level: rule.level, description: rule.description };
+}
+
+/** The device's requests the platform could not read, as findings (the first three): often why it failed. */
+function strayFindings(strays: JournalEntry[]): string[] {
+  const shown = strays
+    .slice(0, 3)
+    .map(
+      (e) =>
+        `the platform could not read request #${e.seq} (${e.request.method} ${e.request.path} → ${e.response.status}): ${e.note ?? 'no reason given'}`,
+    );
+  return strays.length > 3 ? [...shown, `and ${strays.length - 3} more requests it could not read`] : shown;
 }
 
 /** Why a device that never made a request could not be judged: its exit and the end of what it said. */

@@ -12,8 +12,11 @@ export interface Observed {
   onRequest: ((entry: JournalEntry) => Promise<void>) | undefined;
   /** The device's requests answered so far in this case. */
   seen: JournalEntry[];
-  /** The device's whole journal, read again at the end of a case (bytes sent and aborts filled in). */
-  journal(): Promise<JournalEntry[]>;
+  /**
+   * The device's whole journal, read again at the end of a case (bytes sent and aborts filled in): its calls, and
+   * its requests the platform could not read as HTTP (`strays`: no operation, journaled with the request's `dev_id`).
+   */
+  journal(): Promise<{ calls: JournalEntry[]; strays: JournalEntry[] }>;
   /** Starts watching a new case: forgets what was seen (the case's setup has just emptied the journal). */
   begin(): void;
 }
@@ -22,6 +25,10 @@ export interface Observed {
 const isDeviceCall = (e: JournalEntry) =>
   e.transport === 'mqtt' ||
   (e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device'));
+
+// A request the node door could not read (a line ended by LF alone, a space in the path) has no operation; the door
+// journals it with the request line's `dev_id`, so the device's journal holds it.
+const isStray = (e: JournalEntry) => e.operation === null && e.transport === undefined;
 
 /**
  * Wraps a platform so the runner sees every device request as soon as it is answered. It reads what happened
@@ -62,14 +69,16 @@ export function observe(platform: Platform): Observed {
     seen: [],
     async journal() {
       // Page by `seq` until a page comes back short: no cap cuts a long case's evidence.
-      const entries: JournalEntry[] = [];
+      const calls: JournalEntry[] = [];
+      const strays: JournalEntry[] = [];
       for (let after = 0, limit = 10_000; ; ) {
         const page = await must(
           'read the journal',
           admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, since: after, limit } } }),
         );
-        entries.push(...page.entries.filter(isDeviceCall));
-        if (page.entries.length < limit) return entries;
+        calls.push(...page.entries.filter(isDeviceCall));
+        strays.push(...page.entries.filter(isStray));
+        if (page.entries.length < limit) return { calls, strays };
         after = page.entries.at(-1)?.seq ?? after;
       }
     },

@@ -87,7 +87,19 @@ int http_request(const http_target *target, const char *method, const char *path
                      path, target->host, target->port, headers ? headers : "");
     if (body) n += snprintf(request + n, sizeof request - (size_t)n, "Content-Length: %zu\r\n", strlen(body));
     n += snprintf(request + n, sizeof request - (size_t)n, "\r\n%s", body ? body : "");
-    if (n >= (int)sizeof request || send_all(r->fd, request, (size_t)n) != 0) goto fail;
+    if (n >= (int)sizeof request) goto fail;
+#ifdef OTA_LF_ONLY
+    /* A hand-rolled client's mistake: the request line and headers each ended by "\n" alone. */
+    {
+        char *blank = strstr(request, "\r\n\r\n");
+        size_t head = blank ? (size_t)(blank - request) + 4 : (size_t)n, kept = 0;
+        for (size_t i = 0; i < head; i++)
+            if (request[i] != '\r') request[kept++] = request[i];
+        memmove(request + kept, request + head, (size_t)n - head);
+        n = (int)(kept + ((size_t)n - head));
+    }
+#endif
+    if (send_all(r->fd, request, (size_t)n) != 0) goto fail;
 
     size_t got = 0;
     char *end = NULL;

@@ -12,6 +12,7 @@
  *   OTA_NO_DIFF           installs a differential package as if it were the image
  *   OTA_STALE_ET          signs tokens valid for a day instead of until 2050
  *   OTA_TOKEN_CHECK_ONCE  checks the upgrade token before the first fragment only
+ *   OTA_LF_ONLY           ends its request line and headers with "\n" alone (http.c), as hand-rolled clients do
  */
 #ifndef OTA_OTA_H
 #define OTA_OTA_H

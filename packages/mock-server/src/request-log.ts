@@ -29,7 +29,10 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
   if (entry.transport === 'mqtt') return `${time} ${mqttLine(entry, tint)}`;
   if (!isDeviceOperation(operation)) {
     const status = entry.response.status;
-    return `${time} ${entry.request.method} ${entry.request.path} → ${tint(String(status), status < 400 ? 'green' : 'red')}`;
+    // A request the platform could not read carries the reason, and the device it came from when the line said.
+    const who = entry.operation === null && entry.devId !== undefined ? `dev ${entry.devId} ` : '';
+    const why = entry.note ? ` — ${entry.note}` : '';
+    return `${time} ${who}${entry.request.method} ${entry.request.path} → ${tint(String(status), status < 400 ? 'green' : 'red')}${why}`;
   }
   const parts = [`dev ${entry.devId ?? '?'}`.padEnd(14), operation.padEnd(16), ...essentials(entry)];
   if (entry.errno !== undefined) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
 import { demo } from '../src/index.ts';
+import { rawExchange } from './raw-http.ts';
 
 // `ota-mock` prints a line per request as it completes: what a firmware engineer watches while the board talks.
 
@@ -31,6 +32,15 @@ describe('the request log', () => {
     expect(log[1]).toMatch(/dev 32981907 +checkTask +version V1\.0 errno \d+ /);
     expect(log[2]).toMatch(/GET \/api\/v1\/products → 200\n$/);
     expect(log.join('')).not.toContain('\x1b['); // not a terminal: no colours
+  });
+
+  it('prints a request the platform could not read with its device and the reason', async () => {
+    const lines = await withCli([], async (url) => {
+      await rawExchange(url, `GET /ota/south/check?dev_id=${demo.devId}&type=2&version=V1.0 HTTP/1.1\nHost: x\n\n`);
+    });
+    const log = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/ dev 32981907 GET \/ota\/south\/check → 400 — the request is not HTTP\/1\.1 .*CRLF/);
   });
 
   it('prints journal entries as JSON lines with --log json, and nothing with --quiet', async () => {

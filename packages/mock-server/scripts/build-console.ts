@@ -17,7 +17,7 @@ const result = await build({
 const script = result.outputFiles[0]?.text ?? '';
 const source = `// Generated from src/console/app.ts by scripts/build-console.ts. Do not edit: change app.ts instead.
 /** The web console's script: an ES module, minified, ${script.length} bytes. */
-export const consoleScript = ${JSON.stringify(script)};
+export const consoleScript: string = ${JSON.stringify(script)};
 `;
 const outDir = new URL('../src/console/generated/', import.meta.url);
 const out = new URL('script.ts', outDir);

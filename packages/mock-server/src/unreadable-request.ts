@@ -33,7 +33,7 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
   const raw = error.rawPacket ?? Buffer.alloc(0);
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
-  const detail = describe(error, raw);
+  const detail = explain(error, raw);
   const body = JSON.stringify(problemBody('InvalidRequest', detail, status));
   const headers = {
     'content-type': 'application/problem+json',
@@ -49,7 +49,7 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
 }
 
 /** What is wrong, where, and the usual cause in a device's own HTTP code. */
-function describe(error: ParserError, raw: Buffer): string {
+function explain(error: ParserError, raw: Buffer): string {
   const at = error.bytesParsed ?? 0;
   const hint = hintFor(error, raw, at);
   // The parser stops just past the byte it refused: the line holding the byte before is the one at fault.

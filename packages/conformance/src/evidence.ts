@@ -61,40 +61,38 @@ export interface Download {
 }
 
 export function downloads(journal: JournalEntry[]): Download[] {
-  return journal
-    .filter((e) => canonical(e.operation) === 'downloadPackage')
-    .map((e) => {
-      const range = e.request.headers.range;
-      // The spec's Range pattern; its second group holds `s-e`, `s-` or `-n` without the unit.
-      const form = range ? patterns.RangeHeader.exec(range)?.[2] : undefined;
-      const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
-      const contentRange = e.response.headers['content-range'] ?? '';
-      // `bytes s-e/len`, as the spec's Content-Range header pattern has it.
-      const carriesPackage =
-        (e.response.status === 200 || e.response.status === 206) &&
-        e.response.headers['content-type'] === 'application/octet-stream';
-      const length = Number(e.response.headers['content-length']);
-      const served = patterns.ContentRangeHeader.test(contentRange)
-        ? contentRange.slice('bytes '.length).split(/[-/]/).map(Number)
-        : undefined;
-      const packageSize = served ? served[2] : e.response.status === 200 && carriesPackage ? length : undefined;
-      return {
-        seq: e.seq,
-        token: tidIn(e) ?? e.request.path.split('/').pop() ?? '',
-        range,
-        ...(first ? { start: Number(first) } : {}),
-        ...(last ? { end: Number(last) } : {}),
-        status: e.response.status,
-        ...(served ? { served: { start: served[0] as number, end: served[1] as number } } : {}),
-        ...(packageSize ? { packageSize } : {}),
-        bytesSent: e.response.bytesSent,
-        aborted: e.response.aborted === true,
-        carriesPackage,
-        faults: e.faults,
-        time: Date.parse(e.time),
-        wallTime: Date.parse(e.wallTime),
-      };
-    });
+  return calls(journal, 'downloadPackage').map((e) => {
+    const range = e.request.headers.range;
+    // The spec's Range pattern; its second group holds `s-e`, `s-` or `-n` without the unit.
+    const form = range ? patterns.RangeHeader.exec(range)?.[2] : undefined;
+    const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
+    const contentRange = e.response.headers['content-range'] ?? '';
+    // `bytes s-e/len`, as the spec's Content-Range header pattern has it.
+    const carriesPackage =
+      (e.response.status === 200 || e.response.status === 206) &&
+      e.response.headers['content-type'] === 'application/octet-stream';
+    const length = Number(e.response.headers['content-length']);
+    const served = patterns.ContentRangeHeader.test(contentRange)
+      ? contentRange.slice('bytes '.length).split(/[-/]/).map(Number)
+      : undefined;
+    const packageSize = served ? served[2] : e.response.status === 200 && carriesPackage ? length : undefined;
+    return {
+      seq: e.seq,
+      token: tidIn(e) ?? e.request.path.split('/').pop() ?? '',
+      range,
+      ...(first ? { start: Number(first) } : {}),
+      ...(last ? { end: Number(last) } : {}),
+      status: e.response.status,
+      ...(served ? { served: { start: served[0] as number, end: served[1] as number } } : {}),
+      ...(packageSize ? { packageSize } : {}),
+      bytesSent: e.response.bytesSent,
+      aborted: e.response.aborted === true,
+      carriesPackage,
+      faults: e.faults,
+      time: Date.parse(e.time),
+      wallTime: Date.parse(e.wallTime),
+    };
+  });
 }
 
 /** Downloads that delivered package bytes. */
@@ -178,7 +176,8 @@ export function codes(
 
 /** Calls of an operation (aliases included). */
 export function calls(journal: JournalEntry[], operation: string): JournalEntry[] {
-  return journal.filter((e) => canonical(e.operation) === operation);
+  // A HEAD (served for downloads only) asks what the call would answer: it is not the call.
+  return journal.filter((e) => canonical(e.operation) === operation && e.request.method !== 'HEAD');
 }
 
 /** The accepted codes, in order. */

@@ -89,9 +89,21 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
     return []; // cut short by a fault (reset, truncate): nothing whole to judge
   }
   const url = new URL(request.url);
-  const matched = route(request.method, url.pathname);
+  // HEAD is judged as its GET without the body (RFC 9110 §9.3.2; the spec documents GET): a 405 to a GET that
+  // answers no file, or the GET's status and headers, Content-Length saying what the GET would send.
+  const head = request.method === 'HEAD';
+  const matched = route(head ? 'GET' : request.method, url.pathname);
   const where = `${request.method} ${url.pathname} → ${response.status}`;
   if (!matched) return response.status === 404 ? [] : [`${where}: no operation`];
+  if (head) {
+    if (bytes.length > 0) return [`${where}: a body in an answer to HEAD`];
+    if (response.status === 405) return response.headers.get('allow') === 'GET' ? [] : [`${where}: no Allow: GET`];
+    const headers = checkHeaders(where, response, matched.operationId, String(response.status));
+    const range = response.headers.get('content-range');
+    if (range && !/^bytes \d+-\d+\/\d+$/.test(range))
+      headers.push(`${where}: Content-Range "${range}" breaks the spec`);
+    return headers;
+  }
   const responses = operationSpec(matched.operationId).responses;
   const documented = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`];
   if (!documented) return [`${where}: status ${response.status} is not documented`];

@@ -143,3 +143,56 @@ describe('a request Node cannot read', () => {
     },
   );
 });
+
+describe('HEAD', () => {
+  const deviceTask = () => h.platform.state.deviceTasks.get(`tsk_1/${demo.devId}`);
+  const head = (path: string, headers: string[] = []) =>
+    rawExchange(h.url, [`HEAD ${path} HTTP/1.1`, 'Host: x', 'Connection: close', ...headers, '', ''].join('\r\n'));
+
+  it("of a download answers the GET's status and length without the bytes, and counts nothing as served", async () => {
+    const token = await demoToken(h);
+    await checkDemoToken(h, token);
+    const answer = await head(`/ota/south/download/${token}`, ['Range: bytes=0-1023']);
+    expect(answer.statusLine).toMatch(/ 206 /);
+    expect(header(answer, 'Content-Length')).toBe('1024');
+    expect(header(answer, 'Content-Range')).toBe(`bytes 0-1023/${demo.packageSize}`);
+    expect(answer.body.length).toBe(0);
+    expect(h.platform.journal.query({ operation: 'downloadPackage' }).entries.at(-1)).toMatchObject({
+      request: { method: 'HEAD' },
+      response: { status: 206, bytesSent: 0 },
+    });
+    // The same range fetched next is the first download, not a retry of it.
+    const whole = await h.fetch(
+      new Request(`${h.url}/ota/south/download/${token}`, { headers: { Range: 'bytes=0-1023' } }),
+    );
+    expect((await whole.arrayBuffer()).byteLength).toBe(1024);
+    expect(deviceTask()).toMatchObject({ retriesUsed: 0, servedUpTo: 1024 });
+  });
+
+  it('answers in process with no body, and leaves a download fault for the download', async () => {
+    const token = await demoToken(h);
+    await checkDemoToken(h, token);
+    h.platform.faults.add({ match: { operation: 'downloadPackage' }, action: { kind: 'reset', afterBytes: 10 } });
+    const answer = await h.fetch(new Request(`${h.url}/ota/south/download/${token}`, { method: 'HEAD' }));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-length')).toBe(String(demo.packageSize));
+    expect(answer.body).toBeNull();
+    expect(h.platform.faults.list()).toHaveLength(1);
+    const download = await h.fetch(new Request(`${h.url}/ota/south/download/${token}`));
+    await expect(download.arrayBuffer()).rejects.toThrow();
+  });
+
+  it('of anything else is refused with 405 and Allow: GET, since its GET may change state (a check issues a token)', async () => {
+    const tokens = h.platform.state.tokens.size;
+    const answer = await head(`/ota/south/check?${query(checkQuery())}`, [`Authorization: ${authorization}`]);
+    expect(answer.statusLine).toMatch(/ 405 /);
+    expect(header(answer, 'Allow')).toBe('GET');
+    expect(h.platform.state.tokens.size).toBe(tokens);
+    expect(h.platform.journal.query().entries.at(-1)).toMatchObject({
+      operation: null,
+      request: { method: 'HEAD', path: '/ota/south/check' },
+      response: { status: 405 },
+    });
+    expect((await head('/ota/south/nothing-here')).statusLine).toMatch(/ 404 /);
+  });
+});

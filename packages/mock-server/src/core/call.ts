@@ -28,6 +28,8 @@ export interface Call {
   exception?: string;
   /** Inputs OneNET's docs require that the request left out and the platform served anyway (journal). */
   tolerated?: { pointer: string; message: string }[];
+  /** A HEAD served as its GET: the answer loses its body, and nothing is counted as served. */
+  head?: boolean;
   /** Called, in order, when the response body has gone out (or was cut short). */
   onBodyEnd: ((outcome: BodyOutcome) => void)[];
 }

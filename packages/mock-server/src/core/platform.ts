@@ -213,10 +213,13 @@ function dispatch(
 ): NowOrLater<Response> {
   const started = performance.now();
   const url = extra.url ?? new URL(request.url);
-  const matched = route(request.method, url.pathname);
+  // HEAD is GET without its body (RFC 9110 §9.3.2), routed as GET; only a file answers it (below).
+  const head = request.method === 'HEAD';
+  const matched = route(head ? 'GET' : request.method, url.pathname);
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
   if (!matched) return unrouted(ctx, request, url, control, started);
+  if (head && !answersFile(matched.operationId)) return headRefused(ctx, request, url, control, started);
   const southbound = isDeviceOperation(matched.canonical);
   if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken))
     return notAdmin(request);
@@ -235,6 +238,7 @@ function dispatch(
       return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
     }
     const call: Call = { request, url, route: matched, body: body.bytes, faults: [], onBodyEnd: [] };
+    if (head) call.head = true;
     if (body.md5) call.bodyMd5 = body.md5;
     // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
     if (body.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
@@ -244,7 +248,8 @@ function dispatch(
     }
     if (!control) {
       call.devId = identifyDevice(ctx, call);
-      if (ctx.faults.size > 0)
+      // A HEAD sends no bytes for a fault to shape: the fault waits for the download.
+      if (ctx.faults.size > 0 && !head)
         call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
     }
     // The web console's own reads (`X-Ota-Console`) are left out of the journal, like control calls: they would
@@ -307,6 +312,43 @@ async function unrouted(
     const entry = await recordAnswer(
       ctx,
       { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
+      response,
+      started,
+    );
+    ctx.journal.complete(entry);
+  }
+  return response;
+}
+
+/**
+ * Whether an operation answers with a file (a package download): the one kind of GET a HEAD is served for, as a
+ * device may ask a file's size before fetching it. Every other GET may change state (a check issues a token).
+ */
+function answersFile(operationId: OperationId): boolean {
+  let answers = answersFileCache.get(operationId);
+  if (answers === undefined) {
+    answers = Object.values(operationSpec(operationId).responses).some((media) => 'application/octet-stream' in media);
+    answersFileCache.set(operationId, answers);
+  }
+  return answers;
+}
+
+const answersFileCache = new Map<OperationId, boolean>();
+
+/** A HEAD for anything but a file: 405, `Allow: GET`, journaled (its GET might have changed state). */
+async function headRefused(
+  ctx: Context,
+  request: Request,
+  url: URL,
+  control: boolean,
+  started: number,
+): Promise<Response> {
+  const response = new Response(null, { status: 405, headers: { Allow: 'GET', 'Content-Length': '0' } });
+  if (!control) {
+    const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] };
+    const entry = await recordAnswer(
+      ctx,
+      { ...call, note: 'HEAD is answered for package downloads only: this GET may change state' },
       response,
       started,
     );

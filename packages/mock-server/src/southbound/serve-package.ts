@@ -46,18 +46,10 @@ export function servePackage(
     end = start + length;
   }
 
-  // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
-  if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
-  deviceTask.downloadInterrupted = false;
   call.bodyOffset = start;
-  call.onBodyEnd.push(({ bytesSent, aborted }) => {
-    deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
-    if (aborted) deviceTask.downloadInterrupted = true;
-    // Only a durable store tracks changes: no key is made for a fragment otherwise.
-    if (ctx.persist) changed(ctx.state.deviceTasks, deviceTaskKey(deviceTask.taskId, deviceTask.devId));
-  });
-
   const partial = decision.kind === 'partial' ? { start, end } : undefined;
+  // A HEAD asks what the download would be: nothing is served, so nothing is counted.
+  if (!call.head) account(call, ctx, deviceTask, start);
   const sent: Record<string, string> = {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(end - start + 1),
@@ -70,6 +62,19 @@ export function servePackage(
     status: partial ? 206 : 200,
     headers: sent,
     stream: () => rangeStream(file.bytes, start, end),
+  });
+}
+
+/** The retry accounting of the device's task status for a range served from `start`, completed when it ends. */
+function account(call: Call, ctx: Context, deviceTask: DeviceTaskRecord, start: number): void {
+  // A request after an interrupted one, or for bytes already served, is a retry the task's status counts.
+  if (deviceTask.downloadInterrupted || start < deviceTask.servedUpTo) deviceTask.retriesUsed++;
+  deviceTask.downloadInterrupted = false;
+  call.onBodyEnd.push(({ bytesSent, aborted }) => {
+    deviceTask.servedUpTo = Math.max(deviceTask.servedUpTo, start + bytesSent);
+    if (aborted) deviceTask.downloadInterrupted = true;
+    // Only a durable store tracks changes: no key is made for a fragment otherwise.
+    if (ctx.persist) changed(ctx.state.deviceTasks, deviceTaskKey(deviceTask.taskId, deviceTask.devId));
   });
 }
 

@@ -112,6 +112,11 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
   const ended = (outcome: BodyOutcome) => {
     for (const listener of call.onBodyEnd) listener(outcome);
   };
+  // A HEAD: the GET's status and headers, Content-Length included, and no body (RFC 9110 §9.3.2).
+  if (call.head) {
+    ended({ bytesSent: 0, aborted: false });
+    return new Response(null, { status: response.status, headers: response.headers });
+  }
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
   const unshaped = call.faults.length === 0 || Object.keys(shape).length === 0;

@@ -83,11 +83,11 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     await writeFile(setup.firmware, prepared.firmware);
     const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits, mqtt);
     const { calls: journal, strays } = await ctx.observed.journal();
-    // Requests the platform could not read show in the transcript where they came, and explain a case not passed.
+    // Requests the platform could not take show in the transcript where they came, and explain a case not passed.
     const transcript = strays.length === 0 ? journal : [...journal, ...strays].sort((a, b) => a.seq - b.seq);
     const unread = strayFindings(strays);
     const extra = { transcript, states: drive.states, ...(drive.exit ? { device: drive.exit } : {}) };
-    // A device whose requests the platform could not read did start: it is judged, and told why it got nowhere.
+    // A device whose requests the platform could not take did start: it is judged, and told why it got nowhere.
     if (drive.startFailed && drive.exit && strays.length === 0)
       return finish('error', startFailure(drive.exit), { ...extra, cause: 'device' });
     // A handler that threw is the platform's bug: whatever the device did next, the case says nothing about it.
@@ -143,15 +143,15 @@ export function caseHeader(rule: Rule): Pick<CaseResult, 'id' | 'title' | 'ref' 
   return { id: rule.id, title: rule.title, ref: rule.ref, level: rule.level, description: rule.description };
 }
 
-/** The device's requests the platform could not read, as findings (the first three): often why it failed. */
+/** The device's requests the platform could not take, as findings (the first three): often why it failed. */
 function strayFindings(strays: JournalEntry[]): string[] {
   const shown = strays
     .slice(0, 3)
     .map(
       (e) =>
-        `the platform could not read request #${e.seq} (${e.request.method} ${e.request.path} → ${e.response.status}): ${e.note ?? 'no reason given'}`,
+        `the platform could not take request #${e.seq} (${e.request.method} ${e.request.path} → ${e.response.status}): ${e.note ?? 'no reason given'}`,
     );
-  return strays.length > 3 ? [...shown, `and ${strays.length - 3} more requests it could not read`] : shown;
+  return strays.length > 3 ? [...shown, `and ${strays.length - 3} more requests it could not take`] : shown;
 }
 
 /** Why a device that never made a request could not be judged: its exit and the end of what it said. */

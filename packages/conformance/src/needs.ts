@@ -108,7 +108,7 @@ const show: Record<Need, (e: Evidence) => Shown> = {
 function requestCount(e: Evidence): string {
   if (e.journal.length > 0) return `it made ${e.journal.length} requests`;
   const unread = e.strays?.length ?? 0;
-  return unread > 0 ? `the platform could read none of its ${unread} requests` : 'it made no request at all';
+  return unread > 0 ? `the platform could take none of its ${unread} requests` : 'it made no request at all';
 }
 
 /** `reset after 1000 bytes on downloadPackage #3`: a fault as a reader of the report needs it. */

@@ -14,7 +14,7 @@ export interface Observed {
   seen: JournalEntry[];
   /**
    * The device's whole journal, read again at the end of a case (bytes sent and aborts filled in): its calls, and
-   * its requests the platform could not read as HTTP (`strays`: no operation, journaled with the request's `dev_id`).
+   * its requests the platform could not take (`strays`: unreadable as HTTP, or for a path no operation answers).
    */
   journal(): Promise<{ calls: JournalEntry[]; strays: JournalEntry[] }>;
   /** Starts watching a new case: forgets what was seen (the case's setup has just emptied the journal). */
@@ -26,8 +26,9 @@ const isDeviceCall = (e: JournalEntry) =>
   e.transport === 'mqtt' ||
   (e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device'));
 
-// A request the node door could not read (a line ended by LF alone, a space in the path) has no operation; the door
-// journals it with the request line's `dev_id`, so the device's journal holds it.
+// A request the platform could not take has no operation: one the node door could not read (a line ended by LF
+// alone, a space in the path), or a path no operation answers. Both are journaled with the request's `dev_id`, so
+// the device's journal holds them.
 const isStray = (e: JournalEntry) => e.operation === null && e.transport === undefined;
 
 /**

@@ -130,7 +130,7 @@ export interface CaseFault {
 export interface Evidence {
   /** The device's requests in this case, oldest first (redacted as the journal keeps them). */
   journal: JournalEntry[];
-  /** Its requests the platform could not read as HTTP (a line ended by LF alone…), each with the reason as `note`. */
+  /** Its requests the platform could not take (unreadable as HTTP, or for no operation), each with its `note`. */
   strays?: JournalEntry[];
   /** The device's final status in the task, as the management API reports it. */
   status: Schemas['DeviceTaskStatus'] | undefined;

@@ -143,6 +143,23 @@ describe('MQTT-001 and a device that waits for the inform alone', () => {
   }, 30_000);
 });
 
+describe('a device that calls a path OneNET does not have', () => {
+  it('fails, and the case names the call and the path', async () => {
+    // A device with a typo in its check path: one request, then it gives up. The suite fills in the placeholders.
+    const script = "fetch('{baseUrl}/ota/south/chek?dev_id={devId}').then(() => process.exit(1))";
+    const result = await runConformance({
+      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
+      cases: ['AUTH-001'],
+    });
+    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    expect(judged?.verdict).toBe('fail');
+    expect(judged?.findings.join('\n')).toContain('the platform could not take request #');
+    expect(judged?.findings.join('\n')).toMatch(
+      /\(GET \/ota\/south\/chek → 404\): no operation answers GET \/ota\/south\/chek/,
+    );
+  }, 60_000);
+});
+
 describe('mutant devices', () => {
   it('covers every quirk the agent has', () => {
     expect(Object.keys(agentMutants).sort()).toEqual([...quirks].sort());

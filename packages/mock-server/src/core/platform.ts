@@ -303,18 +303,18 @@ async function unrouted(
   control: boolean,
   started: number,
 ): Promise<Response> {
-  const response =
-    url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/')
-      ? unknownDevicePath(request.method, url.pathname)
-      : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+  const device = url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/');
+  const response = device
+    ? unknownDevicePath(request.method, url.pathname)
+    : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
   if (!control) {
+    // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
+    const devId = device ? Number(url.searchParams.get('dev_id') ?? Number.NaN) : Number.NaN;
+    const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] };
+    const known = Number.isSafeInteger(devId) && devId > 0 ? { devId } : {};
+    const note = `no operation answers ${request.method} ${url.pathname}`;
     // Not shaped, so no body end will complete it: it is complete now.
-    const entry = await recordAnswer(
-      ctx,
-      { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] },
-      response,
-      started,
-    );
+    const entry = await recordAnswer(ctx, { ...call, ...known, note }, response, started);
     ctx.journal.complete(entry);
   }
   return response;

@@ -310,14 +310,31 @@ async function unrouted(
   if (!control) {
     // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
     const devId = device ? Number(url.searchParams.get('dev_id') ?? Number.NaN) : Number.NaN;
-    const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] };
-    const known = Number.isSafeInteger(devId) && devId > 0 ? { devId } : {};
     const note = `no operation answers ${request.method} ${url.pathname}`;
-    // Not shaped, so no body end will complete it: it is complete now.
-    const entry = await recordAnswer(ctx, { ...call, ...known, note }, response, started);
-    ctx.journal.complete(entry);
+    await journalUnhandled(
+      ctx,
+      request,
+      url,
+      response,
+      started,
+      Number.isSafeInteger(devId) && devId > 0 ? { note, devId } : { note },
+    );
   }
   return response;
+}
+
+/** Journals an answer no handler made (a path no operation answers, a refused HEAD): complete at once. */
+async function journalUnhandled(
+  ctx: Context,
+  request: Request,
+  url: URL,
+  response: Response,
+  started: number,
+  about: { note: string; devId?: number },
+): Promise<void> {
+  // Not shaped, so no body end will complete it: it is complete now.
+  const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [], ...about };
+  ctx.journal.complete(await recordAnswer(ctx, call, response, started));
 }
 
 /**
@@ -344,16 +361,8 @@ async function headRefused(
   started: number,
 ): Promise<Response> {
   const response = new Response(null, { status: 405, headers: { Allow: 'GET', 'Content-Length': '0' } });
-  if (!control) {
-    const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [] };
-    const entry = await recordAnswer(
-      ctx,
-      { ...call, note: 'HEAD is answered for package downloads only: this GET may change state' },
-      response,
-      started,
-    );
-    ctx.journal.complete(entry);
-  }
+  const note = 'HEAD is answered for package downloads only: this GET may change state';
+  if (!control) await journalUnhandled(ctx, request, url, response, started, { note });
   return response;
 }
 

@@ -108,17 +108,6 @@ describe('a request target in absolute form', () => {
   });
 });
 
-describe('a path with doubled slashes', () => {
-  it('is served as nginx in front of OneNET merges them (a base URL ending in /), and journaled as sent', async () => {
-    const answer = await rawExchange(
-      h.url,
-      get(`//ota/south/check?${query(checkQuery())}`, [`Authorization: ${authorization}`]),
-    );
-    expect(JSON.parse(answer.body.toString())).toMatchObject({ errno: 0 });
-    expect(h.platform.journal.query({ operation: 'checkTask' }).entries.at(-1)?.request.path).toBe('//ota/south/check');
-  });
-});
-
 describe('a request Node cannot read', () => {
   const check = () => `/ota/south/check?${query(checkQuery())}`;
   it.each([

@@ -215,7 +215,7 @@ function dispatch(
   const url = extra.url ?? new URL(request.url);
   // HEAD is GET without its body (RFC 9110 §9.3.2), routed as GET; only a file answers it (below).
   const head = request.method === 'HEAD';
-  const matched = route(head ? 'GET' : request.method, routedPath(url.pathname));
+  const matched = route(head ? 'GET' : request.method, url.pathname);
   const control = url.pathname.startsWith('/__mock/');
   if (!control) runDueEvents(ctx);
   if (!matched) return unrouted(ctx, request, url, control, started);
@@ -335,15 +335,6 @@ async function journalUnhandled(
   // Not shaped, so no body end will complete it: it is complete now.
   const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [], ...about };
   ctx.journal.complete(await recordAnswer(ctx, call, response, started));
-}
-
-/**
- * The path as routed: runs of `/` merged into one, as nginx does by default (`merge_slashes`; OneNET's new platform
- * answers `Server: nginx`, protocol reference), so a device whose base URL ends in `/` (`http://ota.heclouds.com/`
- * + `/ota/south/check`) is served as it likely is there. The journal keeps the path as sent.
- */
-function routedPath(pathname: string): string {
-  return pathname.includes('//') ? pathname.replace(/\/{2,}/g, '/') : pathname;
 }
 
 /**

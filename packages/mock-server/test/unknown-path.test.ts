@@ -28,6 +28,21 @@ describe('a path no operation answers', () => {
     }
   });
 
+  it('with a doubled slash (a base URL ending in /) answers the errno envelope naming the path as sent', async () => {
+    const h = await startHarness();
+    try {
+      const response = await h.fetch(new Request(`${h.url}//ota/south/check?dev_id=1`));
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        errno: CheckErrno.BadRequest,
+        error: 'request parameter error: no OneNET OTA device operation answers GET //ota/south/check',
+      });
+      expect(h.platform.journal.query({ devId: 1 }).entries.at(-1)?.request.path).toBe('//ota/south/check');
+    } finally {
+      await h.close();
+    }
+  });
+
   it("under /fuse-ota/ answers the new platform's envelope (code 2, msg, request_id) with 404", async () => {
     const h = await startHarness();
     try {

@@ -303,9 +303,12 @@ async function unrouted(
   control: boolean,
   started: number,
 ): Promise<Response> {
-  const device = url.pathname.startsWith('/ota/') || url.pathname.startsWith('/fuse-ota/');
+  // A device's path, doubled slashes included (a base URL ending in `/`): answered in the device's own envelope,
+  // which names the path as sent.
+  const generation = /^\/+(ota|fuse-ota)\//.exec(url.pathname)?.[1];
+  const device = generation !== undefined;
   const response = device
-    ? unknownDevicePath(request.method, url.pathname)
+    ? unknownDevicePath(request.method, url.pathname, generation === 'fuse-ota')
     : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
   if (!control) {
     // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
@@ -381,10 +384,10 @@ async function notAdmin(request: Request): Promise<Response> {
  * A path under `/ota/` that no device operation has is answered in the device's dialect, the errno envelope a
  * device parses (errno 2, with a 404 status), not a problem document it cannot read (DECISIONS 56).
  */
-function unknownDevicePath(method: string, path: string): Response {
+function unknownDevicePath(method: string, path: string, fuse: boolean): Response {
   const why = `no OneNET OTA device operation answers ${method} ${path}`;
   // A device parses its own generation's envelope: the new platform's devices read `code` and `msg`.
-  if (path.startsWith('/fuse-ota/')) {
+  if (fuse) {
     const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
     return jsonResponse({ code: FuseCode.BadRequest, msg, request_id: requestId() }, 404, capturedJson);
   }

@@ -7,6 +7,7 @@
  * `dev_id` when the request line carries one).
  */
 import type { Duplex } from 'node:stream';
+import { devIdFrom } from './core/dev-id.ts';
 import type { Platform } from './core/platform.ts';
 import { problemBody } from './core/responses.ts';
 
@@ -94,13 +95,13 @@ function journal(platform: Platform, raw: Buffer, status: number, headers: Recor
   } catch {
     path = target.slice(0, 200);
   }
-  const devId = Number(query.dev_id);
+  const devId = devIdFrom(query.dev_id);
   platform.journal.complete(
     platform.journal.add({
       time: new Date(platform.clock.now()).toISOString(),
       wallTime: new Date().toISOString(),
       durationMs: 0,
-      ...(Number.isSafeInteger(devId) && devId > 0 ? { devId } : {}),
+      ...(devId === undefined ? {} : { devId }),
       operation: null,
       note,
       request: { method: method.slice(0, 32), path, query, headers: {} },

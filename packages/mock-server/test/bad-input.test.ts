@@ -1,7 +1,7 @@
-import { operations, productResource, signToken } from '@onenet-ota/sdk';
+import { operations } from '@onenet-ota/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.ts';
-import { type Harness, readAnswer, startHarness } from './harness.ts';
+import { demoAuthorization, type Harness, readAnswer, startHarness } from './harness.ts';
 
 // Bad input gets an answer in the protocol's own terms, never a crash or a 500: every operation of the spec is
 // called with garbage in each place it takes input, and every answer must be one the spec documents (the harness
@@ -11,11 +11,7 @@ let valid: string;
 beforeAll(async () => {
   h = await startHarness();
   // Half the calls carry a token the platform accepts, so the garbage reaches the checks behind authentication.
-  valid = await signToken({
-    accessKey: demo.productKey,
-    res: productResource(demo.productId),
-    et: Math.floor(h.platform.clock.now() / 1000) + 3600,
-  });
+  valid = await demoAuthorization(h.platform);
 });
 afterAll(() => h.close());
 

@@ -7,6 +7,8 @@ import {
   type FetchLike,
   type OneNetClient,
   type OperationId,
+  productResource,
+  signToken,
 } from '@onenet-ota/sdk';
 import { expect } from 'vitest';
 import { route } from '../src/core/router.ts';
@@ -99,10 +101,7 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
     if (bytes.length > 0) return [`${where}: a body in an answer to HEAD`];
     if (response.status === 405) return response.headers.get('allow') === 'GET' ? [] : [`${where}: no Allow: GET`];
     const headers = checkHeaders(where, response, matched.operationId, String(response.status));
-    const range = response.headers.get('content-range');
-    if (range && !/^bytes \d+-\d+\/\d+$/.test(range))
-      headers.push(`${where}: Content-Range "${range}" breaks the spec`);
-    return headers;
+    return [...headers, ...contentRangeProblems(where, response)];
   }
   const responses = operationSpec(matched.operationId).responses;
   const documented = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`];
@@ -115,11 +114,8 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   const headerProblems = checkHeaders(where, response, matched.operationId, String(response.status));
   if (headerProblems.length > 0) return headerProblems;
   if (media === 'application/octet-stream') {
-    const problems: string[] = [];
-    const range = response.headers.get('content-range');
-    if (response.status === 206 && !range) problems.push(`${where}: no Content-Range`);
-    if (range && !/^bytes \d+-\d+\/\d+$/.test(range))
-      problems.push(`${where}: Content-Range "${range}" breaks the spec`);
+    const problems = contentRangeProblems(where, response);
+    if (response.status === 206 && !response.headers.get('content-range')) problems.push(`${where}: no Content-Range`);
     if (Number(response.headers.get('content-length')) !== bytes.length)
       problems.push(`${where}: Content-Length differs from ${bytes.length} bytes`);
     return problems;
@@ -135,6 +131,12 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   }
   const validate = specValidator().at(pointer);
   return validate(body) ? [] : [`${where}: ${formatErrors(validate)} in ${text.slice(0, 300)}`];
+}
+
+/** A Content-Range that breaks the spec's `bytes s-e/len`, if the answer has one. */
+function contentRangeProblems(where: string, response: Response): string[] {
+  const range = response.headers.get('content-range');
+  return range && !/^bytes \d+-\d+\/\d+$/.test(range) ? [`${where}: Content-Range "${range}" breaks the spec`] : [];
 }
 
 // The headers the operation's answer documents as required must be there and match their schema (an integer header
@@ -186,6 +188,18 @@ export function checkQuery(overrides: Record<string, unknown> = {}) {
     version: demo.fromVersion,
     ...overrides,
   };
+}
+
+/**
+ * The `Authorization` a device of the demo product sends (product-level token), valid for an hour of the
+ * platform's time: for tests that write their requests byte by byte.
+ */
+export function demoAuthorization(platform: Platform): Promise<string> {
+  return signToken({
+    accessKey: demo.productKey,
+    res: productResource(demo.productId),
+    et: Math.floor(platform.clock.now() / 1000) + 3600,
+  });
 }
 
 /** Checks the demo task and returns its token. */

@@ -1,9 +1,8 @@
-import { productResource, signToken } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
 import { Journal, type JournalEntry } from '../src/core/journal.ts';
-import { createPlatform, demo } from '../src/index.ts';
+import { createPlatform } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
-import { checkQuery } from './harness.ts';
+import { checkQuery, demoAuthorization } from './harness.ts';
 import { rawRequest } from './raw-http.ts';
 
 const entry = (devId: number) => ({
@@ -41,11 +40,7 @@ describe('a journaled call', () => {
   it('reads the same through the node door as in process: headers lower-cased, sorted, repeats joined, empty kept, sign redacted', async () => {
     const platform = createPlatform({ seed: 'demo' });
     const server = await startServer({ platform, port: 0 });
-    const authorization = await signToken({
-      accessKey: demo.productKey,
-      res: productResource(demo.productId),
-      et: Math.floor(platform.clock.now() / 1000) + 3600,
-    });
+    const authorization = await demoAuthorization(platform);
     const query = new URLSearchParams(Object.entries(checkQuery()).map(([k, v]) => [k, String(v)]));
     const path = `/ota/south/check?${query}`;
     try {

@@ -1,8 +1,8 @@
-import { md5Hex, productResource, signToken } from '@onenet-ota/sdk';
+import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
 import { type AioAnswer, aioRequest } from './aio-client.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { demoAuthorization, type Harness, startHarness } from './harness.ts';
 
 // OneNET's official C SDK reads every JSON answer, status line and headers included, into a 512-byte buffer
 // (`HTTP_PACK_SIZE_LEN`), and keeps at most 10 response headers (`CONFIG_HTTP_HEADER_MAX_CNT`).
@@ -13,11 +13,7 @@ let h: Harness;
 let authorization: string;
 beforeEach(async () => {
   h = await startHarness();
-  authorization = await signToken({
-    accessKey: demo.productKey,
-    res: productResource(demo.productId),
-    et: Math.floor(h.platform.clock.now() / 1000) + 3600,
-  });
+  authorization = await demoAuthorization(h.platform);
 });
 afterEach(() => h.close());
 

@@ -1,7 +1,14 @@
-import { productResource, signToken } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
-import { checkAgainstSpec, checkDemoToken, checkQuery, demoToken, type Harness, startHarness } from './harness.ts';
+import {
+  checkAgainstSpec,
+  checkDemoToken,
+  checkQuery,
+  demoAuthorization,
+  demoToken,
+  type Harness,
+  startHarness,
+} from './harness.ts';
 import { header, rawExchange } from './raw-http.ts';
 
 // Requests as the small HTTP stacks of modules and MCUs write them (an AT-command HTTP client, lwIP's httpc, a
@@ -13,11 +20,7 @@ let h: Harness;
 let authorization: string;
 beforeEach(async () => {
   h = await startHarness();
-  authorization = await signToken({
-    accessKey: demo.productKey,
-    res: productResource(demo.productId),
-    et: Math.floor(h.platform.clock.now() / 1000) + 3600,
-  });
+  authorization = await demoAuthorization(h.platform);
 });
 afterEach(() => h.close());
 

@@ -13,6 +13,7 @@ import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
+import { devIdFrom } from './dev-id.ts';
 import { deviceNamed } from './device-named.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
@@ -312,16 +313,9 @@ async function unrouted(
     : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
   if (!control) {
     // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
-    const devId = device ? Number(url.searchParams.get('dev_id') ?? Number.NaN) : Number.NaN;
+    const devId = device ? devIdFrom(url.searchParams.get('dev_id')) : undefined;
     const note = `no operation answers ${request.method} ${url.pathname}`;
-    await journalUnhandled(
-      ctx,
-      request,
-      url,
-      response,
-      started,
-      Number.isSafeInteger(devId) && devId > 0 ? { note, devId } : { note },
-    );
+    await journalUnhandled(ctx, request, url, response, started, devId === undefined ? { note } : { note, devId });
   }
   return response;
 }
@@ -345,15 +339,9 @@ async function journalUnhandled(
  * device may ask a file's size before fetching it. Every other GET may change state (a check issues a token).
  */
 function answersFile(operationId: OperationId): boolean {
-  let answers = answersFileCache.get(operationId);
-  if (answers === undefined) {
-    answers = Object.values(operationSpec(operationId).responses).some((media) => 'application/octet-stream' in media);
-    answersFileCache.set(operationId, answers);
-  }
-  return answers;
+  // Asked for HEADs only, of a spec read once (`operationSpec` keeps it): no cache of its own.
+  return Object.values(operationSpec(operationId).responses).some((media) => 'application/octet-stream' in media);
 }
-
-const answersFileCache = new Map<OperationId, boolean>();
 
 /** A HEAD for anything but a file: 405, `Allow: GET`, journaled (its GET might have changed state). */
 async function headRefused(
@@ -454,14 +442,13 @@ function sameSecret(sent: string, expected: string): boolean {
 function identifyDevice(ctx: Context, call: Call): number | undefined {
   // A request without a query (a package fragment) is not made to parse one.
   const query = call.url.search === '' ? undefined : call.url.searchParams;
-  const fromQuery = Number(query?.get('dev_id'));
-  if (Number.isSafeInteger(fromQuery) && fromQuery > 0) return fromQuery;
+  const fromQuery = devIdFrom(query?.get('dev_id'));
+  if (fromQuery !== undefined) return fromQuery;
   const token = call.route.params.token ?? query?.get('token');
   if (token) return ctx.state.tokens.get(token)?.devId;
   const { pro_id: productId, dev_name: name } = call.route.params;
   if (productId !== undefined && name !== undefined) return deviceNamed(ctx.state, productId, name)?.devId;
-  const fromPath = Number(call.route.params.devId);
-  return Number.isSafeInteger(fromPath) && fromPath > 0 ? fromPath : undefined;
+  return devIdFrom(call.route.params.devId);
 }
 
 /** With `validateResponses: 'error'`, a JSON answer that breaks the spec becomes a 500 naming the violations. */

@@ -66,7 +66,7 @@ export function openDataDir(dir: string): StateStore {
         (row) => row.json,
       );
       removeUnusedBlobs(dir, [...records, ...snapshots]);
-      return { records, meta, snapshots, journal, blob: (id) => new Uint8Array(readFileSync(blobPath(id))) };
+      return { records, meta, snapshots, journal, blob: (id) => asBytes(readFileSync(blobPath(id))) };
     },
 
     write(batch: StoreBatch) {
@@ -168,4 +168,9 @@ export function accountIn(dir: string): { uid: number; accessKey: string } {
   const account = { uid: 1, accessKey: newAccessKey() };
   writeFileSync(file, `${JSON.stringify(account)}\n`, { mode: 0o600 });
   return account;
+}
+
+/** A Buffer as a plain Uint8Array over the same memory: `new Uint8Array(buffer)` would copy a whole package. */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

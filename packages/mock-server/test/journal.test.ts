@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HeldCall, type HeldParts } from '../src/core/held-call.ts';
 import { Journal, type JournalEntry } from '../src/core/journal.ts';
 import { createPlatform } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
@@ -87,5 +88,102 @@ describe('a journaled call', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+// A finished call is packed into bytes and read back as an object: every field the platform can set must survive,
+// and the byte budget must drop the oldest calls, never a newer one or one still being answered.
+describe('the journal packs finished calls', () => {
+  const held = (overrides: Partial<HeldCall> = {}, parts: Partial<HeldParts> = {}) =>
+    Object.assign(
+      new HeldCall({
+        time: Date.UTC(2026, 10, 30),
+        wallTime: Date.UTC(2026, 10, 30, 1),
+        operation: 'downloadPackage',
+        method: 'GET',
+        href: 'http://127.0.0.1:8787/ota/south/download/tok?dev_id=7&x=%E4%B8%AD',
+        requestHeaders: ['Host', '127.0.0.1:8787', 'Range', 'bytes=0-99', 'Authorization', 'version=1&sign=abc'],
+        status: 206,
+        responseHeaders: { 'Content-Type': 'application/octet-stream', 'Content-Range': 'bytes 0-99/1000' },
+        faults: [],
+        ...parts,
+      }),
+      overrides,
+    );
+
+  it('reads every field of a call the same before and after it is packed', () => {
+    const calls = [
+      held({ devId: 7, streamed: true, bytesSent: 100, auth: 'accepted', durationMs: 1.25 }, { faults: ['f1', 'f2'] }),
+      held({
+        devId: 7,
+        errno: 3,
+        aborted: true,
+        auth: 'refused',
+        note: '令牌 expired\n(second line)',
+        tolerated: [{ pointer: '/query/manuf', message: 'missing' }],
+        exception: 'TypeError: x',
+        requestBody: { size: 12, contentType: 'application/json', json: { step: 10 } },
+        responseBody: { size: 1, contentType: 'text/plain', md5: 'c4ca4238a0b923820dcc509a6f75849b' },
+      }),
+      held(
+        { responseJson: '{"errno":0,"error":"succ","data":{"v":"中文"}}', redactJson: true },
+        { operation: null, method: 'POST', responseHeaders: ['content-type', 'application/json'], requestHeaders: [] },
+      ),
+    ];
+    const journal = new Journal();
+    for (const call of calls) journal.hold(call);
+    const open = journal.query().entries;
+    for (const call of calls) journal.complete(call);
+    const packed = journal.query().entries;
+    expect(packed).toEqual(open);
+    expect(packed.map((e) => e.devId)).toEqual([7, 7, undefined]);
+    expect(journal.query({ devId: 7, operation: 'downloadPackage' }).entries).toHaveLength(2);
+    expect(journal.query({ operation: 'downloadPackage', since: 1 }).entries.map((e) => e.seq)).toEqual([2]);
+  });
+
+  it('drops the oldest calls when its bytes are full, keeps the ones still being answered in order, and counts on', () => {
+    // 256 KiB: four chunks of 64 KiB, some 120 calls each.
+    const journal = new Journal(100_000, 256 * 1024);
+    const stillOpen = journal.hold(held({ devId: 1 }));
+    for (let i = 0; i < 3000; i++) journal.complete(journal.hold(held({ devId: 2 + (i % 5), bytesSent: i })));
+    const first = journal.firstSeq();
+    // The open call was older than every reused chunk: gone with them, as the oldest entries go.
+    expect(first).toBeGreaterThan(2000);
+    const all = journal.query({ limit: 100_000 }).entries;
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 3002 - first }, (_, i) => first + i));
+    expect(all.at(-1)?.response.bytesSent).toBe(2999);
+    // Completing a call that was dropped changes nothing.
+    journal.complete(stillOpen);
+    expect(journal.query({ limit: 100_000 }).entries).toHaveLength(all.length);
+    // A call still open among packed ones is read as it stands now, and packed when it completes.
+    const open = journal.hold(held({ devId: 9 }));
+    journal.complete(journal.hold(held({ devId: 2 })));
+    open.bytesSent = 50;
+    expect(journal.query({ devId: 9 }).entries[0]?.response.bytesSent).toBe(50);
+    open.bytesSent = 60;
+    journal.complete(open);
+    open.bytesSent = 70;
+    expect(journal.query({ devId: 9 }).entries[0]?.response.bytesSent).toBe(60);
+    expect(journal.nextSeq()).toBe(3004);
+  });
+
+  it('gives a durable store what changed, packed or not, and restores what it kept', () => {
+    const journal = new Journal();
+    journal.trackChanges();
+    const a = journal.hold(held({ devId: 1 }));
+    const b = journal.hold(held({ devId: 2 }));
+    journal.complete(a);
+    const changed = journal.drainChanged();
+    expect(changed.map((e) => [e.seq, e.devId])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    journal.complete(b);
+    expect(journal.drainChanged().map((e) => e.seq)).toEqual([2]);
+    const restored = new Journal();
+    restored.restore(journal.query().entries, journal.nextSeq());
+    expect(restored.query().entries).toEqual(journal.query().entries);
+    expect(restored.query({ devId: 2 }).entries.map((e) => e.seq)).toEqual([2]);
+    expect(restored.nextSeq()).toBe(3);
   });
 });

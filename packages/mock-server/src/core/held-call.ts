@@ -62,21 +62,11 @@ export class HeldCall {
     this.operation = parts.operation;
     this.method = parts.method;
     this.href = parts.href;
-    this.requestHeaderText = joinedHeaders(parts.requestHeaders);
+    this.requestHeaderText =
+      typeof parts.requestHeaders === 'string' ? parts.requestHeaders : joinedHeaders(parts.requestHeaders);
     this.status = parts.status;
     this.responseHeaders = parts.responseHeaders;
     this.faults = parts.faults;
-  }
-
-  /** What keeping the call costs, roughly: the strings it holds plus a fixed overhead for the object. */
-  size(): number {
-    let size = 512 + this.href.length + (this.note?.length ?? 0) + (this.exception?.length ?? 0);
-    size += this.requestHeaderText.length;
-    const fields = this.responseHeaders;
-    if (Array.isArray(fields)) for (const part of fields) size += part.length;
-    else for (const name in fields) size += name.length + ((fields as Record<string, string>)[name]?.length ?? 0);
-    if (this.requestBody) size += Math.min(this.requestBody.size, jsonKeptBytes) + 64;
-    return size + (this.responseJson?.length ?? 0);
   }
 
   /** The entry as the spec defines it (`JournalEntry`), secrets redacted. */
@@ -130,8 +120,8 @@ export type HeldParts = Pick<
   HeldCall,
   'time' | 'wallTime' | 'operation' | 'method' | 'href' | 'status' | 'responseHeaders' | 'faults'
 > & {
-  /** The request's headers as a flat list: [name, value, …] (Node's raw list, as sent). */
-  requestHeaders: readonly string[];
+  /** The request's headers as a flat list: [name, value, …] (Node's raw list, as sent), or already joined. */
+  requestHeaders: readonly string[] | string;
 };
 
 // A request's headers are kept as one string: names and values joined by a line feed, which neither can hold (HTTP

@@ -1,5 +1,6 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
 import { type HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
+import { PackedCalls, type PackedRef } from './packed-calls.ts';
 
 /** One answered request (spec schema `JournalEntry`). */
 export type JournalEntry = components['schemas']['JournalEntry'];
@@ -24,52 +25,62 @@ function entryOf(kept: Kept): JournalEntry {
 /**
  * Every request the platform answered, with platform time: what the conformance suite judges a device by.
  * Secrets are redacted in every entry read (the `sign` of `Authorization`, access keys in JSON bodies).
+ *
+ * A call still being answered is kept as the object the platform completes; once complete it is packed into bytes
+ * (`core/packed-calls.ts`) and kept as where its record starts, made an object again only when read.
  */
 export class Journal {
-  #entries: Kept[] = [];
-  #sizes: number[] = [];
-  #bytes = 0;
+  /** In `seq` order: a call or entry still open, or where a finished one is packed. */
+  #entries: (Kept | PackedRef)[] = [];
+  #packed: PackedCalls;
   #nextSeq = 1;
-  /** Entries added or completed since a durable store last drained them; only kept when one asks. */
-  #changed: Set<Kept> | undefined;
+  /** The `seq` of entries added or completed since a durable store last drained them; only kept when one asks. */
+  #changed: Set<number> | undefined;
   readonly #listeners = new Set<(entry: JournalEntry) => void>();
   readonly #limit: number;
   readonly #maxBytes: number;
 
   /**
-   * Keeps the newest `limit` entries within `maxBytes` (each entry's size estimated when added; header values
-   * and bodies are already cut short by then), so a platform running for days does not grow without bound.
+   * Keeps the newest `limit` entries within `maxBytes` of packed records (the oldest chunk of them is reused when
+   * full), so a platform running for days does not grow without bound. Calls still being answered are not counted.
    */
   constructor(limit = 100_000, maxBytes = 64 * 1024 * 1024) {
     this.#limit = limit;
     this.#maxBytes = maxBytes;
+    this.#packed = this.#newStore();
+  }
+
+  #newStore(): PackedCalls {
+    return new PackedCalls(this.#maxBytes, {
+      firstSeq: () => this.firstSeq(),
+      dropThrough: (seq) => this.#entries.splice(0, this.#firstAfter(seq)),
+    });
   }
 
   /** Adds an entry; its response fields may still be completed when a streamed body ends. */
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: this.#nextSeq++, ...entry } as JournalEntry;
-    this.#keep(full, estimateSize(full));
+    this.#keep(full);
     return full;
   }
 
   /** Adds an HTTP call, numbered now; what it holds may still be completed when its body ends. */
   hold(call: HeldCall): HeldCall {
     call.seq = this.#nextSeq++;
-    this.#keep(call, call.size());
+    this.#keep(call);
     return call;
   }
 
-  #keep(kept: Kept, size: number): void {
+  #keep(kept: Kept): void {
     this.#entries.push(kept);
-    this.#sizes.push(size);
-    this.#bytes += size;
-    this.#changed?.add(kept);
+    this.#changed?.add(kept.seq);
     // Drop the oldest tenth at once rather than one entry per request.
-    if (this.#entries.length > this.#limit || this.#bytes > this.#maxBytes) {
-      const drop = Math.max(Math.ceil(this.#entries.length / 10), 1);
-      this.#entries.splice(0, drop);
-      for (const dropped of this.#sizes.splice(0, drop)) this.#bytes -= dropped;
-    }
+    if (this.#entries.length > this.#limit) this.#entries.splice(0, Math.ceil(this.#entries.length / 10));
+  }
+
+  #seqAt(index: number): number {
+    const kept = this.#entries[index] as Kept | PackedRef;
+    return typeof kept === 'number' ? this.#packed.seqOf(kept) : kept.seq;
   }
 
   /**
@@ -82,12 +93,32 @@ export class Journal {
     nextSeq: number;
   } {
     const entries: JournalEntry[] = [];
+    const packed = this.#packed;
     for (let i = this.#firstAfter(since); i < this.#entries.length && entries.length < limit; i++) {
-      const e = this.#entries[i] as Kept;
-      if ((devId === undefined || e.devId === devId) && (operation === undefined || e.operation === operation))
-        entries.push(entryOf(e));
+      const kept = this.#entries[i] as Kept | PackedRef;
+      if (typeof kept === 'number') {
+        if (
+          (devId === undefined || packed.devIdOf(kept) === devId) &&
+          (operation === undefined || packed.operationOf(kept) === operation)
+        )
+          entries.push(entryOf(packed.unpack(kept)));
+      } else if (
+        (devId === undefined || kept.devId === devId) &&
+        (operation === undefined || kept.operation === operation)
+      )
+        entries.push(entryOf(kept));
     }
     return { entries, nextSeq: this.#nextSeq };
+  }
+
+  /** Where an open entry is, -1 when it is not kept as itself. */
+  #indexOf(entry: Kept): number {
+    // Calls complete soon after they came, among the newest: looked for from the end first, by identity.
+    const entries = this.#entries;
+    const stop = Math.max(entries.length - 64, 0);
+    for (let i = entries.length - 1; i >= stop; i--) if (entries[i] === entry) return i;
+    const index = this.#firstAfter(entry.seq - 1);
+    return entries[index] === entry ? index : -1;
   }
 
   /** The index of the first entry with `seq` greater than `since`. */
@@ -96,7 +127,7 @@ export class Journal {
     let high = this.#entries.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((this.#entries[middle] as Kept).seq > since) high = middle;
+      if (this.#seqAt(middle) > since) high = middle;
       else low = middle + 1;
     }
     return low;
@@ -104,18 +135,26 @@ export class Journal {
 
   /**
    * Marks an entry complete: its answer has gone out (a streamed body ended, or was cut short). A durable store
-   * writes it again; listeners (the request log) see it now, with the bytes served and the faults applied.
+   * writes it again; listeners (the request log) see it now, with the bytes served and the faults applied. It is
+   * packed then: nothing changes a complete entry.
    */
   complete(entry: Kept): void {
-    this.#changed?.add(entry);
-    if (this.#listeners.size === 0) return;
-    const read = entryOf(entry);
-    for (const listener of this.#listeners) listener(read);
+    this.#changed?.add(entry.seq);
+    if (this.#listeners.size > 0) {
+      const read = entryOf(entry);
+      for (const listener of this.#listeners) listener(read);
+    }
+    // Not there any more (dropped as one of the oldest), or packed already (completed twice).
+    if (this.#indexOf(entry) < 0) return;
+    const ref = this.#packed.pack(entry);
+    // Found again after packing, which may have reused the oldest chunk and so moved every later entry.
+    const index = ref === undefined ? -1 : this.#indexOf(entry);
+    if (index >= 0) this.#entries[index] = ref as PackedRef;
   }
 
   /** Marks an entry for a durable store to write again (a write that failed). */
   markChanged(entry: JournalEntry): void {
-    this.#changed?.add(entry);
+    this.#changed?.add(entry.seq);
   }
 
   /** Calls `listener` with every entry as it completes; returns the function that stops it. */
@@ -132,15 +171,21 @@ export class Journal {
   /** The entries added or completed since the last drain that are still kept. */
   drainChanged(): JournalEntry[] {
     if (!this.#changed || this.#changed.size === 0) return [];
-    const first = this.firstSeq();
-    const changed = [...this.#changed].filter((entry) => entry.seq >= first);
+    const changed: JournalEntry[] = [];
+    for (const seq of [...this.#changed].sort((a, b) => a - b)) {
+      const index = this.#firstAfter(seq - 1);
+      if (index < this.#entries.length && this.#seqAt(index) === seq) {
+        const kept = this.#entries[index] as Kept | PackedRef;
+        changed.push(entryOf(typeof kept === 'number' ? this.#packed.unpack(kept) : kept));
+      }
+    }
     this.#changed.clear();
-    return changed.map(entryOf);
+    return changed;
   }
 
   /** The oldest `seq` still kept (the next one when the journal is empty). */
   firstSeq(): number {
-    return this.#entries[0]?.seq ?? this.#nextSeq;
+    return this.#entries.length > 0 ? this.#seqAt(0) : this.#nextSeq;
   }
 
   /** The `seq` the next entry gets. */
@@ -152,32 +197,19 @@ export class Journal {
   restore(entries: JournalEntry[], nextSeq: number): void {
     this.clear();
     for (const entry of entries) {
-      const size = estimateSize(entry);
       this.#entries.push(entry);
-      this.#sizes.push(size);
-      this.#bytes += size;
+      const ref = this.#packed.pack(entry);
+      if (ref !== undefined) this.#entries[this.#entries.length - 1] = ref;
     }
+    if (this.#entries.length > this.#limit) this.#entries.splice(0, this.#entries.length - this.#limit);
     this.#nextSeq = Math.max(nextSeq, (entries.at(-1)?.seq ?? 0) + 1);
   }
 
   /** Removes every entry; `seq` keeps counting. */
   clear(): void {
     this.#entries = [];
-    this.#sizes = [];
-    this.#bytes = 0;
+    this.#packed = this.#newStore();
   }
-}
-
-// What an entry costs, roughly: the strings it holds plus a fixed overhead for the object and its numbers.
-function estimateSize(entry: JournalEntry): number {
-  let size = 512 + entry.request.path.length;
-  for (const [k, v] of Object.entries(entry.request.headers)) size += k.length + v.length;
-  for (const [k, v] of Object.entries(entry.request.query)) size += k.length + v.length;
-  for (const [k, v] of Object.entries(entry.response.headers)) size += k.length + v.length;
-  size += (entry.note?.length ?? 0) + (entry.exception?.length ?? 0);
-  // JSON bodies are kept up to 2 KiB each, the rest as size and md5.
-  if (entry.request.body) size += Math.min(entry.request.body.size, jsonKeptBytes) + 64;
-  return size;
 }
 
 /**

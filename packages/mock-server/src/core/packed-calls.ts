@@ -1,0 +1,263 @@
+import type { components } from '@onenet-ota/sdk';
+import { HeldCall } from './held-call.ts';
+
+type JournalEntry = components['schemas']['JournalEntry'];
+
+// The journal keeps up to 100 000 answered calls. Held as objects (a HeldCall, its strings, its header record) they
+// cost about 2.3 KB of resident memory each once V8's old generation has grown around them (+338 MiB over the idle
+// server at 100 000 kept 64 KiB fragments, `bench/throughput.ts`), and the garbage collector marks every one of them
+// again and again. A finished call is therefore packed into bytes: a fixed header of numbers (what a query filters
+// on and what a body end completes) and the call's strings as one UTF-8 text, in chunks of 1 MiB the journal
+// reuses oldest first. A call in the journal is then one small integer (where its record starts); it becomes an
+// object again only when someone reads it.
+
+/** Where a packed record starts: chunk slot × chunk size + offset in the chunk. */
+export type PackedRef = number;
+
+// The header of a record, in 8-byte words: seq, devId, time, wallTime, durationMs, bytesSent, errno (NaN for none),
+// then two 32-bit pairs: status and operation index, flags and the text's length in bytes.
+const headerWords = 9;
+const headerBytes = headerWords * 8;
+
+const aborted = 1;
+const streamed = 2;
+const redactJson = 4;
+const authAccepted = 8;
+const authRefused = 16;
+/** The record is a whole entry as JSON (MQTT, push, restored from a store), not a call's parts. */
+const wholeEntry = 32;
+
+/** A call's parts are separated by NUL, which none can hold (HTTP forbids it in headers, URLs encode it). */
+const separator = '\u0000';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** What the journal tells its packed calls: which are still kept, and that the oldest are gone. */
+export interface PackedOwner {
+  /** The oldest seq the journal still keeps (it drops the oldest tenth past its entry limit). */
+  firstSeq(): number;
+  /** Every call up to `seq` is gone: its chunk is about to be reused. */
+  dropThrough(seq: number): void;
+}
+
+/**
+ * Finished calls as bytes, in chunks used one after another: a new chunk is opened while the byte budget allows
+ * and the oldest one still holds calls the journal keeps; otherwise the oldest is reused.
+ */
+export class PackedCalls {
+  readonly #chunkSize: number;
+  readonly #slots: number;
+  readonly #chunks: Uint8Array[] = [];
+  readonly #words: Float64Array[] = [];
+  readonly #pairs: Int32Array[] = [];
+  /** The highest seq packed into each chunk slot (0 when none). */
+  readonly #maxSeq: Float64Array;
+  /** Chunk slots opened, oldest first; the last is the one written. */
+  readonly #order: number[] = [];
+  #slot = 0;
+  #offset = 0;
+  readonly #owner: PackedOwner;
+  readonly #operations: string[] = [];
+  readonly #operationIndex = new Map<string, number>();
+
+  /** Holds at most `maxBytes` (at least two chunks). */
+  constructor(maxBytes: number, owner: PackedOwner) {
+    // 1 MiB chunks, smaller for a small journal so it still has several to reuse.
+    this.#chunkSize = Math.max(64 * 1024, Math.min(1024 * 1024, 8 * Math.floor(maxBytes / 4 / 8)));
+    this.#slots = Math.max(2, Math.floor(maxBytes / this.#chunkSize));
+    this.#maxSeq = new Float64Array(this.#slots);
+    this.#owner = owner;
+    this.#open();
+  }
+
+  /** Packs a finished call or entry; undefined when it is larger than a chunk (the journal keeps it as it is). */
+  pack(kept: HeldCall | JournalEntry): PackedRef | undefined {
+    const text = kept instanceof HeldCall ? callText(kept) : JSON.stringify(kept);
+    // A UTF-8 text is at most three bytes per UTF-16 unit: one that might not fit a chunk is not tried.
+    if (headerBytes + 3 * text.length > this.#chunkSize) return undefined;
+    let written = this.#write(text);
+    if (written === undefined) {
+      this.#nextChunk();
+      written = this.#write(text);
+      if (written === undefined) return undefined;
+    }
+    const slot = this.#slot;
+    const start = this.#offset;
+    const words = this.#words[slot] as Float64Array;
+    const pairs = this.#pairs[slot] as Int32Array;
+    const w = start >> 3;
+    const p = start >> 2;
+    words[w] = kept.seq;
+    words[w + 1] = kept.devId ?? Number.NaN;
+    pairs[p + 14] = this.#operationOf(kept.operation ?? null);
+    pairs[p + 17] = written;
+    if (kept instanceof HeldCall) {
+      words[w + 2] = kept.time;
+      words[w + 3] = kept.wallTime;
+      words[w + 4] = kept.durationMs;
+      words[w + 5] = kept.bytesSent;
+      words[w + 6] = kept.errno ?? Number.NaN;
+      pairs[p + 15] = kept.status;
+      pairs[p + 16] =
+        (kept.aborted ? aborted : 0) |
+        (kept.streamed ? streamed : 0) |
+        (kept.redactJson ? redactJson : 0) |
+        (kept.auth === 'accepted' ? authAccepted : kept.auth === 'refused' ? authRefused : 0);
+    } else pairs[p + 16] = wholeEntry;
+    if (kept.seq > (this.#maxSeq[slot] as number)) this.#maxSeq[slot] = kept.seq;
+    // The next record starts at the next 8-byte boundary, so its numbers are aligned.
+    this.#offset = start + ((headerBytes + written + 7) & ~7);
+    return slot * this.#chunkSize + start;
+  }
+
+  /** Writes `text` after the header at the current offset; undefined when it does not fit in this chunk. */
+  #write(text: string): number | undefined {
+    const chunk = this.#chunks[this.#slot] as Uint8Array;
+    const at = this.#offset + headerBytes;
+    if (at > chunk.length) return undefined;
+    const { read, written } = encoder.encodeInto(text, chunk.subarray(at));
+    return read === text.length ? written : undefined;
+  }
+
+  /** Opens a new chunk and writes there. */
+  #open(): void {
+    const slot = this.#order.length;
+    const chunk = new Uint8Array(this.#chunkSize);
+    this.#chunks.push(chunk);
+    this.#words.push(new Float64Array(chunk.buffer));
+    this.#pairs.push(new Int32Array(chunk.buffer));
+    this.#order.push(slot);
+    this.#slot = slot;
+    this.#offset = 0;
+  }
+
+  /**
+   * Moves on to another chunk: the oldest when the journal keeps nothing in it or the budget is spent (the calls
+   * it holds are then gone), a new one otherwise.
+   */
+  #nextChunk(): void {
+    const oldest = this.#order[0] as number;
+    const maxSeq = this.#maxSeq[oldest] as number;
+    if (maxSeq >= this.#owner.firstSeq() && this.#order.length < this.#slots) {
+      this.#open();
+      return;
+    }
+    this.#order.push(this.#order.shift() as number);
+    this.#slot = oldest;
+    this.#offset = 0;
+    this.#maxSeq[oldest] = 0;
+    if (maxSeq > 0) this.#owner.dropThrough(maxSeq);
+  }
+
+  #operationOf(operation: string | null): number {
+    if (operation === null) return -1;
+    let index = this.#operationIndex.get(operation);
+    if (index === undefined) {
+      index = this.#operations.push(operation) - 1;
+      this.#operationIndex.set(operation, index);
+    }
+    return index;
+  }
+
+  seqOf(ref: PackedRef): number {
+    return (this.#words[this.#slotOf(ref)] as Float64Array)[(ref % this.#chunkSize) >> 3] as number;
+  }
+
+  /** The device of a packed call, undefined for none. */
+  devIdOf(ref: PackedRef): number | undefined {
+    const devId = (this.#words[this.#slotOf(ref)] as Float64Array)[((ref % this.#chunkSize) >> 3) + 1] as number;
+    return Number.isNaN(devId) ? undefined : devId;
+  }
+
+  operationOf(ref: PackedRef): string | null {
+    const index = (this.#pairs[this.#slotOf(ref)] as Int32Array)[((ref % this.#chunkSize) >> 2) + 14] as number;
+    return index < 0 ? null : (this.#operations[index] as string);
+  }
+
+  /** The call or entry a record was packed from, as an object again. */
+  unpack(ref: PackedRef): HeldCall | JournalEntry {
+    const slot = this.#slotOf(ref);
+    const start = ref % this.#chunkSize;
+    const words = this.#words[slot] as Float64Array;
+    const pairs = this.#pairs[slot] as Int32Array;
+    const w = start >> 3;
+    const p = start >> 2;
+    const flags = pairs[p + 16] as number;
+    const at = start + headerBytes;
+    const text = decoder.decode((this.#chunks[slot] as Uint8Array).subarray(at, at + (pairs[p + 17] as number)));
+    if (flags & wholeEntry) return JSON.parse(text) as JournalEntry;
+    const [method, href, requestHeaders, responseHeaders, faults, json, extra] = text.split(separator) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const call = new HeldCall({
+      time: words[w + 2] as number,
+      wallTime: words[w + 3] as number,
+      operation: this.operationOf(ref),
+      method,
+      href,
+      requestHeaders,
+      status: pairs[p + 15] as number,
+      responseHeaders: responseHeaders === '' ? [] : responseHeaders.split('\n'),
+      faults: faults === '' ? [] : faults.split('\n'),
+    });
+    call.seq = words[w] as number;
+    call.devId = this.devIdOf(ref);
+    call.durationMs = words[w + 4] as number;
+    call.bytesSent = words[w + 5] as number;
+    const errno = words[w + 6] as number;
+    if (!Number.isNaN(errno)) call.errno = errno;
+    call.aborted = (flags & aborted) !== 0;
+    call.streamed = (flags & streamed) !== 0;
+    call.redactJson = (flags & redactJson) !== 0;
+    if (flags & authAccepted) call.auth = 'accepted';
+    else if (flags & authRefused) call.auth = 'refused';
+    if (json !== '') call.responseJson = json;
+    if (extra !== '') Object.assign(call, JSON.parse(extra) as Partial<HeldCall>);
+    return call;
+  }
+
+  #slotOf(ref: PackedRef): number {
+    return Math.floor(ref / this.#chunkSize);
+  }
+}
+
+/** A call's strings as one text: its parts in a fixed order, the rarely present ones as JSON at the end. */
+function callText(call: HeldCall): string {
+  let responseHeaders = '';
+  const fields = call.responseHeaders;
+  if (Array.isArray(fields)) responseHeaders = fields.join('\n');
+  else
+    for (const name in fields)
+      responseHeaders += `${responseHeaders === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
+  const { note, tolerated, exception, requestBody, responseBody } = call;
+  const extra =
+    note === undefined &&
+    tolerated === undefined &&
+    exception === undefined &&
+    requestBody === undefined &&
+    responseBody === undefined
+      ? ''
+      : JSON.stringify({ note, tolerated, exception, requestBody, responseBody });
+  return (
+    call.method +
+    separator +
+    call.href +
+    separator +
+    call.requestHeaderText +
+    separator +
+    responseHeaders +
+    separator +
+    call.faults.join('\n') +
+    separator +
+    (call.responseJson ?? '') +
+    separator +
+    extra
+  );
+}

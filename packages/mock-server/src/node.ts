@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
 import type { DiffGenerator } from './core/context.ts';
@@ -201,6 +201,7 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     // The platform stopped reading a body (too large): answer, then close instead of draining the rest.
     res.shouldKeepAlive = false;
     res.setHeader('Connection', 'close');
+    lingerOnClose(req);
   }
   // One raw list for writeHead: setting headers one by one costs Node a lookup table per answer.
   const raw: string[] = [];
@@ -260,6 +261,24 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     return;
   }
   res.end();
+}
+
+/**
+ * Closes a connection whose request body was not read to its end as nginx does (`lingering_close`): the answer, a
+ * FIN, then what the client still sends is read and dropped until it closes too, for at most 2 s. Closing at once
+ * with unread bytes makes the kernel send a reset, and a client still writing its upload then loses the answer
+ * (the 413 it should read) with it. Node ends such a connection through `destroySoon`, replaced for this socket.
+ */
+function lingerOnClose(req: IncomingMessage): void {
+  req.socket.destroySoon = function lingering(this: Socket) {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), 2000);
+    timer.unref();
+    this.once('end', () => this.destroy());
+    this.once('close', () => clearTimeout(timer));
+    // The platform paused the body when it stopped reading; Node reads the socket only as the body is read.
+    req.resume();
+  };
 }
 
 /** The URL a request names, or the problem that answers it. */

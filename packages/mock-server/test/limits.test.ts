@@ -78,6 +78,41 @@ describe('request limits', () => {
     expect((await h.fetch(new Request(`${h.url}/__mock/clock`))).status).toBe(200);
   });
 
+  // A client that sends its whole upload before reading (curl, a device's HTTP stack) has megabytes in flight when
+  // the platform answers. Closing with them unread makes the kernel reset the connection, and the client loses the
+  // 413 it was sent: the platform must read and drop the rest until the client is done.
+  it('lets a client that writes its whole oversized upload before reading still read the 413', async () => {
+    const { hostname, port } = new URL(h.url);
+    const query = new URLSearchParams({ name: 'huge', module: 'sota', targetVersion: 'V9', fileName: 'huge.bin' });
+    const size = 8 * 1024 * 1024;
+    const answers = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<{ answer: string; error?: string }>((resolve) => {
+            const socket = connect(Number(port), hostname);
+            let answer = '';
+            socket.on('data', (data) => {
+              answer += data.toString('latin1');
+            });
+            socket.on('error', (error: NodeJS.ErrnoException) => resolve({ answer, error: error.code }));
+            socket.on('close', () => resolve({ answer }));
+            socket.write(
+              `POST /api/v1/products/${demo.productId}/packages?${query} HTTP/1.1\r\nHost: ${hostname}\r\n` +
+                `Content-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`,
+            );
+            // All of it, at once: nothing waits for the answer.
+            socket.end(Buffer.alloc(size, 0x5a));
+          }),
+      ),
+    );
+    for (const { answer, error } of answers) {
+      expect(error).toBeUndefined();
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).toContain('urn:onenet-ota:problem:payload-too-large');
+    }
+  });
+
   it('answers a device whose JSON body is too large with errno 2, in its own terms', async () => {
     const { answer } = await upload(
       [

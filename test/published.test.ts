@@ -100,7 +100,9 @@ describe.concurrent('the packages as published', () => {
         /(^|\/)(test|scripts)\/|tsconfig|vitest|\.test\.|(^|\/)src\/.*\.ts$/.test(f.replace(/^dist\//, 'dist-')),
       );
       expect(strays).toEqual([]);
-      expect(statSync(tarballs[name] ?? '').size).toBeLessThan(256 * 1024);
+      // A guard against what should not ship (a generated file, a literal type holding a script), not a diet: the
+      // modules go 1:1 with their sources inlined in the maps (DECISIONS 48), and mock-server's are 270 kB of it.
+      expect(statSync(tarballs[name] ?? '').size).toBeLessThan(320 * 1024);
     },
   );
 

@@ -130,28 +130,45 @@ describe('the journal packs finished calls', () => {
         { operation: null, method: 'POST', responseHeaders: ['content-type', 'application/json'], requestHeaders: [] },
       ),
     ];
+    // The same calls again, as a polling device repeats itself: packed as pointers to the first ones' parts.
+    const json = calls[2]?.responseJson;
+    calls.push(
+      held({ devId: 7 }),
+      held({ responseJson: json }, { operation: null, responseHeaders: ['content-type', 'application/json'] }),
+    );
     const journal = new Journal();
     for (const call of calls) journal.hold(call);
     const open = journal.query().entries;
     for (const call of calls) journal.complete(call);
     const packed = journal.query().entries;
     expect(packed).toEqual(open);
-    expect(packed.map((e) => e.devId)).toEqual([7, 7, undefined]);
-    expect(journal.query({ devId: 7, operation: 'downloadPackage' }).entries).toHaveLength(2);
-    expect(journal.query({ operation: 'downloadPackage', since: 1 }).entries.map((e) => e.seq)).toEqual([2]);
+    expect(packed.map((e) => e.devId)).toEqual([7, 7, undefined, 7, undefined]);
+    expect(packed[4]?.response.body?.json).toEqual({ errno: 0, error: 'succ', data: { v: '中文' } });
+    expect(journal.query({ devId: 7, operation: 'downloadPackage' }).entries).toHaveLength(3);
+    expect(journal.query({ operation: 'downloadPackage', since: 1 }).entries.map((e) => e.seq)).toEqual([2, 4]);
   });
 
   it('drops the oldest calls when its bytes are full, keeps the ones still being answered in order, and counts on', () => {
-    // 256 KiB: four chunks of 64 KiB, some 120 calls each.
+    // 256 KiB: four chunks of 64 KiB.
     const journal = new Journal(100_000, 256 * 1024);
     const stillOpen = journal.hold(held({ devId: 1 }));
-    for (let i = 0; i < 3000; i++) journal.complete(journal.hold(held({ devId: 2 + (i % 5), bytesSent: i })));
+    for (let i = 0; i < 20_000; i++) journal.complete(journal.hold(held({ devId: 2 + (i % 5), bytesSent: i })));
     const first = journal.firstSeq();
     // The open call was older than every reused chunk: gone with them, as the oldest entries go.
-    expect(first).toBeGreaterThan(2000);
+    expect(first).toBeGreaterThan(10_000);
     const all = journal.query({ limit: 100_000 }).entries;
-    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 3002 - first }, (_, i) => first + i));
-    expect(all.at(-1)?.response.bytesSent).toBe(2999);
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 20_002 - first }, (_, i) => first + i));
+    expect(all.at(-1)?.response.bytesSent).toBe(19_999);
+    // Every one read whole, whether its parts were written out or point at a call before it in its chunk.
+    for (const e of all) {
+      expect(e.request).toMatchObject({ path: '/ota/south/download/tok', query: { dev_id: '7', x: '中' } });
+      expect(e.request.headers).toEqual({
+        host: '127.0.0.1:8787',
+        range: 'bytes=0-99',
+        authorization: 'version=1&sign=<redacted>',
+      });
+      expect(e.response.headers['content-range']).toBe('bytes 0-99/1000');
+    }
     // Completing a call that was dropped changes nothing.
     journal.complete(stillOpen);
     expect(journal.query({ limit: 100_000 }).entries).toHaveLength(all.length);
@@ -164,7 +181,7 @@ describe('the journal packs finished calls', () => {
     journal.complete(open);
     open.bytesSent = 70;
     expect(journal.query({ devId: 9 }).entries[0]?.response.bytesSent).toBe(60);
-    expect(journal.nextSeq()).toBe(3004);
+    expect(journal.nextSeq()).toBe(20_004);
   });
 
   it('gives a durable store what changed, packed or not, and restores what it kept', () => {

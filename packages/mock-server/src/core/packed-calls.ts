@@ -58,6 +58,13 @@ export class PackedCalls {
   #slot = 0;
   #offset = 0;
   readonly #owner: PackedOwner;
+  /**
+   * The last call of each device written in the current chunk, with where its long parts start: a call that
+   * repeats one (as a polling device repeats its URL, its Authorization, the answer it got) points at it instead.
+   */
+  readonly #last = new Map<number, LastCall>();
+  /** The parts of the call being packed, as {@link PackedCalls.#callText} made them. */
+  #parts: Parts = { href: '', headers: '', answerHeaders: '', json: '', method: '' };
   readonly #operations: string[] = [];
   readonly #operationIndex = new Map<string, number>();
 
@@ -73,15 +80,20 @@ export class PackedCalls {
 
   /** Packs a finished call or entry; undefined when it is larger than a chunk (the journal keeps it as it is). */
   pack(kept: HeldCall | JournalEntry): PackedRef | undefined {
-    const text = kept instanceof HeldCall ? callText(kept) : JSON.stringify(kept);
+    const call = kept instanceof HeldCall ? kept : undefined;
+    let text = call ? this.#callText(call) : JSON.stringify(kept);
     // A UTF-8 text is at most three bytes per UTF-16 unit: one that might not fit a chunk is not tried.
     if (headerBytes + 3 * text.length > this.#chunkSize) return undefined;
     let written = this.#write(text);
     if (written === undefined) {
       this.#nextChunk();
+      // Parts seen in the last chunk are not in this one: written out again.
+      if (call) text = this.#callText(call);
       written = this.#write(text);
       if (written === undefined) return undefined;
     }
+    // An ASCII text's parts start where their characters do: the device's next call may point at them.
+    if (call) this.#remember(call, written === text.length ? this.#offset + headerBytes : -1);
     const slot = this.#slot;
     const start = this.#offset;
     const words = this.#words[slot] as Float64Array;
@@ -130,6 +142,7 @@ export class PackedCalls {
     this.#order.push(slot);
     this.#slot = slot;
     this.#offset = 0;
+    this.#last.clear();
   }
 
   /**
@@ -146,6 +159,7 @@ export class PackedCalls {
     this.#order.push(this.#order.shift() as number);
     this.#slot = oldest;
     this.#offset = 0;
+    this.#last.clear();
     this.#maxSeq[oldest] = 0;
     if (maxSeq > 0) this.#owner.dropThrough(maxSeq);
   }
@@ -196,15 +210,17 @@ export class PackedCalls {
       string,
       string,
     ];
+    const chunk = this.#chunks[slot] as Uint8Array;
+    const headers = seenPart(chunk, responseHeaders);
     const call = new HeldCall({
       time: words[w + 2] as number,
       wallTime: words[w + 3] as number,
       operation: this.operationOf(ref),
       method,
-      href,
-      requestHeaders,
+      href: seenPart(chunk, href),
+      requestHeaders: seenPart(chunk, requestHeaders),
       status: pairs[p + 15] as number,
-      responseHeaders: responseHeaders === '' ? [] : responseHeaders.split('\n'),
+      responseHeaders: headers === '' ? [] : headers.split('\n'),
       faults: faults === '' ? [] : faults.split('\n'),
     });
     call.seq = words[w] as number;
@@ -218,9 +234,82 @@ export class PackedCalls {
     call.redactJson = (flags & redactJson) !== 0;
     if (flags & authAccepted) call.auth = 'accepted';
     else if (flags & authRefused) call.auth = 'refused';
-    if (json !== '') call.responseJson = json;
+    if (json !== '') call.responseJson = seenPart(chunk, json);
     if (extra !== '') Object.assign(call, JSON.parse(extra) as Partial<HeldCall>);
     return call;
+  }
+
+  /**
+   * A call's strings as one text: its parts in a fixed order, the rarely present ones as JSON at the end. A long
+   * part equal to the same part of the device's last call in this chunk is a pointer to it: `\u0001` and a number.
+   */
+  #callText(call: HeldCall): string {
+    let answerHeaders = '';
+    const fields = call.responseHeaders;
+    if (Array.isArray(fields)) answerHeaders = fields.join('\n');
+    else
+      for (const name in fields)
+        answerHeaders += `${answerHeaders === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
+    const { note, tolerated, exception, requestBody, responseBody } = call;
+    const extra =
+      note === undefined &&
+      tolerated === undefined &&
+      exception === undefined &&
+      requestBody === undefined &&
+      responseBody === undefined
+        ? ''
+        : JSON.stringify({ note, tolerated, exception, requestBody, responseBody });
+    const parts = {
+      method: call.method,
+      href: call.href,
+      headers: call.requestHeaderText,
+      answerHeaders,
+      json: call.responseJson ?? '',
+    };
+    this.#parts = parts;
+    const last = this.#last.get(call.devId ?? 0);
+    return (
+      parts.method +
+      separator +
+      written(parts.href, last?.href, last?.hrefAt) +
+      separator +
+      written(parts.headers, last?.headers, last?.headersAt) +
+      separator +
+      written(answerHeaders, last?.answerHeaders, last?.answerHeadersAt) +
+      separator +
+      call.faults.join('\n') +
+      separator +
+      written(parts.json, last?.json, last?.jsonAt) +
+      separator +
+      extra
+    );
+  }
+
+  /**
+   * Keeps the call just written as its device's last, with where each long part's bytes are: written out in this
+   * text (at `at`, -1 when the text is not ASCII and so offsets are unknown), or where the pointer leads.
+   */
+  #remember(call: HeldCall, at: number): void {
+    const key = call.devId ?? 0;
+    if (at < 0) {
+      this.#last.delete(key);
+      return;
+    }
+    const { method, href, headers, answerHeaders, json } = this.#parts;
+    const last = this.#last.get(key);
+    let cursor = at + method.length + 1;
+    const place = (part: string, lastPart: string | undefined, lastAt: number | undefined): number => {
+      const pointed = pointable(part, lastPart, lastAt);
+      const where = pointed ? lastAt : part.length >= shortestPointed ? cursor : -1;
+      cursor += (pointed ? pointerLength(lastAt, part) : part.length) + 1;
+      return where;
+    };
+    const hrefAt = place(href, last?.href, last?.hrefAt);
+    const headersAt = place(headers, last?.headers, last?.headersAt);
+    const answerHeadersAt = place(answerHeaders, last?.answerHeaders, last?.answerHeadersAt);
+    cursor += call.faults.join('\n').length + 1;
+    const jsonAt = place(json, last?.json, last?.jsonAt);
+    this.#last.set(key, { href, hrefAt, headers, headersAt, answerHeaders, answerHeadersAt, json, jsonAt });
   }
 
   #slotOf(ref: PackedRef): number {
@@ -228,36 +317,51 @@ export class PackedCalls {
   }
 }
 
-/** A call's strings as one text: its parts in a fixed order, the rarely present ones as JSON at the end. */
-function callText(call: HeldCall): string {
-  let responseHeaders = '';
-  const fields = call.responseHeaders;
-  if (Array.isArray(fields)) responseHeaders = fields.join('\n');
-  else
-    for (const name in fields)
-      responseHeaders += `${responseHeaders === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
-  const { note, tolerated, exception, requestBody, responseBody } = call;
-  const extra =
-    note === undefined &&
-    tolerated === undefined &&
-    exception === undefined &&
-    requestBody === undefined &&
-    responseBody === undefined
-      ? ''
-      : JSON.stringify({ note, tolerated, exception, requestBody, responseBody });
-  return (
-    call.method +
-    separator +
-    call.href +
-    separator +
-    call.requestHeaderText +
-    separator +
-    responseHeaders +
-    separator +
-    call.faults.join('\n') +
-    separator +
-    (call.responseJson ?? '') +
-    separator +
-    extra
-  );
+/** Parts shorter than this are written out every time. */
+const shortestPointed = 24;
+/** A pointer holds where a part starts and its length in one number: start × 2^20 + length (chunks are ≤ 1 MiB). */
+const pointerFactor = 2 ** 20;
+
+/** The parts of a call that may point at its device's last call. */
+interface Parts {
+  method: string;
+  href: string;
+  headers: string;
+  answerHeaders: string;
+  json: string;
+}
+
+/** A device's last call in the current chunk: its long parts and where their bytes start (-1: not pointable). */
+interface LastCall {
+  href: string;
+  hrefAt: number;
+  headers: string;
+  headersAt: number;
+  answerHeaders: string;
+  answerHeadersAt: number;
+  json: string;
+  jsonAt: number;
+}
+
+/** A part as written: itself, or `\u0001` and a pointer to the same part of the device's last call. */
+function written(part: string, lastPart: string | undefined, lastAt: number | undefined): string {
+  return pointable(part, lastPart, lastAt) ? `\u0001${lastAt * pointerFactor + part.length}` : part;
+}
+
+/** Whether a part is written as a pointer: long, and the same as the device's last call's, whose bytes are known. */
+function pointable(part: string, lastPart: string | undefined, lastAt: number | undefined): lastAt is number {
+  return lastAt !== undefined && lastAt >= 0 && part.length >= shortestPointed && part === lastPart;
+}
+
+/** How many characters the pointer to `part` at `at` takes. */
+function pointerLength(at: number, part: string): number {
+  return 1 + String(at * pointerFactor + part.length).length;
+}
+
+/** A part as packed: itself, or the part its pointer names in the same chunk. */
+function seenPart(chunk: Uint8Array, part: string): string {
+  if (part.charCodeAt(0) !== 1) return part;
+  const pointer = Number(part.slice(1));
+  const start = Math.floor(pointer / pointerFactor);
+  return decoder.decode(chunk.subarray(start, start + (pointer % pointerFactor)));
 }

@@ -92,6 +92,12 @@ export interface StartServerOptions {
    * 443). `ota-mock --tls` issues them from a CA of this machine (`loadOrCreateAuthority`, `issueServerCertificate`).
    */
   tls?: { cert: string; key: string };
+  /**
+   * How long a request body may go silent before it is answered 408 (`body-incomplete`) and journaled: 30 s by
+   * default (OneNET's nginx waits 60 s, `client_body_timeout`). A device whose Content-Length counts bytes it never
+   * sends learns it here instead of waiting out Node's 300 s request timeout with nothing in the journal.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** A listening server. */
@@ -120,6 +126,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     maxRequestsPerConnection = 1000,
     maxConnections = 1024,
     tls,
+    bodyTimeoutMs = 30_000,
   } = options;
   const served = new WeakMap<object, number>();
   const overCap = new WeakSet<object>();
@@ -143,7 +150,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res).catch((error: unknown) => {
+    serve(platform, req, res, bodyTimeoutMs).catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
       void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req).catch(() =>
@@ -180,7 +187,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 // TLS 1.2 and 1.3 only, as OneNET's endpoints and mbedTLS defaults; Node's default cipher list covers both.
 const tlsOptions = { minVersion: 'TLSv1.2' } as const;
 
-async function serve(platform: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  platform: Platform,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bodyTimeoutMs: number,
+): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
   const url = requestUrl(req, headers);
@@ -189,7 +201,7 @@ async function serve(platform: Platform, req: IncomingMessage, res: ServerRespon
     await send(res, url, req);
     return;
   }
-  const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req));
+  const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req, bodyTimeoutMs));
   const extra = { wholeBodies: true, url };
   const getBody = isBodiless(req) && hasBody(headers) ? await readGetBody(req) : undefined;
   await send(res, await platform.fetch(request, getBody ? { ...extra, body: getBody } : extra), req);
@@ -307,27 +319,57 @@ const absoluteForm = /^https?:\/\//i;
 
 /**
  * The request body as a web stream, read as the platform pulls it. Cancelling it stops reading but leaves the
- * socket alone (`Readable.toWeb` would destroy it), so a refused upload still gets its answer.
+ * socket alone (`Readable.toWeb` would destroy it), so a refused upload still gets its answer. A body that does
+ * not come whole errors the stream with what happened, for the platform to answer and journal (with how far it
+ * got): the connection closed before its end, or nothing came for `idleMs` while the platform waited for more (a
+ * device whose Content-Length counts bytes it never sends would otherwise wait out Node's 300 s request timeout).
  */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let cancelled = false;
+function bodyStream(req: IncomingMessage, idleMs: number): ReadableStream<Uint8Array> {
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+  };
+  const fail = (why: string) => {
+    if (settled) return;
+    settle();
+    stream?.error(new Error(why));
+  };
+  // Armed while the platform waits for bytes: restarted by each chunk, stopped while it holds enough.
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(`nothing more came for ${idleMs / 1000} s`), idleMs);
+    timer.unref();
+  };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        stream = controller;
         req.on('data', (chunk: Buffer) => {
-          if (cancelled) return;
+          if (settled) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          if ((controller.desiredSize ?? 0) > 0) return arm();
+          clearTimeout(timer);
+          req.pause();
         });
-        req.once('end', () => !cancelled && controller.close());
-        req.once('error', (error) => !cancelled && controller.error(error));
+        req.once('end', () => {
+          if (settled) return;
+          settle();
+          controller.close();
+        });
+        req.once('close', () => fail('the connection closed'));
+        req.once('error', () => fail('the connection closed'));
         req.pause();
       },
       pull() {
+        if (settled) return;
+        arm();
         req.resume();
       },
       cancel() {
-        cancelled = true;
+        settle();
         req.pause();
       },
     },

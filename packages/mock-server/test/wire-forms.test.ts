@@ -1,10 +1,13 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
+import { startServer } from '../src/node.ts';
 import {
   checkAgainstSpec,
   checkDemoToken,
   checkQuery,
   demoAuthorization,
+  demoState,
   demoToken,
   type Harness,
   startHarness,
@@ -197,5 +200,96 @@ describe('HEAD', () => {
       response: { status: 405 },
     });
     expect((await head('/ota/south/nothing-here')).statusLine).toMatch(/ 404 /);
+  });
+});
+
+// A hand-built request whose Content-Length counts bytes the body does not have (a `\r\n` counted twice, a length
+// computed before the JSON was trimmed) leaves the server waiting for the rest. OneNET's nginx answers 408 after its
+// client_body_timeout; the platform answers the same with how far the body got, and journals the call under its
+// operation and device, whether the device waits or gives up and closes.
+describe('a body shorter than its Content-Length', () => {
+  const progress = async (closeAfterBody: boolean) => {
+    const server = await startServer({ platform: h.platform, port: 0, bodyTimeoutMs: 300 });
+    try {
+      const token = await demoToken(h);
+      await checkDemoToken(h, token);
+      const body = JSON.stringify({ step: 10 });
+      const head = [
+        `POST /ota/south/device/download/${token}/progress?dev_id=${demo.devId} HTTP/1.1`,
+        'Host: ota.heclouds.com',
+        `Authorization: ${authorization}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length + 2}`,
+        '',
+        body,
+      ].join('\r\n');
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      let answer = '';
+      socket.on('data', (data) => {
+        answer += data.toString('latin1');
+      });
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(head);
+      if (closeAfterBody) setTimeout(() => socket.destroy(), 100);
+      await closed;
+      return { answer, entry: h.platform.journal.query({ operation: 'reportProgress' }).entries.at(-1) };
+    } finally {
+      await server.close();
+    }
+  };
+
+  it('is answered 408 once nothing more comes, saying how many bytes came of how many announced', async () => {
+    const { answer, entry } = await progress(false);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('urn:onenet-ota:problem:body-incomplete');
+    expect(answer).toContain(
+      '11 of the 13 bytes its Content-Length announced came, then nothing more came for 0.3 s: Content-Length must',
+    );
+    expect(entry).toMatchObject({ devId: demo.devId, response: { status: 408 } });
+    expect(entry?.note).toMatch(/11 of the 13 bytes/);
+    // The platform is fine, and the device's state did not move on half a report.
+    expect(demoState(h)).toBe('downloading');
+  });
+
+  it('is journaled under its operation and device when the device gives up and closes first', async () => {
+    const { entry } = await progress(true);
+    expect(entry).toMatchObject({ devId: demo.devId, response: { status: 408 } });
+    expect(entry?.note).toMatch(/11 of the 13 bytes its Content-Length announced came, then the connection closed/);
+  });
+});
+
+describe('a body that fails in process', () => {
+  it('is answered with the body-incomplete problem the spec documents, for a device call and a management one', async () => {
+    const token = await demoToken(h);
+    await checkDemoToken(h, token);
+    // Eight bytes, then the link drops.
+    const failing = () => {
+      let pulls = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulls++ === 0) controller.enqueue(new TextEncoder().encode('{"step":'));
+          else controller.error(new Error('the link dropped'));
+        },
+      });
+    };
+    const calls = [
+      `${h.url}/ota/south/device/download/${token}/progress?dev_id=${demo.devId}`,
+      `${h.url}/api/v1/products/${demo.productId}/devices`,
+    ];
+    for (const url of calls) {
+      const init = { method: 'POST', body: failing(), duplex: 'half', headers: { 'Content-Type': 'application/json' } };
+      const request = new Request(url, init as RequestInit);
+      const response = await h.platform.fetch(request.clone());
+      expect(response.status).toBe(408);
+      expect(await checkAgainstSpec(request, response.clone())).toEqual([]);
+      expect(((await response.json()) as { detail: string }).detail).toBe(
+        "8 bytes came and not the chunked body's last chunk, then the link dropped",
+      );
+    }
+    expect(h.platform.journal.query({ operation: 'reportProgress' }).entries.at(-1)).toMatchObject({
+      devId: demo.devId,
+      response: { status: 408 },
+    });
   });
 });

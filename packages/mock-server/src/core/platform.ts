@@ -234,6 +234,7 @@ function dispatch(
       ? readBody(request, limit, takesFile)
       : noBody;
   return andThen(read, (body) => {
+    if (body.incomplete !== undefined) return incompleteBody(ctx, request, url, matched, started, body.incomplete);
     if (body.overflow && !southbound) {
       const what = takesFile ? 'uploads' : 'JSON bodies';
       return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
@@ -317,6 +318,27 @@ async function unrouted(
     const note = `no operation answers ${request.method} ${url.pathname}`;
     await journalUnhandled(ctx, request, url, response, started, devId === undefined ? { note } : { note, devId });
   }
+  return response;
+}
+
+/**
+ * A body that did not come whole: no handler can judge half a report, so the platform answers 408 as OneNET's
+ * nginx does (`client_body_timeout`), a problem saying how far the body got, and journals the call with its
+ * operation and device, so the device's case shows a body shorter than its Content-Length.
+ */
+async function incompleteBody(
+  ctx: Context,
+  request: Request,
+  url: URL,
+  route: Route,
+  started: number,
+  why: string,
+): Promise<Response> {
+  const response = problem('BodyIncomplete', why);
+  if (url.pathname.startsWith('/__mock/')) return response;
+  const call: Call = { request, url, route, body: new Uint8Array(), faults: [], onBodyEnd: [], note: why };
+  call.devId = identifyDevice(ctx, call);
+  ctx.journal.complete(await recordAnswer(ctx, call, response, started));
   return response;
 }
 

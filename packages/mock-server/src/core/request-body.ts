@@ -8,6 +8,8 @@ export interface ReadBody {
   overflow: boolean;
   /** MD5 of the bytes, when asked for (package and patch uploads). */
   md5?: string;
+  /** The body did not come whole (the client closed, or stopped sending): why, in words; nothing was kept. */
+  incomplete?: string;
 }
 
 /**
@@ -31,7 +33,18 @@ export async function readBody(request: Request, limit: number, hash = false): P
   const reader = request.body.getReader();
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch (error) {
+      // The HTTP adapter says why (the connection closed, or went silent); any other stream that it failed.
+      const why = error instanceof Error ? error.message : String(error);
+      const got = Number.isSafeInteger(declared)
+        ? `${total} of the ${declared} bytes its Content-Length announced came, then ${why}: Content-Length must count the body's bytes exactly`
+        : `${total} bytes came and not the chunked body's last chunk, then ${why}`;
+      return { ...empty, incomplete: got };
+    }
+    const { done, value } = read;
     if (done) break;
     if (total + value.length > limit) {
       await reader.cancel().catch(() => {});

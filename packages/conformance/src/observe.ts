@@ -1,5 +1,5 @@
 import type { JournalEntry, Platform } from '@onenet-ota/mock-server';
-import { createManagementClient, type OneNetClient, operations } from '@onenet-ota/sdk';
+import { createManagementClient, type OneNetClient, operations, ProblemType } from '@onenet-ota/sdk';
 import { credentials, must } from './scenario.ts';
 
 /** The platform as one case sees it: the device's door, the suite's management client, and the journal. */
@@ -21,15 +21,18 @@ export interface Observed {
   begin(): void;
 }
 
-// The device's MQTT exchanges (its CONNECTs, the informs it got and its replies) are its calls too.
+// A request the platform could not take: one the node door could not read (a line ended by LF alone, a space in
+// the path) or for a path no operation answers, both journaled without an operation, and one whose body did not
+// come whole (fewer bytes than its Content-Length), journaled under its operation. All carry the request's device.
+const isStray = (e: JournalEntry) =>
+  (e.operation === null && e.transport === undefined) ||
+  (e.response.body?.json as { type?: unknown } | undefined)?.type === ProblemType.BodyIncomplete;
+
+// The device's MQTT exchanges (its CONNECTs, the informs it got and its replies) are its calls too; a request whose
+// body never came whole is not a call it made, only a stray.
 const isDeviceCall = (e: JournalEntry) =>
   e.transport === 'mqtt' ||
-  (e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device'));
-
-// A request the platform could not take has no operation: one the node door could not read (a line ended by LF
-// alone, a space in the path), or a path no operation answers. Both are journaled with the request's `dev_id`, so
-// the device's journal holds them.
-const isStray = (e: JournalEntry) => e.operation === null && e.transport === undefined;
+  (e.operation !== null && operations[e.operation as keyof typeof operations]?.tag.startsWith('device') && !isStray(e));
 
 /**
  * Wraps a platform so the runner sees every device request as soon as it is answered. It reads what happened

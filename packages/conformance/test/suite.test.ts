@@ -160,6 +160,35 @@ describe('a device that calls a path OneNET does not have', () => {
   }, 60_000);
 });
 
+describe('a device whose Content-Length counts bytes it never sends', () => {
+  it('fails, and the case says how far the body got', async () => {
+    // A progress report announcing 13 bytes and sending 11 (a `\r\n` counted that never goes out); the device gives
+    // up after 300 ms and closes, as firmware with a short receive timeout does.
+    const request = [
+      'POST /ota/south/device/download/ota_x/progress?dev_id={devId} HTTP/1.1',
+      'Host: ota.heclouds.com',
+      'Content-Type: application/json',
+      'Content-Length: 13',
+      '',
+      '{"step":10}',
+    ].join('\r\n');
+    const script = [
+      "const u = new URL('{baseUrl}');",
+      `const s = require('node:net').connect(+u.port, u.hostname, () => s.write(${JSON.stringify(request)}));`,
+      'setTimeout(() => { s.destroy(); process.exit(1); }, 300);',
+    ].join(' ');
+    const result = await runConformance({
+      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
+      cases: ['AUTH-001'],
+    });
+    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    expect(judged?.verdict).toBe('fail');
+    expect(judged?.findings.join('\n')).toMatch(
+      /the platform could not take request #\d+ \(POST \/ota\/south\/device\/download\/ota_x\/progress → 408\): 11 of the 13 bytes its Content-Length announced came, then the connection closed/,
+    );
+  }, 60_000);
+});
+
 describe('mutant devices', () => {
   it('covers every quirk the agent has', () => {
     expect(Object.keys(agentMutants).sort()).toEqual([...quirks].sort());

@@ -33,6 +33,8 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --journal-limit <n>      journal entries kept, newest first (default 100000; also at most 64 MiB)
   --max-package-size <n>   largest package or patch upload, bytes (default 67108864)
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
+  --body-timeout <s>       seconds a request body may go silent before a 408 that says how many bytes came of how
+                           many its Content-Length announced (default 30; OneNET's nginx waits 60)
   --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024). Devices
                            keep theirs open: a fleet of N needs more than N
   --admin-token <t>        require 'Authorization: Bearer <t>' on the management API and /__mock. Listening
@@ -86,6 +88,7 @@ export async function runCli(
       'max-package-size': { type: 'string', default: String(64 * 1024 * 1024) },
       'max-storage': { type: 'string', default: String(1024 * 1024 * 1024) },
       'max-connections': { type: 'string', default: '1024' },
+      'body-timeout': { type: 'string', default: '30' },
       'admin-token': { type: 'string' },
       'data-dir': { type: 'string' },
       cors: { type: 'string' },
@@ -120,7 +123,9 @@ export async function runCli(
     return { url: prism.url, stop: prism.stop };
   }
 
-  const positive = (flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections') => {
+  const positive = (
+    flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections' | 'body-timeout',
+  ) => {
     const value = Number(values[flag]);
     if (!Number.isSafeInteger(value) || value < 1)
       throw new UsageError(`--${flag} must be a positive integer, got ${values[flag]}`);
@@ -159,6 +164,7 @@ export async function runCli(
     port,
     platform,
     maxConnections: positive('max-connections'),
+    bodyTimeoutMs: positive('body-timeout') * 1000,
   });
   const secure = tls
     ? await startServer({
@@ -166,6 +172,7 @@ export async function runCli(
         port: tls.port,
         platform,
         maxConnections: positive('max-connections'),
+        bodyTimeoutMs: positive('body-timeout') * 1000,
         tls: tls.credentials,
       }).catch(async (error: unknown) => {
         await server.close();

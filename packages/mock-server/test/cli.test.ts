@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -65,11 +66,32 @@ describe('ota-mock', () => {
 
   it('exits 2 with a reason for a bad flag', async () => {
     const run = promisify(execFile);
-    const failure = await run(process.execPath, [bin, '--clock', 'sundial']).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('--clock must be real or virtual') });
+    for (const [args, reason] of [
+      [['--clock', 'sundial'], '--clock must be real or virtual'],
+      [['--body-timeout', '0'], '--body-timeout must be a positive integer, got 0'],
+    ] as const) {
+      const failure = await run(process.execPath, [bin, ...args]).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining(reason) });
+    }
   });
+
+  it('with --body-timeout 1, answers a body shorter than its Content-Length after a second of silence', async () => {
+    const output = await start(['--port', '0', '--body-timeout', '1'], /Ctrl-C stops/);
+    const { hostname, port } = new URL(output.match(/listening on (http:\/\/\S+)/)?.[1] ?? '');
+    const socket = connect(Number(port), hostname);
+    let answer = '';
+    socket.on('data', (data) => {
+      answer += data.toString('latin1');
+    });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('POST /api/v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
+    socket.write('Content-Length: 20\r\n\r\n{"name":"a"}');
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('12 of the 20 bytes its Content-Length announced came, then nothing more came for 1 s');
+  }, 20_000);
 
   it('with --data-dir, says what it continues from, and a second server on the directory exits 1 in one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ota-cli-data-'));

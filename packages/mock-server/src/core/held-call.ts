@@ -13,11 +13,12 @@ const headerValueKept = 1024;
 const headersKept = 64;
 
 /**
- * One HTTP call as the journal holds it until someone reads it: the parts it was answered from (the request's flat
+ * One HTTP call as the journal holds it while it is answered: the parts it was answered from (the request's flat
  * header list and URL, the answer's header record and JSON text, times as numbers), not the entry built from them.
  * A platform under load answers far more calls than anyone reads, and an entry of nested objects per call made the
- * garbage collector's work grow with the journal: at 100 000 entries it cost a quarter of a task check. A few
- * strings per call are cheap to keep; {@link HeldCall.toEntry} builds the spec's `JournalEntry` when one is read.
+ * garbage collector's work grow with the journal: at 100 000 entries it cost a quarter of a task check. Once the
+ * call completes the journal packs these parts into bytes (`packed-calls.ts`) and makes a HeldCall of them again
+ * when it is read; {@link HeldCall.toEntry} builds the spec's `JournalEntry` then.
  */
 export class HeldCall {
   seq = 0;
@@ -125,9 +126,8 @@ export type HeldParts = Pick<
 };
 
 // A request's headers are kept as one string: names and values joined by a line feed, which neither can hold (HTTP
-// forbids it; Node and the fetch standard refuse it). Node's list of header strings is a dozen objects the garbage
-// collector visits for as long as the journal keeps the call; one string is one. The answer's header record is kept
-// as the platform made it: its strings are mostly shared (a package's Content-Disposition, a Content-Type).
+// forbids it; Node and the fetch standard refuse it), and which is how they are packed. The answer's header record
+// is kept as the platform made it until then: its strings are mostly shared (a Content-Disposition, a Content-Type).
 
 /** A flat header list as one string: `name\nvalue\nname\nvalue`, empty for none. */
 function joinedHeaders(fields: readonly string[]): string {

@@ -252,6 +252,32 @@ describe('a body shorter than its Content-Length', () => {
     expect(demoState(h)).toBe('downloading');
   });
 
+  it('on a GET (a client that always writes Content-Length) is answered 408 too, not after 300 s', async () => {
+    const server = await startServer({ platform: h.platform, port: 0, bodyTimeoutMs: 300 });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const answer = await rawExchange(
+        `http://${hostname}:${port}`,
+        [
+          `GET /ota/south/check?${query(checkQuery())} HTTP/1.1`,
+          'Host: ota.heclouds.com',
+          `Authorization: ${authorization}`,
+          'Content-Length: 5',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+      expect(answer.statusLine).toMatch(/ 408 /);
+      const entry = h.platform.journal.query({ operation: 'checkTask' }).entries.at(-1);
+      expect(entry).toMatchObject({ devId: demo.devId, response: { status: 408 } });
+      expect(entry?.note).toBe(
+        "0 of the 5 bytes its Content-Length announced came, then nothing more came for 0.3 s: Content-Length must count the body's bytes exactly",
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('is journaled under its operation and device when the device gives up and closes first', async () => {
     const { entry } = await progress(true);
     expect(entry).toMatchObject({ devId: demo.devId, response: { status: 408 } });

@@ -86,6 +86,8 @@ export interface PlatformOptions extends Partial<Settings> {
 export interface FetchExtra {
   /** The body of a GET, which a `Request` cannot hold but OneNET documents for `/ota/devInfo`. */
   body?: Uint8Array;
+  /** The body of a GET did not come whole: why, as `incompleteBody` says it (answered 408, journaled). */
+  bodyIncomplete?: string;
   /** The request's URL, when the adapter has parsed it already (the same as `request.url`). */
   url?: URL;
   /**
@@ -228,11 +230,13 @@ function dispatch(
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
   // A GET has no body to wait for (most device calls): no read, no wait.
-  const read: NowOrLater<ReadBody> = extra.body
-    ? { bytes: extra.body, overflow: false }
-    : request.body || takesFile
-      ? readBody(request, limit, takesFile)
-      : noBody;
+  const read: NowOrLater<ReadBody> = extra.bodyIncomplete
+    ? { bytes: noBody.bytes, overflow: false, incomplete: extra.bodyIncomplete }
+    : extra.body
+      ? { bytes: extra.body, overflow: false }
+      : request.body || takesFile
+        ? readBody(request, limit, takesFile)
+        : noBody;
   return andThen(read, (body) => {
     if (body.incomplete !== undefined) return incompleteBody(ctx, request, url, matched, started, body.incomplete);
     if (body.overflow && !southbound) {

@@ -37,12 +37,7 @@ export async function readBody(request: Request, limit: number, hash = false): P
     try {
       read = await reader.read();
     } catch (error) {
-      // The HTTP adapter says why (the connection closed, or went silent); any other stream that it failed.
-      const why = error instanceof Error ? error.message : String(error);
-      const got = Number.isSafeInteger(declared)
-        ? `${total} of the ${declared} bytes its Content-Length announced came, then ${why}: Content-Length must count the body's bytes exactly`
-        : `${total} bytes came and not the chunked body's last chunk, then ${why}`;
-      return { ...empty, incomplete: got };
+      return { ...empty, incomplete: incompleteBody(total, declared, error) };
     }
     const { done, value } = read;
     if (done) break;
@@ -70,4 +65,15 @@ function concat(head: Uint8Array | undefined, total: number, chunks: Uint8Array[
     at += chunk.length;
   }
   return bytes;
+}
+
+/**
+ * Why a body is incomplete, in words: how many bytes came of how many `Content-Length` announced (NaN: none, a
+ * chunked body), then what the HTTP adapter said happened (the connection closed, or went silent).
+ */
+export function incompleteBody(received: number, declared: number, error: unknown): string {
+  const why = error instanceof Error ? error.message : String(error);
+  return Number.isSafeInteger(declared)
+    ? `${received} of the ${declared} bytes its Content-Length announced came, then ${why}: Content-Length must count the body's bytes exactly`
+    : `${received} bytes came and not the chunked body's last chunk, then ${why}`;
 }

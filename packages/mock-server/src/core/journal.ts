@@ -78,6 +78,11 @@ export class Journal {
     if (this.#entries.length > this.#limit) this.#entries.splice(0, Math.ceil(this.#entries.length / 10));
   }
 
+  /** The entry of what is kept, packed or not. */
+  #read(kept: Kept | PackedRef): JournalEntry {
+    return entryOf(typeof kept === 'number' ? this.#packed.unpack(kept) : kept);
+  }
+
   #seqAt(index: number): number {
     const kept = this.#entries[index] as Kept | PackedRef;
     return typeof kept === 'number' ? this.#packed.seqOf(kept) : kept.seq;
@@ -96,17 +101,13 @@ export class Journal {
     const packed = this.#packed;
     for (let i = this.#firstAfter(since); i < this.#entries.length && entries.length < limit; i++) {
       const kept = this.#entries[i] as Kept | PackedRef;
-      if (typeof kept === 'number') {
-        if (
-          (devId === undefined || packed.devIdOf(kept) === devId) &&
-          (operation === undefined || packed.operationOf(kept) === operation)
-        )
-          entries.push(entryOf(packed.unpack(kept)));
-      } else if (
-        (devId === undefined || kept.devId === devId) &&
-        (operation === undefined || kept.operation === operation)
+      // A packed call is filtered on its header's numbers and unpacked only when it is read.
+      const isPacked = typeof kept === 'number';
+      if (
+        (devId === undefined || (isPacked ? packed.devIdOf(kept) : kept.devId) === devId) &&
+        (operation === undefined || (isPacked ? packed.operationOf(kept) : kept.operation) === operation)
       )
-        entries.push(entryOf(kept));
+        entries.push(this.#read(kept));
     }
     return { entries, nextSeq: this.#nextSeq };
   }
@@ -175,8 +176,7 @@ export class Journal {
     for (const seq of [...this.#changed].sort((a, b) => a - b)) {
       const index = this.#firstAfter(seq - 1);
       if (index < this.#entries.length && this.#seqAt(index) === seq) {
-        const kept = this.#entries[index] as Kept | PackedRef;
-        changed.push(entryOf(typeof kept === 'number' ? this.#packed.unpack(kept) : kept));
+        changed.push(this.#read(this.#entries[index] as Kept | PackedRef));
       }
     }
     this.#changed.clear();

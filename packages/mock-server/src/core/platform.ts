@@ -238,7 +238,8 @@ function dispatch(
         ? readBody(request, limit, takesFile)
         : noBody;
   return andThen(read, (body) => {
-    if (body.incomplete !== undefined) return incompleteBody(ctx, request, url, matched, started, body.incomplete);
+    if (body.incomplete !== undefined)
+      return answerIncomplete(ctx, request, url, matched, control, started, body.incomplete);
     if (body.overflow && !southbound) {
       const what = takesFile ? 'uploads' : 'JSON bodies';
       return new ProblemError('PayloadTooLarge', `${what} are limited to ${limit} bytes`).toResponse();
@@ -330,30 +331,37 @@ async function unrouted(
  * nginx does (`client_body_timeout`), a problem saying how far the body got, and journals the call with its
  * operation and device, so the device's case shows a body shorter than its Content-Length.
  */
-async function incompleteBody(
+async function answerIncomplete(
   ctx: Context,
   request: Request,
   url: URL,
   route: Route,
+  control: boolean,
   started: number,
   why: string,
 ): Promise<Response> {
   const response = problem('BodyIncomplete', why);
-  if (url.pathname.startsWith('/__mock/')) return response;
-  const call: Call = { request, url, route, body: new Uint8Array(), faults: [], onBodyEnd: [], note: why };
-  call.devId = identifyDevice(ctx, call);
-  ctx.journal.complete(await recordAnswer(ctx, call, response, started));
+  if (control) return response;
+  const devId = identifyDevice(ctx, { url, route });
+  await journalUnhandled(ctx, request, url, response, started, {
+    note: why,
+    route,
+    ...(devId === undefined ? {} : { devId }),
+  });
   return response;
 }
 
-/** Journals an answer no handler made (a path no operation answers, a refused HEAD): complete at once. */
+/**
+ * Journals an answer no handler made (a path no operation answers, a refused HEAD, a body that never came whole):
+ * complete at once.
+ */
 async function journalUnhandled(
   ctx: Context,
   request: Request,
   url: URL,
   response: Response,
   started: number,
-  about: { note: string; devId?: number },
+  about: { note: string; devId?: number; route?: Route },
 ): Promise<void> {
   // Not shaped, so no body end will complete it: it is complete now.
   const call = { request, url, body: new Uint8Array(), faults: [], onBodyEnd: [], ...about };
@@ -465,7 +473,7 @@ function sameSecret(sent: string, expected: string): boolean {
  * The device a request is about: `dev_id`, the device of the token, the product and name in a Studio or new-platform
  * path, or the `devId` in a management path.
  */
-function identifyDevice(ctx: Context, call: Call): number | undefined {
+function identifyDevice(ctx: Context, call: Pick<Call, 'url' | 'route'>): number | undefined {
   // A request without a query (a package fragment) is not made to parse one.
   const query = call.url.search === '' ? undefined : call.url.searchParams;
   const fromQuery = devIdFrom(query?.get('dev_id'));

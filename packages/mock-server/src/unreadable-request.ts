@@ -9,7 +9,9 @@
 import type { Duplex } from 'node:stream';
 import { devIdFrom } from './core/dev-id.ts';
 import type { Platform } from './core/platform.ts';
+import { requestDevice } from './core/request-device.ts';
 import { problemBody } from './core/responses.ts';
+import { route } from './core/router.ts';
 
 /** What Node passes to `clientError` for a request its parser refused. */
 export interface ParserError extends Error {
@@ -83,19 +85,31 @@ function lineAround(raw: Buffer, at: number): string {
   return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }
 
+/**
+ * The device a refused request is about, as the platform would have found it had it been readable: its `dev_id`,
+ * the device of a download token, or the product and name a new-platform path holds. The method is read as
+ * upper case (a lower-case method is one reason a request is refused).
+ */
+function deviceOf(platform: Platform, method: string, url: URL | undefined): number | undefined {
+  if (!url) return undefined;
+  const matched = route(method.toUpperCase(), url.pathname);
+  return matched ? requestDevice(platform.state, url, matched) : devIdFrom(url.searchParams.get('dev_id'));
+}
+
 /** The refused request in the journal: method, path and query as far as its first line says, and the answer. */
 function journal(platform: Platform, raw: Buffer, status: number, headers: Record<string, string>, note: string) {
   const [method = '', target = ''] = lineAround(raw, 0).trimEnd().split(' ');
-  let path = '';
+  let path = target.slice(0, 200);
   let query: Record<string, string> = {};
+  let url: URL | undefined;
   try {
-    const url = new URL(target, 'http://platform');
+    url = new URL(target, 'http://platform');
     path = url.pathname;
     query = Object.fromEntries(url.searchParams);
   } catch {
-    path = target.slice(0, 200);
+    // Not a URL at all: kept as sent, with no device.
   }
-  const devId = devIdFrom(query.dev_id);
+  const devId = deviceOf(platform, method, url);
   platform.journal.complete(
     platform.journal.add({
       time: new Date(platform.clock.now()).toISOString(),

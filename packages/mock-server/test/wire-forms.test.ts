@@ -148,6 +148,20 @@ describe('a request Node cannot read', () => {
       expect(await checkAgainstSpec(read, await h.fetch(read))).toEqual([]);
     },
   );
+
+  it.each([
+    ['a download naming its token in the path', async () => `/ota/south/download/${await demoToken(h)}`],
+    [
+      'a new-platform device naming its product and name',
+      async () => `/fuse-ota/${demo.productId}/${demo.deviceName}/check`,
+    ],
+  ])('for %s is journaled for that device, which no query names', async (_, path) => {
+    const target = await path();
+    const answer = await rawExchange(h.url, `GET ${target} HTTP/1.1\nHost: x\n\n`);
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    const entry = h.platform.journal.query().entries.at(-1);
+    expect(entry).toMatchObject({ operation: null, devId: demo.devId, request: { path: target } });
+  });
 });
 
 describe('HEAD', () => {

@@ -14,7 +14,6 @@ import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { devIdFrom } from './dev-id.ts';
-import { deviceNamed } from './device-named.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
@@ -29,6 +28,7 @@ import { startPushing } from './push.ts';
 import { RawHeaders } from './raw-headers.ts';
 import { emptyState, type PlatformState } from './records.ts';
 import { type ReadBody, readBody } from './request-body.ts';
+import { requestDevice } from './request-device.ts';
 import {
   capturedJson,
   envelope,
@@ -254,7 +254,7 @@ function dispatch(
       if (tolerated.length > 0) call.tolerated = tolerated;
     }
     if (!control) {
-      call.devId = identifyDevice(ctx, call);
+      call.devId = requestDevice(ctx.state, url, matched);
       // A HEAD sends no bytes for a fault to shape: the fault waits for the download.
       if (ctx.faults.size > 0 && !head)
         call.faults = ctx.faults.fire({ devId: call.devId, operations: [matched.operationId, matched.canonical] });
@@ -342,7 +342,7 @@ async function answerIncomplete(
 ): Promise<Response> {
   const response = problem('BodyIncomplete', why);
   if (control) return response;
-  const devId = identifyDevice(ctx, { url, route });
+  const devId = requestDevice(ctx.state, url, route);
   await journalUnhandled(ctx, request, url, response, started, {
     note: why,
     route,
@@ -467,22 +467,6 @@ function sameSecret(sent: string, expected: string): boolean {
   let difference = sent.length ^ expected.length;
   for (let i = 0; i < expected.length; i++) difference |= (sent.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
   return difference === 0;
-}
-
-/**
- * The device a request is about: `dev_id`, the device of the token, the product and name in a Studio or new-platform
- * path, or the `devId` in a management path.
- */
-function identifyDevice(ctx: Context, call: Pick<Call, 'url' | 'route'>): number | undefined {
-  // A request without a query (a package fragment) is not made to parse one.
-  const query = call.url.search === '' ? undefined : call.url.searchParams;
-  const fromQuery = devIdFrom(query?.get('dev_id'));
-  if (fromQuery !== undefined) return fromQuery;
-  const token = call.route.params.token ?? query?.get('token');
-  if (token) return ctx.state.tokens.get(token)?.devId;
-  const { pro_id: productId, dev_name: name } = call.route.params;
-  if (productId !== undefined && name !== undefined) return deviceNamed(ctx.state, productId, name)?.devId;
-  return devIdFrom(call.route.params.devId);
 }
 
 /** With `validateResponses: 'error'`, a JSON answer that breaks the spec becomes a 500 naming the violations. */

@@ -21,8 +21,8 @@ export interface Observed {
   begin(): void;
 }
 
-// A request the platform could not take: one the node door could not read (a line ended by LF alone, a space in
-// the path) or for a path no operation answers, both journaled without an operation, and one whose body did not
+// A request the platform could not take: one the node door could not read (a lower-case method, a space in the
+// path) or for a path no operation answers, both journaled without an operation, and one whose body did not
 // come whole (fewer bytes than its Content-Length), journaled under its operation. All carry the request's device.
 const isStray = (e: JournalEntry) =>
   (e.operation === null && e.transport === undefined) ||

@@ -143,6 +143,27 @@ describe('MQTT-001 and a device that waits for the inform alone', () => {
   }, 30_000);
 });
 
+describe('a device whose request HTTP cannot read', () => {
+  it('fails, and the case names the request and what is wrong with it', async () => {
+    // A lower-case method, which neither Node nor OneNET's nginx reads: one request, then it gives up.
+    const script = [
+      "const s = require('node:net').connect(new URL('{baseUrl}').port, '127.0.0.1');",
+      "s.write('get /ota/south/check?dev_id={devId} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');",
+      "s.on('close', () => process.exit(1)); s.resume();",
+    ].join(' ');
+    const result = await runConformance({
+      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
+      cases: ['AUTH-001'],
+    });
+    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    expect(judged?.verdict).toBe('fail');
+    expect(judged?.findings.join('\n')).toMatch(
+      /the platform could not take request #\d+ \(get \/ota\/south\/check → 400\): .*methods are upper case/,
+    );
+    expect(judged?.transcript.some((e) => e.operation === null && e.response.status === 400)).toBe(true);
+  }, 60_000);
+});
+
 describe('a device that calls a path OneNET does not have', () => {
   it('fails, and the case names the call and the path', async () => {
     // A device with a typo in its check path: one request, then it gives up. The suite fills in the placeholders.

@@ -31,6 +31,7 @@ export type {
   TokenRecord,
 } from './core/records.ts';
 export { demo, demoImage } from './core/seed.ts';
+export { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
 export { createPlatform } from './platform.ts';
 export type { RequestLineOptions } from './request-log.ts';
 export { requestLine } from './request-log.ts';

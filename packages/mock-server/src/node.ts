@@ -8,12 +8,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
 import type { DiffGenerator } from './core/context.ts';
-import type { Platform } from './core/platform.ts';
+import type { FetchExtra, Platform } from './core/platform.ts';
 import { RawHeaders } from './core/raw-headers.ts';
 import { incompleteBody } from './core/request-body.ts';
 import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
+import { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
+import { tolerateBareLineFeeds } from './line-endings.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
 import { answerUnreadable, type ParserError } from './unreadable-request.ts';
@@ -130,6 +132,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     bodyTimeoutMs = 30_000,
   } = options;
   const served = new WeakMap<object, number>();
+  // Connections whose lines end with LF alone, served as OneNET's nginx serves them (line-endings.ts).
+  const lenient = new WeakSet<Socket>();
   const overCap = new WeakSet<object>();
   let open = 0;
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -151,7 +155,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res, bodyTimeoutMs).catch((error: unknown) => {
+    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket)).catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
       void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req).catch(() =>
@@ -160,8 +164,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     });
   };
   const server: Server = tls ? createTlsServer({ ...tls, ...tlsOptions }, handler) : createServer(handler);
+  tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
   // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
-  server.on('clientError', (error: ParserError, socket) => answerUnreadable(platform, error, socket));
+  server.on('clientError', (error: ParserError, socket: Socket) =>
+    answerUnreadable(platform, error, socket, lenient.has(socket)),
+  );
   // Over TLS the cap counts handshaken connections: a client that never completes one holds no request.
   server.on(tls ? 'secureConnection' : 'connection', (socket) => {
     if (++open > maxConnections) overCap.add(socket);
@@ -193,6 +200,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   bodyTimeoutMs: number,
+  bareLineFeeds: boolean,
 ): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
@@ -203,7 +211,9 @@ async function serve(
     return;
   }
   const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req, bodyTimeoutMs));
-  const extra = { wholeBodies: true, url };
+  const extra: FetchExtra = bareLineFeeds
+    ? { wholeBodies: true, url, tolerated: [bareLineFeedsTolerated] }
+    : { wholeBodies: true, url };
   const getBody = isBodiless(req) && hasBody(headers) ? await readGetBody(req, headers, bodyTimeoutMs) : undefined;
   const withBody =
     getBody === undefined

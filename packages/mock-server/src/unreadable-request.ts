@@ -1,10 +1,10 @@
 /**
  * @module
- * A request Node's HTTP parser refuses (a line ended by LF alone, a lower-case method, a space in a header name or
- * in the path, a header section over the limit) never reaches the platform. Node's own answer is a bare 400 and the
+ * A request Node's HTTP parser refuses (a lower-case method, a space in a header name or in the path, a header
+ * section over the limit, a line ended by LF alone after lines ended by CRLF) never reaches the platform. Node's own answer is a bare 400 and the
  * journal never hears of it, so a device maker sees their device fail with nothing to read. Here it is answered
- * with a problem that names what is wrong and where, and journaled beside the device's other calls (with its
- * `dev_id` when the request line carries one).
+ * with a problem that names what is wrong and where, and journaled beside the device's other calls (for the device
+ * its request line names). A connection whose lines all end with LF alone is served instead (line-endings.ts).
  */
 import type { Duplex } from 'node:stream';
 import { devIdFrom } from './core/dev-id.ts';
@@ -21,8 +21,11 @@ export interface ParserError extends Error {
   rawPacket?: Buffer;
 }
 
-/** Answers and journals a request Node could not read; a connection already answering or gone is closed. */
-export function answerUnreadable(platform: Platform, error: ParserError, socket: Duplex): void {
+/**
+ * Answers and journals a request Node could not read; a connection already answering or gone is closed.
+ * `bareLineFeeds`: the connection's lines end with LF alone and are read as such, so that is not the fault.
+ */
+export function answerUnreadable(platform: Platform, error: ParserError, socket: Duplex, bareLineFeeds = false): void {
   // Node's own rule: answer only while no answer has started on this connection.
   const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (error.code === 'ECONNRESET' || !socket.writable || answering) {
@@ -36,7 +39,7 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
   const raw = error.rawPacket ?? Buffer.alloc(0);
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
-  const detail = explain(error, raw);
+  const detail = explain(error, raw, bareLineFeeds);
   const body = JSON.stringify(problemBody('InvalidRequest', detail, status));
   const headers = {
     'content-type': 'application/problem+json',
@@ -52,19 +55,19 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
 }
 
 /** What is wrong, where, and the usual cause in a device's own HTTP code. */
-function explain(error: ParserError, raw: Buffer): string {
+function explain(error: ParserError, raw: Buffer, bareLineFeeds: boolean): string {
   const at = error.bytesParsed ?? 0;
-  const hint = hintFor(error, raw, at);
+  const hint = hintFor(error, raw, at, bareLineFeeds);
   // The parser stops just past the byte it refused: the line holding the byte before is the one at fault.
   const where = raw.length > 0 ? ` at byte ${at}, in ${JSON.stringify(lineAround(raw, Math.max(0, at - 1)))}` : '';
   return `the request is not HTTP/1.1 as the platform reads it (${error.code}: ${error.reason ?? error.message})${where}${hint ? `: ${hint}` : ''}`;
 }
 
-function hintFor(error: ParserError, raw: Buffer, at: number): string | undefined {
+function hintFor(error: ParserError, raw: Buffer, at: number, bareLineFeeds: boolean): string | undefined {
   if (error.code === 'HPE_HEADER_OVERFLOW') return 'the request line and headers together are over 16 KiB';
   // Up to a little past where the parser stopped: the line it was reading.
   const seen = raw.subarray(0, Math.min(raw.length, at + 2));
-  for (let i = seen.indexOf(10); i !== -1; i = seen.indexOf(10, i + 1))
+  for (let i = seen.indexOf(10); i !== -1 && !bareLineFeeds; i = seen.indexOf(10, i + 1))
     if (i === 0 || seen[i - 1] !== 13) return 'HTTP ends every line with CRLF ("\\r\\n"); this one ends with LF alone';
   const requestLine = lineAround(raw, 0);
   if (error.code === 'HPE_INVALID_METHOD' && /^[a-z]+ /.test(requestLine)) return 'methods are upper case (GET, POST)';

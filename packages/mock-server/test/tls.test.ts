@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
@@ -126,6 +127,22 @@ describe('ota-mock --tls', () => {
     expect(await get(path, ca, 'studio-ota.heclouds.com')).toBe(200);
     expect(await get(path, ca, 'example.com')).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(await get(path, undefined, 'iot-api.heclouds.com')).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  }, 60_000);
+
+  it('serves a device whose lines end with LF alone over TLS as over plain HTTP (the first line is read decrypted)', async () => {
+    const mock = await startMock();
+    const { hostname, port } = new URL(mock.https);
+    const path = `/fuse-ota/${demo.productId}/${demo.deviceName}/check?type=2&version=V1.0`;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: hostname, port: Number(port), ca: readFileSync(caFile(), 'utf8') }, () =>
+        socket.write(`GET ${path} HTTP/1.1\nHost: iot-api.heclouds.com\nConnection: close\n\n`),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   }, 60_000);
 
   it('reuses the CA on the next start, so a device flashed once keeps trusting the platform', async () => {

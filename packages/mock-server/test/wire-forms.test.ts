@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demo, demoImage } from '../src/index.ts';
+import { bareLineFeedsTolerated, demo, demoImage } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import {
   checkAgainstSpec,
@@ -95,6 +95,67 @@ describe('a device speaking HTTP/1.0', () => {
   });
 });
 
+// A device whose hand-written HTTP ends its lines with "\n" works against OneNET, whose nginx front reads them; the
+// platform serves it too, on that connection only, and journals every request on it as tolerated (DECISIONS 71).
+describe('a device whose lines end with LF alone', () => {
+  const lf = (lines: string[]) => `${lines.join('\n')}\n\n`;
+  const check = () => `/ota/south/check?${query(checkQuery())}`;
+
+  it('is served, and each request on its connection is journaled as tolerated; a CRLF connection is not', async () => {
+    const answer = await rawExchange(
+      h.url,
+      lf([`GET ${check()} HTTP/1.1`, 'Host: x', `Authorization: ${authorization}`]) +
+        lf([`GET ${check()} HTTP/1.1`, 'Host: x', `Authorization: ${authorization}`, 'Connection: close']),
+    );
+    expect(answer.statusLine).toBe('HTTP/1.1 200 OK');
+    expect(answer.body.toString('latin1').match(/"errno":0/g)).toHaveLength(2);
+    await rawExchange(h.url, `GET ${check()} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const entries = h.platform.journal.query({ operation: 'checkTask' }).entries;
+    expect(entries.map((e) => e.tolerated?.some((t) => t.pointer === bareLineFeedsTolerated.pointer) ?? false)).toEqual(
+      [true, true, false],
+    );
+    expect(entries[0]?.tolerated).toContainEqual(bareLineFeedsTolerated);
+    const read = new Request(`${h.url}/__mock/journal`);
+    expect(await checkAgainstSpec(read, await h.fetch(read))).toEqual([]);
+  });
+
+  it('is served for an HTTP/1.0 request with no header at all, which Node alone would wait on', async () => {
+    const answer = await rawExchange(h.url, `GET /ota/south/download/${await demoToken(h)} HTTP/1.0\n\n`);
+    expect(answer.statusLine).toBe('HTTP/1.1 200 OK');
+    expect(answer.body.length).toBe(demo.packageSize);
+  });
+
+  it('reports a step with a body, and the platform acts on it', async () => {
+    const token = await demoToken(h);
+    await checkDemoToken(h, token);
+    const body = JSON.stringify({ step: 10 });
+    const answer = await rawExchange(
+      h.url,
+      lf([
+        `POST /ota/south/device/download/${token}/progress?dev_id=${demo.devId} HTTP/1.1`,
+        'Host: x',
+        `Authorization: ${authorization}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        'Connection: close',
+      ]) + body,
+    );
+    expect(JSON.parse(answer.body.toString())).toMatchObject({ errno: 0 });
+    expect(h.platform.journal.query({ operation: 'reportProgress' }).entries.at(-1)).toMatchObject({
+      request: { body: { json: { step: 10 } } },
+      tolerated: [bareLineFeedsTolerated],
+    });
+  });
+
+  it('still has another mistake explained, without blaming its line endings', async () => {
+    const answer = await rawExchange(h.url, lf([`get ${check()} HTTP/1.1`, 'Host: x']));
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    const problem = JSON.parse(answer.body.toString()) as { detail: string };
+    expect(problem.detail).toContain('upper case');
+    expect(problem.detail).not.toContain('CRLF');
+  });
+});
+
 describe('a request target in absolute form', () => {
   it('is served by its path, whatever Host says (RFC 9112 §3.2.2)', async () => {
     const answer = await rawExchange(
@@ -117,7 +178,7 @@ describe('a request target in absolute form', () => {
 describe('a request Node cannot read', () => {
   const check = () => `/ota/south/check?${query(checkQuery())}`;
   it.each([
-    ['lines ended by LF alone', () => `GET ${check()} HTTP/1.1\nHost: x\n\n`, 400, 'CRLF'],
+    ['a line ended by LF alone after one ended by CRLF', () => `GET ${check()} HTTP/1.1\r\nHost: x\n\n`, 400, 'CRLF'],
     ['a lower-case method', () => `get ${check()} HTTP/1.1\r\nHost: x\r\n\r\n`, 400, 'upper case'],
     ['a space in the query', () => `GET ${check()}&note=a b HTTP/1.1\r\nHost: x\r\n\r\n`, 400, '%20'],
     ['a space before a colon', () => `GET ${check()} HTTP/1.1\r\nHost : x\r\n\r\n`, 400, 'header name'],
@@ -157,7 +218,7 @@ describe('a request Node cannot read', () => {
     ],
   ])('for %s is journaled for that device, which no query names', async (_, path) => {
     const target = await path();
-    const answer = await rawExchange(h.url, `GET ${target} HTTP/1.1\nHost: x\n\n`);
+    const answer = await rawExchange(h.url, `GET ${target} HTTP/1.1\r\nHost : x\r\n\r\n`);
     expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
     const entry = h.platform.journal.query().entries.at(-1);
     expect(entry).toMatchObject({ operation: null, devId: demo.devId, request: { path: target } });

@@ -6,6 +6,7 @@ import diff002 from './diff/diff-002-wrong-base.ts';
 import mqtt001 from './mqtt/mqtt-001-inform-reply.ts';
 import ota001 from './ota/ota-001-ota-errno.ts';
 import req001 from './req/req-001-documented-parameters.ts';
+import req002 from './req/req-002-crlf-line-endings.ts';
 import rng001 from './rng/rng-001-well-formed-ranges.ts';
 import rng002 from './rng/rng-002-resume-after-reset.ts';
 import rng003 from './rng/rng-003-resume-after-restart.ts';
@@ -40,6 +41,7 @@ export const rules: readonly Rule[] = [
   auth001,
   auth002,
   req001,
+  req002,
   tok001,
   tok002,
   tok003,

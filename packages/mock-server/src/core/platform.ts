@@ -91,6 +91,11 @@ export interface FetchExtra {
   /** The request's URL, when the adapter has parsed it already (the same as `request.url`). */
   url?: URL;
   /**
+   * What the adapter served although the request broke HTTP's own rules, as OneNET's front tolerates it (lines
+   * ended by LF alone): journaled under `tolerated` with what the platform tolerates itself.
+   */
+  tolerated?: readonly { pointer: string; message: string }[];
+  /**
    * The adapter writes answers whose body the platform already holds in one call: it takes them with
    * `takeWhole(response)` and reports how the write ended. Others must leave this off and read the body.
    */
@@ -249,10 +254,9 @@ function dispatch(
     if (body.md5) call.bodyMd5 = body.md5;
     // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
     if (body.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
-    if (southbound) {
-      const tolerated = toleratedOmissions(matched.operationId, url);
-      if (tolerated.length > 0) call.tolerated = tolerated;
-    }
+    const omitted = southbound ? toleratedOmissions(matched.operationId, url) : undefined;
+    const tolerated = extra.tolerated ? [...extra.tolerated, ...(omitted ?? [])] : omitted;
+    if (tolerated && tolerated.length > 0) call.tolerated = tolerated;
     if (!control) {
       call.devId = requestDevice(ctx.state, url, matched);
       // A HEAD sends no bytes for a fault to shape: the fault waits for the download.

@@ -17,6 +17,8 @@ export default defineRule({
     const omissions = new Map<string, number[]>();
     for (const entry of journal)
       for (const t of entry.tolerated ?? []) {
+        // Only omitted parameters: a request's line endings are REQ-002's.
+        if (!t.pointer.startsWith('#/query/')) continue;
         const key = `${entry.operation} ${t.pointer.replace('#/query/', '')}`;
         omissions.set(key, [...(omissions.get(key) ?? []), entry.seq]);
       }

@@ -18,7 +18,7 @@ import { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
 import { tolerateBareLineFeeds } from './line-endings.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
-import { answerUnreadable, type ParserError } from './unreadable-request.ts';
+import { answerUnreadable, journalRefused, type ParserError } from './unreadable-request.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
@@ -163,7 +163,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       );
     });
   };
-  const server: Server = tls ? createTlsServer({ ...tls, ...tlsOptions }, handler) : createServer(handler);
+  const server: Server = tls
+    ? createTlsServer({ ...tls, ...tlsOptions, ...httpOptions }, handler)
+    : createServer(httpOptions, handler);
   tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
   // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
   server.on('clientError', (error: ParserError, socket: Socket) =>
@@ -192,6 +194,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
+// An HTTP/1.1 request without Host is refused by the door itself, explained and journaled (`requestUrl`).
+const httpOptions = { requireHostHeader: false } as const;
+
 // TLS 1.2 and 1.3 only, as OneNET's endpoints and mbedTLS defaults; Node's default cipher list covers both.
 const tlsOptions = { minVersion: 'TLSv1.2' } as const;
 
@@ -205,9 +210,17 @@ async function serve(
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
   const url = requestUrl(req, headers);
-  if (url instanceof Response) {
-    // Parsed by Node, refused here (a TRACE, a Host that is no host): still an answer, never a drop.
-    await send(res, url, req);
+  if (!(url instanceof URL)) {
+    // Parsed by Node, refused here (no Host, a TRACE, a Host that is no host): an answer that says why, and an entry
+    // in the device's journal.
+    const refusal = problem(url.problem, url.detail);
+    const answerHeaders = {
+      'content-type': 'application/problem+json',
+      'content-length': headerOf(refusal, 'content-length') ?? '0',
+    };
+    const { method = '', url: target = '/', rawHeaders } = req;
+    journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: url.detail });
+    await send(res, refusal, req);
     return;
   }
   const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req, bodyTimeoutMs));
@@ -310,10 +323,23 @@ function lingerOnClose(req: IncomingMessage): void {
   };
 }
 
-/** The URL a request names, or the problem that answers it. */
-function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Response {
+/** Why the door refuses a request Node could read: the problem it answers, and its detail. */
+interface Refusal {
+  problem: 'InvalidRequest' | 'NotImplemented';
+  detail: string;
+}
+
+/** The URL a request names, or why the door refuses it. */
+function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
   // A client that repeats Host (a library's and its caller's) is read as Node reads it: the first one.
   const host = headers.first('host');
+  // Node's own check answers a bare 400 with nothing journaled, so it is off and done here, where it is explained.
+  if (host === null && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)
+    return {
+      problem: 'InvalidRequest',
+      detail:
+        'an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2), and OneNET\'s nginx refuses one without it too (400): send "Host: " and the host name of the URL the device was given, or speak HTTP/1.0',
+    };
   const target = req.url ?? '/';
   // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
   // names the host itself: a server must take it and ignore Host (RFC 9112 §3.2.2).
@@ -322,13 +348,14 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Response {
   try {
     url = new URL(absolute ? target : `http://${host ?? 'localhost'}${target}`);
   } catch {
-    return absolute
-      ? problem('InvalidRequest', `the request target ${JSON.stringify(target)} is not a URL`)
-      : problem('InvalidRequest', `the Host header ${JSON.stringify(host)} is not a host`);
+    const detail = absolute
+      ? `the request target ${JSON.stringify(target)} is not a URL`
+      : `the Host header ${JSON.stringify(host)} is not a host`;
+    return { problem: 'InvalidRequest', detail };
   }
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
   if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
-    return problem('NotImplemented', `${req.method} is not a method this platform answers`);
+    return { problem: 'NotImplemented', detail: `${req.method} is not a method this platform answers` };
   return url;
 }
 

@@ -8,7 +8,9 @@
  */
 import type { Duplex } from 'node:stream';
 import { devIdFrom } from './core/dev-id.ts';
+import { journalHeaders, redactAuthorization } from './core/held-call.ts';
 import type { Platform } from './core/platform.ts';
+import { headerEntries } from './core/raw-headers.ts';
 import { requestDevice } from './core/request-device.ts';
 import { problemBody } from './core/responses.ts';
 import { route } from './core/router.ts';
@@ -102,6 +104,28 @@ function deviceOf(platform: Platform, method: string, url: URL | undefined): num
 /** The refused request in the journal: method, path and query as far as its first line says, and the answer. */
 function journal(platform: Platform, raw: Buffer, status: number, headers: Record<string, string>, note: string) {
   const [method = '', target = ''] = lineAround(raw, 0).trimEnd().split(' ');
+  journalRefused(platform, { method, target, status, answerHeaders: headers, note });
+}
+
+/** A request the door answered without the platform, as the journal keeps it. */
+export interface RefusedRequest {
+  method: string;
+  /** The request target as sent (origin or absolute form). */
+  target: string;
+  /** The request's headers as Node read them, when it could; `Authorization` is redacted. */
+  rawHeaders?: readonly string[];
+  status: number;
+  answerHeaders: Record<string, string>;
+  note: string;
+}
+
+/**
+ * Journals a request no operation took (Node could not read it, or the door refused what it read: an HTTP/1.1
+ * request without Host, a TRACE), without an operation and for the device its request line names, so the
+ * device's journal and its conformance case show it beside its other calls.
+ */
+export function journalRefused(platform: Platform, refused: RefusedRequest): void {
+  const { method, target, status, answerHeaders, note } = refused;
   let path = target.slice(0, 200);
   let query: Record<string, string> = {};
   let url: URL | undefined;
@@ -112,6 +136,8 @@ function journal(platform: Platform, raw: Buffer, status: number, headers: Recor
   } catch {
     // Not a URL at all: kept as sent, with no device.
   }
+  const headers = journalHeaders(headerEntries(refused.rawHeaders ?? []));
+  if (headers.authorization) headers.authorization = redactAuthorization(headers.authorization);
   const devId = deviceOf(platform, method, url);
   platform.journal.complete(
     platform.journal.add({
@@ -121,8 +147,8 @@ function journal(platform: Platform, raw: Buffer, status: number, headers: Recor
       ...(devId === undefined ? {} : { devId }),
       operation: null,
       note,
-      request: { method: method.slice(0, 32), path, query, headers: {} },
-      response: { status, headers, bytesSent: Number(headers['content-length']) },
+      request: { method: method.slice(0, 32), path, query, headers },
+      response: { status, headers: answerHeaders, bytesSent: Number(answerHeaders['content-length'] ?? 0) },
       faults: [],
     }),
   );

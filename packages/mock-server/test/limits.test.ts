@@ -129,10 +129,11 @@ describe('request limits', () => {
   it.each([
     ['TRACE / HTTP/1.1\r\nHost: localhost', 501, 'not-implemented'],
     ['GET /__mock/clock HTTP/1.1\r\nHost: bad host', 400, 'invalid-request'],
-  ])('answers %j with %i, never a dropped connection', async (head, status, type) => {
+  ])('answers %j with %i, never a dropped connection, and journals it', async (head, status, type) => {
     const answer = await rawExchange(h.url, `${head}\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer).toContain(`urn:onenet-ota:problem:${type}`);
+    expect(h.platform.journal.query().entries.at(-1)).toMatchObject({ operation: null, response: { status } });
   });
 });
 

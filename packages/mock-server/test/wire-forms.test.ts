@@ -156,6 +156,43 @@ describe('a device whose lines end with LF alone', () => {
   });
 });
 
+// A hand-written HTTP/1.1 request often leaves Host out. OneNET's nginx answers it 400, as RFC 9112 §3.2 asks;
+// Node did too, but bare (no body saying why, chunked) and unjournaled, so the device maker saw nothing.
+describe('an HTTP/1.1 request without Host', () => {
+  it('is refused with a problem that names Host, and journaled for its device with its headers', async () => {
+    const answer = await rawExchange(
+      h.url,
+      `GET /ota/south/check?${query(checkQuery())} HTTP/1.1\r\nAuthorization: ${authorization}\r\n\r\n`,
+    );
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(header(answer, 'Content-Length')).toBe(String(answer.body.length));
+    const problem = JSON.parse(answer.body.toString()) as { type: string; detail: string };
+    expect(problem.type).toBe('urn:onenet-ota:problem:invalid-request');
+    expect(problem.detail).toMatch(/^an HTTP\/1\.1 request must carry a Host header \(RFC 9112 §3\.2\)/);
+    const entry = h.platform.journal.query().entries.at(-1);
+    expect(entry).toMatchObject({
+      operation: null,
+      devId: demo.devId,
+      note: problem.detail,
+      request: { method: 'GET', path: '/ota/south/check', query: { dev_id: String(demo.devId) } },
+      response: { status: 400, bytesSent: answer.body.length },
+    });
+    // The signature is not kept, as in every entry.
+    expect(entry?.request.headers.authorization).toContain('sign=<redacted>');
+    expect(entry?.request.headers.authorization).not.toBe(authorization);
+    const read = new Request(`${h.url}/__mock/journal`);
+    expect(await checkAgainstSpec(read, await h.fetch(read))).toEqual([]);
+  });
+
+  it('is served over HTTP/1.0, where Host is optional', async () => {
+    const answer = await rawExchange(
+      h.url,
+      get(`/ota/south/check?${query(checkQuery())}`, [`Authorization: ${authorization}`]),
+    );
+    expect(answer.statusLine).toMatch(/ 200 /);
+  });
+});
+
 describe('a request target in absolute form', () => {
   it('is served by its path, whatever Host says (RFC 9112 §3.2.2)', async () => {
     const answer = await rawExchange(

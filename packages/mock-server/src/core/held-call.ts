@@ -140,7 +140,7 @@ function headerList(text: string): string[] {
 }
 
 /** Headers as the journal keeps them: at most 64, each value at most 1 KiB. */
-function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
+export function journalHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const kept: Record<string, string> = {};
   let count = 0;
   for (const [name, value] of headers) {

@@ -331,7 +331,6 @@ interface Refusal {
 
 /** The URL a request names, or why the door refuses it. */
 function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
-  // A client that repeats Host (a library's and its caller's) is read as Node reads it: the first one.
   const host = headers.first('host');
   // Node's own check answers a bare 400 with nothing journaled, so it is off and done here, where it is explained.
   if (host === null && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)
@@ -339,6 +338,13 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
       problem: 'InvalidRequest',
       detail:
         'an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2), and OneNET\'s nginx refuses one without it too (400): send "Host: " and the host name of the URL the device was given, or speak HTTP/1.0',
+    };
+  // Node reads the first of two; OneNET's nginx refuses them ("client sent duplicate host header"), as RFC 9112
+  // §3.2 asks, so a device whose HTTP stack adds a Host beside its own would fail in the field.
+  if (host !== null && countOf(headers.raw, 'host') > 1)
+    return {
+      problem: 'InvalidRequest',
+      detail: `the request carries Host more than once (${JSON.stringify(headers.get('host'))}): RFC 9112 §3.2 asks a server to refuse it, and OneNET's nginx does (400); an HTTP library that adds Host itself must not be given one too`,
     };
   const target = req.url ?? '/';
   // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
@@ -360,6 +366,13 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
 }
 
 const absoluteForm = /^https?:\/\//i;
+
+/** How many fields named `name` (lower case) a raw header list holds. */
+function countOf(raw: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === name) count++;
+  return count;
+}
 
 /**
  * The request body as a web stream, read as the platform pulls it. Cancelling it stops reading but leaves the

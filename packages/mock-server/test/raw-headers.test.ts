@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RawHeaders } from '../src/core/raw-headers.ts';
-import { createPlatform } from '../src/index.ts';
+import { createPlatform, demo } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import { checkQuery } from './harness.ts';
 import { rawRequest } from './raw-http.ts';
@@ -30,16 +30,23 @@ describe('RawHeaders', () => {
 });
 
 describe('the node door', () => {
-  it('answers a device that sends Host twice, reading the first as Node does', async () => {
-    const server = await startServer({ platform: createPlatform({ seed: 'demo' }), port: 0 });
+  it("refuses a device that sends Host twice, as OneNET's nginx does, saying so, and journals it", async () => {
+    const platform = createPlatform({ seed: 'demo' });
+    const server = await startServer({ platform, port: 0 });
     try {
       const { port } = new URL(server.url);
       const query = new URLSearchParams(Object.entries(checkQuery()).map(([k, v]) => [k, String(v)]));
       // rawRequest sends one Host; this is the second.
       const raw = await rawRequest(server.url, `/ota/south/check?${query}`, [['Host', `127.0.0.1:${port}`]]);
-      // No token: the device's own errno 1 in a 200, not a problem about the Host.
-      expect(raw.statusLine).toMatch(/^HTTP\/1.1 200/);
-      expect(raw.body.toString()).toContain('"errno":1');
+      expect(raw.statusLine).toMatch(/^HTTP\/1.1 400/);
+      const problem = JSON.parse(raw.body.toString()) as { detail: string };
+      expect(problem.detail).toMatch(/^the request carries Host more than once/);
+      expect(platform.journal.query().entries.at(-1)).toMatchObject({
+        operation: null,
+        devId: demo.devId,
+        note: problem.detail,
+        response: { status: 400 },
+      });
     } finally {
       await server.close();
     }

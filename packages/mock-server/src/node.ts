@@ -339,12 +339,13 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
       detail:
         'an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2), and OneNET\'s nginx refuses one without it too (400): send "Host: " and the host name of the URL the device was given, or speak HTTP/1.0',
     };
-  // Node reads the first of two; OneNET's nginx refuses them ("client sent duplicate host header"), as RFC 9112
-  // §3.2 asks, so a device whose HTTP stack adds a Host beside its own would fail in the field.
-  if (host !== null && countOf(headers.raw, 'host') > 1)
+  // Node reads the first of two; OneNET's nginx refuses them, so a device whose HTTP stack adds a Host or an
+  // Authorization beside its own would pass here and fail in the field.
+  const repeated = repeatedOnceOnly(headers.raw);
+  if (repeated)
     return {
       problem: 'InvalidRequest',
-      detail: `the request carries Host more than once (${JSON.stringify(headers.get('host'))}): RFC 9112 §3.2 asks a server to refuse it, and OneNET's nginx does (400); an HTTP library that adds Host itself must not be given one too`,
+      detail: `the request carries ${repeated} more than once: OneNET's nginx takes it once only and refuses the request (400, "client sent duplicate ${repeated === 'Host' ? 'host header' : 'header line'}")${repeated === 'Host' ? ', as RFC 9112 §3.2 asks' : ''}; an HTTP library that adds ${repeated} itself must not be given one too`,
     };
   const target = req.url ?? '/';
   // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
@@ -367,11 +368,19 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
 
 const absoluteForm = /^https?:\/\//i;
 
-/** How many fields named `name` (lower case) a raw header list holds. */
-function countOf(raw: readonly string[], name: string): number {
-  let count = 0;
-  for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === name) count++;
-  return count;
+/**
+ * The first field nginx takes once only (`ngx_http_process_host`, `ngx_http_process_unique_header_line`) that a
+ * raw header list repeats, of the two a device sends: Host and Authorization.
+ */
+function repeatedOnceOnly(raw: readonly string[]): 'Host' | 'Authorization' | undefined {
+  let hosts = 0;
+  let authorizations = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name === 'host' && ++hosts > 1) return 'Host';
+    if (name === 'authorization' && ++authorizations > 1) return 'Authorization';
+  }
+  return undefined;
 }
 
 /**

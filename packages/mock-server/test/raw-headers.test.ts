@@ -40,13 +40,21 @@ describe('the node door', () => {
       const raw = await rawRequest(server.url, `/ota/south/check?${query}`, [['Host', `127.0.0.1:${port}`]]);
       expect(raw.statusLine).toMatch(/^HTTP\/1.1 400/);
       const problem = JSON.parse(raw.body.toString()) as { detail: string };
-      expect(problem.detail).toMatch(/^the request carries Host more than once/);
+      expect(problem.detail).toMatch(
+        /^the request carries Host more than once: OneNET's nginx .*duplicate host header/,
+      );
       expect(platform.journal.query().entries.at(-1)).toMatchObject({
         operation: null,
         devId: demo.devId,
         note: problem.detail,
         response: { status: 400 },
       });
+      const twice = await rawRequest(server.url, `/ota/south/check?${query}`, [
+        ['Authorization', 'version=2018-10-31&res=products%2F1&et=1&method=md5&sign=a'],
+        ['authorization', 'version=2018-10-31&res=products%2F1&et=1&method=md5&sign=a'],
+      ]);
+      expect(twice.statusLine).toMatch(/^HTTP\/1.1 400/);
+      expect(JSON.parse(twice.body.toString()).detail).toMatch(/^the request carries Authorization more than once/);
     } finally {
       await server.close();
     }

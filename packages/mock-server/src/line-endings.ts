@@ -18,13 +18,14 @@ const firstLineBytes = 16 * 1024;
 /**
  * Puts a first-line reader in front of Node's own connection handling: `event` is `connection` for plain HTTP,
  * `secureConnection` over TLS (the first line is read decrypted). Connections parsed leniently are added to
- * `lenient`, for the door to tell the platform.
+ * `lenient`, for the door to tell the platform. Returns what closes the connections still being read, which
+ * Node's `closeAllConnections` does not know of yet (a browser's preconnection that never sends a byte).
  */
 export function tolerateBareLineFeeds(
   server: Server,
   event: 'connection' | 'secureConnection',
   lenient: WeakSet<Socket>,
-): void {
+): () => void {
   // Node's HTTP server takes a connection in the one listener it registers for this event.
   const [take] = server.listeners(event) as ((socket: Socket) => void)[];
   if (!take) throw new Error(`node:http registered no ${event} listener to read first lines in front of`);
@@ -45,8 +46,19 @@ export function tolerateBareLineFeeds(
       insecure.insecureHTTPParser = before;
     }
   };
+  const reading = new Set<Socket>();
   // First, so the cap on connections and everything else registered later still see the connection at once.
-  server.prependListener(event, (socket: Socket) => readFirstLine(socket, handOver));
+  server.prependListener(event, (socket: Socket) => {
+    reading.add(socket);
+    socket.once('close', () => reading.delete(socket));
+    readFirstLine(socket, (read, bareLineFeed) => {
+      reading.delete(read);
+      handOver(read, bareLineFeed);
+    });
+  });
+  return () => {
+    for (const socket of reading) socket.destroy();
+  };
 }
 
 /**
@@ -68,8 +80,9 @@ function readFirstLine(socket: Socket, handOver: (socket: Socket, bareLineFeed: 
     let read = seen.length === 1 ? (seen[0] as Buffer) : Buffer.concat(seen, length);
     const bareLineFeed = lineEnd !== undefined && lineEnd > 0 && read[lineEnd - 1] !== 13;
     // Node's lenient parser reads every bare LF but one: the empty line right after a request line, in a request
-    // with no headers at all (an HTTP/1.0 `GET /path HTTP/1.0\n\n`), where it waits for more. Only a first request
-    // can be one (without headers there is no keep-alive): its request line gets its CR.
+    // with no headers at all (an HTTP/1.0 `GET /path HTTP/1.0\n\n`), where it waits for more. Such a request is
+    // the last on its connection (HTTP/1.0 without headers does not keep it; HTTP/1.1 without Host is refused and
+    // its connection closed), so only a first request line needs its CR.
     if (bareLineFeed && read[lineEnd + 1] === 10)
       read = Buffer.concat([read.subarray(0, lineEnd), carriageReturn, read.subarray(lineEnd)]);
     if (read.length > 0) socket.unshift(read);

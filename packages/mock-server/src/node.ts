@@ -166,7 +166,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const server: Server = tls
     ? createTlsServer({ ...tls, ...tlsOptions, ...httpOptions }, handler)
     : createServer(httpOptions, handler);
-  tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
+  const closeReading = tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
   // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
   server.on('clientError', (error: ParserError, socket: Socket) =>
     answerUnreadable(platform, error, socket, lenient.has(socket)),
@@ -190,9 +190,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        closeReading();
       }),
   };
 }
+
+/** What every request on a connection whose lines end with LF alone tells the platform. */
+const lineFeedsTolerated = [bareLineFeedsTolerated];
 
 // An HTTP/1.1 request without Host is refused by the door itself, explained and journaled (`requestUrl`).
 const httpOptions = { requireHostHeader: false } as const;
@@ -220,12 +224,15 @@ async function serve(
     };
     const { method = '', url: target = '/', rawHeaders } = req;
     journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: url.detail });
+    // nginx keeps no connection after a 400 or a 501: what comes next on it may be framed as wrongly.
+    res.shouldKeepAlive = false;
+    res.setHeader('Connection', 'close');
     await send(res, refusal, req);
     return;
   }
   const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req, bodyTimeoutMs));
   const extra: FetchExtra = bareLineFeeds
-    ? { wholeBodies: true, url, tolerated: [bareLineFeedsTolerated] }
+    ? { wholeBodies: true, url, tolerated: lineFeedsTolerated }
     : { wholeBodies: true, url };
   const getBody = isBodiless(req) && hasBody(headers) ? await readGetBody(req, headers, bodyTimeoutMs) : undefined;
   const withBody =
@@ -345,7 +352,7 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
   if (repeated)
     return {
       problem: 'InvalidRequest',
-      detail: `the request carries ${repeated} more than once: OneNET's nginx takes it once only and refuses the request (400, "client sent duplicate ${repeated === 'Host' ? 'host header' : 'header line'}")${repeated === 'Host' ? ', as RFC 9112 §3.2 asks' : ''}; an HTTP library that adds ${repeated} itself must not be given one too`,
+      detail: `the request carries ${repeated} more than once: OneNET's nginx takes it once only and refuses the request (400, ${nginxOnRepeats[repeated]}); an HTTP library that adds ${repeated} itself must not be given one too`,
     };
   const target = req.url ?? '/';
   // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
@@ -367,6 +374,12 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
 }
 
 const absoluteForm = /^https?:\/\//i;
+
+/** What nginx logs when it refuses a repeat, and why. */
+const nginxOnRepeats = {
+  Host: '"client sent duplicate host header", as RFC 9112 §3.2 asks',
+  Authorization: '"client sent duplicate header line"',
+} as const;
 
 /**
  * The first field nginx takes once only (`ngx_http_process_host`, `ngx_http_process_unique_header_line`) that a

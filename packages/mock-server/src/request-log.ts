@@ -42,8 +42,14 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
     );
   }
   if (entry.note) parts.push(`— ${entry.note}`);
+  if (entry.tolerated) parts.push(tint(`[tolerated: ${entry.tolerated.map(toleratedText).join(', ')}]`, 'yellow'));
   if (entry.faults.length > 0) parts.push(tint(`[fault ${entry.faults.join(', ')}]`, 'yellow'));
   return `${time} ${parts.join(' ')}`;
+}
+
+/** What the platform served against OneNET's docs or HTTP, in a few words: `manuf missing`, or the message's gist. */
+function toleratedText({ pointer, message }: { pointer: string; message: string }): string {
+  return pointer.startsWith('#/query/') ? `${pointer.slice('#/query/'.length)} missing` : (message.split(';')[0] ?? '');
 }
 
 /** An MQTT exchange: a CONNECT and its CONNACK code, or an inform and its reply. */

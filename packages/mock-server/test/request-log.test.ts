@@ -34,6 +34,18 @@ describe('the request log', () => {
     expect(log.join('')).not.toContain('\x1b['); // not a terminal: no colours
   });
 
+  it('marks what the platform served although OneNET documents otherwise or HTTP forbids it', async () => {
+    const lines = await withCli([], async (url) => {
+      // No manuf or model (OneNET's own C SDK), and lines ended by LF alone (a hand-written client).
+      await rawExchange(
+        url,
+        `GET /ota/south/check?dev_id=${demo.devId}&type=2&version=V1.0 HTTP/1.1\nHost: x\nConnection: close\n\n`,
+      );
+    });
+    const log = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    expect(log[0]).toMatch(/checkTask .*\[tolerated: its lines end with LF alone, manuf missing, model missing\]/);
+  });
+
   it('prints a request the platform could not read with its device and the reason', async () => {
     const lines = await withCli([], async (url) => {
       await rawExchange(

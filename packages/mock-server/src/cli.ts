@@ -35,6 +35,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
   --body-timeout <s>       seconds a request body may go silent before a 408 that says how many bytes came of how
                            many its Content-Length announced (default 30; OneNET's nginx waits 60)
+  --keep-alive <s>         seconds an idle keep-alive connection is kept (default 75, nginx's keepalive_timeout)
   --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024). Devices
                            keep theirs open: a fleet of N needs more than N
   --admin-token <t>        require 'Authorization: Bearer <t>' on the management API and /__mock. Listening
@@ -89,6 +90,7 @@ export async function runCli(
       'max-storage': { type: 'string', default: String(1024 * 1024 * 1024) },
       'max-connections': { type: 'string', default: '1024' },
       'body-timeout': { type: 'string', default: '30' },
+      'keep-alive': { type: 'string', default: '75' },
       'admin-token': { type: 'string' },
       'data-dir': { type: 'string' },
       cors: { type: 'string' },
@@ -124,7 +126,7 @@ export async function runCli(
   }
 
   const positive = (
-    flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections' | 'body-timeout',
+    flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections' | 'body-timeout' | 'keep-alive',
   ) => {
     const value = Number(values[flag]);
     if (!Number.isSafeInteger(value) || value < 1)
@@ -165,6 +167,7 @@ export async function runCli(
     platform,
     maxConnections: positive('max-connections'),
     bodyTimeoutMs: positive('body-timeout') * 1000,
+    keepAliveMs: positive('keep-alive') * 1000,
   });
   const secure = tls
     ? await startServer({
@@ -173,6 +176,7 @@ export async function runCli(
         platform,
         maxConnections: positive('max-connections'),
         bodyTimeoutMs: positive('body-timeout') * 1000,
+        keepAliveMs: positive('keep-alive') * 1000,
         tls: tls.credentials,
       }).catch(async (error: unknown) => {
         await server.close();

@@ -101,6 +101,12 @@ export interface StartServerOptions {
    * sends learns it here instead of waiting out Node's 300 s request timeout with nothing in the journal.
    */
   bodyTimeoutMs?: number;
+  /**
+   * How long an idle keep-alive connection is kept: 75 s by default, nginx's `keepalive_timeout`. Node's own 5 s
+   * closed the connection of a device that pauses between fragments (to write flash, to wait for a better signal)
+   * and then reuses it, which the field's nginx keeps.
+   */
+  keepAliveMs?: number;
 }
 
 /** A listening server. */
@@ -130,6 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     maxConnections = 1024,
     tls,
     bodyTimeoutMs = 30_000,
+    keepAliveMs = 75_000,
   } = options;
   const served = new WeakMap<object, number>();
   // Connections whose lines end with LF alone, served as OneNET's nginx serves them (line-endings.ts).
@@ -166,6 +173,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const server: Server = tls
     ? createTlsServer({ ...tls, ...tlsOptions, ...httpOptions }, handler)
     : createServer(httpOptions, handler);
+  server.keepAliveTimeout = keepAliveMs;
   const closeReading = tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
   // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
   server.on('clientError', (error: ParserError, socket: Socket) =>

@@ -69,6 +69,7 @@ describe('ota-mock', () => {
     for (const [args, reason] of [
       [['--clock', 'sundial'], '--clock must be real or virtual'],
       [['--body-timeout', '0'], '--body-timeout must be a positive integer, got 0'],
+      [['--keep-alive', '1.5'], '--keep-alive must be a positive integer, got 1.5'],
     ] as const) {
       const failure = await run(process.execPath, [bin, ...args]).catch(
         (error: { code: number; stderr: string }) => error,

@@ -156,6 +156,36 @@ describe('a device whose lines end with LF alone', () => {
   });
 });
 
+// nginx keeps an idle keep-alive connection 75 s (`keepalive_timeout`); Node's 5 s closed the connection of a
+// device that writes flash between fragments and then reuses it, which works in the field.
+describe('an idle keep-alive connection', () => {
+  it('is kept 75 s by default, as nginx keeps it, and says so', async () => {
+    const answer = await rawExchange(
+      h.url,
+      `GET /ota/south/check?${query(checkQuery())} HTTP/1.1\r\nHost: x\r\n\r\n` +
+        `GET /ota/south/check?${query(checkQuery())} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
+    expect(header(answer, 'Keep-Alive')).toBe('timeout=75');
+  });
+
+  it('is closed after the time given, and not before an answer', async () => {
+    const server = await startServer({ platform: h.platform, port: 0, keepAliveMs: 200 });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write(`GET /ota/south/check?${query(checkQuery())} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await closed;
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(text).toContain('Keep-Alive: timeout=0');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('closing the server', () => {
   it('closes a connection that has sent nothing yet (a browser preconnects), not waiting for its first line', async () => {
     const server = await startServer({ platform: h.platform, port: 0 });

@@ -143,6 +143,15 @@ describe('MQTT-001 and a device that waits for the inform alone', () => {
   }, 30_000);
 });
 
+/** AUTH-001 as judged for a device that is one `node -e` script, whose placeholders the suite fills in. */
+async function judgedScript(script: string) {
+  const result = await runConformance({
+    device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
+    cases: ['AUTH-001'],
+  });
+  return result.cases.find((c) => c.verdict !== 'disabled');
+}
+
 describe('a device whose request HTTP cannot read', () => {
   it('fails, and the case names the request and what is wrong with it', async () => {
     // A lower-case method, which neither Node nor OneNET's nginx reads: one request, then it gives up.
@@ -151,11 +160,7 @@ describe('a device whose request HTTP cannot read', () => {
       "s.write('get /ota/south/check?dev_id={devId} HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');",
       "s.on('close', () => process.exit(1)); s.resume();",
     ].join(' ');
-    const result = await runConformance({
-      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
-      cases: ['AUTH-001'],
-    });
-    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    const judged = await judgedScript(script);
     expect(judged?.verdict).toBe('fail');
     expect(judged?.findings.join('\n')).toMatch(
       /the platform could not take request #\d+ \(get \/ota\/south\/check → 400\): .*methods are upper case/,
@@ -168,11 +173,7 @@ describe('a device that calls a path OneNET does not have', () => {
   it('fails, and the case names the call and the path', async () => {
     // A device with a typo in its check path: one request, then it gives up. The suite fills in the placeholders.
     const script = "fetch('{baseUrl}/ota/south/chek?dev_id={devId}').then(() => process.exit(1))";
-    const result = await runConformance({
-      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
-      cases: ['AUTH-001'],
-    });
-    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    const judged = await judgedScript(script);
     expect(judged?.verdict).toBe('fail');
     expect(judged?.findings.join('\n')).toContain('the platform could not take request #');
     expect(judged?.findings.join('\n')).toMatch(
@@ -198,11 +199,7 @@ describe('a device whose Content-Length counts bytes it never sends', () => {
       `const s = require('node:net').connect(+u.port, u.hostname, () => s.write(${JSON.stringify(request)}));`,
       'setTimeout(() => { s.destroy(); process.exit(1); }, 300);',
     ].join(' ');
-    const result = await runConformance({
-      device: commandDevice(`${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`),
-      cases: ['AUTH-001'],
-    });
-    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    const judged = await judgedScript(script);
     expect(judged?.verdict).toBe('fail');
     expect(judged?.findings.join('\n')).toMatch(
       /the platform could not take request #\d+ \(POST \/ota\/south\/device\/download\/ota_x\/progress → 408\): 11 of the 13 bytes its Content-Length announced came, then the connection closed/,

@@ -33,7 +33,7 @@ describe('ota-conformance', () => {
     const { code, stdout } = await conformance(['--cases', 'TOK-001,RNG-001']);
     expect(code).toBe(0);
     expect(await verdicts()).toMatchObject({ 'TOK-001': 'pass', 'RNG-001': 'pass' });
-    expect(stdout).toContain('36 cases: 2 pass, 34 disabled — conforms');
+    expect(stdout).toContain('37 cases: 2 pass, 35 disabled — conforms');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.cases.find((c: { id: string }) => c.id === 'RNG-001').verdict).toBe('pass');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="onenet-ota-conformance"');
@@ -68,7 +68,7 @@ describe('ota-conformance', () => {
     const { code, stdout } = await conformance(['--device-cmd', 'true']);
     expect(code).toBe(1);
     expect(Object.values(await verdicts()).filter((v) => v === 'pass')).toEqual([]);
-    expect(stdout).toMatch(/^36 cases: 29 fail, 7 skip — does not conform$/m);
+    expect(stdout).toMatch(/^37 cases: 29 fail, 8 skip — does not conform$/m);
     expect(stdout).toContain('no evidence: the device never checked for a task (it made no request at all)');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.counts.pass).toBe(0);
@@ -85,7 +85,7 @@ describe('ota-conformance', () => {
     expect(await verdicts()).toMatchObject({ 'RNG-001': 'error', 'RNG-002': 'error', 'RNG-003': 'error' });
     expect(stdout).toContain('the device command exited 127 before its first request');
     expect(stdout).toMatch(/stderr: .*no-such-device: .*not found/);
-    expect(stdout).toMatch(/^36 cases: 3 error, 33 disabled — does not conform$/m);
+    expect(stdout).toMatch(/^37 cases: 3 error, 34 disabled — does not conform$/m);
     expect(stdout).toMatch(/^hint: the device command never made a request in 3 case\(s\): .* Check --device-cmd\.$/m);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(junit).toContain('errors="3"');
@@ -138,7 +138,7 @@ describe('ota-conformance', () => {
 
   it('lists the rules, and refuses unknown flags with exit 2', async () => {
     const listed = await conformance(['--list']);
-    expect(listed.stdout.trim().split('\n')).toHaveLength(36);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(37);
     const bad = await conformance(['--quirk', 'telepathy']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown quirk telepathy');

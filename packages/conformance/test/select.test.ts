@@ -46,7 +46,7 @@ describe('case selection', () => {
   it('has stable, unique ids in FAMILY-NNN form', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(AUTH|REQ|TOK|RNG|OTA|MQTT|RPT|STRAT|DIFF)-\d{3}$/);
+    for (const id of ids) expect(id).toMatch(/^(AUTH|REQ|HTTP|TOK|RNG|OTA|MQTT|RPT|STRAT|DIFF)-\d{3}$/);
   });
 });
 

@@ -266,7 +266,8 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   if (fields instanceof Headers) for (const [name, value] of fields) raw.push(canonical(name), value);
   else for (const name in fields) raw.push(canonical(name), fields[name] as string);
   const declared = headerOf(response, 'content-length');
-  if (declared === null) {
+  // A `chunked` fault's answer: Node frames it in chunks, as the header asks, and keeps the connection.
+  if (declared === null && headerOf(response, 'transfer-encoding') !== 'chunked') {
     // No length: end the body by closing the connection (what OneNET's one-byte error needs), never chunked.
     res.useChunkedEncodingByDefault = false;
     res.shouldKeepAlive = false;

@@ -1,7 +1,15 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage, type FaultCreate } from '../src/index.ts';
-import { checkDemoToken, demoToken, type Harness, startDownloading, startHarness, uploadPackage } from './harness.ts';
+import {
+  checkDemoToken,
+  demoAuthorization,
+  demoToken,
+  type Harness,
+  startDownloading,
+  startHarness,
+  uploadPackage,
+} from './harness.ts';
 import { header, rawRequest } from './raw-http.ts';
 
 let h: Harness;
@@ -51,6 +59,31 @@ describe('fault injection', () => {
     const raw = await downloadRaw('bytes=0-99');
     expect(raw.statusLine).toBe('HTTP/1.1 200 OK');
     expect(md5Hex(raw.body)).toBe(md5Hex(image));
+  });
+
+  it('sends a JSON answer chunked, without Content-Length, and leaves a package fragment as it is', async () => {
+    const fault = await addFault({ match: { devId: demo.devId }, action: { kind: 'chunked' } });
+    const checkPath = `/ota/south/download/${token}/check?dev_id=${demo.devId}`;
+    const raw = await rawRequest(h.url, checkPath, { Authorization: await demoAuthorization(h.platform) });
+    expect(header(raw, 'Transfer-Encoding')).toBe('chunked');
+    expect(header(raw, 'Content-Length')).toBeUndefined();
+    // One chunk, its size in hex, then the last chunk.
+    const [, size = '', json = ''] = /^([0-9a-f]+)\r\n([\s\S]*)\r\n0\r\n\r\n$/.exec(raw.body.toString('latin1')) ?? [];
+    expect(Number.parseInt(size, 16)).toBe(Buffer.byteLength(json));
+    expect(JSON.parse(json)).toMatchObject({ errno: 0 });
+    // The journal keeps the answer as the platform made it, and the fault that framed it.
+    expect(h.platform.journal.query({ operation: 'checkToken' }).entries.at(-1)).toMatchObject({
+      response: { bytesSent: Buffer.byteLength(json) },
+      faults: [fault?.id],
+    });
+    const fragment = await downloadRaw('bytes=0-99');
+    expect(header(fragment, 'Content-Length')).toBe('100');
+    expect(header(fragment, 'Transfer-Encoding')).toBeUndefined();
+    // In process the answer reads as any other.
+    const inProcess = await h.fetch(
+      new Request(`${h.url}${checkPath}`, { headers: { Authorization: await demoAuthorization(h.platform) } }),
+    );
+    expect(await inProcess.json()).toMatchObject({ errno: 0 });
   });
 
   it('answers another range than asked, with a Content-Range that says so', async () => {

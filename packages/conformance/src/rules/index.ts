@@ -3,6 +3,7 @@ import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
 import diff001 from './diff/diff-001-restore.ts';
 import diff002 from './diff/diff-002-wrong-base.ts';
+import http001 from './http/http-001-chunked-answers.ts';
 import mqtt001 from './mqtt/mqtt-001-inform-reply.ts';
 import ota001 from './ota/ota-001-ota-errno.ts';
 import req001 from './req/req-001-documented-parameters.ts';
@@ -42,6 +43,7 @@ export const rules: readonly Rule[] = [
   auth002,
   req001,
   req002,
+  http001,
   tok001,
   tok002,
   tok003,

@@ -73,6 +73,28 @@ static void read_header(http_response *r, const char *line) {
                                       &r->range_total) == 3;
     } else if (name == 12 && strncasecmp(line, "Content-Type", name) == 0) {
         snprintf(r->content_type, sizeof r->content_type, "%.*s", (int)strcspn(value, "\r"), value);
+    } else if (name == 17 && strncasecmp(line, "Transfer-Encoding", name) == 0) {
+        r->chunked = strstr(value, "chunked") != NULL;
+    }
+}
+
+/*
+ * Decodes a chunked body read whole (`size hex CRLF data CRLF` ... `0 CRLF CRLF`) in place, as a service behind
+ * nginx sends an answer it did not count. Returns the data's length, or -1 when the framing is broken or cut.
+ */
+static long dechunk(char *body, size_t length) {
+    size_t in = 0, out = 0;
+    for (;;) {
+        char *end;
+        unsigned long size = strtoul(body + in, &end, 16);
+        char *line_end = strstr(body + in, "\r\n");
+        if (end == body + in || !line_end) return -1;
+        in = (size_t)(line_end - body) + 2; /* past the size line (and any chunk extension) */
+        if (size == 0) return (long)out;
+        if (in + size + 2 > length || body[in + size] != '\r' || body[in + size + 1] != '\n') return -1;
+        memmove(body + out, body + in, size);
+        out += size;
+        in += size + 2;
     }
 }
 
@@ -163,6 +185,15 @@ int http_json(const http_target *target, const char *method, const char *path, c
     while (got + 1 < size && (n = http_read(&r, out + got, size - 1 - got)) > 0) got += (size_t)n;
     out[got] = '\0';
     int complete = r.body_left == 0 || (r.content_length < 0 && n == 0);
+#ifdef OTA_LENGTH_ONLY
+    /* A client that reads an answer by its Content-Length alone: without one it has no answer. */
+    if (r.content_length < 0) complete = 0;
+#endif
+    if (complete && r.chunked) {
+        long length = dechunk(out, got);
+        complete = length >= 0;
+        if (complete) out[length] = '\0';
+    }
     http_close(&r);
     return complete ? r.status : -1;
 }

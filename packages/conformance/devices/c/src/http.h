@@ -19,6 +19,7 @@ typedef struct {
     int has_content_range;
     long long range_start, range_end, range_total;
     char content_type[64];
+    int chunked; /* Transfer-Encoding: chunked (a JSON answer without Content-Length) */
     int fd;
     long long body_left; /* bytes of the body still to read; -1: read until the server closes */
     uint8_t head[1024];  /* the header block, then the first body bytes that came with it */

@@ -13,6 +13,7 @@
  *   OTA_STALE_ET          signs tokens valid for a day instead of until 2050
  *   OTA_TOKEN_CHECK_ONCE  checks the upgrade token before the first fragment only
  *   OTA_LF_ONLY           ends its request line and headers with "\n" alone (http.c), as hand-rolled clients do
+ *   OTA_LENGTH_ONLY       reads a JSON answer by its Content-Length alone: a chunked one is no answer (http.c)
  */
 #ifndef OTA_OTA_H
 #define OTA_OTA_H

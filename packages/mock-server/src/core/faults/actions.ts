@@ -6,7 +6,7 @@ import { answersOtaErrno } from '../device-operation.ts';
 import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
 import { activeDeviceTask, fileOf } from '../tasks.ts';
 import { tokenFor } from '../tokens.ts';
-import { awaitWholeEnd, WholeAnswer, wholeJson, wholeSize } from '../whole-body.ts';
+import { awaitWholeEnd, headerOf, WholeAnswer, wholeJson, wholeSize } from '../whole-body.ts';
 
 // What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
 // handler's) and to the body on its way out. The registry beside this file decides which faults fire.
@@ -101,6 +101,9 @@ function replacePackage(ctx: Context, call: Call, packageId: string): void {
  */
 export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'lazy' | 'plain' = 'plain'): Response {
   const shape: BodyShape = {};
+  // A chunked answer is a JSON one only: a fragment without Content-Length would read as OneNET's one-byte error.
+  const chunked =
+    call.faults.some((f) => f.action.kind === 'chunked') && (headerOf(response, 'content-type') ?? '').includes('json');
   for (const { action } of call.faults) {
     if (action.kind === 'reset') shape.resetAfter = action.afterBytes;
     if (action.kind === 'truncate') shape.truncateAfter = action.afterBytes;
@@ -119,7 +122,7 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
   }
   // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
-  const unshaped = call.faults.length === 0 || Object.keys(shape).length === 0;
+  const unshaped = call.faults.length === 0 || (Object.keys(shape).length === 0 && !chunked);
   if (mode === 'whole' && unshaped && response instanceof WholeAnswer) {
     awaitWholeEnd(response, ended);
     return response;
@@ -134,5 +137,10 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
   }
   if (!response.body) return response;
   const body = shapeBody(response.body, shape, ended);
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const headers = new Headers(response.headers);
+  if (chunked) {
+    headers.delete('content-length');
+    headers.set('Transfer-Encoding', 'chunked');
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

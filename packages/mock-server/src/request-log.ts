@@ -48,7 +48,7 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
 }
 
 /** What the platform served against OneNET's docs or HTTP, in a few words: `manuf missing`, or the message's gist. */
-function toleratedText({ pointer, message }: { pointer: string; message: string }): string {
+export function toleratedText({ pointer, message }: { pointer: string; message: string }): string {
   return pointer.startsWith('#/query/') ? `${pointer.slice('#/query/'.length)} missing` : (message.split(';')[0] ?? '');
 }
 

@@ -108,6 +108,14 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
     await expect.poll(() => tab.locator('#journal tr.transcript pre').first().textContent()).toContain('"range"');
   });
 
+  it('marks in the journal what the platform served although OneNET documents otherwise', async () => {
+    // A check without manuf and model, as OneNET's own C SDK sends it.
+    const { manuf: _manuf, model: _model, ...query } = f.checkQuery(f.devIds[2] as number);
+    await f.device.GET('/ota/south/check', { params: { query } });
+    const marked = tab.locator('#journal tr.row .warn', { hasText: 'tolerated: manuf missing, model missing' });
+    await expect.poll(() => marked.count()).toBeGreaterThan(0);
+  });
+
   it('advances the virtual clock from the page', async () => {
     const before = f.platform.clock.now();
     await tab.click('button[data-advance="3600000"]');

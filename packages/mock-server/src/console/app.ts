@@ -3,6 +3,7 @@
 // the journal through `/__mock/events`.
 import { type components, createManagementClient, type OperationId } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
+import { toleratedText } from '../request-log.ts';
 
 type Schemas = components['schemas'];
 type Entry = Schemas['JournalEntry'];
@@ -202,6 +203,9 @@ function detailOf(entry: Entry): string {
   if (entry.faults.length > 0) parts.push(`<b class="bad">fault ${entry.faults.join(', ')}</b>`);
   if (entry.response.aborted) parts.push('<span class="bad">aborted</span>');
   if (entry.note) parts.push(escapeHtml(entry.note));
+  // Served although OneNET's docs or HTTP say otherwise (lines ended by LF alone, a documented parameter left out).
+  if (entry.tolerated)
+    parts.push(`<span class="warn">tolerated: ${escapeHtml(entry.tolerated.map(toleratedText).join(', '))}</span>`);
   return parts.join(' · ');
 }
 

@@ -12,7 +12,7 @@ const page = `<!doctype html>
 <title>ota-mock console</title>
 <link rel="icon" href="data:,">
 <style>
-:root { color-scheme: light dark; --line: #8884; --muted: #888; --accent: #2f6fde; --bad: #c0392b; --good: #2e8540; }
+:root { color-scheme: light dark; --line: #8884; --muted: #888; --accent: #2f6fde; --bad: #c0392b; --good: #2e8540; --warn: #b7791f; }
 * { box-sizing: border-box; }
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; }
 header { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; padding: .6rem 1rem; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: Canvas; z-index: 1; }
@@ -28,6 +28,7 @@ button, select, input { font: inherit; padding: .15rem .5rem; }
 .state { font-weight: 600; }
 .state-failed, .state-canceled, .bad { color: var(--bad); }
 .state-succeeded, .good { color: var(--good); }
+.warn { color: var(--warn); }
 .bar { width: 12rem; height: .8rem; border: 1px solid var(--line); border-radius: .4rem; overflow: hidden; display: inline-block; vertical-align: middle; }
 .bar > span { display: block; height: 100%; background: var(--accent); transition: width .2s; }
 #journal .row { cursor: pointer; }

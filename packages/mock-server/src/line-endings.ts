@@ -11,9 +11,9 @@ import type { Socket } from 'node:net';
 
 /** How long a connection may take to send its first line before Node's server is given it anyway (nginx: 60 s). */
 const firstLineMs = 60_000;
-const carriageReturn = Buffer.from('\r');
 /** Bytes read for the first line at most: a longer one is Node's to refuse (its header limit is 16 KiB). */
 const firstLineBytes = 16 * 1024;
+const carriageReturn = Buffer.from('\r');
 
 /**
  * Puts a first-line reader in front of Node's own connection handling: `event` is `connection` for plain HTTP,

@@ -226,10 +226,7 @@ async function serve(
     // Parsed by Node, refused here (no Host, a TRACE, a Host that is no host): an answer that says why, and an entry
     // in the device's journal.
     const refusal = problem(url.problem, url.detail);
-    const answerHeaders = {
-      'content-type': 'application/problem+json',
-      'content-length': headerOf(refusal, 'content-length') ?? '0',
-    };
+    const answerHeaders = Object.fromEntries(refusal.headers);
     const { method = '', url: target = '/', rawHeaders } = req;
     journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: url.detail });
     // nginx keeps no connection after a 400 or a 501: what comes next on it may be framed as wrongly.
@@ -398,7 +395,10 @@ function repeatedOnceOnly(raw: readonly string[]): 'Host' | 'Authorization' | un
   let hosts = 0;
   let authorizations = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
+    const sent = raw[i] as string;
+    // Every request goes through here: only a name of the right length is lower-cased.
+    if (sent.length !== 4 && sent.length !== 13) continue;
+    const name = sent.toLowerCase();
     if (name === 'host' && ++hosts > 1) return 'Host';
     if (name === 'authorization' && ++authorizations > 1) return 'Authorization';
   }

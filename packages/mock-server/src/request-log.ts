@@ -1,6 +1,6 @@
 import { Errno, ExchangeName } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
-import type { JournalEntry } from './core/journal.ts';
+import type { JournalEntry, Tolerated } from './core/journal.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked
@@ -48,7 +48,7 @@ export function requestLine(entry: JournalEntry, { color = false }: RequestLineO
 }
 
 /** What the platform served against OneNET's docs or HTTP, in a few words: `manuf missing`, or the message's gist. */
-export function toleratedText({ pointer, message }: { pointer: string; message: string }): string {
+export function toleratedText({ pointer, message }: Tolerated): string {
   return pointer.startsWith('#/query/') ? `${pointer.slice('#/query/'.length)} missing` : (message.split(';')[0] ?? '');
 }
 

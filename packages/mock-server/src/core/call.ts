@@ -1,6 +1,7 @@
 import type { BodyOutcome } from './body.ts';
 import type { Context } from './context.ts';
 import type { Fault } from './faults/registry.ts';
+import type { Tolerated } from './journal.ts';
 import type { Route } from './router.ts';
 
 /** One request on its way through the platform, with what handlers learn about it for the journal. */
@@ -26,8 +27,8 @@ export interface Call {
   auth?: 'accepted' | 'refused';
   /** What a handler threw: a platform bug, answered as the spec allows and kept for the journal. */
   exception?: string;
-  /** Inputs OneNET's docs require that the request left out and the platform served anyway (journal). */
-  tolerated?: { pointer: string; message: string }[];
+  /** What the platform served although OneNET's docs or HTTP say otherwise (journal). */
+  tolerated?: Tolerated[];
   /** A HEAD served as its GET: the answer loses its body, and nothing is counted as served. */
   head?: boolean;
   /** Called, in order, when the response body has gone out (or was cut short). */

@@ -29,7 +29,7 @@ export class HeldCall {
   errno: number | undefined = undefined;
   note: string | undefined = undefined;
   auth: 'accepted' | 'refused' | undefined = undefined;
-  tolerated: { pointer: string; message: string }[] | undefined = undefined;
+  tolerated: NonNullable<JournalEntry['tolerated']> | undefined = undefined;
   exception: string | undefined = undefined;
   /** The request's body as summarised (package uploads, JSON reports); none for a GET. */
   requestBody: BodySummary | undefined = undefined;

@@ -5,6 +5,8 @@ import { PackedCalls, type PackedRef } from './packed-calls.ts';
 /** One answered request (spec schema `JournalEntry`). */
 export type JournalEntry = components['schemas']['JournalEntry'];
 type BodySummary = components['schemas']['BodySummary'];
+/** One input the platform served although OneNET's docs or HTTP say otherwise (spec `JournalEntry.tolerated`). */
+export type Tolerated = NonNullable<JournalEntry['tolerated']>[number];
 
 /** What a journal query selects. */
 export interface JournalQuery {

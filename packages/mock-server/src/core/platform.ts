@@ -21,7 +21,7 @@ import { type Fault, FaultRegistry } from './faults/registry.ts';
 import { HeldCall, jsonKeptBytes } from './held-call.ts';
 import { newAccessKey } from './ids.ts';
 import { toleratedOmissions } from './input.ts';
-import { Journal, summarizeBody } from './journal.ts';
+import { Journal, summarizeBody, type Tolerated } from './journal.ts';
 import { andThen, type NowOrLater } from './now-or-later.ts';
 import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
 import { startPushing } from './push.ts';
@@ -94,7 +94,7 @@ export interface FetchExtra {
    * What the adapter served although the request broke HTTP's own rules, as OneNET's front tolerates it (lines
    * ended by LF alone): journaled under `tolerated` with what the platform tolerates itself.
    */
-  tolerated?: readonly { pointer: string; message: string }[];
+  tolerated?: readonly Tolerated[];
   /**
    * The adapter writes answers whose body the platform already holds in one call: it takes them with
    * `takeWhole(response)` and reports how the write ended. Others must leave this off and read the body.

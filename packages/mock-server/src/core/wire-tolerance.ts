@@ -1,3 +1,5 @@
+import type { Tolerated } from './journal.ts';
+
 /**
  * The journal's `tolerated` note for a request whose request line and headers end with LF alone, which the node
  * door serves as OneNET's nginx front does (`line-endings.ts`, DECISIONS 71). `#/head` points at the request's
@@ -7,4 +9,4 @@ export const bareLineFeedsTolerated = {
   pointer: '#/head',
   message:
     "its lines end with LF alone; HTTP requires CRLF (RFC 9112 §2.2). OneNET's nginx front reads them, a proxy or another server may not",
-} as const;
+} as const satisfies Tolerated;

@@ -13,6 +13,7 @@ import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 import { requestLine } from './request-log.ts';
+import { startSntpServer } from './sntp.ts';
 import {
   defaultAuthorityDir,
   issueServerCertificate,
@@ -67,6 +68,8 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            a 2018-10-31 token; when a task starts, each subscribed device gets
                            $sys/{pid}/{name}/ota/inform and has 20 s to answer on .../ota/inform_reply
   --mqtts-port <n>         with --tls and --mqtt-port, MQTT over TLS too, same certificate (default 8883)
+  --ntp-port <n>           also answer SNTP (RFC 4330, UDP) with platform time, so a board that sets its clock
+                           by NTP follows the virtual clock's jumps (123 on a LAN; 0 picks one)
   --prism                  serve Prism's stateless mock of the spec instead (no state, no Range)
   -h, --help               this text
 `;
@@ -75,7 +78,7 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
 export async function runCli(
   argv: string[],
   out: (text: string) => void,
-): Promise<{ url?: string; tlsUrl?: string; mqttUrl?: string; stop(): Promise<void> }> {
+): Promise<{ url?: string; tlsUrl?: string; mqttUrl?: string; ntpPort?: number; stop(): Promise<void> }> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -98,6 +101,7 @@ export async function runCli(
       quiet: { type: 'boolean', default: false },
       'mqtt-port': { type: 'string' },
       'mqtts-port': { type: 'string', default: '8883' },
+      'ntp-port': { type: 'string' },
       tls: { type: 'boolean', default: false },
       'tls-port': { type: 'string', default: '8443' },
       'tls-name': { type: 'string' },
@@ -144,6 +148,7 @@ export async function runCli(
   const cors = corsPolicy(values.cors, loopbackOnly);
   const log = oneOf(values.log, ['text', 'json'] as const, '--log');
   const mqttPort = values['mqtt-port'] === undefined ? undefined : portOf(values['mqtt-port'], '--mqtt-port');
+  const ntpPort = values['ntp-port'] === undefined ? undefined : portOf(values['ntp-port'], '--ntp-port');
   const tls = await tlsSetup(values);
   const store = dataDir === undefined ? undefined : openDataDir(dataDir);
   const account = dataDir === undefined ? undefined : accountIn(dataDir);
@@ -196,6 +201,17 @@ export async function runCli(
           await server.close();
           throw error;
         });
+  const sntp =
+    ntpPort === undefined
+      ? undefined
+      : await startSntpServer({ clock: platform.clock, host: values.host, port: ntpPort }).catch(
+          async (error: unknown) => {
+            await mqtt?.close();
+            await secure?.close();
+            await server.close();
+            throw new UsageError(`--ntp-port ${ntpPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+          },
+        );
   const shown = values.host === '0.0.0.0' ? server.url.replace('0.0.0.0', '<this-machine>') : server.url;
   out(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
@@ -205,6 +221,7 @@ export async function runCli(
     out(
       `MQTT:        ${mqtt.url}${mqtt.tlsUrl ? ` and ${mqtt.tlsUrl}` : ''} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`,
     );
+  if (sntp) out(`SNTP:        udp://${sntp.host}:${sntp.port} · platform time, for a board's NTP client\n`);
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
   if (platform.state.products.has(demo.productId))
     out(await demoText(shown, Math.floor(platform.clock.now() / 1000), platform.settings.account));
@@ -227,7 +244,9 @@ export async function runCli(
     url: server.url,
     ...(secure ? { tlsUrl: secure.url } : {}),
     ...(mqtt ? { mqttUrl: mqtt.url } : {}),
+    ...(sntp ? { ntpPort: sntp.port } : {}),
     stop: async () => {
+      await sntp?.close();
       await mqtt?.close();
       await secure?.close();
       await server.close();

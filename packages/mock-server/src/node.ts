@@ -15,6 +15,7 @@ import { problem } from './core/responses.ts';
 import { route } from './core/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
 import { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
+import { platformDate } from './http-date.ts';
 import { tolerateBareLineFeeds } from './line-endings.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
@@ -26,6 +27,8 @@ export type { FleetOptions, FleetResult, FleetSample } from './fleet/run-fleet.t
 export { runFleet } from './fleet/run-fleet.ts';
 export type { MqttBrokerOptions, RunningBroker } from './mqtt/broker.ts';
 export { startMqttBroker } from './mqtt/broker.ts';
+export type { RunningSntpServer, SntpServerOptions } from './sntp.ts';
+export { startSntpServer } from './sntp.ts';
 export type { Authority, ServerCredentials } from './tls/authority.ts';
 export { defaultAuthorityDir, issueServerCertificate, loadOrCreateAuthority } from './tls/authority.ts';
 
@@ -143,6 +146,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const lenient = new WeakSet<Socket>();
   const overCap = new WeakSet<object>();
   let open = 0;
+  const date = platformDate(platform.clock);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (overCap.has(req.socket)) {
       res.shouldKeepAlive = false;
@@ -152,7 +156,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         matched && operations[matched.canonical].tag.startsWith('device')
           ? new Response(null, { status: 503, headers: { 'Content-Length': '0' } })
           : problem('Busy', `the platform serves ${maxConnections} connections at once`);
-      void send(res, busy, req);
+      void send(res, busy, req, date);
       return;
     }
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
@@ -162,10 +166,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket)).catch((error: unknown) => {
+    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date).catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
-      void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req).catch(() =>
+      void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req, date).catch(() =>
         res.destroy(),
       );
     });
@@ -218,6 +222,7 @@ async function serve(
   res: ServerResponse,
   bodyTimeoutMs: number,
   bareLineFeeds: boolean,
+  date: () => string,
 ): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
@@ -232,7 +237,7 @@ async function serve(
     // nginx keeps no connection after a 400 or a 501: what comes next on it may be framed as wrongly.
     res.shouldKeepAlive = false;
     res.setHeader('Connection', 'close');
-    await send(res, refusal, req);
+    await send(res, refusal, req, date);
     return;
   }
   const request = nodeRequest(req, url, headers, isBodiless(req) ? null : bodyStream(req, bodyTimeoutMs));
@@ -246,11 +251,14 @@ async function serve(
       : typeof getBody === 'string'
         ? { ...extra, bodyIncomplete: getBody }
         : { ...extra, body: getBody };
-  await send(res, await platform.fetch(request, withBody), req);
+  await send(res, await platform.fetch(request, withBody), req, date);
 }
 
-/** Writes a web Response to Node's response: headers by their canonical names, the body as it streams. */
-async function send(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
+/**
+ * Writes a web Response to Node's response: headers by their canonical names, `Date` in platform time, the body as
+ * it streams.
+ */
+async function send(res: ServerResponse, response: Response, req: IncomingMessage, date: () => string): Promise<void> {
   if (!req.complete) {
     // The platform stopped reading a body (too large): answer, then close instead of draining the rest.
     res.shouldKeepAlive = false;
@@ -258,7 +266,7 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     lingerOnClose(req);
   }
   // One raw list for writeHead: setting headers one by one costs Node a lookup table per answer.
-  const raw: string[] = [];
+  const raw: string[] = ['Date', date()];
   const fields = headerFields(response);
   if (fields instanceof Headers) for (const [name, value] of fields) raw.push(canonical(name), value);
   else for (const name in fields) raw.push(canonical(name), fields[name] as string);

@@ -35,7 +35,7 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
     return;
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    socket.end(`HTTP/1.1 408 Request Timeout\r\nDate: ${httpDate(platform)}\r\nConnection: close\r\n\r\n`);
     return;
   }
   const raw = error.rawPacket ?? Buffer.alloc(0);
@@ -50,10 +50,15 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
   };
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${headers['content-type']}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\nDate: ${httpDate(platform)}\r\nContent-Type: ${headers['content-type']}\r\n` +
       `Content-Length: ${headers['content-length']}\r\nConnection: close\r\n\r\n${body}`,
   );
   journal(platform, raw, status, headers, detail);
+}
+
+/** The `Date` of an answer written by hand, in platform time as every other answer's. */
+function httpDate(platform: Platform): string {
+  return new Date(Math.floor(platform.clock.now() / 1000) * 1000).toUTCString();
 }
 
 /** What is wrong, where, and the usual cause in a device's own HTTP code. */

@@ -7,6 +7,7 @@ import type { JournalEntry } from '@onenet-ota/mock-server';
 import { type RunningBroker, startMqttBroker } from '@onenet-ota/mock-server/node';
 import { type DriveLimits, driveDevice } from './drive.ts';
 import type { DeviceDriver, DeviceSetup } from './drivers/device.ts';
+import { writeClockOffset } from './drivers/device-clock.ts';
 import { judge } from './judge.ts';
 import type { Observed } from './observe.ts';
 import type { DeviceProfile } from './profile.ts';
@@ -73,6 +74,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       stateDir: join(caseDir, 'state'),
       firmware: join(caseDir, 'firmware.bin'),
       output: join(caseDir, 'installed.bin'),
+      clockFile: join(caseDir, 'platform-clock'),
       ...(scenario.device?.power === undefined ? {} : { power: scenario.device.power }),
       ...(scenario.device?.signal === undefined ? {} : { signal: scenario.device.signal }),
       platform: ctx.observed.platform,
@@ -80,6 +82,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       ...(mqtt && (scenario.mqtt || ctx.device.waits) ? { mqttUrl: mqtt.url } : {}),
     };
     await mkdir(setup.stateDir);
+    await writeClockOffset(setup.clockFile, ctx.observed.platform.clock.now());
     await writeFile(setup.firmware, prepared.firmware);
     const drive = await driveDevice(ctx.device, setup, ctx.observed, scenario, prepared, ctx.limits, mqtt);
     const { calls: journal, strays } = await ctx.observed.journal();
@@ -121,6 +124,7 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
       pending: drive.pending,
       ...(drive.restartedAfterSeq === undefined ? {} : { restartedAfterSeq: drive.restartedAfterSeq }),
       profile: ctx.profile,
+      clock: ctx.device.clock,
     };
     ctx.onJudged?.(rule, evidence);
     const judgement = judge(rule, evidence);

@@ -1,4 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
@@ -29,6 +31,10 @@ The device under test (default: the SDK's reference ota-device):
                              {version} {manuf} {model} {type} {fragmentSize} {stateDir} {power} {signal} {mqttUrl}
                              {firmware} (the image it runs now) {output} (where it writes the image it installs),
                              and the same values in OTA_* variables (those ota-device reads)
+  --device-clock <c>         platform (default): run the --device-cmd process on the platform's clock through
+                             libfaketime (Debian's faketime) when installed, so time jumps of token expiry and
+                             deadlines reach it; own: its own clock. Either way it gets {platformTime} and
+                             OTA_PLATFORM_TIME (Unix seconds as it starts)
   --wait                     the device polls by itself (real hardware): print what to configure, then wait
   --quirk <name>             run the reference agent, in this process, with one deliberate mistake (repeatable),
                              to see the suite catch it: ${quirks.join(', ')}
@@ -56,6 +62,8 @@ Platform and run:
   --port <n>                 its port (default 0: a free port per case; a fixed port runs one case at a time)
   --mqtt-port <n>            with --generation fuse and --wait or --port: the MQTT door's port for the whole run,
                              so a board is configured once (default: a free one, printed)
+  --ntp-port <n>             with --wait or --port: also answer SNTP with platform time on this UDP port, so a
+                             board's NTP client follows the clock jumps (123 is NTP's own)
   --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
   --case-timeout <s>         give up on a case after this long (default 60)
   --idle <s>                 with --wait, a case ends after the device was quiet this long (default 10)
@@ -85,6 +93,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     args: argv,
     options: {
       'device-cmd': { type: 'string' },
+      'device-clock': { type: 'string', default: 'platform' },
       wait: { type: 'boolean', default: false },
       quirk: { type: 'string', multiple: true },
       without: { type: 'string', default: '' },
@@ -101,6 +110,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '0' },
       'mqtt-port': { type: 'string', default: '0' },
+      'ntp-port': { type: 'string' },
       jobs: { type: 'string' },
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
@@ -132,6 +142,10 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     throw new ConformanceUsageError(
       `unknown capability ${badCapability.join(', ')} for --without; known: ${capabilities.join(', ')}`,
     );
+  const deviceClock = values['device-clock'];
+  if (deviceClock !== 'platform' && deviceClock !== 'own')
+    throw new ConformanceUsageError(`--device-clock must be platform or own, got ${deviceClock}`);
+  if (values['device-cmd'] !== undefined) await checkDeviceCommand(values['device-cmd']);
   const types: Record<string, ModuleType> = { fota: 1, sota: 2, '1': 1, '2': 2 };
   const type = types[values.type.toLowerCase()];
   if (type === undefined) throw new ConformanceUsageError(`--type must be fota or sota, got ${values.type}`);
@@ -144,7 +158,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     ? waitDevice(out)
     : chosenQuirks.length > 0
       ? agentDevice({ quirks: chosenQuirks as Quirk[] })
-      : commandDevice(values['device-cmd']);
+      : commandDevice(values['device-cmd'], { clock: deviceClock });
   const options = {
     device,
     profile: {
@@ -162,6 +176,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     host: values.host,
     port: count('--port', values.port, 0),
     mqttPort: count('--mqtt-port', values['mqtt-port'], 0),
+    ...(values['ntp-port'] === undefined ? {} : { ntpPort: count('--ntp-port', values['ntp-port'], 0) }),
     ...(jobs === undefined ? {} : { jobs }),
     caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
     idleMs: count('--idle', values.idle, 1) * 1000,
@@ -180,7 +195,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   checkSelection(options.cases, rules, '--cases');
   checkSelection(options.exclude, rules, '--exclude');
   deviceProfile(options.profile);
-  out(`OneNET OTA conformance: ${device.describe}\n`);
+  out(`OneNET OTA conformance: ${device.describe}\nDevice clock: ${device.clock.how}\n`);
   const result = await runConformance(options);
   const dir = resolve(values['report-dir']);
   await writeReports(result, dir);
@@ -240,4 +255,34 @@ async function readExpected(file: string): Promise<Record<string, string>> {
   if (unknownIds.length > 0)
     throw new ConformanceUsageError(`--expected-failures ${file} names no rule: ${unknownIds.join(', ')}`);
   return value as Record<string, string>;
+}
+
+/**
+ * Refuses a device command whose program the shell cannot find, before any case runs: otherwise every case would
+ * end in the same "could not be started" error. The first word that is not a `NAME=value` assignment is looked up
+ * as the shell looks it up (`command -v`: a path, a builtin or a program on PATH); a word with a placeholder is
+ * left to the run.
+ */
+async function checkDeviceCommand(command: string): Promise<void> {
+  const program = command
+    .trim()
+    .split(/\s+/)
+    .find((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+  if (program === undefined) throw new ConformanceUsageError('--device-cmd is empty');
+  if (/[{}'"$`\\]/.test(program)) return;
+  if (program.includes('/')) {
+    const problem = await access(program, constants.X_OK).then(
+      () => undefined,
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'there is no such file' : 'it is not executable'),
+    );
+    if (problem) throw new ConformanceUsageError(`--device-cmd: ${program}: ${problem}`);
+    return;
+  }
+  const found = await new Promise<boolean>((resolve) =>
+    execFile('/bin/sh', ['-c', 'command -v -- "$1" >/dev/null', 'sh', program], (error) => resolve(!error)),
+  );
+  if (!found)
+    throw new ConformanceUsageError(
+      `--device-cmd: ${program} is not a program the shell can find (not a file, a builtin or on PATH)`,
+    );
 }

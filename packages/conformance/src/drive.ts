@@ -1,6 +1,7 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import type { RunningBroker } from '@onenet-ota/mock-server/node';
 import type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
+import { writeClockOffset } from './drivers/device-clock.ts';
 import { calls, canonical } from './evidence.ts';
 import type { Observed } from './observe.ts';
 import { credentials, must, type Prepared } from './scenario.ts';
@@ -46,7 +47,7 @@ export async function driveDevice(
   // A self-polling device keeps checking for tasks forever; what shows it is done is that it stopped upgrading.
   let lastUpgradeStep = performance.now();
   let restart: Promise<void> | undefined;
-  const act = actions(observed, prepared);
+  const act = actions(observed, prepared, setup.clockFile);
 
   observed.onRequest = async (entry) => {
     lastActivity = performance.now();
@@ -145,7 +146,7 @@ function due(when: When, seen: JournalEntry[], listening: () => boolean): boolea
 }
 
 /** The platform-side actions of triggers, through the management and control APIs. */
-function actions(observed: Observed, prepared: Prepared) {
+function actions(observed: Observed, prepared: Prepared, clockFile: string) {
   const { admin } = observed;
   const { productId, taskId } = prepared;
   const devicePath = { productId, taskId, devId: credentials.devId };
@@ -155,7 +156,10 @@ function actions(observed: Observed, prepared: Prepared) {
   const advanceTo = async (time: number) => {
     const clock = await must('read the clock', admin.GET('/__mock/clock'));
     const ms = time - clock.epochMs;
-    if (ms > 0) await must('move the clock', admin.POST('/__mock/clock/advance', { body: { ms } }));
+    if (ms <= 0) return;
+    const moved = await must('move the clock', admin.POST('/__mock/clock/advance', { body: { ms } }));
+    // Before the device gets the answer that triggered the jump: its next request is signed in the new time.
+    await writeClockOffset(clockFile, moved.epochMs);
   };
   const control = (action: 'start' | 'pause' | 'resume' | 'cancel') => async () => {
     await must(
@@ -174,7 +178,8 @@ function actions(observed: Observed, prepared: Prepared) {
     },
     /** Past the task's deadline. */
     'pass-deadline': async () => {
-      if (prepared.strategy.deadline) await advanceTo(Date.parse(prepared.strategy.deadline) + 1000);
+      // A minute past, not a second: a device whose token expires with the deadline is judged one way every time.
+      if (prepared.strategy.deadline) await advanceTo(Date.parse(prepared.strategy.deadline) + 60_000);
     },
     start: control('start'),
     pause: control('pause'),

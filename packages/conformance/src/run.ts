@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { createPlatform, type JournalEntry } from '@onenet-ota/mock-server';
-import { type RunningServer, startMqttBroker, startServer } from '@onenet-ota/mock-server/node';
+import { type RunningServer, startMqttBroker, startServer, startSntpServer } from '@onenet-ota/mock-server/node';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
 import type { DeviceDriver } from './drivers/device.ts';
@@ -33,6 +33,11 @@ export interface RunOptions {
    * Otherwise each case that needs MQTT gets a broker of its own.
    */
   mqttPort?: number;
+  /**
+   * With one platform for the run (a device on the bench), answer SNTP with platform time on this UDP port, so the
+   * board's NTP client follows the clock jumps the cases make; none by default.
+   */
+  ntpPort?: number;
   /**
    * Cases run side by side, each on a platform and port of its own: twice the cores, at most 8, by default. A
    * device that polls by itself (`--wait`) or a fixed `port` means one platform for the run, so one case at a time.
@@ -98,6 +103,15 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
         })
       : undefined;
 
+  const sharedSntp =
+    sharedPlatform && options.ntpPort !== undefined
+      ? await startSntpServer({
+          clock: sharedPlatform.platform.clock,
+          host: options.host ?? '127.0.0.1',
+          port: options.ntpPort,
+        })
+      : undefined;
+
   const runOne = async (rule: Rule): Promise<CaseResult> => {
     if (!selected(rule, cases, exclude))
       return {
@@ -150,6 +164,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, rules.length) }, worker));
   } finally {
+    await sharedSntp?.close();
     await sharedMqtt?.close();
     await sharedServer?.close();
   }
@@ -164,6 +179,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
     startedAt,
     finishedAt: new Date().toISOString(),
     device: device.describe,
+    deviceClock: device.clock,
     profile,
     cases: results,
     counts,

@@ -1,5 +1,6 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
 import type { components, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/sdk';
+import type { DeviceClock } from './drivers/device-clock.ts';
 import type { DeviceProfile } from './profile.ts';
 
 type Schemas = components['schemas'];
@@ -154,6 +155,8 @@ export interface Evidence {
   restartedAfterSeq?: number;
   /** Who the device was told it is. */
   profile: DeviceProfile;
+  /** Whether the device's clock followed the platform's through the case's clock jumps, and how. */
+  clock: DeviceClock;
 }
 
 /** One rule of the suite, in one file, with a stable id that is never reused. */
@@ -221,6 +224,8 @@ export interface RunResult {
   finishedAt: string;
   /** What was judged: the command line, or the in-process agent. */
   device: string;
+  /** Whether the device's clock followed the platform's through the clock jumps of the cases, and how. */
+  deviceClock: DeviceClock;
   /** Who the device was told it is. */
   profile: DeviceProfile;
   cases: CaseResult[];

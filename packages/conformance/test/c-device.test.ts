@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLibfaketime } from '../src/drivers/device-clock.ts';
 import { commandDevice, runConformance } from '../src/index.ts';
 import { buildCDevice } from './c-device.ts';
 import { cMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
@@ -50,6 +51,42 @@ describe('a C device whose HTTP lines end with LF alone', () => {
     expect(run.map((c) => `${c.id}:${c.verdict}`)).toEqual(['REQ-002:warn', 'RPT-003:pass']);
     expect(run[0]?.findings.join('\n')).toMatch(
       /^(\d+) of its \1 request\(s\) end their lines with LF alone, first #\d+ \((GET|POST) \/ota\/[^)]+\)/,
+    );
+  }, 60_000);
+});
+
+// A device that signs `et` an hour after its own clock (what firmware with NTP does) is right exactly when its clock
+// shows platform time; run on the platform's clock through libfaketime, it renews across the 48 h jump.
+describe.runIf(findLibfaketime())('a C device signing et from its clock (libfaketime installed)', () => {
+  const judged = async (mutant: string, clock: 'platform' | 'own') => {
+    const result = await runConformance({
+      device: commandDevice(await build(mutant), { clock }),
+      cases: ['AUTH-002', 'TOK-003'],
+    });
+    return result.cases.filter((c) => c.verdict !== 'disabled');
+  };
+
+  it('passes AUTH-002 and TOK-003 when its clock follows the platform', async () => {
+    const run = await judged('HOUR_ET', 'platform');
+    expect(
+      run.map((c) => `${c.id}:${c.verdict}`),
+      run.flatMap((c) => c.findings).join('\n'),
+    ).toEqual(['AUTH-002:pass', 'TOK-003:pass']);
+  }, 60_000);
+
+  it("fails AUTH-002 on its own clock, and the finding says its clock is not the platform's", async () => {
+    const [auth, tok] = await judged('HOUR_ET', 'own');
+    expect(auth?.verdict).toBe('fail');
+    expect(auth?.findings[0]).toMatch(/s before the platform's time.*its clock does not show platform time/);
+    // The token check never got to answer 12: TOK-003 names what stopped it.
+    expect(tok?.findings[0]).toMatch(/never made a token check answer 12: the platform refused the device's own/);
+  }, 60_000);
+
+  it('a fixed one-hour token fails AUTH-002 with "never renewed" although its clock follows', async () => {
+    const [auth] = await judged('STALE_ET', 'platform');
+    expect(auth?.verdict).toBe('fail');
+    expect(auth?.findings[0]).toMatch(
+      /the same token it sent at #\d+, before the clock moved 48 h at #\d+.*never renewed/,
     );
   }, 60_000);
 });

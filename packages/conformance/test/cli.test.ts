@@ -33,11 +33,14 @@ describe('ota-conformance', () => {
     const { code, stdout } = await conformance(['--cases', 'TOK-001,RNG-001']);
     expect(code).toBe(0);
     expect(await verdicts()).toMatchObject({ 'TOK-001': 'pass', 'RNG-001': 'pass' });
-    expect(stdout).toContain('37 cases: 2 pass, 35 disabled — conforms');
+    // A partial run never says the device conforms.
+    expect(stdout).toContain(
+      '37 cases: 2 pass, 35 disabled — 35 not run: nothing failed in what ran, but a partial run does not show conformance',
+    );
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.cases.find((c: { id: string }) => c.id === 'RNG-001').verdict).toBe('pass');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="onenet-ota-conformance"');
-    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('The device conforms.');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('A partial run: 35 not run');
   }, 30_000);
 
   it("runs a device command of the user's, filling the placeholders per case", async () => {
@@ -74,17 +77,28 @@ describe('ota-conformance', () => {
     expect(report.counts.pass).toBe(0);
   }, 60_000);
 
-  it("gives error verdicts, the shell's message and a hint when the device command cannot start", async () => {
+  it('refuses a device command whose program does not exist, on one line before any case runs', async () => {
+    for (const command of ['./no-such-device {baseUrl}', 'OTA_X=1 no-such-device-anywhere --url {baseUrl}']) {
+      const { code, stdout, stderr } = await conformance(['--device-cmd', command]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      // One line that says what is wrong (then the usual pointer to --help), no stack.
+      expect(stderr.trim().split('\n')).toEqual([expect.any(String), 'Try ota-conformance --help.']);
+      expect(stderr).toMatch(/^ota-conformance: --device-cmd: .*no-such-device.*(no such file|not a program)/);
+    }
+  }, 30_000);
+
+  it("gives error verdicts, the device's last words and a hint when the device command ends before any request", async () => {
     const { code, stdout } = await conformance([
       '--device-cmd',
-      './no-such-device {baseUrl}',
+      "sh -c 'echo cannot open /dev/ttyUSB0 >&2; exit 3'",
       '--cases',
       'RNG-00[1-3]',
     ]);
     expect(code).toBe(1);
     expect(await verdicts()).toMatchObject({ 'RNG-001': 'error', 'RNG-002': 'error', 'RNG-003': 'error' });
-    expect(stdout).toContain('the device command exited 127 before its first request');
-    expect(stdout).toMatch(/stderr: .*no-such-device: .*not found/);
+    expect(stdout).toContain('the device command exited 3 before its first request');
+    expect(stdout).toContain('stderr: cannot open /dev/ttyUSB0');
     expect(stdout).toMatch(/^37 cases: 3 error, 34 disabled — does not conform$/m);
     expect(stdout).toMatch(/^hint: the device command never made a request in 3 case\(s\): .* Check --device-cmd\.$/m);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
@@ -100,6 +114,7 @@ describe('ota-conformance', () => {
     [['--manuf', '12'], '--manuf "12" does not match ^[0-9]{3}$'],
     [['--fragment-size', '1'], '--fragment-size must be a whole number of at least 2, got "1"'],
     [['--expected-failures', '/no/such.json'], 'cannot read --expected-failures /no/such.json: ENOENT'],
+    [['--device-clock', 'gps'], '--device-clock must be platform or own, got gps'],
   ])('refuses %j on one line with exit 2', async (args, message) => {
     const { code, stdout, stderr } = await conformance(args);
     expect(code).toBe(2);

@@ -104,6 +104,7 @@ describe('MQTT inform on the new platform', () => {
 const informOnly: DeviceDriver = {
   describe: 'a device that checks only when informed',
   lacks: [],
+  clock: { follows: true, how: 'it runs in this process and signs nothing from the clock' },
   start(setup) {
     const done = (async () => {
       const listener = await listenForInform({

@@ -53,6 +53,7 @@ export function agentDevice(options: AgentDeviceOptions = {}): DeviceDriver {
   return {
     describe: `OtaAgent in process${mutant}`,
     lacks: [],
+    clock: { follows: true, how: 'the in-process agent reads the platform clock' },
     start(setup) {
       let dead = false;
       const fetch = async (request: Request) => {

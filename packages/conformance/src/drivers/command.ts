@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DeviceExit } from '../types.ts';
 import type { DeviceDriver, DeviceSetup } from './device.ts';
+import { faketimeEnvironment, findLibfaketime } from './device-clock.ts';
 import { OutputTail } from './output-tail.ts';
 
 /**
@@ -31,7 +32,24 @@ export function deviceEnvironment(setup: DeviceSetup): Record<string, string> {
     ...(setup.power === undefined ? {} : { OTA_POWER: String(setup.power) }),
     ...(setup.signal === undefined ? {} : { OTA_SIGNAL: String(setup.signal) }),
     ...(setup.mqttUrl === undefined ? {} : { OTA_MQTT_URL: setup.mqttUrl }),
+    OTA_PLATFORM_TIME: platformSeconds(setup),
   };
+}
+
+/** The platform's time as the device starts, Unix seconds: for a harness that sets the device's clock itself. */
+function platformSeconds(setup: DeviceSetup): string {
+  return String(Math.floor(setup.platform.clock.now() / 1000));
+}
+
+/** Options of {@link commandDevice}. */
+export interface CommandDeviceOptions {
+  /** More variables for the process. */
+  env?: Record<string, string>;
+  /**
+   * `platform` (default): run the process on the platform's clock through libfaketime when it is installed, so a
+   * device that signs `et` from its clock signs in platform time across the suite's 48 h jumps. `own`: its clock.
+   */
+  clock?: 'platform' | 'own';
 }
 
 /** Replaces `{baseUrl}`, `{devId}`, … in a command line with this case's values. */
@@ -54,6 +72,7 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
     firmware: setup.firmware,
     output: setup.output,
     mqttUrl: setup.mqttUrl ?? '',
+    platformTime: platformSeconds(setup),
   };
   return command.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
@@ -63,7 +82,9 @@ export function fillPlaceholders(command: string, setup: DeviceSetup): string {
  * the SDK's `ota-device`. The process leads a process group of its own, and killing it (a power cut) sends
  * SIGKILL to the whole group: a wrapper script, `sh -c` and whatever they started die together, as a board does.
  */
-export function commandDevice(command?: string, extraEnv: Record<string, string> = {}): DeviceDriver {
+export function commandDevice(command?: string, options: CommandDeviceOptions = {}): DeviceDriver {
+  const extraEnv = options.env ?? {};
+  const faketime = options.clock === 'own' ? undefined : findLibfaketime();
   // The SDK's package.json names its bin: TypeScript in the workspace, JavaScript once published.
   const sdkManifest = createRequire(import.meta.url).resolve('@onenet-ota/sdk/package.json');
   const { bin } = JSON.parse(readFileSync(sdkManifest, 'utf8')) as { bin: Record<string, string> };
@@ -71,11 +92,21 @@ export function commandDevice(command?: string, extraEnv: Record<string, string>
   return {
     describe: command ?? "ota-device (the SDK's reference device)",
     lacks: [],
+    clock: faketime
+      ? { follows: true, how: `its clock follows the platform's through libfaketime (${faketime})` }
+      : {
+          follows: false,
+          how:
+            options.clock === 'own'
+              ? 'it keeps its own clock (--device-clock own)'
+              : "it keeps its own clock: libfaketime is not installed (apt-get install faketime) to run it on the platform's",
+        },
     start(setup) {
       // The reference device is TypeScript run by Node: with the compile cache its type-stripped modules, the entry
       // included, are reused from the first case on.
       const cache = command ? {} : { NODE_COMPILE_CACHE: join(tmpdir(), 'onenet-ota-compile-cache') };
-      const env = { ...process.env, ...cache, ...deviceEnvironment(setup), ...extraEnv };
+      const clock = faketime ? faketimeEnvironment(faketime, setup.clockFile) : {};
+      const env = { ...process.env, ...cache, ...clock, ...deviceEnvironment(setup), ...extraEnv };
       const options: SpawnOptions = { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true };
       const child = command
         ? spawn(fillPlaceholders(command, setup), { ...options, shell: true })

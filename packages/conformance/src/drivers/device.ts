@@ -1,6 +1,7 @@
 import type { Platform } from '@onenet-ota/mock-server';
 import type { Generation } from '@onenet-ota/sdk';
 import type { Capability, DeviceExit } from '../types.ts';
+import type { DeviceClock } from './device-clock.ts';
 
 /** What a device under test is told for one case: where the platform is and who it is. */
 export interface DeviceSetup {
@@ -28,6 +29,11 @@ export interface DeviceSetup {
   firmware: string;
   /** Where the device writes the image it installs (`{output}`, `OTA_OUTPUT`), so the suite can check it. */
   output: string;
+  /**
+   * A libfaketime timestamp file holding the platform's offset from this machine's clock, rewritten whenever the
+   * suite moves the platform's clock: a device process run on it (`commandDevice`) keeps platform time.
+   */
+  clockFile: string;
   /** The MQTT door of the case (`mqtt://127.0.0.1:port`), when its scenario runs one. */
   mqttUrl?: string;
   /** The platform itself, for devices that run in this process. */
@@ -48,6 +54,8 @@ export interface DeviceDriver {
   describe: string;
   /** Capabilities this way of running a device cannot offer (`--wait`: no restart, no image). */
   lacks: readonly Capability[];
+  /** Whether the device's clock follows the platform's, and how: AUTH-002's findings and the reports say it. */
+  clock: DeviceClock;
   /** Whether the device runs by itself and only the platform shows when it is done (real hardware). */
   waits?: boolean;
   /** Starts the device for a case (and again after a power cut, with the same state directory). */

@@ -10,6 +10,10 @@ export function waitDevice(print: (text: string) => void): DeviceDriver {
   return {
     describe: 'a device that polls by itself (--wait)',
     lacks: ['restart', 'image'],
+    clock: {
+      follows: false,
+      how: "a board keeps its own clock: point its NTP client at the run's --ntp-port to give it platform time",
+    },
     waits: true,
     start(setup) {
       if (!told) {

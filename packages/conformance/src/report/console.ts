@@ -1,5 +1,6 @@
 import type { CaseResult, RunResult, Verdict } from '../types.ts';
 import { verdicts } from '../types.ts';
+import { outcome } from './outcome.ts';
 
 const labels: Record<Verdict, string> = {
   pass: 'PASS',
@@ -35,5 +36,5 @@ export function consoleSummary(result: RunResult): string {
     .filter((v) => result.counts[v] > 0)
     .map((v) => `${result.counts[v]} ${v}`)
     .join(', ');
-  return `${result.cases.length} cases: ${counts} — ${result.ok ? 'conforms' : 'does not conform'}`;
+  return `${result.cases.length} cases: ${counts} — ${outcome(result).text}`;
 }

@@ -1,6 +1,7 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import { type CaseResult, type RunResult, verdicts } from '../types.ts';
 import { escapeMarkup as e } from './escape.ts';
+import { outcome } from './outcome.ts';
 import { protocolAppendix, refLinks } from './protocol-excerpts.ts';
 import { downloadTimeline } from './timeline.ts';
 
@@ -27,7 +28,7 @@ export function htmlReport(result: RunResult): string {
     )
     .join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>OneNET OTA conformance — ${result.ok ? 'conforms' : 'does not conform'}</title>
+<html lang="en"><head><meta charset="utf-8"><title>OneNET OTA conformance — ${e(outcome(result).text)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
@@ -38,8 +39,9 @@ details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
 td.mono{overflow-wrap:anywhere}figure{margin:.5rem 0}section.protocol h3{font-size:14px;margin:.3rem 0}svg.timeline{max-width:100%;height:auto}tr.faulted{background:#fff8c5}.fault{color:#9a6700;font-weight:600}
 </style></head><body>
 <h1>OneNET OTA conformance</h1>
-<p><b>${result.ok ? 'The device conforms.' : 'The device does not conform.'}</b> ${summary}</p>
+<p><b>${outcome(result).conforms ? 'The device conforms.' : result.ok ? `A partial run: ${e(outcome(result).text)}.` : 'The device does not conform.'}</b> ${summary}</p>
 <p class="muted">Device: ${e(result.device)} · ${e(profileText(result))} · ${e(result.startedAt)} → ${e(result.finishedAt)}</p>
+<p class="muted">Device clock: ${e(result.deviceClock.how)}</p>
 <table><tr><th>Rule</th><th>Verdict</th><th>Level</th><th>Title</th><th>Time</th></tr>
 ${rows}
 </table>

@@ -46,9 +46,27 @@ static void say(device *d, const char *format, ...) {
     fprintf(stderr, "ota-device-c: %s\n", d->detail);
 }
 
+/*
+ * The Authorization of the next request. By default one token until 2050, signed once, as OneNET's own SDK does.
+ * OTA_HOUR_ET signs each request anew with et one hour after the device's clock, as firmware that keeps NTP time
+ * does: it works wherever its clock follows the platform's. OTA_STALE_ET signs one such token at start and keeps it.
+ */
+static int sign(device *d) {
+#if defined(OTA_HOUR_ET) || defined(OTA_STALE_ET)
+    long long et = (long long)time(NULL) + 3600;
+#else
+    long long et = 2524579200LL; /* 2050-01-01 */
+#endif
+#ifndef OTA_HOUR_ET
+    if (d->authorization[0] != '\0') return 0;
+#endif
+    return token_sign(d->authorization, sizeof d->authorization, d->config->product_id, d->config->access_key, et);
+}
+
 /* A southbound JSON call; returns the errno, or -1 when the network or the answer failed. */
 static int call(device *d, const char *method, const char *path, const char *body, char *answer, size_t size) {
     char buffer[512];
+    if (sign(d) != 0) return -1;
     if (!answer) {
         answer = buffer;
         size = sizeof buffer;
@@ -122,6 +140,7 @@ static fragment_result fetch(device *d, const task_info *task, long long offset,
     long long asked_end = end > from + 1 ? end : from + 1;
     long long served_end = asked_end < task->size - 1 ? asked_end : task->size - 1;
     char path[128], headers[384];
+    if (sign(d) != 0) return FRAGMENT_RETRY;
     snprintf(path, sizeof path, "/ota/south/download/%s", task->token);
     snprintf(headers, sizeof headers, "Authorization: %s\r\nRange: bytes=%lld-%lld\r\n", d->authorization, from,
              asked_end);
@@ -363,13 +382,7 @@ static ota_outcome finish(device *d, const task_info *task) {
 
 ota_outcome ota_run(const ota_config *config, char *detail, unsigned detail_size) {
     device d = {.config = config, .detail = detail, .detail_size = detail_size};
-#ifdef OTA_STALE_ET
-    long long et = (long long)time(NULL) + 24 * 3600;
-#else
-    long long et = 2524579200LL; /* 2050-01-01, as OneNET's own SDK signs */
-#endif
-    if (http_parse_url(config->base_url, &d.platform) != 0 ||
-        token_sign(d.authorization, sizeof d.authorization, config->product_id, config->access_key, et) != 0) {
+    if (http_parse_url(config->base_url, &d.platform) != 0 || sign(&d) != 0) {
         say(&d, "bad base URL or access key");
         return OTA_ERROR;
     }

@@ -2,6 +2,8 @@
  * A OneNET OTA device (legacy "general OTA" API, protocol §2): one upgrade, done the way OneNET's OTA SDK
  * guidance says. Written as firmware is: fixed buffers, no allocation on the download path, state in "flash".
  *
+ * A variant that is no defect: OTA_HOUR_ET signs every request with et an hour after its own clock (ota.c sign).
+ *
  * Deliberate defects for proving the conformance suite (build with -D...; never in a real device):
  *   OTA_NO_MD5            installs without comparing the image's md5 with the task's
  *   OTA_NO_PERSIST        keeps nothing across a power cut (store.c): the download starts over
@@ -10,7 +12,7 @@
  *   OTA_NO_RETRY          gives up (107) at the first failed fragment instead of retrying `retry` times
  *   OTA_OMIT_MANUF_MODEL  checks for its task without manuf and model, as OneNET's own C SDK does
  *   OTA_NO_DIFF           installs a differential package as if it were the image
- *   OTA_STALE_ET          signs tokens valid for a day instead of until 2050
+ *   OTA_STALE_ET          signs one token at start, valid for an hour of its clock, and never renews it
  *   OTA_TOKEN_CHECK_ONCE  checks the upgrade token before the first fragment only
  *   OTA_LF_ONLY           ends its request line and headers with "\n" alone (http.c), as hand-rolled clients do
  *   OTA_LENGTH_ONLY       reads a JSON answer by its Content-Length alone: a chunked one is no answer (http.c)

@@ -1,6 +1,7 @@
 import { ResultCode, TokenCheckErrno } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import { codes, downloads, isFailureCode, tokenChecks } from '../../evidence.ts';
+import { preventedBy } from '../../prevented.ts';
 
 export default defineRule({
   id: 'STRAT-003',
@@ -18,13 +19,14 @@ export default defineRule({
     triggers: [{ when: { downloads: 3 }, do: 'pass-deadline' }],
   },
   needs: ['scenario'],
-  check({ journal, status }) {
+  check(evidence) {
+    const { journal, status } = evidence;
     const ended = tokenChecks(journal).find((c) => c.errno === TokenCheckErrno.TaskFinished);
     return [
       ...(status?.lastCode === ResultCode.UpgradeExpired
         ? []
         : [`the device's task ended with ${status?.lastCode ?? 'no code'}, not 208`]),
-      ...(ended ? [] : ['the device never checked its token after the deadline']),
+      ...(ended ? [] : [`no token check answered 20 after the deadline${preventedBy(evidence)}`]),
       ...downloads(journal)
         .filter((d) => ended && d.seq > ended.seq)
         .map((d) => `#${d.seq} downloads after the task ended`),

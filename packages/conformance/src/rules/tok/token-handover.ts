@@ -1,5 +1,6 @@
 import type { TokenCheckErrno } from '@onenet-ota/sdk';
 import { calls, codes, downloads, tokenChecks } from '../../evidence.ts';
+import { preventedBy } from '../../prevented.ts';
 import type { Evidence } from '../../types.ts';
 
 /**
@@ -12,7 +13,7 @@ export function handsOverToken(
 ): string[] {
   const { journal } = evidence;
   const refusal = tokenChecks(journal).find((c) => c.errno === errno);
-  if (!refusal) return [`the scenario never made a token check answer ${errno}`];
+  if (!refusal) return [`the scenario never made a token check answer ${errno}${preventedBy(evidence)}`];
   const usedAgain = [
     ...tokenChecks(journal).filter((c) => c.seq > refusal.seq && c.token === refusal.token),
     ...downloads(journal).filter((d) => d.seq > refusal.seq && d.token === refusal.token),

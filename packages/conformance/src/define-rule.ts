@@ -1,6 +1,14 @@
 import { ResultCode } from '@onenet-ota/sdk';
 import { codes, firstGap, isDownloadDone, servedIntact } from './evidence.ts';
-import type { Evidence, Rule } from './types.ts';
+import type { Evidence, Rule, ShouldFinding } from './types.ts';
+
+/**
+ * A finding that only warns, whatever the rule's level, because what it judges is not binding: `source` says what
+ * it rests on (an inference, another platform's practice), and the finding carries it.
+ */
+export function should(text: string, source: string): ShouldFinding {
+  return { level: 'SHOULD', text: `${text} (SHOULD, not binding: ${source})` };
+}
 
 /** Declares a rule; the identity function, there for the types and for one place to read what a rule is. */
 export function defineRule(rule: Rule): Rule {

@@ -95,7 +95,8 @@ export async function driveDevice(
     startFailed: false,
     states,
     fired,
-    pending: pending.map((t) => t.do),
+    // A moment only the device's own conduct brings is the rule's to judge, not a missing scenario.
+    pending: pending.filter((t) => !t.byDevice).map((t) => t.do),
     ...(restartedAfterSeq === undefined ? {} : { restartedAfterSeq }),
     ...extra,
   });

@@ -18,12 +18,16 @@ export interface Judgement {
  */
 export function judge(rule: Rule, evidence: Evidence): Judgement {
   const needs = evaluateNeeds(rule.needs, evidence);
+  if (needs.missing.length === 0 && needs.absent.length > 0)
+    return { verdict: 'skip', findings: needs.absent, evidence: needs.evidence };
   if (needs.missing.length > 0) {
     return rule.level === 'MUST'
       ? { verdict: 'fail', findings: needs.missing, evidence: needs.evidence }
       : { verdict: 'skip', findings: needs.missing, evidence: needs.evidence };
   }
-  const findings = rule.check(evidence);
-  const verdict = findings.length === 0 ? 'pass' : rule.level === 'MUST' ? 'fail' : 'warn';
+  const found = rule.check(evidence);
+  const binding = found.some((f) => typeof f === 'string');
+  const verdict = found.length === 0 ? 'pass' : binding && rule.level === 'MUST' ? 'fail' : 'warn';
+  const findings = found.map((f) => (typeof f === 'string' ? f : f.text));
   return { verdict, findings, evidence: needs.evidence };
 }

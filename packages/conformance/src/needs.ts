@@ -1,20 +1,25 @@
-import { CheckErrno, ExchangeName, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
-import { calls, codes, delivered, isDownloadDone } from './evidence.ts';
+import { bounds, CheckErrno, ExchangeName, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
+import { calls, codes, delivered, isDownloadDone, isResultCode } from './evidence.ts';
 import type { Evidence, Need } from './types.ts';
 
-/** What the met needs show, and what the missing ones lack. */
+/** What the met needs show, what the missing ones lack, and optional behaviour the device did not show. */
 export interface NeedsOutcome {
   evidence: string[];
   missing: string[];
+  /** Needs for what a device may leave out (`sent-steps`): without them the rule judges nothing and skips. */
+  absent: string[];
 }
+
+/** Needs a device may rightly leave unmet: something optional it did not do. */
+const optional: ReadonlySet<Need> = new Set(['sent-steps', 'sent-step-100']);
 
 /** Evaluates a rule's needs against a case's evidence. */
 export function evaluateNeeds(needs: readonly Need[], evidence: Evidence): NeedsOutcome {
-  const outcome: NeedsOutcome = { evidence: [], missing: [] };
+  const outcome: NeedsOutcome = { evidence: [], missing: [], absent: [] };
   for (const need of needs) {
     const shown = show[need](evidence);
     if (typeof shown === 'string') outcome.evidence.push(shown);
-    else outcome.missing.push(...shown.missing);
+    else (optional.has(need) ? outcome.absent : outcome.missing).push(...shown.missing);
   }
   return outcome;
 }
@@ -80,6 +85,20 @@ const show: Record<Need, (e: Evidence) => Shown> = {
       );
     }
     return `#${answered.seq} answered ota/inform on ota/inform_reply in ${Math.round(answered.durationMs)} ms (code ${answered.response.status})`;
+  },
+  'sent-steps'(e) {
+    const steps = codes(e.journal).filter((c) => !isResultCode(c.code));
+    return steps.length > 0
+      ? `${steps.length} progress step(s) sent, first #${steps[0]?.seq} (step ${steps[0]?.code})`
+      : lacking(
+          'no evidence: the device sent no progress step (0–100); steps are optional, so this rule has nothing to judge',
+        );
+  },
+  'sent-step-100'(e) {
+    const hundred = codes(e.journal).find((c) => c.code === bounds.Step.maximum && c.errno === ProgressErrno.Success);
+    return hundred
+      ? `#${hundred.seq} reported step 100 and the platform accepted it`
+      : lacking('no evidence: the device never had a step 100 accepted (101 alone is as good), so nothing to judge');
   },
   scenario(e) {
     const missing = [

@@ -42,6 +42,9 @@ export const capabilities: readonly Capability[] = ['restart', 'diff', 'image', 
  * - `succeeded`: the platform accepted a 201: the device runs the new version.
  * - `answered-inform`: it answered an MQTT `ota/inform` on `ota/inform_reply`.
  * - `scenario`: every fault of the case fired and every trigger went off: the device went through the situation.
+ * - `sent-steps`: it reported at least one progress step (0–100). Steps are optional: without one a rule about them
+ *   has nothing to judge and is skipped, whatever its level.
+ * - `sent-step-100`: the platform accepted a step 100 from it (optional too: 101 alone says the same).
  */
 export type Need =
   | 'checked'
@@ -52,7 +55,9 @@ export type Need =
   | 'reported-success'
   | 'succeeded'
   | 'answered-inform'
-  | 'scenario';
+  | 'scenario'
+  | 'sent-steps'
+  | 'sent-step-100';
 
 /** How a device process (or in-process device) ended. */
 export interface DeviceExit {
@@ -110,8 +115,11 @@ export interface Scenario {
   mqtt?: boolean;
   /** Fault rules, added before the device starts. */
   faults?: FaultCreate[];
-  /** Actions at chosen moments. */
-  triggers?: { when: When; do: Action }[];
+  /**
+   * Actions at chosen moments. `byDevice`: the moment comes only if the device does what the rule judges (checks
+   * again while paused), so its not coming is the rule's finding, never "the scenario never happened".
+   */
+  triggers?: { when: When; do: Action; byDevice?: true }[];
   /** The device's battery and signal for this case. */
   device?: { power?: number; signal?: number };
   /**
@@ -183,8 +191,20 @@ export interface Rule {
    * skip (SHOULD), never pass.
    */
   needs: Need[];
-  /** Returns what the device did wrong; empty when it followed the rule. Called only when `needs` are met. */
-  check(evidence: Evidence): string[];
+  /**
+   * Returns what the device did wrong; empty when it followed the rule. Called only when `needs` are met. A finding
+   * made with `should()` rests on no binding source: alone it warns, even in a MUST rule.
+   */
+  check(evidence: Evidence): Finding[];
+}
+
+/** A finding of a rule: a plain one breaks the rule at its level; a {@link ShouldFinding} only warns. */
+export type Finding = string | ShouldFinding;
+
+/** A finding that rests on no binding source ([C] fact): a warning, with the source it does rest on. */
+export interface ShouldFinding {
+  level: 'SHOULD';
+  text: string;
 }
 
 /** A device's state in the task over time, for the report. */

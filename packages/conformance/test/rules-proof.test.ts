@@ -131,3 +131,105 @@ describe('every rule can pass and can fail', () => {
     },
   );
 });
+
+// A verdict rests on what reached the device and what it did, not on what the case hoped to see (issue 27).
+describe('verdicts rest on evidence', () => {
+  const recorded = new Map<string, { rule: Rule; evidence: Evidence }>();
+  const ready = runConformance({
+    device: agentDevice(),
+    cases: ['RPT-001', 'RNG-005', 'TOK-006', 'RPT-006'],
+    onJudged: (rule, evidence) => recorded.set(rule.id, { rule, evidence }),
+  });
+  const judged = async (id: string, edit: (e: Evidence) => Evidence) => {
+    await ready;
+    const { rule, evidence } = recorded.get(id) ?? {};
+    if (!rule || !evidence) throw new Error(`${id} was not judged`);
+    return judge(rule, edit(structuredClone(evidence)));
+  };
+  const bodyOf = (e: JournalEntry) => e.request.body?.json as { step?: number; result?: number } | undefined;
+  const codeOf = (e: JournalEntry) => bodyOf(e)?.step ?? bodyOf(e)?.result;
+  const report = (like: JournalEntry, seq: number, step: number, errno = 0): JournalEntry => {
+    const entry = structuredClone(like);
+    Object.assign(entry, { seq, errno });
+    entry.request.body = { ...entry.request.body, json: { step } } as JournalEntry['request']['body'];
+    return entry;
+  };
+
+  it('RPT-001 skips a device that sent no progress step, and only warns on steps that go down', async () => {
+    const none = await judged('RPT-001', (e) => ({
+      ...e,
+      journal: e.journal.filter((x) => (codeOf(x) ?? 101) > 100),
+    }));
+    expect(none.verdict).toBe('skip');
+    expect(none.findings[0]).toMatch(/sent no progress step.*nothing to judge/);
+    const down = await judged('RPT-001', (e) => {
+      const steps = e.journal.filter((x) => codeOf(x) !== undefined && (codeOf(x) as number) < 100);
+      const last = steps.at(-1) as JournalEntry;
+      return { ...e, journal: [...e.journal, report(last, last.seq + 0.5, 1)].sort((a, b) => a.seq - b.seq) };
+    });
+    expect(down.verdict).toBe('warn');
+    expect(down.findings[0]).toMatch(/goes down .*SHOULD, not binding/);
+  });
+
+  it('RNG-005 passes a device that asked again and got the range intact, and fails one that did neither', async () => {
+    const retried = await judged('RNG-005', (e) => {
+      const error = e.journal.find((x) => x.faults.length > 0) as JournalEntry;
+      const before = e.journal.filter((x) => x.seq <= error.seq);
+      const template = e.journal.find((x) => x.operation === 'downloadPackage' && x.response.status === 206);
+      // The whole package again after the error byte, in 4 KiB fragments (the device timed out and asked again),
+      // then the download reported done.
+      const size = e.file.size;
+      const again = Array.from({ length: Math.ceil(size / 4096) }, (_, i) => {
+        const [from, to] = [i * 4096, Math.min(size, (i + 1) * 4096) - 1];
+        const fragment = structuredClone(template as JournalEntry);
+        fragment.seq = error.seq + 1 + i;
+        fragment.request.headers.range = `bytes=${from}-${to}`;
+        fragment.response.headers['content-range'] = `bytes ${from}-${to}/${size}`;
+        fragment.response.bytesSent = to - from + 1;
+        return fragment;
+      });
+      const reportLike = e.journal.find((x) => codeOf(x) !== undefined) as JournalEntry;
+      const done = report(reportLike, error.seq + 1 + again.length, 101);
+      return { ...e, journal: [...before, ...again, done] };
+    });
+    expect(retried.verdict, retried.findings.join('\n')).toBe('pass');
+    const neither = await judged('RNG-005', (e) => {
+      const error = e.journal.find((x) => x.faults.length > 0) as JournalEntry;
+      return { ...e, journal: e.journal.filter((x) => x.seq <= error.seq) };
+    });
+    expect(neither.verdict).toBe('fail');
+    expect(neither.findings[0]).toMatch(/neither reported 107 nor got those bytes again/);
+  });
+
+  it('TOK-006 blames a device that stopped after one pause answer, not the scenario', async () => {
+    const stopped = await judged('TOK-006', (e) => {
+      const paused = e.journal.find((x) => x.errno === 19) as JournalEntry;
+      return {
+        ...e,
+        journal: e.journal.filter((x) => x.seq <= paused.seq),
+        fired: e.fired.filter((f) => f.action === 'pause'),
+      };
+    });
+    expect(stopped.verdict).toBe('fail');
+    expect(stopped.findings.join('\n')).not.toMatch(/scenario never happened/);
+    expect(stopped.findings[0]).toMatch(
+      /checked its token 1 time\(s\) while paused \(first answer 19 at #\d+\) and then stopped/,
+    );
+  });
+
+  it('RPT-006 judges the legacy generation too: a 101 after step 100 fails', async () => {
+    const after = await judged('RPT-006', (e) => {
+      const last = e.journal
+        .filter((x) => codeOf(x) !== undefined && (codeOf(x) as number) < 100)
+        .at(-1) as JournalEntry;
+      return {
+        ...e,
+        journal: [...e.journal, report(last, last.seq + 0.3, 100), report(last, last.seq + 0.6, 101, 21)].sort(
+          (a, b) => a.seq - b.seq,
+        ),
+      };
+    });
+    expect(after.verdict).toBe('fail');
+    expect(after.findings[0]).toMatch(/reports 101 after step 100/);
+  });
+});

@@ -37,16 +37,17 @@ describe.each(['studio', 'fuse'] as const)('the suite on %s', (generation) => {
     const result = await runConformance({ device: agentDevice(), profile: { generation } });
     const notApplicable = (c: (typeof result.cases)[number]) =>
       c.verdict === 'skip' && c.findings[0]?.startsWith(`does not apply to ${generation}: `);
-    expect(
-      result.cases.filter((c) => c.verdict !== 'pass' && !notApplicable(c)).map((c) => `${c.id}:${c.verdict}`),
-      findings(result),
-    ).toEqual([]);
+    expect(failing(result), findings(result)).toEqual([]);
     expect(result.ok).toBe(true);
     const skipped = result.cases.filter((c) => c.verdict === 'skip');
     expect(skipped.map((c) => c.id)).toEqual(expect.arrayContaining(['TOK-001', 'STRAT-002', 'RNG-005']));
-    expect(skipped.every((c) => c.findings[0]?.startsWith(`does not apply to ${generation}: `))).toBe(true);
+    expect(skipped.filter((c) => !notApplicable(c)).map((c) => c.id)).toEqual(
+      // Studio's agent ends its download with 101, never step 100: RPT-006 has nothing to judge.
+      generation === 'studio' ? ['RPT-006'] : [],
+    );
     const passed = result.cases.filter((c) => c.verdict === 'pass').map((c) => c.id);
-    expect(passed).toEqual(expect.arrayContaining(['OTA-001', 'RNG-002', 'RNG-007', 'RPT-004']));
+    // Cancel is judged in every generation's words (Studio and the new platform: code 22, Ota-Errno 5, status 6).
+    expect(passed).toEqual(expect.arrayContaining(['OTA-001', 'RNG-002', 'RNG-007', 'RPT-004', 'TOK-005']));
     expect(passed.includes('RPT-006')).toBe(generation === 'fuse');
     expect(passed.includes('MQTT-001')).toBe(generation === 'fuse');
   });

@@ -99,7 +99,8 @@ export class TidFlow {
         await store.save(state);
       }
       if (fragment.kind === 'ok') {
-        await this.#reportProgress(tid, state);
+        const ended = await this.#reportProgress(tid, state);
+        if (ended) return ended;
         continue;
       }
       if (fragment.kind === 'ota-errno') {
@@ -193,13 +194,19 @@ export class TidFlow {
     return { ...this.#result('upgraded', `installed ${state.target}`), target: state.target };
   }
 
-  async #reportProgress(tid: number, state: DownloadState): Promise<void> {
+  /** Reports a progress step when one is due; the end of the run when its answer says the task ended. */
+  async #reportProgress(tid: number, state: DownloadState): Promise<UpgradeResult | undefined> {
     const step = progressDue(state, this.#p.options.progressStep);
-    if (step === undefined) return;
-    if ((await this.#p.calls.report(tid, step)) === accepted) {
+    if (step === undefined) return undefined;
+    const answer = await this.#p.calls.report(tid, step);
+    // A cancel or an end heard on a progress report is as final as on a download: no more fragments.
+    if (answer === canceled) return this.#ended('canceled', `the task was canceled (code ${answer} to step ${step})`);
+    if (answer === finished) return this.#ended('finished', `the task ended (code ${answer} to step ${step})`);
+    if (answer === accepted) {
       state.progressReported = step;
       await this.#p.store.save(state);
     }
+    return undefined;
   }
 
   async #waitWhilePaused(): Promise<UpgradeResult | undefined> {

@@ -4,17 +4,13 @@ import { codes } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RPT-006',
-  title: 'On the new platform, no 101 after step 100',
-  ref: '§4.5',
+  title: 'No 101 after step 100',
+  ref: '§2.5, §4.5',
   level: 'MUST',
-  generations: {
-    only: ['fuse'],
-    why: 'the rule is written for the new platform only; legacy and Studio devices end with 101',
-  },
   description:
-    'Step 100 already says the package is downloaded: "设备上报100后不能再次上报101，两者都相当于升级包下载完成". A device that reported 100 goes on to install and 201, never 101.',
+    'Step 100 already says the package is downloaded and moves the device to upgrading, where only upgrade codes are taken ("升级中状态只能上报升级中的状态码"; the new platform: "设备上报100后不能再次上报101，两者都相当于升级包下载完成"). A device that reported 100 goes on to install and 201, never 101: OneNET refuses that 101 (errno 21).',
   scenario: {},
-  needs: ['download-done'],
+  needs: ['sent-step-100'],
   check({ journal }) {
     const sent = codes(journal);
     const hundred = sent.find((c) => c.code === bounds.Step.maximum && c.errno === Errno.Success);

@@ -14,7 +14,11 @@ export default defineRule({
     strategy: { retry: { mode: 'retry', count: 1, intervalSeconds: 1 } },
     triggers: [
       { when: { errno: { operation: 'checkTask', errno: CheckErrno.Success } }, do: 'pause' },
-      { when: { errno: { operation: 'checkToken', errno: TokenCheckErrno.TaskPaused, count: 2 } }, do: 'resume' },
+      {
+        when: { errno: { operation: 'checkToken', errno: TokenCheckErrno.TaskPaused, count: 2 } },
+        do: 'resume',
+        byDevice: true,
+      },
     ],
   },
   needs: ['scenario'],
@@ -38,7 +42,7 @@ export default defineRule({
     return [
       ...(paused.length < 2
         ? [
-            `the device checked its token ${paused.length} time(s) while paused; it should keep checking until the task resumes`,
+            `the device checked its token ${paused.length} time(s) while paused${paused[0] ? ` (first answer 19 at #${paused[0].seq})` : ''} and then ${evidence.journal.some((e) => e.seq > (paused.at(-1)?.seq ?? 0)) ? 'did something else' : 'stopped'}; it should wait the interval and check again until the task resumes`,
           ]
         : []),
       ...gaps,

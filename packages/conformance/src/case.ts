@@ -8,8 +8,10 @@ import { type RunningBroker, startMqttBroker } from '@onenet-ota/mock-server/nod
 import { type DriveLimits, driveDevice } from './drive.ts';
 import type { DeviceDriver, DeviceSetup } from './drivers/device.ts';
 import { writeClockOffset } from './drivers/device-clock.ts';
+import { delivered, servedIntact } from './evidence.ts';
 import { judge } from './judge.ts';
 import type { Observed } from './observe.ts';
+import { otherGeneration } from './other-generation.ts';
 import type { DeviceProfile } from './profile.ts';
 import { credentials, prepare, SetupError, scenarioFor } from './scenario.ts';
 import type { Capability, CaseResult, DeviceExit, Evidence, Rule, Verdict } from './types.ts';
@@ -93,6 +95,9 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     // A device whose requests the platform could not take did start: it is judged, and told why it got nowhere.
     if (drive.startFailed && drive.exit && strays.length === 0)
       return finish('error', startFailure(drive.exit), { ...extra, cause: 'device' });
+    // A device of another generation is told so first: the case's faults and triggers never reached it.
+    const mismatch = otherGeneration(journal, generation);
+    if (mismatch) return finish('error', [mismatch, ...unread], { ...extra, cause: 'device' });
     // A handler that threw is the platform's bug: whatever the device did next, the case says nothing about it.
     const bugs = journal.filter((e) => e.exception);
     if (bugs.length > 0)
@@ -104,7 +109,10 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     if (drive.timedOut)
       return finish(
         'timeout',
-        [`the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s`, ...unread],
+        [
+          `the device had not finished after ${ctx.limits.caseTimeoutMs / 1000} s${slowDownload(journal, prepared.file.size, ctx.limits.caseTimeoutMs)}`,
+          ...unread,
+        ],
         extra,
       );
     const status = await ctx.observed.admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices/{devId}', {
@@ -140,6 +148,18 @@ export async function runCase(rule: Rule, ctx: CaseContext): Promise<CaseResult>
     await own?.close();
     await rm(caseDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a case that timed out mid-download: how far the device got and how long the package would take at its pace,
+ * so a device with small fragments (or a slow link) is told to give the case more time, not that it is wrong.
+ */
+function slowDownload(journal: JournalEntry[], size: number, timeoutMs: number): string {
+  const got = servedIntact(journal, []).reduce((sum, [a, b]) => sum + b - a, 0);
+  if (got === 0 || got >= size) return '';
+  const fragments = delivered(journal).length;
+  const needed = Math.ceil(((timeoutMs / 1000) * size) / got);
+  return `: it had received ${got} of the ${size}-byte package in ${fragments} downloads (about ${Math.round(got / fragments)} bytes each); at that pace it needs about ${needed} s: give it longer with --case-timeout ${Math.ceil(needed * 1.5)}, or fetch larger fragments`;
 }
 
 /** The fields of a case result that come from its rule. */

@@ -200,8 +200,10 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   const dir = resolve(values['report-dir']);
   await writeReports(result, dir);
   out(`${consoleSummary(result)}\nReports: ${join(dir, 'report.html')} (and report.json, junit.xml)\n`);
-  const unstarted = result.cases.filter((c) => c.cause === 'device');
-  if (unstarted.length > 0)
+  const otherApi = result.cases.find((c) => c.cause === 'device' && c.findings[0]?.startsWith('the device speaks'));
+  const unstarted = result.cases.filter((c) => c.cause === 'device' && c !== otherApi);
+  if (otherApi) out(`hint: ${otherApi.findings[0]}\n`);
+  else if (unstarted.length > 0)
     out(
       `hint: the device command never made a request in ${unstarted.length} case(s): ${unstarted[0]?.findings.slice(0, 2).join('; ')}. Check --device-cmd.\n`,
     );

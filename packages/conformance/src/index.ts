@@ -6,11 +6,13 @@
  */
 
 export { writeReports } from './cli.ts';
-export { defineRule } from './define-rule.ts';
+export { defineRule, should } from './define-rule.ts';
 export type { AgentDeviceOptions } from './drivers/agent.ts';
 export { agentDevice } from './drivers/agent.ts';
+export type { CommandDeviceOptions } from './drivers/command.ts';
 export { commandDevice, deviceEnvironment, fillPlaceholders } from './drivers/command.ts';
 export type { DeviceDriver, DeviceSession, DeviceSetup } from './drivers/device.ts';
+export type { DeviceClock } from './drivers/device-clock.ts';
 export type { Quirk } from './drivers/quirks.ts';
 export { quirks, withQuirks } from './drivers/quirks.ts';
 export { waitDevice } from './drivers/wait.ts';
@@ -32,11 +34,13 @@ export type {
   CaseResult,
   DeviceExit,
   Evidence,
+  Finding,
   Level,
   Need,
   Rule,
   RunResult,
   Scenario,
+  ShouldFinding,
   StateChange,
   Verdict,
   When,

@@ -4,6 +4,7 @@ import { createDeviceClient } from '@onenet-ota/sdk';
 import { listenForInform } from '@onenet-ota/sdk/node';
 import { describe, expect, it } from 'vitest';
 import { agentDevice, commandDevice, type DeviceDriver, quirks, rules, runConformance } from '../src/index.ts';
+import { credentials } from '../src/scenario.ts';
 import { agentMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
 
 const otaDeviceBin = new URL('../../sdk/bin/ota-device.ts', import.meta.url).pathname;
@@ -222,4 +223,41 @@ describe('mutant devices', () => {
     expect(failing(result), findings(result)).toEqual(expected);
     expect(result.ok).toBe(false);
   });
+});
+
+describe('a device judged in another generation than it speaks', () => {
+  it('is told so first, in every case, instead of findings about faults that never reached it', async () => {
+    // ota-device speaking Studio's API (/ota/{pid}/{name}/…), judged as a legacy device.
+    const studio = {
+      OTA_GENERATION: 'studio',
+      OTA_DEVICE_NAME: credentials.deviceName,
+      OTA_ACCESS_KEY: credentials.deviceKey,
+    };
+    const result = await runConformance({
+      device: commandDevice(undefined, { env: studio }),
+      cases: ['REQ-001', 'RNG-002'],
+    });
+    const run = result.cases.filter((c) => c.verdict !== 'disabled');
+    expect(run.map((c) => `${c.id}:${c.verdict}`)).toEqual(['REQ-001:error', 'RNG-002:error']);
+    for (const c of run)
+      expect(c.findings[0]).toMatch(
+        /^the device speaks another generation's API: \d+ of its requests went to studio's paths, first #\d+ POST \/ota\/[^/]+\/dut\/version; it is judged as legacy: run with --generation studio$/,
+      );
+  }, 60_000);
+});
+
+describe('a case that times out mid-download', () => {
+  it('says how far the device got and what --case-timeout its pace needs', async () => {
+    // ota-device fetching 16-byte fragments of a package sized for 4 KiB ones: hundreds of requests.
+    const result = await runConformance({
+      device: commandDevice(undefined, { env: { OTA_FRAGMENT_SIZE: '16' } }),
+      cases: ['RPT-003'],
+      caseTimeoutMs: 2000,
+    });
+    const [judged] = result.cases.filter((c) => c.verdict !== 'disabled');
+    expect(judged?.verdict).toBe('timeout');
+    expect(judged?.findings[0]).toMatch(
+      /^the device had not finished after 2 s: it had received \d+ of the \d+-byte package in \d+ downloads \(about 16 bytes each\); at that pace it needs about \d+ s: give it longer with --case-timeout \d+, or fetch larger fragments$/,
+    );
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ export interface RunningSntpServer {
   /** The UDP port bound. */
   port: number;
   host: string;
+  /** Stops answering and frees the port. */
   close(): Promise<void>;
 }
 

@@ -137,7 +137,7 @@ describe('verdicts rest on evidence', () => {
   const recorded = new Map<string, { rule: Rule; evidence: Evidence }>();
   const ready = runConformance({
     device: agentDevice(),
-    cases: ['RPT-001', 'RNG-005', 'TOK-006', 'RPT-006'],
+    cases: ['RPT-001', 'RNG-005', 'TOK-006', 'RPT-006', 'STRAT-002'],
     onJudged: (rule, evidence) => recorded.set(rule.id, { rule, evidence }),
   });
   const judged = async (id: string, edit: (e: Evidence) => Evidence) => {
@@ -231,5 +231,26 @@ describe('verdicts rest on evidence', () => {
     });
     expect(after.verdict).toBe('fail');
     expect(after.findings[0]).toMatch(/reports 101 after step 100/);
+  });
+
+  it("STRAT-002 takes retry as all tries too, as OneNET's C SDK does, and only warns on the interval", async () => {
+    const tries = (e: Evidence) => e.journal.filter((x) => x.operation === 'downloadPackage');
+    const twoTries = await judged('STRAT-002', (e) => ({
+      ...e,
+      journal: e.journal.filter((x) => x !== tries(e).at(-1)),
+    }));
+    expect(twoTries.verdict, twoTries.findings.join('\n')).toBe('pass');
+    const oneTry = await judged('STRAT-002', (e) => ({
+      ...e,
+      journal: e.journal.filter((x) => !tries(e).slice(1).includes(x)),
+    }));
+    expect(oneTry.verdict).toBe('fail');
+    const hasty = await judged('STRAT-002', (e) => {
+      const [first, ...rest] = tries(e);
+      for (const x of rest) [x.time, x.wallTime] = [first?.time ?? x.time, first?.wallTime ?? x.wallTime];
+      return e;
+    });
+    expect(hasty.verdict).toBe('warn');
+    expect(hasty.findings[0]).toMatch(/not waiting the 1 s interval .*SHOULD, not binding/);
   });
 });

@@ -37,7 +37,11 @@ export function findLibfaketime(): string | undefined {
  * every call (the suite rewrites it when the clock jumps, and the next call sees it). Monotonic clocks are left
  * alone, so the device's timers and sleeps keep real time.
  */
-export function faketimeEnvironment(lib: string, file: string, inherited = process.env): Record<string, string> {
+export function faketimeEnvironment(
+  lib: string,
+  file: string,
+  inherited: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
   return {
     LD_PRELOAD: inherited.LD_PRELOAD ? `${lib} ${inherited.LD_PRELOAD}` : lib,
     FAKETIME_TIMESTAMP_FILE: file,

@@ -108,11 +108,40 @@ describe("OneNET's official C SDK, byte for byte", () => {
     expect(entry?.tolerated?.map((t) => t.pointer)).toEqual(['#/query/manuf', '#/query/model']);
   });
 
+  it('serves what the docs require but hand-written clients leave out, and journals each omission', async () => {
+    const check = await aioRequest(
+      h.url,
+      'GET',
+      `/ota/south/check?dev_id=${demo.devId}&manuf=100&model=10001&type=2&version=${demo.fromVersion}`,
+      general(),
+    );
+    expect(json(check).errno).toBe(0);
+    const body = JSON.stringify({ s_version: demo.fromVersion });
+    const typed = (contentType?: string): [string, string][] => [
+      ...(contentType ? [['Content-Type', contentType] as [string, string]] : []),
+      ['Authorization', authorization],
+    ];
+    for (const contentType of [undefined, 'text/plain', 'application/json;charset=UTF-8', 'Application/JSON'])
+      expect(
+        json(await aioRequest(h.url, 'POST', `/ota/device/version?dev_id=${demo.devId}`, typed(contentType), body))
+          .errno,
+      ).toBe(0);
+    const tolerated = (operation: string) =>
+      h.platform.journal.query({ operation }).entries.map((e) => e.tolerated?.map((t) => `${t.pointer} ${t.message}`));
+    expect(tolerated('checkTask')).toEqual([["#/query/cdn is missing; OneNET's docs require it"]]);
+    const note = "#/header/content-type Content-Type is not application/json; OneNET's docs require it";
+    expect(tolerated('reportVersion')).toEqual([[note], [note], undefined, undefined]);
+    // Read as JSON whatever its type, and journaled as what was read.
+    const [untyped] = h.platform.journal.query({ operation: 'reportVersion' }).entries;
+    expect(untyped?.request.body).toMatchObject({ json: { s_version: demo.fromVersion } });
+    expect(untyped?.request.body?.contentType).toBeUndefined();
+  });
+
   it('still fails the task with errno 8 when a device sends a manuf/model of another module', async () => {
     const check = await aioRequest(
       h.url,
       'GET',
-      `/ota/south/check?dev_id=${demo.devId}&manuf=101&model=10101&type=2&version=${demo.fromVersion}`,
+      `/ota/south/check?dev_id=${demo.devId}&manuf=101&model=10101&type=2&version=${demo.fromVersion}&cdn=false`,
       general(),
     );
     expect(json(check).errno).toBe(8);

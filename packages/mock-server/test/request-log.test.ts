@@ -43,7 +43,9 @@ describe('the request log', () => {
       );
     });
     const log = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
-    expect(log[0]).toMatch(/checkTask .*\[tolerated: its lines end with LF alone, manuf missing, model missing\]/);
+    expect(log[0]).toMatch(
+      /checkTask .*\[tolerated: its lines end with LF alone, manuf missing, model missing, cdn missing\]/,
+    );
   });
 
   it('prints a request the platform could not read with its device and the reason', async () => {

@@ -36,7 +36,9 @@ export type Quirk =
   /** Retries at once and up to 50 times, ignoring `retry` and `interval`. */
   | 'ignore-retry-policy'
   /** Reports a failure (107) when the task is canceled. */
-  | 'report-after-cancel';
+  | 'report-after-cancel'
+  /** Checks without `cdn` and posts its JSON reports without `Content-Type`, as hand-written clients do. */
+  | 'bare-requests';
 
 /**
  * Every quirk, for command lines and test matrices.
@@ -55,6 +57,7 @@ export const quirks: readonly Quirk[] = [
   'ignore-thresholds',
   'ignore-retry-policy',
   'report-after-cancel',
+  'bare-requests',
 ];
 
 /**
@@ -132,7 +135,8 @@ export function withQuirks(options: OtaAgentOptions, chosen: readonly Quirk[]): 
   let lastStep = 0;
   let reportedAfterCancel = false;
 
-  const fetch: FetchLike = async (request) => {
+  const fetch: FetchLike = async (asked) => {
+    const request = has('bare-requests') ? await bare(asked) : asked;
     const operation = operationOf(request);
     if (operation?.id === 'checkToken' && has('skip-token-check'))
       return answer({ errno: TokenCheckErrno.Success, error: 'succ' });
@@ -178,6 +182,17 @@ export function withQuirks(options: OtaAgentOptions, chosen: readonly Quirk[]): 
   if (has('skip-md5')) mutant.verify = async () => {};
   if (has('restart-from-zero')) mutant.store = forgetting(options.store);
   return mutant;
+}
+
+/** The request without a `cdn` parameter and, for a POST, without `Content-Type` (its body sent as bytes). */
+async function bare(request: Request): Promise<Request> {
+  const url = new URL(request.url);
+  url.searchParams.delete('cdn');
+  if (request.method !== 'POST') return new Request(url, request);
+  const headers = new Headers(request.headers);
+  headers.delete('content-type');
+  // Bytes, not text: a string body would be sent as text/plain.
+  return new Request(url, { method: 'POST', headers, body: await request.arrayBuffer() });
 }
 
 /** The 206 as if its `Content-Range` were the one asked for (a device that never reads it sees nothing else). */

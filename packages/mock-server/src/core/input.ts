@@ -42,16 +42,29 @@ export function readParameters(
 }
 
 /**
- * The parameters OneNET's docs require (`x-onenet-required`) that a request left out. The platform serves such a
- * request, because OneNET's own clients send it so, and the journal keeps what was missing.
+ * What OneNET's docs require (`x-onenet-required`) that a request left out: a query parameter, or the
+ * `Content-Type: application/json` of a JSON body. The platform serves such a request, because real clients send
+ * it so (OneNET's own C SDK has no `manuf`), and the journal keeps what was missing.
  */
-export function toleratedOmissions(operationId: OperationId, url: URL): FieldError[] {
+export function toleratedOmissions(operationId: OperationId, url: URL, headers: Headers): FieldError[] {
   const names = onenetRequiredQuery(operationId);
-  // Most operations have none: their query is not parsed for this.
-  if (names.length === 0) return [];
-  return names
+  const { jsonContentTypeByDocs } = operationSpec(operationId);
+  // Most operations require nothing more: their request is not read for this.
+  if (names.length === 0 && !jsonContentTypeByDocs) return [];
+  const omitted = names
     .filter((name) => !url.searchParams.has(name))
     .map((name) => ({ pointer: `#/query/${name}`, message: "is missing; OneNET's docs require it" }));
+  if (jsonContentTypeByDocs && !isJson(headers.get('content-type')))
+    omitted.push({
+      pointer: '#/header/content-type',
+      message: "Content-Type is not application/json; OneNET's docs require it",
+    });
+  return omitted;
+}
+
+/** `application/json`, with parameters (`; charset=utf-8`) and in any case. */
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && /^\s*application\/json\s*(;|$)/i.test(contentType);
 }
 
 const requiredByDocs = new Map<OperationId, readonly string[]>();

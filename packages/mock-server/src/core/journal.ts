@@ -216,12 +216,18 @@ export class Journal {
 
 /**
  * Summarises a body: JSON up to 2 KiB in full (access keys redacted), text up to 2 KiB in full, anything else as
- * size and md5 (a body kept whole needs no digest).
+ * size and md5 (a body kept whole needs no digest). `asJson`: the platform read it as JSON whatever its type (a
+ * device's report sent without `Content-Type`), so the journal keeps what it read.
  */
-export function summarizeBody(bytes: Uint8Array, contentType: string | null, md5?: string): BodySummary {
+export function summarizeBody(
+  bytes: Uint8Array,
+  contentType: string | null,
+  md5?: string,
+  asJson = contentType?.includes('json') ?? false,
+): BodySummary {
   const summary: BodySummary = { size: bytes.length };
   if (contentType) summary.contentType = contentType;
-  if (contentType?.includes('json') && bytes.length <= jsonKeptBytes) {
+  if (asJson && bytes.length <= jsonKeptBytes) {
     try {
       summary.json = redactKeys(JSON.parse(new TextDecoder().decode(bytes)));
     } catch {

@@ -254,7 +254,7 @@ function dispatch(
     if (body.md5) call.bodyMd5 = body.md5;
     // A device's oversized body is answered in its own terms: the handler finds no body and says errno 2.
     if (body.overflow) call.note = `the body is larger than ${limit} bytes; it was not read`;
-    const omitted = southbound ? toleratedOmissions(matched.operationId, url) : undefined;
+    const omitted = southbound ? toleratedOmissions(matched.operationId, url, request.headers) : undefined;
     const tolerated = extra.tolerated ? [...extra.tolerated, ...(omitted ?? [])] : omitted;
     if (tolerated && tolerated.length > 0) call.tolerated = tolerated;
     if (!control) {
@@ -539,8 +539,16 @@ function record(
   held.auth = call.auth;
   held.tolerated = call.tolerated;
   held.exception = call.exception;
-  if (call.body.length > 0)
-    held.requestBody = summarizeBody(call.body, call.request.headers.get('content-type'), call.bodyMd5);
+  if (call.body.length > 0) {
+    const contentType = call.request.headers.get('content-type');
+    // A device's JSON report is read as JSON whatever its type: the journal keeps what the platform read.
+    const readAsJson =
+      contentType?.includes('json') ||
+      (call.route !== undefined &&
+        isDeviceOperation(call.route.canonical) &&
+        'application/json' in operationSpec(call.route.operationId).requestBody);
+    held.requestBody = summarizeBody(call.body, contentType, call.bodyMd5, readAsJson);
+  }
   const json = wholeJson(response);
   if (contentType === 'application/octet-stream') held.streamed = true;
   else if (json !== undefined && contentType) {

@@ -21,7 +21,9 @@ interface Bounds {
  *
  * `onenet` follows the rules quoted in the protocol §2.4 to the letter: `s-` with `s >= len` starts at 0;
  * `s-e` clamps `e` to `len-1` and resets `s` to 0 when `s > e`; `-n` with `n > len` is the whole file; leading
- * zeros are ignored (`01-02` is `1-2`); a header that follows none of these forms is the whole file.
+ * zeros are ignored (`01-02` is `1-2`); a header that follows none of these forms is the whole file. A range that
+ * names a single byte (`s-s`, `-1`) is below OneNET's smallest fragment ("每次获取分片包的最小范围限制为2个字节"), so it
+ * follows no rule and is the whole file too (rule 4); a range clamped to one byte (`len-1-len`) is served as clamped.
  * `rfc9110` requires the `bytes=` unit, answers 416 for a start beyond the end, and ignores anything invalid
  * (RFC 9110 §14.2: a server may ignore Range), including several ranges.
  */
@@ -33,6 +35,7 @@ export function decideRange(header: string | null, length: number, dialect: Rang
   if (first === undefined && last === undefined) return { kind: 'whole' };
   const last_ = length - 1;
 
+  if (dialect === 'onenet' && (first === undefined ? last === 1 : first === last)) return { kind: 'whole' };
   if (first === undefined) {
     const n = last as number;
     if (n === 0) return dialect === 'rfc9110' ? { kind: 'unsatisfiable' } : { kind: 'whole' };

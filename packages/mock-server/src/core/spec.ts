@@ -29,6 +29,11 @@ export interface OperationSpec {
   parameters: ParameterSpec[];
   /** Media type → schema pointer of the request body. */
   requestBody: Record<string, string>;
+  /**
+   * OneNET's docs list `Content-Type: application/json` for its body (`x-onenet-required` on the request body):
+   * the platform reads a body sent without it and journals that under `tolerated`.
+   */
+  jsonContentTypeByDocs: boolean;
   /** Status → media type → schema pointer of the response body. */
   responses: Record<string, Record<string, string>>;
   /** Status → header name (lower case) → whether it is required and where its schema is. */
@@ -72,12 +77,14 @@ export function operationSpec(operationId: OperationId): OperationSpec {
     };
   });
   const security = (op.operation.security ?? []) as Record<string, unknown>[];
+  const body = op.operation.requestBody
+    ? follow(`${base}/${op.method}/requestBody`, op.operation.requestBody)
+    : undefined;
   const spec: OperationSpec = {
     acceptsQueryToken: security.some((requirement) => 'adminTokenQuery' in requirement),
     parameters,
-    requestBody: op.operation.requestBody
-      ? contentPointers(follow(`${base}/${op.method}/requestBody`, op.operation.requestBody))
-      : {},
+    requestBody: body ? contentPointers(body) : {},
+    jsonContentTypeByDocs: body?.node['x-onenet-required'] === true,
     responseHeaders: {},
     responses: Object.fromEntries(
       Object.entries(op.operation.responses).map(([status, response]) => [

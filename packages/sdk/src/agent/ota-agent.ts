@@ -132,6 +132,7 @@ export class OtaAgent {
             model: this.#options.model,
             type: this.#options.type,
             version: this.#options.version,
+            cdn: false, // DOC-ZH requires it; this agent pulls from the platform's own address
           },
         },
       });

@@ -136,8 +136,12 @@ typedef enum { FRAGMENT_OK, FRAGMENT_RETRY, FRAGMENT_ERROR_BYTE } fragment_resul
  */
 static fragment_result fetch(device *d, const task_info *task, long long offset, long long end, long long *received,
                              int *error_code) {
+#ifdef OTA_ONE_BYTE_RANGE
+    long long from = offset, asked_end = end; /* mutant: a one-byte tail asked as it is */
+#else
     long long from = end - offset + 1 >= 2 ? offset : (end >= 1 ? end - 1 : 0);
     long long asked_end = end > from + 1 ? end : from + 1;
+#endif
     long long served_end = asked_end < task->size - 1 ? asked_end : task->size - 1;
     char path[128], headers[384];
     if (sign(d) != 0) return FRAGMENT_RETRY;

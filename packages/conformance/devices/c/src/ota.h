@@ -9,6 +9,7 @@
  *   OTA_NO_PERSIST        keeps nothing across a power cut (store.c): the download starts over
  *   OTA_ANY_2XX           takes any 2xx body as the fragment: no Content-Range, Content-Length or error-byte check
  *   OTA_SKIP_LAST_BYTE    never asks for a one-byte tail, since OneNET's smallest range is 2 bytes: skips it
+ *   OTA_ONE_BYTE_RANGE    asks for a one-byte tail as `s-s`, below OneNET's smallest range (it copes with the 200)
  *   OTA_NO_RETRY          gives up (107) at the first failed fragment instead of retrying `retry` times
  *   OTA_OMIT_MANUF_MODEL  checks for its task without manuf and model, as OneNET's own C SDK does
  *   OTA_NO_DIFF           installs a differential package as if it were the image

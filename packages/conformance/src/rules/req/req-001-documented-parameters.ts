@@ -2,7 +2,7 @@ import { defineRule } from '../../define-rule.ts';
 
 export default defineRule({
   id: 'REQ-001',
-  title: 'Parameters OneNET documents as required are sent',
+  title: 'Parameters and headers OneNET documents as required are sent',
   ref: '§2.2',
   level: 'SHOULD',
   generations: {
@@ -10,20 +10,32 @@ export default defineRule({
     why: "it judges the legacy check's manuf and model, which Studio and the new platform do not have",
   },
   description:
-    "OneNET's docs require `manuf` and `model` on the task check; its own C SDK leaves them out, so this platform serves such a check (matching the task on `type` and `version`), but a platform that follows its docs may refuse it with errno 2, and without them it cannot fail a task sent to the wrong module (errno 8).",
+    "OneNET's docs require `manuf`, `model` and `cdn` on the task check and `Content-Type: application/json` on the version and progress reports; its own C SDK leaves `manuf` and `model` out, so this platform serves such requests (matching the task on `type` and `version`, reading the body as JSON), but a platform that follows its docs may refuse them, and without `manuf` and `model` it cannot fail a task sent to the wrong module (errno 8).",
   scenario: {},
   needs: ['checked'],
   check({ journal }) {
-    const omissions = new Map<string, number[]>();
+    const omissions = new Map<string, { message: string; seqs: number[] }>();
     for (const entry of journal)
       for (const t of entry.tolerated ?? []) {
-        // Only omitted parameters: a request's line endings are REQ-002's.
-        if (!t.pointer.startsWith('#/query/')) continue;
-        const key = `${entry.operation} ${t.pointer.replace('#/query/', '')}`;
-        omissions.set(key, [...(omissions.get(key) ?? []), entry.seq]);
+        // What the docs require: a request's line endings are REQ-002's.
+        const what = documented(t.pointer);
+        if (!what) continue;
+        const key = `${entry.operation} ${what}`;
+        const seen = omissions.get(key) ?? { message: t.message, seqs: [] };
+        seen.seqs.push(entry.seq);
+        omissions.set(key, seen);
       }
-    return [...omissions].map(
-      ([what, seqs]) => `${what} is missing in ${seqs.length} request(s), first #${seqs[0]}; OneNET's docs require it`,
+    return [...omissions].map(([what, { message, seqs }]) =>
+      what.endsWith(' Content-Type')
+        ? `${what.replace(/ Content-Type$/, '')}: ${message.split(';')[0]} in ${seqs.length} request(s), first #${seqs[0]}; OneNET's docs require it`
+        : `${what} is missing in ${seqs.length} request(s), first #${seqs[0]}; OneNET's docs require it`,
     );
   },
 });
+
+/** The parameter or header a tolerated note names when it is one the docs require; undefined for anything else. */
+function documented(pointer: string): string | undefined {
+  if (pointer.startsWith('#/query/')) return pointer.slice('#/query/'.length);
+  if (pointer === '#/header/content-type') return 'Content-Type';
+  return undefined;
+}

@@ -8,8 +8,8 @@ export default defineRule({
   ref: '§2.4',
   level: 'MUST',
   description:
-    'Each download sends `Range: bytes=s-e` (or OneNET\'s `s-e`) of at least 2 bytes ("每次获取分片包的最小范围限制为2个字节"), also for the last byte of a package one byte longer than a whole number of fragments, and the bytes received cover the whole package.',
-  scenario: {},
+    'Each download sends `Range: bytes=s-e` (or OneNET\'s `s-e`) of at least 2 bytes ("每次获取分片包的最小范围限制为2个字节"), also for the last byte: the package is four fragments and one byte. OneNET answers a one-byte range with the whole file. The bytes received cover the whole package.',
+  scenario: ({ fragmentSize }) => ({ packageSize: fragmentSize * 4 + 1 }),
   needs: ['downloaded', 'download-done'],
   check({ journal, faults, file }) {
     const findings: string[] = [];

@@ -7,8 +7,8 @@ import type { StateStore, StoreBatch, StoredPlatform } from './core/persistence.
 
 // A data directory: `platform.db`, an SQLite database in WAL mode (node:sqlite, built into Node 24: no native
 // build) holding every record, snapshot and journal entry as JSON rows; `blobs/`, package and patch bytes as files
-// named by content (`md5-size`), written before the rows that name them; `lock`, the pid of the server using it.
-// WAL with synchronous=NORMAL survives a killed process (what a bench sees: SIGKILL, a crash, Ctrl-C twice); a
+// named by content (`md5-size`), written before the rows that name them; `lock`, the pid of the server using it
+// (for the message only: the lock itself is SQLite's). WAL with synchronous=NORMAL survives a killed process (what a bench sees: SIGKILL, a crash, Ctrl-C twice); a
 // power cut may lose the last transactions, never the database.
 
 /** The version of the rows' layout; a directory written by another refuses to open, rather than be misread. */
@@ -23,12 +23,11 @@ export class DataDirError extends Error {
 export function openDataDir(dir: string): StateStore {
   const sqlite = loadSqlite();
   mkdirSync(join(dir, 'blobs'), { recursive: true });
-  const release = lock(dir);
-  let db: DatabaseSync;
+  const db = new sqlite.DatabaseSync(join(dir, 'platform.db'));
+  let release = () => db.close();
   try {
-    db = new sqlite.DatabaseSync(join(dir, 'platform.db'));
+    release = lock(db, dir);
     db.exec(`
-      PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
@@ -93,7 +92,6 @@ export function openDataDir(dir: string): StateStore {
     },
 
     close() {
-      db.close();
       release();
     },
   };
@@ -119,27 +117,32 @@ function transaction(db: DatabaseSync, work: () => void): void {
   }
 }
 
-// One server per directory: two would each write their own view over the other's. A lock left by a killed server
-// (its pid no longer running) is taken over.
-function lock(dir: string): () => void {
-  const path = join(dir, 'lock');
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8'));
-    if (pid !== process.pid && isRunning(pid))
-      throw new DataDirError(`${dir} is in use by another ota-mock (pid ${pid}); stop it or choose another --data-dir`);
-  }
-  writeFileSync(path, String(process.pid));
-  return () => rmSync(path, { force: true });
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+/**
+ * One server per directory: two would each write their own view over the other's. The database is held in
+ * SQLite's exclusive locking mode, taken by a write before anything is read: an OS lock (fcntl) that exactly one
+ * opener gets, however close together two start, and that the kernel drops when its process ends, also one killed
+ * and left a zombie. The pid beside it only names the holder in the refusal. Returns what closes and unlocks.
+ */
+function lock(db: DatabaseSync, dir: string): () => void {
+  const pidFile = join(dir, 'lock');
   try {
-    process.kill(pid, 0);
-    return true;
+    // Before WAL is entered: in exclusive mode the WAL index lives in this process, not in a shared file.
+    db.exec('PRAGMA busy_timeout = 250; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL;');
+    db.exec(
+      'BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID; COMMIT',
+    );
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (!/locked|busy/i.test(String(error))) throw error;
+    const pid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '';
+    throw new DataDirError(
+      `${dir} is in use by another ota-mock${/^\d+$/.test(pid) ? ` (pid ${pid})` : ''}; stop it or choose another --data-dir`,
+    );
   }
+  writeFileSync(pidFile, String(process.pid));
+  return () => {
+    db.close();
+    rmSync(pidFile, { force: true });
+  };
 }
 
 // Blobs no record or snapshot names any more (deleted packages), and partial files a kill left behind. In a

@@ -44,12 +44,20 @@ export function observe(platform: Platform): Observed {
   // One read of the journal at a time, so two answers in flight never see the same entries twice.
   let reading: Promise<void> = Promise.resolve();
   const readNew = async () => {
-    const page = await must(
-      'read the journal',
-      admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, since } } }),
-    );
-    since = page.nextSeq - 1;
-    return page.entries.filter(isDeviceCall);
+    const calls: JournalEntry[] = [];
+    for (;;) {
+      const page = await must(
+        'read the journal',
+        admin.GET('/__mock/journal', { params: { query: { devId: credentials.devId, since } } }),
+      );
+      calls.push(...page.entries.filter(isDeviceCall));
+      // A read cut at its size bound goes on from its last entry.
+      if (!page.truncated) {
+        since = page.nextSeq - 1;
+        return calls;
+      }
+      since = page.entries.at(-1)?.seq ?? since;
+    }
   };
   const observed: Observed = {
     platform: {
@@ -82,7 +90,7 @@ export function observe(platform: Platform): Observed {
         );
         calls.push(...page.entries.filter(isDeviceCall));
         strays.push(...page.entries.filter(isStray));
-        if (page.entries.length < limit) return { calls, strays };
+        if (page.entries.length < limit && !page.truncated) return { calls, strays };
         after = page.entries.at(-1)?.seq ?? after;
       }
     },

@@ -37,7 +37,9 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --body-timeout <s>       seconds a request body may go silent before a 408 that says how many bytes came of how
                            many its Content-Length announced (default 30; OneNET's nginx waits 60)
   --keep-alive <s>         seconds an idle keep-alive connection is kept (default 75, nginx's keepalive_timeout)
-  --max-connections <n>    connections served at once; more get a 503 and are closed (default 1024). Devices
+  --header-timeout <s>     seconds a connection has to send a request line and headers before a 408 (default 10)
+  --max-connections <n>    connections served at once (default 1024); past it, the oldest idle one of the peer
+                           holding the most is closed, and when none is idle the newcomer gets a 503. Devices
                            keep theirs open: a fleet of N needs more than N
   --admin-token <t>        require 'Authorization: Bearer <t>' on the management API and /__mock. Listening
                            beyond loopback (--host 0.0.0.0), one is required: given here, or generated and
@@ -46,7 +48,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
                            this token (they sign their own, as on OneNET)
   --cors <origins>         web pages that may call the platform from a browser: off, *, or a comma-separated
                            list of origins (default: pages served from this machine when listening on loopback,
-                           none beyond it)
+                           none beyond it). Pages of other origins cannot change it
+  --allowed-host <names>   Host names the management API, /__mock and the console answer to, comma-separated,
+                           besides IP addresses, localhost and --host (.example.com: the domain and below); a
+                           page that rebinds its own domain to this machine gets 403. Devices may send any Host
   --data-dir <dir>         keep the platform on disk (SQLite in WAL mode, package bytes as files) and continue
                            from it after a restart or a crash: products, devices, packages, tasks, per-device
                            status, upgrade tokens, the virtual clock, faults, snapshots and the journal.
@@ -94,6 +99,8 @@ export async function runCli(
       'max-connections': { type: 'string', default: '1024' },
       'body-timeout': { type: 'string', default: '30' },
       'keep-alive': { type: 'string', default: '75' },
+      'header-timeout': { type: 'string', default: '10' },
+      'allowed-host': { type: 'string' },
       'admin-token': { type: 'string' },
       'data-dir': { type: 'string' },
       cors: { type: 'string' },
@@ -130,7 +137,14 @@ export async function runCli(
   }
 
   const positive = (
-    flag: 'journal-limit' | 'max-package-size' | 'max-storage' | 'max-connections' | 'body-timeout' | 'keep-alive',
+    flag:
+      | 'journal-limit'
+      | 'max-package-size'
+      | 'max-storage'
+      | 'max-connections'
+      | 'body-timeout'
+      | 'keep-alive'
+      | 'header-timeout',
   ) => {
     const value = Number(values[flag]);
     if (!Number.isSafeInteger(value) || value < 1)
@@ -166,24 +180,18 @@ export async function runCli(
     maxUploadBytes: positive('max-package-size'),
     maxStorageBytes: positive('max-storage'),
   });
-  const server = await startServer({
+  const door = {
     host: values.host,
-    port,
     platform,
     maxConnections: positive('max-connections'),
     bodyTimeoutMs: positive('body-timeout') * 1000,
     keepAliveMs: positive('keep-alive') * 1000,
-  });
+    headersTimeoutMs: positive('header-timeout') * 1000,
+    allowedHosts: [...names(values['allowed-host']), ...names(values['tls-name'])],
+  };
+  const server = await startServer({ ...door, port });
   const secure = tls
-    ? await startServer({
-        host: values.host,
-        port: tls.port,
-        platform,
-        maxConnections: positive('max-connections'),
-        bodyTimeoutMs: positive('body-timeout') * 1000,
-        keepAliveMs: positive('keep-alive') * 1000,
-        tls: tls.credentials,
-      }).catch(async (error: unknown) => {
+    ? await startServer({ ...door, port: tls.port, tls: tls.credentials }).catch(async (error: unknown) => {
         await server.close();
         throw error;
       })
@@ -295,10 +303,10 @@ async function tlsSetup(
   const authority = await loadOrCreateAuthority(dir).catch((error: unknown) => {
     throw new UsageError(`--tls-ca-dir ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   });
-  const names = [values.host, ...(values['tls-name'] ?? '').split(',')]
-    .map((name) => name.trim())
-    .filter((name) => name !== '' && name !== '0.0.0.0' && name !== '::');
-  const credentials = await issueServerCertificate(authority, names);
+  const credentials = await issueServerCertificate(
+    authority,
+    [values.host, ...names(values['tls-name'])].filter((name) => name !== '0.0.0.0' && name !== '::'),
+  );
   return {
     port,
     credentials,
@@ -312,6 +320,14 @@ function describeData(dir: string, platform: Platform): string {
   const time =
     platform.clock.mode === 'virtual' ? `, virtual clock at ${new Date(platform.clock.now()).toISOString()}` : '';
   return `Data: ${dir} (continued: ${products.size} products, ${devices.size} devices, ${packages.size} packages, ${tasks.size} tasks${time})`;
+}
+
+/** A comma-separated list of names, trimmed, without empty ones. */
+function names(flag: string | undefined): string[] {
+  return (flag ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 function corsPolicy(flag: string | undefined, loopbackOnly: boolean): CorsPolicy {

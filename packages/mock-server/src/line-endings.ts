@@ -9,8 +9,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** How long a connection may take to send its first line before Node's server is given it anyway (nginx: 60 s). */
-const firstLineMs = 60_000;
 /** Bytes read for the first line at most: a longer one is Node's to refuse (its header limit is 16 KiB). */
 const firstLineBytes = 16 * 1024;
 const carriageReturn = Buffer.from('\r');
@@ -18,13 +16,17 @@ const carriageReturn = Buffer.from('\r');
 /**
  * Puts a first-line reader in front of Node's own connection handling: `event` is `connection` for plain HTTP,
  * `secureConnection` over TLS (the first line is read decrypted). Connections parsed leniently are added to
- * `lenient`, for the door to tell the platform. Returns what closes the connections still being read, which
- * Node's `closeAllConnections` does not know of yet (a browser's preconnection that never sends a byte).
+ * `lenient`, for the door to tell the platform. A connection that sends no whole first line within `firstLineMs`
+ * is given to `timedOut` (the door answers 408 and closes it; Node's own header timeout starts only once it has
+ * the connection). Returns what closes the connections still being read, which Node's `closeAllConnections` does
+ * not know of yet (a browser's preconnection that never sends a byte).
  */
 export function tolerateBareLineFeeds(
   server: Server,
   event: 'connection' | 'secureConnection',
   lenient: WeakSet<Socket>,
+  firstLineMs: number,
+  timedOut: (socket: Socket) => void,
 ): () => void {
   // Node's HTTP server takes a connection in the one listener it registers for this event.
   const [take] = server.listeners(event) as ((socket: Socket) => void)[];
@@ -51,9 +53,10 @@ export function tolerateBareLineFeeds(
   server.prependListener(event, (socket: Socket) => {
     reading.add(socket);
     socket.once('close', () => reading.delete(socket));
-    readFirstLine(socket, (read, bareLineFeed) => {
+    readFirstLine(socket, firstLineMs, (read, bareLineFeed) => {
       reading.delete(read);
-      handOver(read, bareLineFeed);
+      if (bareLineFeed === undefined) timedOut(read);
+      else handOver(read, bareLineFeed);
     });
   });
   return () => {
@@ -62,11 +65,15 @@ export function tolerateBareLineFeeds(
 }
 
 /**
- * Reads until the first LF (or the limit, or the time), puts what it read back, and hands the connection over with
- * whether that line ended with LF alone. A connection closed before a whole line is closed here: nothing was
- * asked, so nothing is answered.
+ * Reads until the first LF (or the limit), puts what it read back, and hands the connection over with whether
+ * that line ended with LF alone, or with undefined when no line came in `timeoutMs`. A connection closed before a
+ * whole line is closed here: nothing was asked, so nothing is answered.
  */
-function readFirstLine(socket: Socket, handOver: (socket: Socket, bareLineFeed: boolean) => void): void {
+function readFirstLine(
+  socket: Socket,
+  timeoutMs: number,
+  handOver: (socket: Socket, bareLineFeed: boolean | undefined) => void,
+): void {
   const seen: Buffer[] = [];
   let length = 0;
   let done = false;
@@ -112,7 +119,12 @@ function readFirstLine(socket: Socket, handOver: (socket: Socket, bareLineFeed: 
   };
   // A reset before the first line is the client's business; unheard, it would end the process.
   const onError = () => onEnd();
-  const timer = setTimeout(() => finish(), firstLineMs);
+  const timer = setTimeout(() => {
+    if (done) return;
+    done = true;
+    socket.removeListener('readable', onReadable);
+    handOver(socket, undefined);
+  }, timeoutMs);
   timer.unref();
   socket.on('readable', onReadable);
   socket.once('end', onEnd);

@@ -7,6 +7,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
+import { allowedHosts, isDevicePath } from './allowed-hosts.ts';
+import { ConnectionSlots } from './connection-slots.ts';
 import type { DiffGenerator } from './core/context.ts';
 import type { FetchExtra, Platform } from './core/platform.ts';
 import { RawHeaders } from './core/raw-headers.ts';
@@ -89,10 +91,24 @@ export interface StartServerOptions {
    */
   maxRequestsPerConnection?: number;
   /**
-   * Open connections served at once: 1024 by default. A connection past the cap gets a 503 problem (`busy`) to
-   * its first request and is closed, rather than being dropped unanswered.
+   * Open connections served at once: 1024 by default. Past the cap, the oldest connection with no request in
+   * progress, of the peer holding the most such, is closed to make room (`connection-slots.ts`); when every
+   * connection is in a request, the newcomer gets a 503 problem (`busy`) to its first request and is closed,
+   * rather than being dropped unanswered.
    */
   maxConnections?: number;
+  /**
+   * How long a connection may take to send a request's line and headers, from when it opens: 10 s by default
+   * (over TLS, the handshake too). One that sends nothing, or its headers a byte at a time, is then answered 408
+   * and closed: such connections held every slot for minutes (issue 28). Between requests on a kept-alive
+   * connection, `keepAliveMs` applies instead.
+   */
+  headersTimeoutMs?: number;
+  /**
+   * More `Host` names the management API, `/__mock` and the console answer to, besides IP addresses, `localhost`
+   * and `host` (`allowed-hosts.ts`); `.example.com` allows the domain and its subdomains. Device paths answer any.
+   */
+  allowedHosts?: readonly string[];
   /**
    * Serve HTTPS with this certificate and key (PEM) instead of HTTP, as OneNET's C SDK does by default (TLS on
    * 443). `ota-mock --tls` issues them from a CA of this machine (`loadOrCreateAuthority`, `issueServerCertificate`).
@@ -140,15 +156,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     tls,
     bodyTimeoutMs = 30_000,
     keepAliveMs = 75_000,
+    headersTimeoutMs = 10_000,
+    allowedHosts: names = [],
   } = options;
+  const hostAllowed = allowedHosts(host, names);
   const served = new WeakMap<object, number>();
   // Connections whose lines end with LF alone, served as OneNET's nginx serves them (line-endings.ts).
   const lenient = new WeakSet<Socket>();
-  const overCap = new WeakSet<object>();
-  let open = 0;
+  const slots = new ConnectionSlots(maxConnections);
   const date = platformDate(platform.clock);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    if (overCap.has(req.socket)) {
+    if (slots.isOver(req.socket)) {
       res.shouldKeepAlive = false;
       // A device gets OneNET's bodiless 503 (retry per the task's policy); everyone else a problem.
       const matched = route(req.method ?? 'GET', (req.url ?? '/').split('?')[0] ?? '/');
@@ -159,6 +177,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       void send(res, busy, req, date);
       return;
     }
+    slots.busy(req.socket);
+    res.once('finish', () => slots.waiting(req.socket));
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
     const count = (served.get(req.socket) ?? 0) + 1;
     served.set(req.socket, count);
@@ -166,7 +186,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date).catch((error: unknown) => {
+    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date, hostAllowed).catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
       void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req, date).catch(() =>
@@ -174,20 +194,29 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       );
     });
   };
+  // Node checks its connections' header deadlines every connectionsCheckingInterval: each second, not each 30 s.
+  const timeouts = { headersTimeout: headersTimeoutMs, connectionsCheckingInterval: 1000 };
   const server: Server = tls
-    ? createTlsServer({ ...tls, ...tlsOptions, ...httpOptions }, handler)
-    : createServer(httpOptions, handler);
+    ? createTlsServer(
+        { ...tls, ...tlsOptions, ...httpOptions, ...timeouts, handshakeTimeout: headersTimeoutMs },
+        handler,
+      )
+    : createServer({ ...httpOptions, ...timeouts }, handler);
   server.keepAliveTimeout = keepAliveMs;
-  const closeReading = tolerateBareLineFeeds(server, tls ? 'secureConnection' : 'connection', lenient);
+  // A connection silent past the header timeout before its first line: answered as Node answers a late head.
+  const closeReading = tolerateBareLineFeeds(
+    server,
+    tls ? 'secureConnection' : 'connection',
+    lenient,
+    headersTimeoutMs,
+    (socket) => answerUnreadable(platform, requestTimeout, socket, false),
+  );
   // A request Node's parser refuses gets a problem naming what is wrong, and a journal entry, not a bare 400.
   server.on('clientError', (error: ParserError, socket: Socket) =>
     answerUnreadable(platform, error, socket, lenient.has(socket)),
   );
   // Over TLS the cap counts handshaken connections: a client that never completes one holds no request.
-  server.on(tls ? 'secureConnection' : 'connection', (socket) => {
-    if (++open > maxConnections) overCap.add(socket);
-    socket.once('close', () => open--);
-  });
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => slots.accept(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -207,6 +236,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   };
 }
 
+/** What Node's parser reports for a head that did not come in time; the first-line reader says the same. */
+const requestTimeout = Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }) as ParserError;
+
 /** What every request on a connection whose lines end with LF alone tells the platform. */
 const lineFeedsTolerated = [bareLineFeedsTolerated];
 
@@ -223,6 +255,7 @@ async function serve(
   bodyTimeoutMs: number,
   bareLineFeeds: boolean,
   date: () => string,
+  hostAllowed: (hostname: string) => boolean,
 ): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
@@ -237,6 +270,14 @@ async function serve(
     // nginx keeps no connection after a 400 or a 501: what comes next on it may be framed as wrongly.
     res.shouldKeepAlive = false;
     res.setHeader('Connection', 'close');
+    await send(res, refusal, req, date);
+    return;
+  }
+  if (!isDevicePath(url.pathname) && !hostAllowed(url.hostname)) {
+    const refusal = problem(
+      'Forbidden',
+      `Host ${url.hostname} is not a name of this platform; if it is yours, start ota-mock with --allowed-host ${url.hostname}`,
+    );
     await send(res, refusal, req, date);
     return;
   }
@@ -419,14 +460,18 @@ function repeatedOnceOnly(raw: readonly string[]): 'Host' | 'Authorization' | un
  * not come whole errors the stream with what happened, for the platform to answer and journal (with how far it
  * got): the connection closed before its end, or nothing came for `idleMs` while the platform waited for more (a
  * device whose Content-Length counts bytes it never sends would otherwise wait out Node's 300 s request timeout).
+ * Small chunks (a chunked body sent a byte at a time) are gathered into one before they enter the stream: each
+ * would otherwise be an object and a read of its own (issue 28: a million one-byte chunks cost half a gigabyte).
  */
 function bodyStream(req: IncomingMessage, idleMs: number): ReadableStream<Uint8Array> {
   let settled = false;
   let timer: NodeJS.Timeout | undefined;
   let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const gathered = new Gathered();
   const settle = () => {
     settled = true;
     clearTimeout(timer);
+    gathered.drop();
   };
   const fail = (why: string) => {
     if (settled) return;
@@ -443,15 +488,22 @@ function bodyStream(req: IncomingMessage, idleMs: number): ReadableStream<Uint8A
     {
       start(controller) {
         stream = controller;
-        req.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        const enqueue = (bytes: Uint8Array) => {
+          controller.enqueue(bytes);
           if ((controller.desiredSize ?? 0) > 0) return arm();
           clearTimeout(timer);
           req.pause();
+        };
+        req.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          if (bytes.byteLength >= Gathered.size && gathered.empty) return enqueue(bytes);
+          // Sent on when a chunk's worth is gathered, or once the bytes of this read have all been seen.
+          if (!gathered.add(bytes, (full) => !settled && enqueue(full))) arm();
         });
         req.once('end', () => {
           if (settled) return;
+          if (!gathered.empty) controller.enqueue(gathered.take());
           settle();
           controller.close();
         });
@@ -471,6 +523,54 @@ function bodyStream(req: IncomingMessage, idleMs: number): ReadableStream<Uint8A
     },
     { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
   );
+}
+
+/**
+ * Small chunks of a body gathered into one: `add` copies a chunk in, sends each whole chunk's worth at once, and
+ * sends what is left on the next turn of the event loop, after the rest of the socket's read has been parsed, so
+ * gathering never delays bytes that arrived. It says whether it sent anything now.
+ */
+class Gathered {
+  static readonly size = 16 * 1024;
+  #bytes = new Uint8Array(Gathered.size);
+  #length = 0;
+  #scheduled: NodeJS.Immediate | undefined;
+
+  get empty(): boolean {
+    return this.#length === 0;
+  }
+
+  add(chunk: Uint8Array, send: (bytes: Uint8Array) => void): boolean {
+    let sent = false;
+    for (let at = 0; at < chunk.byteLength; ) {
+      const n = Math.min(chunk.byteLength - at, Gathered.size - this.#length);
+      this.#bytes.set(chunk.subarray(at, at + n), this.#length);
+      this.#length += n;
+      at += n;
+      if (this.#length === Gathered.size) {
+        send(this.take());
+        sent = true;
+      }
+    }
+    if (this.#length > 0)
+      this.#scheduled ??= setImmediate(() => {
+        this.#scheduled = undefined;
+        if (this.#length > 0) send(this.take());
+      });
+    return sent;
+  }
+
+  /** The bytes gathered so far, as a chunk of their own; the gathering starts again empty. */
+  take(): Uint8Array {
+    const taken = this.#bytes.slice(0, this.#length);
+    this.#length = 0;
+    return taken;
+  }
+
+  drop(): void {
+    clearImmediate(this.#scheduled);
+    this.#length = 0;
+  }
 }
 
 /** GET and HEAD: a `Request` cannot carry their body, so it travels beside it. */

@@ -14,6 +14,7 @@ import { headerEntries } from './core/raw-headers.ts';
 import { requestDevice } from './core/request-device.ts';
 import { problemBody } from './core/responses.ts';
 import { route } from './core/router.ts';
+import { platformDate } from './http-date.ts';
 
 /** What Node passes to `clientError` for a request its parser refused. */
 export interface ParserError extends Error {
@@ -35,7 +36,11 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
     return;
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    socket.end(`HTTP/1.1 408 Request Timeout\r\nDate: ${httpDate(platform)}\r\nConnection: close\r\n\r\n`);
+    // Closed once written: a client that sends nothing may never close its side either.
+    socket.end(
+      `HTTP/1.1 408 Request Timeout\r\nDate: ${platformDate(platform.clock)()}\r\nConnection: close\r\n\r\n`,
+      () => socket.destroy(),
+    );
     return;
   }
   const raw = error.rawPacket ?? Buffer.alloc(0);
@@ -50,15 +55,10 @@ export function answerUnreadable(platform: Platform, error: ParserError, socket:
   };
   const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nDate: ${httpDate(platform)}\r\nContent-Type: ${headers['content-type']}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\nDate: ${platformDate(platform.clock)()}\r\nContent-Type: ${headers['content-type']}\r\n` +
       `Content-Length: ${headers['content-length']}\r\nConnection: close\r\n\r\n${body}`,
   );
   journal(platform, raw, status, headers, detail);
-}
-
-/** The `Date` of an answer written by hand, in platform time as every other answer's. */
-function httpDate(platform: Platform): string {
-  return new Date(Math.floor(platform.clock.now() / 1000) * 1000).toUTCString();
 }
 
 /** What is wrong, where, and the usual cause in a device's own HTTP code. */

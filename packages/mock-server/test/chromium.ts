@@ -6,7 +6,7 @@ export const executablePath = '/usr/bin/chromium';
 export const haveChromium = existsSync(executablePath);
 
 // As the machine notes say: no sandbox as root, and no background traffic this closed network refuses.
-const flags = [
+export const flags = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -87,7 +87,7 @@ describe('ota-mock', () => {
       answer += data.toString('latin1');
     });
     const closed = new Promise((resolve) => socket.on('close', resolve));
-    socket.write('POST /api/v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
+    socket.write('POST /api/v1/products HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n');
     socket.write('Content-Length: 20\r\n\r\n{"name":"a"}');
     await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);

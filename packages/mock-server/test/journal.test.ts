@@ -204,3 +204,48 @@ describe('the journal packs finished calls', () => {
     expect(restored.nextSeq()).toBe(3);
   });
 });
+
+// A journal of large entries read at its maximum (issue 28): stored values are cut, and one read streams and stops
+// at its size bound, saying so, instead of building one string of gigabytes.
+describe('a journal read at its maximum', () => {
+  it('keeps at most 64 query parameters of at most 1 KiB, and a path of at most 1 KiB', async () => {
+    const platform = createPlatform({ seed: 'demo' });
+    const params = new URLSearchParams({ dev_id: '32981907', big: 'v'.repeat(15_000) });
+    for (let i = 0; i < 80; i++) params.append(`p${i}`, 'x');
+    await platform.fetch(new Request(`http://127.0.0.1/ota/south/check?${params}`));
+    await platform.fetch(new Request(`http://127.0.0.1/ota/${'a'.repeat(5000)}/check`));
+    const [check, long] = platform.journal.query().entries;
+    expect(check?.request.query.big).toBe(`${'v'.repeat(1024)}…[13976 more characters not kept]`);
+    expect(Object.keys(check?.request.query ?? {})).toHaveLength(64);
+    expect(long?.request.path.length).toBe(1024);
+  });
+
+  it('streams, stops at 16 MiB with truncated, and reads on from the last entry without a gap', async () => {
+    const platform = createPlatform({ seed: 'none' });
+    // Entries of about 64 KiB each: 64 parameters of 1 KiB.
+    const params = new URLSearchParams();
+    for (let i = 0; i < 64; i++) params.append(`p${i}`, String(i).repeat(1024));
+    for (let i = 0; i < 400; i++) await platform.fetch(new Request(`http://127.0.0.1/api/v1/account?${params}`));
+    const server = await startServer({ port: 0, platform });
+    try {
+      const seen: number[] = [];
+      let since = 0;
+      let reads = 0;
+      for (;;) {
+        const answer = await fetch(`${server.url}/__mock/journal?limit=100000&since=${since}`);
+        expect(answer.headers.get('content-length')).toBeNull();
+        const text = await answer.text();
+        expect(text.length).toBeLessThan(17 * 1024 * 1024);
+        const page = JSON.parse(text) as { entries: JournalEntry[]; nextSeq: number; truncated?: boolean };
+        reads++;
+        seen.push(...page.entries.map((e) => e.seq));
+        if (!page.truncated) break;
+        since = page.entries.at(-1)?.seq ?? since;
+      }
+      expect(reads).toBeGreaterThan(1);
+      expect(seen).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    } finally {
+      await server.close();
+    }
+  });
+});

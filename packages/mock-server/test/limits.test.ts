@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
@@ -198,17 +199,115 @@ describe('what the platform keeps', () => {
     expect(entry?.request.headers['x-padding']).toBe(`${'p'.repeat(1024)}…[12976 more characters not kept]`);
   });
 
-  it('answers connections past its cap with 503 instead of dropping them', async () => {
+  it('reads a chunked upload sent one byte per chunk, whole and in order', async () => {
+    // Printable bytes: the exchange is written as text.
+    const bytes = Buffer.from(Array.from({ length: 30_000 }, (_, i) => 32 + ((i * 7) % 95)));
+    const query = new URLSearchParams({ name: 'drip', module: 'sota', targetVersion: 'V7', fileName: 'drip.bin' });
+    const { hostname, port } = new URL(h.url);
+    // Each byte its own chunk: "1\r\nX\r\n", written in a few large writes.
+    const framed: Buffer[] = [];
+    for (const byte of bytes) framed.push(Buffer.from('1\r\n'), Buffer.from([byte]), Buffer.from('\r\n'));
+    const answer = await rawExchange(
+      h.url,
+      `${[
+        `POST /api/v1/products/${demo.productId}/packages?${query} HTTP/1.1`,
+        `Host: ${hostname}:${port}`,
+        'Content-Type: application/octet-stream',
+        'Transfer-Encoding: chunked',
+        'Connection: close',
+      ].join('\r\n')}\r\n\r\n${Buffer.concat([...framed, Buffer.from('0\r\n\r\n')]).toString('latin1')}`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+    const created = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { size: number; md5: string };
+    expect(created).toMatchObject({ size: bytes.length, md5: createHash('md5').update(bytes).digest('hex') });
+  });
+
+  it('answers a connection past its cap with 503 when every connection is in a request', async () => {
     const server = await startServer({ port: 0, platform: h.platform, maxConnections: 1 });
     const { hostname, port } = new URL(server.url);
+    // In a request: its headers came, its body has not.
     const holder = connect(Number(port), hostname);
-    await new Promise((resolve) => holder.once('connect', resolve));
+    holder.write(
+      `POST /__mock/clock/advance HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
     try {
       const answer = await rawExchange(server.url, `GET /api/v1/products HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 503 /);
       expect(answer).toContain('urn:onenet-ota:problem:busy');
     } finally {
       holder.destroy();
+      await server.close();
+    }
+  });
+
+  it('makes room past its cap by closing the oldest idle connection of the peer holding the most', async () => {
+    const server = await startServer({ port: 0, platform: h.platform, maxConnections: 4 });
+    const { hostname, port } = new URL(server.url);
+    const opened = (localAddress: string) =>
+      new Promise<Socket>((resolve) => {
+        const socket = connect({ port: Number(port), host: hostname, localAddress });
+        socket.on('error', () => {});
+        socket.once('connect', () => resolve(socket));
+      });
+    const closed = (socket: Socket) => new Promise((resolve) => socket.once('close', resolve));
+    try {
+      // Another peer (127.0.0.2) holds three idle connections, the device's own peer one.
+      const idle = [await opened('127.0.0.2'), await opened('127.0.0.2'), await opened('127.0.0.2')];
+      const own = await opened('127.0.0.1');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const firstClosed = closed(idle[0] as Socket);
+      const answer = await rawExchange(
+        server.url,
+        `GET /api/v1/products HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      await firstClosed;
+      expect([idle[1]?.destroyed, idle[2]?.destroyed, own.destroyed]).toEqual([false, false, false]);
+      for (const socket of [...idle, own]) socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 408 and closes a connection that sends no complete head in time, and keeps an idle kept-alive one', async () => {
+    const server = await startServer({ port: 0, platform: h.platform, headersTimeoutMs: 1000 });
+    const { hostname, port } = new URL(server.url);
+    const watch = (socket: Socket) =>
+      new Promise<{ answer: string; ms: number }>((resolve) => {
+        const started = performance.now();
+        let answer = '';
+        socket.on('data', (data) => {
+          answer += data.toString('latin1');
+        });
+        socket.once('close', () => resolve({ answer, ms: performance.now() - started }));
+      });
+    try {
+      const silent = connect(Number(port), hostname);
+      const slow = connect(Number(port), hostname);
+      // A header line every 200 ms: never done.
+      let lines = 0;
+      const drip = setInterval(
+        () => slow.write(lines++ === 0 ? 'GET /api/v1/products HTTP/1.1\r\n' : 'X-A: b\r\n'),
+        200,
+      );
+      const kept = connect(Number(port), hostname);
+      let keptAnswer = '';
+      kept.on('data', (data) => {
+        keptAnswer += data.toString('latin1');
+      });
+      kept.write(`GET /__mock/clock HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      const [quiet, dripping] = await Promise.all([watch(silent), watch(slow)]);
+      clearInterval(drip);
+      for (const { answer, ms } of [quiet, dripping]) {
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(ms).toBeLessThan(5000);
+      }
+      // Served, then idle past the header timeout: the keep-alive timeout is what applies between requests.
+      expect(keptAnswer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(kept.destroyed).toBe(false);
+      kept.destroy();
+    } finally {
       await server.close();
     }
   });

@@ -97,7 +97,15 @@ describe('ota-mock --tls', () => {
     expect(mock.https).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     for (const generation of ['fuse', 'studio', 'legacy'] as const) {
       // Each generation starts from the demo seed: the device on V1.0 with one running task.
-      expect((await fetch(`${mock.http}/__mock/reset`, { method: 'POST', body: '{"seed":"demo"}' })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${mock.http}/__mock/reset`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: '{"seed":"demo"}',
+          })
+        ).status,
+      ).toBe(200);
       const output = join(dir, `${generation}.bin`);
       const { code, stdout, stderr } = await device(mock.https, generation, ['--ca', caFile(), '--output', output]);
       expect([generation, code, stderr]).toEqual([generation, 0, '']);

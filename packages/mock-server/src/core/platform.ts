@@ -13,6 +13,7 @@ import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
+import { crossSiteRefusal } from './cross-site.ts';
 import { devIdFrom } from './dev-id.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
@@ -231,6 +232,8 @@ function dispatch(
   const southbound = isDeviceOperation(matched.canonical);
   if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken))
     return notAdmin(request);
+  const crossSite = southbound ? undefined : crossSiteRefusal(request, url, options.cors ?? 'loopback');
+  if (crossSite) return refused(request, crossSite);
   // Package and patch uploads may be large; every other body is a small JSON document.
   const takesFile = 'application/octet-stream' in operationSpec(matched.operationId).requestBody;
   const limit = takesFile ? ctx.settings.maxUploadBytes : ctx.settings.maxJsonBytes;
@@ -396,6 +399,12 @@ async function headRefused(
 }
 
 /** A management or control call without the admin token, on a platform that listens beyond loopback. */
+/** A refusal before the request is read: its body is let go unread. */
+async function refused(request: Request, problem: ProblemError): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  return problem.toResponse();
+}
+
 async function notAdmin(request: Request): Promise<Response> {
   await request.body?.cancel().catch(() => {});
   const refused = problem(

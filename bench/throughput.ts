@@ -12,7 +12,9 @@
 // thread, its other threads, and wrk's): which side spent what, and the ratio of CPU costs, which is what the
 // throughput ratio would be were every server held back by its own work only. Both move by up to a third between
 // identical 3-second runs on this shared 2-core machine; only medians over rounds and runs say anything. ota-mock
-// runs with --quiet (no request log). Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
+// runs twice: with its request log on, a line per request into a pipe this bench reads (what `pnpm run mock` does),
+// and with --quiet. Issue 30's goal: CPU per request with the log on at most 1.5× bare node:http's for the check and
+// 4 KiB ranges, 1.2× for 64 KiB. Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
 //
 //   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32] [--only check|64|4] [--profile <dir>]
 // --profile writes ota-mock's CPU profile (node --cpu-prof) to <dir> when the bench ends (read it with
@@ -61,67 +63,82 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Starts a server; resolves with what it printed up to `ready`. Later output is read and dropped (a pipe). */
 function start(file: string, args: string[], ready: RegExp): Promise<string> {
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    const reading = (chunk: Buffer) => {
       output += chunk;
-      if (ready.test(output)) resolve(output);
-    });
+      if (!ready.test(output)) return;
+      child.stdout?.off('data', reading);
+      child.stdout?.on('data', () => {});
+      resolve(output);
+    };
+    child.stdout?.on('data', reading);
   });
 }
 
-// ota-mock with a product, a device, the 64 MiB package and a running task; the device has checked its token.
-const mockPort = await freePort();
-await start(
-  process.execPath,
-  [
-    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-    'packages/mock-server/bin/ota-mock.ts',
-    '--port',
-    String(mockPort),
-    '--seed',
-    'none',
-    '--clock',
-    'virtual',
-  ].concat(['--quiet', '--max-package-size', String(2 * size)]),
-  /Ctrl-C stops/,
-);
-const mock = `http://127.0.0.1:${mockPort}`;
-const admin = createManagementClient({ baseUrl: mock });
-const product = (await admin.POST('/api/v1/products', { body: { name: 'bench', manuf: '100', model: '10001' } })).data;
-const productId = product?.id as string;
-const accessKey = (product as { accessKey?: string } | undefined)?.accessKey as string;
-const device = (
-  await admin.POST('/api/v1/products/{productId}/devices', { params: { path: { productId } }, body: { name: 'd' } })
-).data;
-const devId = device?.devId as number;
-const uploaded = await uploadPackage(
-  admin,
-  productId,
-  { name: 'big', module: 'sota', targetVersion: 'V2.0', fileName: 'big.bin' },
-  image,
-);
-const packageId = uploaded.data?.id as string;
-const task = await admin.POST('/api/v1/products/{productId}/tasks', {
-  params: { path: { productId } },
-  body: { name: 'bench', packageId, targets: { devIds: [devId] } },
-});
-await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
-  params: { path: { productId, taskId: task.data?.id as string, action: 'start' } },
-});
-const authorization = await signToken({
-  accessKey,
-  res: productResource(productId),
-  et: Math.floor(Date.now() / 1000) + 86_400,
-});
-const checkPath = `/ota/south/check?dev_id=${devId}&manuf=100&model=10001&type=2&version=V1.0`;
-const checkAnswer = await (await fetch(`${mock}${checkPath}`, { headers: { Authorization: authorization } })).text();
-const token = (JSON.parse(checkAnswer) as { data: { token: string } }).data.token;
-await fetch(`${mock}/ota/south/download/${token}/check?dev_id=${devId}`, { headers: { Authorization: authorization } });
+/**
+ * An ota-mock with a product, a device, the 64 MiB package and a running task; the device has checked its token.
+ * `log`: its request log on, a line per request into a pipe this bench reads (the default of `pnpm run mock`).
+ */
+async function startMock(log: boolean) {
+  const port = await freePort();
+  await start(
+    process.execPath,
+    [
+      ...(values.profile && log ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+      'packages/mock-server/bin/ota-mock.ts',
+      ...['--port', String(port), '--seed', 'none', '--clock', 'virtual'],
+      ...(log ? [] : ['--quiet']),
+      ...['--max-package-size', String(2 * size)],
+    ],
+    /Ctrl-C stops/,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const admin = createManagementClient({ baseUrl: url });
+  const product = (await admin.POST('/api/v1/products', { body: { name: 'bench', manuf: '100', model: '10001' } }))
+    .data;
+  const productId = product?.id as string;
+  const accessKey = (product as { accessKey?: string } | undefined)?.accessKey as string;
+  const device = (
+    await admin.POST('/api/v1/products/{productId}/devices', { params: { path: { productId } }, body: { name: 'd' } })
+  ).data;
+  const devId = device?.devId as number;
+  const uploaded = await uploadPackage(
+    admin,
+    productId,
+    { name: 'big', module: 'sota', targetVersion: 'V2.0', fileName: 'big.bin' },
+    image,
+  );
+  const packageId = uploaded.data?.id as string;
+  const task = await admin.POST('/api/v1/products/{productId}/tasks', {
+    params: { path: { productId } },
+    body: { name: 'bench', packageId, targets: { devIds: [devId] } },
+  });
+  await admin.POST('/api/v1/products/{productId}/tasks/{taskId}/{action}', {
+    params: { path: { productId, taskId: task.data?.id as string, action: 'start' } },
+  });
+  const authorization = await signToken({
+    accessKey,
+    res: productResource(productId),
+    et: Math.floor(Date.now() / 1000) + 86_400,
+  });
+  const checkPath = `/ota/south/check?dev_id=${devId}&manuf=100&model=10001&type=2&version=V1.0&cdn=false`;
+  const checkAnswer = await (await fetch(`${url}${checkPath}`, { headers: { Authorization: authorization } })).text();
+  const token = (JSON.parse(checkAnswer) as { data: { token: string } }).data.token;
+  await fetch(`${url}/ota/south/download/${token}/check?dev_id=${devId}`, {
+    headers: { Authorization: authorization },
+  });
+  return { url, pid: children.at(-1)?.pid, checkPath, checkAnswer, authorization, token };
+}
+
+const logged = await startMock(true);
+const quiet = await startMock(false);
+const { checkPath, checkAnswer } = logged;
 
 // Bare node:http: the same check answer, and ranges sliced from one Buffer (the anchors' baseline).
 const barePort = await freePort();
@@ -248,8 +265,8 @@ function statSeconds(stat: string, index: number): number {
   return (Number(fields[index]) + Number(fields[index + 1])) / ticks;
 }
 
-// Every server's process, for its CPU time: started in this order above.
-const pids = { mock: children[0]?.pid, bare: children[1]?.pid, door: children[2]?.pid, nginx: nginx.pid };
+// Every server's process, for its CPU time.
+const pids = { mock: logged.pid, quiet: quiet.pid, bare: children[2]?.pid, door: children[3]?.pid, nginx: nginx.pid };
 
 // Memory, from /proc: each node:http server's resident set at rest before the first case (the package loaded), and
 // its peak over the whole bench (VmHWM, reset once here). The goal of issue 13 is ota-mock's peak no more than
@@ -279,7 +296,10 @@ const cases = [
     unit: 'rps' as const,
     anchor: 'bare node:http',
     targets: {
-      'ota-mock': () => wrk(`${mock}${checkPath}`, ['-H', `Authorization: ${authorization}`], undefined, pids.mock),
+      'ota-mock': () =>
+        wrk(`${logged.url}${checkPath}`, ['-H', `Authorization: ${logged.authorization}`], undefined, pids.mock),
+      'ota-mock --quiet': () =>
+        wrk(`${quiet.url}${quiet.checkPath}`, ['-H', `Authorization: ${quiet.authorization}`], undefined, pids.quiet),
       'bare node:http': () => wrk(`http://127.0.0.1:${barePort}${checkPath}`, [], undefined, pids.bare),
       'door, no work': () => wrk(`http://127.0.0.1:${doorPort}${checkPath}`, [], undefined, pids.door),
     },
@@ -300,7 +320,19 @@ const cases = [
     anchor: 'nginx',
     targets: {
       'ota-mock': () =>
-        wrk(`${mock}/ota/south/download/${token}`, ['-s', rangesScript(chunk, dialect)], connections, pids.mock),
+        wrk(
+          `${logged.url}/ota/south/download/${logged.token}`,
+          ['-s', rangesScript(chunk, dialect)],
+          connections,
+          pids.mock,
+        ),
+      'ota-mock --quiet': () =>
+        wrk(
+          `${quiet.url}/ota/south/download/${quiet.token}`,
+          ['-s', rangesScript(chunk, dialect)],
+          connections,
+          pids.quiet,
+        ),
       nginx: () =>
         wrk(`http://127.0.0.1:${nginxPort}/package.bin`, ['-s', rangesScript(chunk)], connections, pids.nginx),
       'bare node:http': () =>
@@ -387,11 +419,22 @@ for (const c of chosen === undefined ? cases : chosen.map((i) => cases[i] as (ty
       .map(([target, t]) => `÷ ${target} ${ratioText(t.main.map((_, i) => own(t, i) / own(mine, i)))}`);
     say(`${''.padEnd(30)} CPU per request, ota-mock's cost against: ${costRatios.join('; ')}`);
   }
+  // Issue 30's measure: what a request costs ota-mock's process over bare node:http's, round by round.
+  const bare = cpu['bare node:http'];
+  if (mine && bare) {
+    const over = (t: { main: number[]; helpers: number[] }) =>
+      ratioText(t.main.map((_, i) => own(t, i) / own(bare, i)));
+    const goal = c.name.startsWith('64 KiB') ? 1.2 : 1.5;
+    const quietCost = cpu['ota-mock --quiet'];
+    say(
+      `${''.padEnd(30)} CPU per request over bare node:http's: ota-mock, request log on ${over(mine)}${quietCost ? `, --quiet ${over(quietCost)}` : ''} (goal ≤ ${goal}× with the log on)`,
+    );
+  }
   say(`${''.padEnd(30)} ${memoryLine()}`);
 }
 if (values.profile) {
   // The profile is written when ota-mock exits by itself: SIGINT lets it stop cleanly.
-  const mockProcess = children[0];
+  const mockProcess = children.find((child) => child.pid === pids.mock);
   await new Promise((resolve) => {
     mockProcess?.once('exit', resolve);
     mockProcess?.kill('SIGINT');

@@ -8,6 +8,7 @@ import type { Platform } from './core/platform.ts';
 import type { RangeDialect } from './core/range.ts';
 import { demo } from './core/seed.ts';
 import { accountIn, openDataDir } from './data-dir.ts';
+import { LogWriter } from './log-writer.ts';
 import { startMqttBroker } from './mqtt/broker.ts';
 import { startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
@@ -242,11 +243,11 @@ export async function runCli(
     out(
       `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,
     );
+  const lines = new LogWriter(out);
   if (!values.quiet) {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    platform.journal.onComplete((entry) =>
-      out(`${log === 'json' ? JSON.stringify(entry) : requestLine(entry, { color })}\n`),
-    );
+    if (log === 'json') platform.journal.onComplete((entry) => lines.line(`${JSON.stringify(entry)}\n`));
+    else platform.journal.onCompleteLogged((entry) => lines.line(`${requestLine(entry, { color })}\n`));
   }
   return {
     url: server.url,
@@ -254,6 +255,7 @@ export async function runCli(
     ...(mqtt ? { mqttUrl: mqtt.url } : {}),
     ...(sntp ? { ntpPort: sntp.port } : {}),
     stop: async () => {
+      lines.flush();
       await sntp?.close();
       await mqtt?.close();
       await secure?.close();

@@ -1,6 +1,7 @@
-import { Errno, ExchangeName } from '@onenet-ota/sdk';
+import { Errno, ExchangeName, enumDescriptions, errnoTableOf, type OperationId } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
-import type { JournalEntry, Tolerated } from './core/journal.ts';
+import type { LoggedEntry } from './core/held-call.ts';
+import type { Tolerated } from './core/journal.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked
@@ -22,7 +23,7 @@ const paint = {
 } as const;
 
 /** One line for a completed journal entry. */
-export function requestLine(entry: JournalEntry, { color = false }: RequestLineOptions = {}): string {
+export function requestLine(entry: LoggedEntry, { color = false }: RequestLineOptions = {}): string {
   const tint = (text: string, tone: keyof typeof paint) => (color ? `${paint[tone]}${text}${paint.reset}` : text);
   const time = tint(entry.time.slice(11, 23), 'dim');
   const operation = entry.operation ?? '';
@@ -53,7 +54,7 @@ export function toleratedText({ pointer, message }: Tolerated): string {
 }
 
 /** An MQTT exchange: a CONNECT and its CONNACK code, or an inform and its reply. */
-function mqttLine(entry: JournalEntry, tint: (text: string, tone: keyof typeof paint) => string): string {
+function mqttLine(entry: LoggedEntry, tint: (text: string, tone: keyof typeof paint) => string): string {
   const who = `dev ${entry.devId ?? entry.request.headers['client-id'] ?? '?'}`.padEnd(14);
   const { status } = entry.response;
   const outcome =
@@ -68,7 +69,7 @@ function mqttLine(entry: JournalEntry, tint: (text: string, tone: keyof typeof p
   );
 }
 
-function essentials(entry: JournalEntry): string[] {
+function essentials(entry: LoggedEntry): string[] {
   const { query, headers, body } = entry.request;
   const json = (body?.json ?? {}) as Record<string, unknown>;
   if (entry.operation?.startsWith('downloadPackage')) {
@@ -85,8 +86,11 @@ function essentials(entry: JournalEntry): string[] {
   return [];
 }
 
-// OneNET's envelope says what an errno means in `error`; the journal keeps small JSON answers whole.
-function answerText(entry: JournalEntry): string {
-  const json = entry.response.body?.json as { error?: unknown } | undefined;
-  return typeof json?.error === 'string' && json.error !== 'succ' ? json.error : '';
+// What an errno means, as the operation's errno table says (the envelope's `error` is that text); nothing for
+// success.
+function answerText(entry: LoggedEntry): string {
+  if (entry.errno === undefined || entry.errno === Errno.Success) return '';
+  const table = errnoTableOf(entry.operation as OperationId);
+  const text = table ? (enumDescriptions[table] as Record<string, string>)[String(entry.errno)] : undefined;
+  return text ?? '';
 }

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
 import { demo } from '../src/index.ts';
+import { requestLine } from '../src/request-log.ts';
+import { checkDemoToken, demoToken, startHarness, step } from './harness.ts';
 import { rawExchange } from './raw-http.ts';
 
 // `ota-mock` prints a line per request as it completes: what a firmware engineer watches while the board talks.
 
 async function withCli(args: string[], run: (url: string) => Promise<void>): Promise<string[]> {
   const lines: string[] = [];
-  const cli = await runCli(['--port', '0', '--clock', 'virtual', ...args], (text) => lines.push(text));
+  // The log writes its lines together, a turn of the event loop's worth at a time: read back line by line.
+  const cli = await runCli(['--port', '0', '--clock', 'virtual', ...args], (text) =>
+    lines.push(...text.split(/(?<=\n)/)),
+  );
   try {
     await run(cli.url ?? '');
     await new Promise((resolve) => setTimeout(resolve, 20)); // a streamed body completes after the client reads it
@@ -18,6 +23,28 @@ async function withCli(args: string[], run: (url: string) => Promise<void>): Pro
 }
 
 describe('the request log', () => {
+  it('prints the same line from the cheap view of a call as from its whole journal entry', async () => {
+    const h = await startHarness({ seed: 'demo' });
+    const fromEntries: string[] = [];
+    const fromViews: string[] = [];
+    h.platform.journal.onComplete((entry) => fromEntries.push(requestLine(entry)));
+    h.platform.journal.onCompleteLogged((entry) => fromViews.push(requestLine(entry)));
+    try {
+      const token = await demoToken(h);
+      await checkDemoToken(h, token);
+      await fetch(`${h.url}/ota/south/download/${token}`, { headers: { Range: '0-99' } }).then((r) => r.arrayBuffer());
+      await step(h, token, 10);
+      await fetch(`${h.url}/ota/south/check?dev_id=${demo.devId}&type=2&version=V1.0`).then((r) => r.json());
+      await fetch(`${h.url}/ota/nowhere`).then((r) => r.text());
+      await fetch(`${h.url}/api/v1/products`).then((r) => r.json());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await h.close();
+    }
+    expect(fromViews.length).toBeGreaterThanOrEqual(7);
+    expect(fromViews).toEqual(fromEntries);
+  });
+
   it('prints each device request with its essentials, and management calls on a short line', async () => {
     const lines = await withCli([], async (url) => {
       await fetch(`${url}/ota/south/download/not-a-token`, { headers: { Range: 'bytes=0-99' } }).then((r) =>

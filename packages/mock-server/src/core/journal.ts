@@ -1,5 +1,5 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
-import { type HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
+import { type HeldCall, jsonKeptBytes, type LoggedEntry, redactKeys } from './held-call.ts';
 import { PackedCalls, type PackedRef } from './packed-calls.ts';
 
 /** One answered request (spec schema `JournalEntry`). */
@@ -39,6 +39,7 @@ export class Journal {
   /** The `seq` of entries added or completed since a durable store last drained them; only kept when one asks. */
   #changed: Set<number> | undefined;
   readonly #listeners = new Set<(entry: JournalEntry) => void>();
+  readonly #loggers = new Set<(entry: LoggedEntry) => void>();
   readonly #limit: number;
   readonly #maxBytes: number;
 
@@ -147,6 +148,10 @@ export class Journal {
       const read = entryOf(entry);
       for (const listener of this.#listeners) listener(read);
     }
+    if (this.#loggers.size > 0) {
+      const logged = 'toLogged' in entry ? entry.toLogged() : entry;
+      for (const logger of this.#loggers) logger(logged);
+    }
     // Not there any more (dropped as one of the oldest), or packed already (completed twice).
     if (this.#indexOf(entry) < 0) return;
     const ref = this.#packed.pack(entry);
@@ -164,6 +169,12 @@ export class Journal {
   onComplete(listener: (entry: JournalEntry) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Calls `logger` with what the request log prints of every entry as it completes; returns the unsubscribe. */
+  onCompleteLogged(logger: (entry: LoggedEntry) => void): () => void {
+    this.#loggers.add(logger);
+    return () => this.#loggers.delete(logger);
   }
 
   /** Starts keeping the entries a durable store has yet to write. */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
 import { type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
+import { reportDirProblem, tcpPortProblem, udpPortProblem } from './cli-checks.ts';
 import { agentDevice } from './drivers/agent.ts';
 import { commandDevice } from './drivers/command.ts';
 import { type Quirk, quirks } from './drivers/quirks.ts';
@@ -195,9 +196,15 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
   checkSelection(options.cases, rules, '--cases');
   checkSelection(options.exclude, rules, '--exclude');
   deviceProfile(options.profile);
+  const dir = resolve(values['report-dir']);
+  const problem =
+    (await reportDirProblem(dir)) ??
+    (await tcpPortProblem('--port', options.host, options.port)) ??
+    (await tcpPortProblem('--mqtt-port', options.host, options.mqttPort)) ??
+    (options.ntpPort === undefined ? undefined : await udpPortProblem('--ntp-port', options.host, options.ntpPort));
+  if (problem) throw new ConformanceUsageError(problem);
   out(`OneNET OTA conformance: ${device.describe}\nDevice clock: ${device.clock.how}\n`);
   const result = await runConformance(options);
-  const dir = resolve(values['report-dir']);
   await writeReports(result, dir);
   out(`${consoleSummary(result)}\nReports: ${join(dir, 'report.html')} (and report.json, junit.xml)\n`);
   const otherApi = result.cases.find((c) => c.cause === 'device' && c.findings[0]?.startsWith('the device speaks'));

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +88,38 @@ describe('ota-conformance', () => {
       expect(stderr).toMatch(/^ota-conformance: --device-cmd: .*no-such-device.*(no such file|not a program)/);
     }
   }, 30_000);
+
+  it('refuses a busy --port and a --report-dir it cannot write, on one line before any case runs', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    try {
+      const cases: [string[], RegExp][] = [
+        [
+          ['--port', String(port)],
+          new RegExp(`^ota-conformance: --port ${port}: another program listens on 127\\.0\\.0\\.1:${port}\n`),
+        ],
+        [['--report-dir', file], /^ota-conformance: --report-dir .*not-a-dir is a file, not a directory\n/],
+        [
+          ['--report-dir', join(file, 'reports')],
+          /^ota-conformance: --report-dir .*not-a-dir\/reports cannot be written \(ENOTDIR\)\n/,
+        ],
+      ];
+      for (const [args, message] of cases) {
+        const started = performance.now();
+        const { code, stdout, stderr } = await conformance(args);
+        expect([args, code, stdout]).toEqual([args, 2, '']);
+        expect(stderr).toMatch(message);
+        expect(stderr.trim().split('\n')).toHaveLength(2);
+        // Refused before the first case: no case's timeout was waited for.
+        expect(performance.now() - started).toBeLessThan(15_000);
+      }
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
 
   it("gives error verdicts, the device's last words and a hint when the device command ends before any request", async () => {
     const { code, stdout } = await conformance([

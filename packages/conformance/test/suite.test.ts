@@ -9,13 +9,12 @@ import {
   type DeviceDriver,
   type Evidence,
   judge,
-  quirks,
   type Rule,
   rules,
   runConformance,
 } from '../src/index.ts';
 import { credentials } from '../src/scenario.ts';
-import { agentMutants, failing, findings, mutantFragmentSize } from './mutants.ts';
+import { failing, findings, mutantFragmentSize } from './mutants.ts';
 
 const otaDeviceBin = new URL('../../sdk/bin/ota-device.ts', import.meta.url).pathname;
 
@@ -245,22 +244,6 @@ describe('a device whose Content-Length counts bytes it never sends', () => {
       /the platform could not take request #\d+ \(POST \/ota\/south\/device\/download\/ota_x\/progress → 408\): 11 of the 13 bytes its Content-Length announced came, then the connection closed/,
     );
   }, 60_000);
-});
-
-describe('mutant devices', () => {
-  it('covers every quirk the agent has', () => {
-    expect(Object.keys(agentMutants).sort()).toEqual([...quirks].sort());
-  });
-
-  it.each(Object.entries(agentMutants))('%s fails exactly %j', async (quirk, expected) => {
-    const result = await runConformance({
-      device: agentDevice({ quirks: [quirk as (typeof quirks)[number]], fragmentSize: mutantFragmentSize }),
-      profile: { fragmentSize: mutantFragmentSize },
-    });
-    expect(failing(result), findings(result)).toEqual(expected);
-    // A run with warnings alone still conforms.
-    expect(result.ok).toBe(!expected.some((verdict) => verdict.endsWith(':fail')));
-  });
 });
 
 describe('a device judged in another generation than it speaks', () => {

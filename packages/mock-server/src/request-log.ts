@@ -1,7 +1,6 @@
 import { Errno, ExchangeName, enumDescriptions, errnoTableOf, type OperationId } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
-import type { LoggedEntry } from './core/held-call.ts';
-import type { Tolerated } from './core/journal.ts';
+import type { LoggedEntry, Tolerated } from './core/journal.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked

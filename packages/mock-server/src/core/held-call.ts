@@ -1,22 +1,9 @@
 import type { components } from '@onenet-ota/sdk';
-import type { JournalEntry } from './journal.ts';
+import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
 import { headerEntries } from './raw-headers.ts';
 import { utf8Length } from './whole-body.ts';
 
 type BodySummary = components['schemas']['BodySummary'];
-
-/**
- * The part of a journal entry the request log prints (`request-log.ts`): a whole `JournalEntry` is one, and
- * {@link HeldCall.toLogged} makes one without the rest, which cost more than all the platform's other work on a
- * task check (issue 30): only the `range` header, no answer headers or body.
- */
-export type LoggedEntry = Pick<
-  JournalEntry,
-  'time' | 'durationMs' | 'devId' | 'operation' | 'errno' | 'note' | 'tolerated' | 'faults' | 'transport'
-> & {
-  request: Pick<JournalEntry['request'], 'method' | 'path' | 'query' | 'headers' | 'body'>;
-  response: Pick<JournalEntry['response'], 'status' | 'bytesSent' | 'aborted'>;
-};
 
 /** JSON bodies are kept up to 2 KiB in full; larger ones as their size. */
 export const jsonKeptBytes = 2048;

@@ -1,9 +1,10 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
-import { type HeldCall, jsonKeptBytes, type LoggedEntry, redactKeys } from './held-call.ts';
+import { type HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
+import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
 import { PackedCalls, type PackedRef } from './packed-calls.ts';
 
-/** One answered request (spec schema `JournalEntry`). */
-export type JournalEntry = components['schemas']['JournalEntry'];
+export type { JournalEntry, LoggedEntry } from './journal-entry.ts';
+
 type BodySummary = components['schemas']['BodySummary'];
 /** One input the platform served although OneNET's docs or HTTP say otherwise (spec `JournalEntry.tolerated`). */
 export type Tolerated = NonNullable<JournalEntry['tolerated']>[number];

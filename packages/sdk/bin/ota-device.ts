@@ -2,6 +2,13 @@
 // ota-device: the SDK's reference OneNET OTA device as a process. See `ota-device --help`.
 import * as nodeModule from 'node:module';
 
+// The oldest Node the packed bins are tested on (test/published.test.ts): older ones get one line, not a stack.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`ota-device needs Node 22.12 or later; this is ${process.version}\n`);
+  process.exit(1);
+}
+
 // Node keeps the compiled, type-stripped modules on disk: the conformance suite starts this bin once per case,
 // and stripping the SDK's types would otherwise cost every start about 0.15 s of CPU.
 // Node 22.1+ (the engines); on older versions the bin simply starts without it.

@@ -4,7 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+// A namespace: a named import of what an older Node lacks stops the module from loading at all.
+import * as tls from 'node:tls';
 import { parseArgs } from 'node:util';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
@@ -109,9 +110,11 @@ function trustCa(file: string): void {
       `--ca ${file}: ${reason === 'ERR_OSSL_PEM_NO_START_LINE' ? 'not a PEM certificate' : reason}`,
     );
   }
-  if (typeof setDefaultCACertificates !== 'function')
-    throw new DeviceUsageError('--ca needs Node 22.19 or later; with an older Node set NODE_EXTRA_CA_CERTS instead');
-  setDefaultCACertificates([...getCACertificates('default'), pem]);
+  if (typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function')
+    throw new DeviceUsageError(
+      `--ca needs a Node with tls.setDefaultCACertificates (22.19 or later), this is ${process.version}: start ota-device with NODE_EXTRA_CA_CERTS=${file} instead`,
+    );
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), pem]);
 }
 
 /**

@@ -35,8 +35,12 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
     expect(await tab.locator(`tr[data-task-row="${f.taskId}"]`).textContent()).toContain(
       'any signal, any battery, no retry, manual start',
     );
+    // Only what the task's state takes.
+    const offered = () => tab.locator(`tr[data-task-row="${f.taskId}"] button`).allTextContents();
+    expect(await offered()).toEqual(['start']);
     await tab.click(`button[data-task="${f.taskId}"][data-action="start"]`);
     await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('running');
+    await expect.poll(offered, { timeout: 10_000 }).toEqual(['pause', 'cancel']);
     expect(f.platform.state.tasks.get(f.taskId)?.state).toBe('running');
   });
 

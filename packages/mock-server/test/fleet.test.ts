@@ -71,8 +71,13 @@ describe('ota-fleet', () => {
   it('prints the summary and writes fleet.json and fleet.html', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ota-fleet-'));
     try {
-      const { stdout } = await run(process.execPath, [bin, '--preset', 'lab', '--devices', '30', '--report-dir', dir]);
+      const { stdout } = await run(process.execPath, [
+        bin,
+        ...['--preset', 'lab', '--devices', '30', '--report-dir', dir, '--progress', '0.05s'],
+      ]);
       expect(stdout).toMatch(/^30 devices, seed ota-fleet, 262144 B package: succeeded 30$/m);
+      // Not a terminal: progress comes as lines of their own, before the summary.
+      expect(stdout).toMatch(/^platform \+.+ · \d+ MiB served\n(.|\n)*^30 devices/m);
       const json = JSON.parse(await readFile(join(dir, 'fleet.json'), 'utf8'));
       expect(json.byState.succeeded).toBe(30);
       const html = await readFile(join(dir, 'fleet.html'), 'utf8');

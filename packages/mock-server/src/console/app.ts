@@ -1,7 +1,7 @@
 // The web console's script (runs in the browser; bundled with the SDK's management client by
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
-import { type components, createManagementClient, type OperationId } from '@onenet-ota/sdk';
+import { bounds, type components, createManagementClient, type OperationId, stateMachine } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
 import { toleratedText } from '../request-log.ts';
 
@@ -121,7 +121,8 @@ function renderTasks(): void {
             .map(([state, n]) => `${state} ${n}`)
             .join(', ')
         : '';
-      const buttons = (['start', 'pause', 'resume', 'cancel'] as const)
+      // Only what the task's state takes (the spec's `x-ota-state-machine.taskStates`): a stopped task offers none.
+      const buttons = Object.keys(stateMachine.taskStates[task.state].actions)
         .map(
           (action) =>
             `<button data-task="${task.id}" data-product="${task.productId}" data-action="${action}">${action}</button>`,
@@ -173,7 +174,7 @@ function renderDevices(): void {
         return `<tr data-dev="${status.devId}" data-task="${task.id}"><td><code>${status.devId}</code> ${escapeHtml(device?.name ?? '')}</td><td><code>${task.id}</code></td>
 <td class="state state-${status.state}" data-state>${status.state}</td>
 <td><span class="bar" title="${progress} %"><span style="width:${progress}%"></span></span> <span data-progress>${progress}</span> %</td>
-<td>${status.lastCode ?? ''}</td><td>${status.retriesUsed}</td><td class="muted">${escapeHtml(status.fromVersion ?? '')} → ${escapeHtml(status.targetVersion)}</td>
+<td>${status.lastCode !== undefined && status.lastCode > bounds.Step.maximum ? status.lastCode : ''}</td><td>${status.retriesUsed}</td><td class="muted">${escapeHtml(status.fromVersion ?? '')} → ${escapeHtml(status.targetVersion)}</td>
 <td><select data-fault-choice="${status.devId}">${options(status.devId)}</select> <button data-fault="${status.devId}">on next download</button></td></tr>`;
       }),
     )

@@ -8,11 +8,11 @@
 //      one client would, page after page (goal: the first page within 2 s, RSS growth under 64 MiB).
 //
 //   pnpm run bench:hostile [--chunks 3000000] [--idle 5000] [--slow 1000] [--entries 100000]
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { demo } from '@onenet-ota/mock-server';
+import { startOtaMock } from './ota-mock-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,20 +24,9 @@ const { values } = parseArgs({
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const server = spawn(
-  process.execPath,
-  ['packages/mock-server/bin/ota-mock.ts', '--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const baseUrl = await new Promise<string>((resolve, reject) => {
-  let output = '';
-  server.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-    const url = output.match(/listening on (http:\/\/\S+)/)?.[1];
-    if (url && output.includes('Ctrl-C stops')) resolve(url);
-  });
-  server.once('exit', (code) => reject(new Error(`ota-mock exited with ${code}`)));
-});
+const { url: baseUrl, process: server } = await startOtaMock([
+  ...['--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
+]);
 const { hostname, port } = new URL(baseUrl);
 const rssMiB = () => Number(readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1]) / 1024;
 

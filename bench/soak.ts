@@ -5,13 +5,13 @@
 // files). Flat RSS and 0 errors is the goal.
 //
 //   pnpm run bench:soak [--devices 1000] [--minutes 10] [--journal-limit 100000]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demo, demoImage } from '@onenet-ota/mock-server';
 import { createManagementClient, MemoryStore, OtaAgent, uploadPackage } from '@onenet-ota/sdk';
+import { startOtaMock } from './ota-mock-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,25 +25,11 @@ const endAt = Date.now() + Number(values.minutes) * 60_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'ota-soak-'));
 
-const server = spawn(
-  process.execPath,
+const { url: baseUrl, process: server } = await startOtaMock([
+  ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
   // Every device keeps a connection open: the connection cap sits above the fleet.
-  [
-    'packages/mock-server/bin/ota-mock.ts',
-    ...['--data-dir', dir, '--port', '0', '--clock', 'virtual', '--seed', 'demo', '--quiet'],
-    ...['--max-connections', String(deviceCount * 2 + 64), '--journal-limit', values['journal-limit']],
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const baseUrl = await new Promise<string>((resolve, reject) => {
-  let output = '';
-  server.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-    const url = output.match(/listening on (http:\/\/\S+)/)?.[1];
-    if (url && output.includes('Ctrl-C stops')) resolve(url);
-  });
-  server.once('exit', (code) => reject(new Error(`ota-mock exited with ${code}`)));
-});
+  ...['--max-connections', String(deviceCount * 2 + 64), '--journal-limit', values['journal-limit']],
+]);
 const admin = createManagementClient({ baseUrl });
 const productId = demo.productId;
 

@@ -1,4 +1,4 @@
-// Writes the README's screenshots: docs/images/console.png (the web console during a rollout: one device upgraded,
+// Writes the screenshots the docs pages show: docs/images/console.png (the web console during a rollout: one device upgraded,
 // one failed by a fault put on it from the console, one mid-download), docs/images/report.png (the conformance
 // report of a mutant that skips the md5 check) and docs/images/fleet.png (ota-fleet's report of 2 000 city
 // devices). Needs Debian's chromium. `pnpm run screenshots`.

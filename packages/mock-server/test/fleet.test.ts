@@ -83,6 +83,9 @@ describe('ota-fleet', () => {
       const html = await readFile(join(dir, 'fleet.html'), 'utf8');
       expect(html).not.toMatch(/<(script|link)\b/);
       expect(html.match(/<svg /g)).toHaveLength(2);
+      // Words, not JSON: the strategy as the console shows it, and the time axis named.
+      expect(html).toContain('<p>Strategy: signal &#62; 10, battery &#62; 20 %, retry 3 × 300 s, manual start</p>');
+      expect(html).toContain('platform time from the start');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@
 import { bounds, type components, createManagementClient, type OperationId, stateMachine } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
 import { toleratedText } from '../request-log.ts';
+import { strategyText } from '../strategy-text.ts';
 
 type Schemas = components['schemas'];
 type Entry = Schemas['JournalEntry'];
@@ -101,15 +102,7 @@ devices: ${deviceList || '<span class="muted">none</span>'}<br>packages: ${packa
 
 /** The strategy as a tester reads it: "signal > 10, battery > 20 %, retry 3 × 300 s, start manual, deadline …". */
 function strategyOf(strategy: Schemas['TaskStrategy']): string {
-  const { signal, power, retry, start, deadline } = strategy;
-  const parts = [
-    signal > 0 ? `signal > ${signal}` : 'any signal',
-    power > 0 ? `battery > ${power} %` : 'any battery',
-    retry.mode === 'retry' ? `retry ${retry.count} × ${retry.intervalSeconds} s` : 'no retry',
-    start.mode === 'scheduled' ? `starts ${start.at}` : 'manual start',
-    ...(deadline ? [`deadline ${deadline}`] : []),
-  ];
-  return escapeHtml(parts.join(', '));
+  return escapeHtml(strategyText(strategy));
 }
 
 function renderTasks(): void {

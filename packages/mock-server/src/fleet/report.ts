@@ -1,3 +1,4 @@
+import { strategyText } from '../strategy-text.ts';
 import type { FleetResult } from './run-fleet.ts';
 
 const states = ['pending', 'downloading', 'upgrading', 'paused', 'succeeded', 'failed', 'canceled'] as const;
@@ -75,6 +76,8 @@ function statesChart(result: FleetResult): string {
 ${layers.join('\n')}
 <text x="${pad.left - 4}" y="${pad.top + 10}" font-size="11" text-anchor="end">${result.devices}</text><text x="${pad.left - 4}" y="${height - pad.bottom}" font-size="11" text-anchor="end">0</text>
 <text x="${width - pad.right}" y="${height - pad.bottom + 12}" font-size="11" text-anchor="end">${humanDuration(span)}</text>
+<text x="${pad.left}" y="${height - pad.bottom + 12}" font-size="11">platform time from the start →</text>
+<text x="${pad.left - 4}" y="${pad.top + 24}" font-size="11" text-anchor="end">devices</text>
 ${legend}</svg>`;
 }
 
@@ -97,7 +100,7 @@ export function fleetReport(result: FleetResult): string {
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:820px;padding:0 1rem}pre{white-space:pre-wrap}</style></head><body>
 <h1>OneNET OTA rollout to ${result.devices} simulated devices</h1>
 <pre>${escapeMarkup(fleetSummary(result))}</pre>
-<p>Strategy: <code>${escapeMarkup(JSON.stringify(result.strategy))}</code></p>
+<p>Strategy: ${escapeMarkup(strategyText(result.strategy))}</p>
 <h2>Devices per state over platform time</h2>${statesChart(result)}
 <h2>Last code each device reported</h2>${codesChart(result)}
 <p>105: battery not above the task's threshold, 106: signal not above it, 207: retries used up, 205: md5, 208: deadline; "none": never reported (still pending when devices stopped polling).</p>

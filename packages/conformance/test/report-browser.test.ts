@@ -1,9 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executablePath, haveChromium, launchChromium } from '../../mock-server/test/chromium.ts';
 import { agentDevice, htmlReport, runConformance } from '../src/index.ts';
 
 // The HTML report as people read it: opened in a real Chromium (not parsed as text), at a laptop's width.
+
+const haveCjkFont = (() => {
+  try {
+    return execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+})();
 
 let browser: Browser;
 let html = '';
@@ -17,6 +26,24 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 describe.skipIf(!haveChromium)(`the HTML report in headless Chromium (skipped without ${executablePath})`, () => {
+  // fonts-noto-cjk (.ci/run installs it) is what renders them here; without a CJK font the test says so.
+  it.skipIf(!haveCjkFont)('renders the Chinese quotes of the docs in a CJK font, not as boxes', async () => {
+    const page = await browser.newPage();
+    await page.setContent(html);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'section#RNG-001 p' });
+    expect(await page.locator('section#RNG-001 p').first().textContent()).toContain(
+      '每次获取分片包的最小范围限制为2个字节',
+    );
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    expect(fonts.filter((f) => /CJK|Han|PingFang|YaHei/.test(f.familyName) && f.glyphCount > 0)).not.toEqual([]);
+    // And the report names such fonts itself, for a machine whose default font has no CJK glyphs.
+    expect(html).toMatch(/body\{font:[^}]*"Noto Sans CJK SC"/);
+  });
+
   it('fits the window: long requests and answers wrap instead of scrolling sideways', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     await page.setContent(html);

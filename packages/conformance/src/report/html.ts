@@ -15,6 +15,10 @@ const colors: Record<string, string> = {
   disabled: '#6e7781',
 };
 
+// The protocol's quotes are Chinese: fonts that have its glyphs, named before the generic family so a machine
+// without them in its default font shows them from one it has (Debian: fonts-noto-cjk) rather than as boxes.
+const cjkFonts = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei"';
+
 /** One self-contained HTML file: the summary, then each case with its rule, findings, states and transcript. */
 export function htmlReport(result: RunResult): string {
   const summary = verdicts
@@ -30,11 +34,11 @@ export function htmlReport(result: RunResult): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OneNET OTA conformance — ${e(outcome(result).text)}</title>
 <style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
+body{font:14px/1.45 system-ui,${cjkFonts},sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
 .badge{color:#fff;border-radius:1em;padding:.05em .6em;font-size:12px;white-space:nowrap}
 section{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
-code,pre,.mono{font-family:ui-monospace,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}
+code,pre,.mono{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}
 details summary{cursor:pointer}.finding{color:#cf222e}.muted{color:#6e7781}
 td.mono{overflow-wrap:anywhere}figure{margin:.5rem 0}section.protocol h3{font-size:14px;margin:.3rem 0}svg.timeline{max-width:100%;height:auto}tr.faulted{background:#fff8c5}.fault{color:#9a6700;font-weight:600}
 </style></head><body>

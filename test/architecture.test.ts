@@ -84,3 +84,29 @@ describe('the import graph', () => {
       ).toEqual([]);
   });
 });
+
+// Range and Content-Range are read in one module, the SDK's wire/byte-ranges.ts, by every side (issue 30): a
+// second reading (a regular expression here, a split there) is how two sides came to disagree on a header.
+describe('wire values read once', () => {
+  const reader = normalize(join(root, 'packages/sdk/src/wire/byte-ranges.ts'));
+  // The forms the earlier readings took.
+  const readings = [
+    /replace\(\s*\/\^?bytes=/,
+    /replace\(\s*'bytes='/,
+    /\/\^bytes \(\\d\+\)/,
+    /slice\('bytes '\.length\)/,
+    /RangeHeader\.exec\(/,
+    /'content-range'\)[^;\n]*\.split\(/,
+  ];
+  it('reads Range and Content-Range nowhere but in wire/byte-ranges.ts', () => {
+    const found: string[] = [];
+    for (const dir of sources)
+      for (const file of importGraph(dir).keys()) {
+        if (file === reader || file.includes('/generated/')) continue;
+        const text = readFileSync(file, 'utf8');
+        for (const reading of readings)
+          if (reading.test(text)) found.push(`${relative(root, file)}: ${reading.source}`);
+      }
+    expect(found).toEqual([]);
+  });
+});

@@ -1,5 +1,15 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { bounds, Errno, type OperationId, operations, patterns, ResultCode, stateMachine } from '@onenet-ota/sdk';
+import {
+  bounds,
+  contentRange,
+  Errno,
+  type OperationId,
+  operations,
+  patterns,
+  ResultCode,
+  rangeBounds,
+  stateMachine,
+} from '@onenet-ota/sdk';
 import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.
@@ -63,27 +73,23 @@ export interface Download {
 export function downloads(journal: JournalEntry[]): Download[] {
   return calls(journal, 'downloadPackage').map((e) => {
     const range = e.request.headers.range;
-    // The spec's Range pattern; its second group holds `s-e`, `s-` or `-n` without the unit.
-    const form = range ? patterns.RangeHeader.exec(range)?.[2] : undefined;
-    const [first, last] = form?.startsWith('-') ? [] : (form?.split('-') ?? []);
-    const contentRange = e.response.headers['content-range'] ?? '';
-    // `bytes s-e/len`, as the spec's Content-Range header pattern has it.
+    // The first and last byte asked for, in the spec's forms only (`s-e`, `s-`): a `-n` names no first byte.
+    const bounds = range && patterns.RangeHeader.test(range) ? rangeBounds(range) : undefined;
+    const [first, last] = bounds?.first === undefined ? [] : [bounds.first, bounds.last];
     const carriesPackage =
       (e.response.status === 200 || e.response.status === 206) &&
       e.response.headers['content-type'] === 'application/octet-stream';
     const length = Number(e.response.headers['content-length']);
-    const served = patterns.ContentRangeHeader.test(contentRange)
-      ? contentRange.slice('bytes '.length).split(/[-/]/).map(Number)
-      : undefined;
-    const packageSize = served ? served[2] : e.response.status === 200 && carriesPackage ? length : undefined;
+    const served = contentRange(e.response.headers['content-range']);
+    const packageSize = served ? served.length : e.response.status === 200 && carriesPackage ? length : undefined;
     return {
       seq: e.seq,
       token: tidIn(e) ?? e.request.path.split('/').pop() ?? '',
       range,
-      ...(first ? { start: Number(first) } : {}),
-      ...(last ? { end: Number(last) } : {}),
+      ...(first !== undefined ? { start: first } : {}),
+      ...(last !== undefined ? { end: last } : {}),
       status: e.response.status,
-      ...(served ? { served: { start: served[0] as number, end: served[1] as number } } : {}),
+      ...(served ? { served: { start: served.start, end: served.end } } : {}),
       ...(packageSize ? { packageSize } : {}),
       bytesSent: e.response.bytesSent,
       aborted: e.response.aborted === true,

@@ -1,6 +1,6 @@
+import { parsedBounds, plainBounds } from '@onenet-ota/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsedBounds, plainBounds } from '../src/core/range.ts';
 import { decideRange, type RangeDecision, type RangeDialect } from '../src/index.ts';
 
 const len = 1000;

@@ -92,3 +92,5 @@ export {
 export { informTopics } from './mqtt-topics.ts';
 export type { UploadPackageQuery, UploadPackageResult } from './upload-package.ts';
 export { uploadPackage } from './upload-package.ts';
+export type { ContentRange, RangeBounds } from './wire/byte-ranges.ts';
+export { contentRange, parsedBounds, plainBounds, rangeBounds } from './wire/byte-ranges.ts';

@@ -1,11 +1,13 @@
 import {
   type AgentStore,
+  contentRange,
   type FetchLike,
   type OperationId,
   type OtaAgentOptions,
   operations,
   ProgressErrno,
   ResultCode,
+  rangeBounds,
   TokenCheckErrno,
 } from '@onenet-ota/sdk';
 import { canonical } from '../evidence.ts';
@@ -197,13 +199,10 @@ async function bare(request: Request): Promise<Request> {
 
 /** The 206 as if its `Content-Range` were the one asked for (a device that never reads it sees nothing else). */
 function claimingAsked(request: Request, response: Response): Response {
-  const [from, to] = (request.headers.get('range') ?? '')
-    .replace(/^bytes=/, '')
-    .split('-')
-    .map(Number);
-  const total = Number((response.headers.get('content-range') ?? '').split('/')[1]);
+  const asked = rangeBounds(request.headers.get('range') ?? '');
+  const total = contentRange(response.headers.get('content-range'))?.length ?? 0;
   const headers = new Headers(response.headers);
-  headers.set('content-range', `bytes ${from}-${Math.min(to as number, total - 1)}/${total}`);
+  headers.set('content-range', `bytes ${asked?.first}-${Math.min(asked?.last ?? total - 1, total - 1)}/${total}`);
   return new Response(response.body, { status: 206, headers });
 }
 

@@ -1,3 +1,5 @@
+import { parsedBounds, plainBounds } from '@onenet-ota/sdk';
+
 /** How the download endpoint reads `Range`. */
 export type RangeDialect = 'onenet' | 'rfc9110';
 
@@ -6,15 +8,6 @@ export type RangeDecision =
   | { kind: 'whole' }
   | { kind: 'partial'; start: number; end: number }
   | { kind: 'unsatisfiable' };
-
-const form = /^(?:bytes=)?\s*(\d*)\s*-\s*(\d*)\s*$/i;
-
-/** The bounds a Range header names: `undefined` where it leaves one out (`s-`, `-n`). */
-interface Bounds {
-  unit: boolean;
-  first: number | undefined;
-  last: number | undefined;
-}
 
 /**
  * Decides what a `Range` header selects from a file of `length` bytes (length ≥ 1).
@@ -58,46 +51,4 @@ export function decideRange(header: string | null, length: number, dialect: Rang
   if (start > end) start = 0;
   end = Math.max(end, start);
   return { kind: 'partial', start, end };
-}
-
-/**
- * The bounds of a header in the form nearly every device sends, `bytes=s-e` or OneNET's `s-e` (digits, no spaces,
- * at most 15 digits each), read without a regular expression; undefined for any other form, which
- * {@link parsedBounds} reads. A device asks for a fragment per request: this is the download's hot path.
- */
-export function plainBounds(header: string): Bounds | undefined {
-  const unit = header.startsWith('bytes=');
-  let at = unit ? 6 : 0;
-  const firstStart = at;
-  let first = 0;
-  for (; at < header.length; at++) {
-    const digit = header.charCodeAt(at) - 48;
-    if (digit < 0 || digit > 9) break;
-    first = first * 10 + digit;
-  }
-  const firstDigits = at - firstStart;
-  if (firstDigits === 0 || firstDigits > 15 || header.charCodeAt(at) !== 45) return undefined;
-  const lastStart = ++at;
-  let last = 0;
-  for (; at < header.length; at++) {
-    const digit = header.charCodeAt(at) - 48;
-    if (digit < 0 || digit > 9) return undefined;
-    last = last * 10 + digit;
-  }
-  const lastDigits = at - lastStart;
-  if (lastDigits === 0 || lastDigits > 15) return undefined;
-  return { unit, first, last };
-}
-
-/** The bounds of any header the dialects read (spaces, a unit in any case, an open end); undefined if none. */
-export function parsedBounds(header: string): Bounds | undefined {
-  const text = header.trim();
-  const match = form.exec(text);
-  if (!match) return undefined;
-  const [, first = '', last = ''] = match;
-  return {
-    unit: /^bytes=/i.test(text),
-    first: first === '' ? undefined : Number(first),
-    last: last === '' ? undefined : Number(last),
-  };
 }

@@ -6,6 +6,7 @@ import {
   OtaAgent,
   operations,
   ResultCode,
+  rangeBounds,
   type UpgradeResult,
 } from '@onenet-ota/sdk';
 import { Flash, flashStore } from './flash.ts';
@@ -96,8 +97,8 @@ export async function runDevice(device: SimulatedDevice): Promise<DeviceRun> {
         }
         return response;
       }
-      const [from, to] = (request.headers.get('range') ?? '').replace('bytes=', '').split('-').map(Number);
-      const asked = Number.isFinite(to) && Number.isFinite(from) ? (to as number) - (from as number) + 1 : 0;
+      const bounds = rangeBounds(request.headers.get('range') ?? '');
+      const asked = bounds?.first !== undefined && bounds.last !== undefined ? bounds.last - bounds.first + 1 : 0;
       await time.sleep(latencyMs + (asked * 1000) / profile.link.bytesPerSecond);
       if (dead || random.chance(profile.rebootRate)) {
         dead = true;

@@ -1,4 +1,4 @@
-import { patterns } from '../generated/protocol.ts';
+import { contentRange } from '../wire/byte-ranges.ts';
 import type { AgentStore } from './store.ts';
 
 /** How one fragment request ended. */
@@ -61,12 +61,8 @@ export async function fetchFragment(request: FragmentRequest): Promise<FragmentR
       return { kind: 'error-byte', code: byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte };
     }
     if (response.status === 206) {
-      // `bytes s-e/len`, the spec's Content-Range header pattern.
-      const range = response.headers.get('content-range') ?? '';
-      const [start, last, total] = patterns.ContentRangeHeader.test(range)
-        ? range.slice('bytes '.length).split(/[-/]/).map(Number)
-        : [];
-      if (start !== from || last !== servedEnd || total !== size) {
+      const served = contentRange(response.headers.get('content-range'));
+      if (served?.start !== from || served.end !== servedEnd || served.length !== size) {
         await body?.cancel();
         return {
           kind: 'failed',

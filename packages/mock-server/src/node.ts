@@ -320,7 +320,8 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     // No length: end the body by closing the connection (what OneNET's one-byte error needs), never chunked.
     res.useChunkedEncodingByDefault = false;
     res.shouldKeepAlive = false;
-    raw.push('Connection', 'close');
+    // Once: the one-byte error answer names it already (issue 29: it went out twice).
+    if (headerOf(response, 'connection') !== 'close') raw.push('Connection', 'close');
   }
   res.writeHead(response.status, raw);
   // Before `body` is touched: reading it would make the stream the whole-body path exists to avoid.

@@ -70,6 +70,8 @@ describe('download errors as OneNET signals them', () => {
     expect(header(raw, 'Content-Length')).toBeUndefined();
     expect(header(raw, 'Transfer-Encoding')).toBeUndefined();
     expect(header(raw, 'Connection')).toBe('close');
+    // Once (issue 29: the answer named it and the door added it again).
+    expect(raw.headers.filter(([name]) => name.toLowerCase() === 'connection')).toEqual([['Connection', 'close']]);
     expect(raw.body.toString()).toBe('3');
     expect(raw.ending).toBe('closed');
   });

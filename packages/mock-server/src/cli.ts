@@ -173,6 +173,7 @@ export async function runCli(
     ...(account ? { account } : {}),
     cors,
     seed,
+    demoKeys: loopbackOnly ? 'published' : 'generated',
     clock,
     rangeDialect,
     journalLimit,
@@ -232,8 +233,15 @@ export async function runCli(
     );
   if (sntp) out(`SNTP:        udp://${sntp.host}:${sntp.port} · platform time, for a board's NTP client\n`);
   if (dataDir !== undefined) out(`${describeData(dataDir, platform)}\n`);
-  if (platform.state.products.has(demo.productId))
-    out(await demoText(shown, Math.floor(platform.clock.now() / 1000), platform.settings.account));
+  const demoProduct = platform.state.products.get(demo.productId);
+  const demoDevice = platform.state.devices.get(demo.devId);
+  if (demoProduct && demoDevice)
+    out(
+      await demoText(shown, Math.floor(platform.clock.now() / 1000), platform.settings.account, {
+        product: demoProduct.accessKey,
+        device: demoDevice.accessKey,
+      }),
+    );
   const consoleUrl = `${shown}/__mock/ui${adminToken === undefined ? '' : `?access_token=${encodeURIComponent(adminToken)}`}`;
   out(`Console:     ${consoleUrl} (live devices, tasks, journal; controls)\n`);
   out(
@@ -363,14 +371,20 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-async function demoText(url: string, nowSeconds: number, account: { uid: number; accessKey: string }): Promise<string> {
+/** The demo's credentials and a curl line; `keys` are the ones it holds (published, or generated beyond loopback). */
+async function demoText(
+  url: string,
+  nowSeconds: number,
+  account: { uid: number; accessKey: string },
+  keys: { product: string; device: string },
+): Promise<string> {
   const et = nowSeconds + 7 * 86_400;
-  const authorization = await signToken({ accessKey: demo.productKey, res: productResource(demo.productId), et });
+  const authorization = await signToken({ accessKey: keys.product, res: productResource(demo.productId), et });
   const query = `dev_id=${demo.devId}&manuf=${demo.manuf}&model=${demo.model}&type=2&version=${demo.fromVersion}`;
   return `
 Demo seed, ready for a device:
-  product     ${demo.productId}   access key ${demo.productKey}
-  device      dev_id ${demo.devId}   name ${demo.deviceName}   device key ${demo.deviceKey}
+  product     ${demo.productId}   access key ${keys.product}
+  device      dev_id ${demo.devId}   name ${demo.deviceName}   device key ${keys.device}
   account     uid ${account.uid}   key ${account.accessKey}   (fuse user-level tokens, res=userid/${account.uid})
               SOTA (type 2) on ${demo.fromVersion}, manuf ${demo.manuf}, model ${demo.model}
   package     ${demo.targetVersion}, ${demo.packageSize} bytes

@@ -4,7 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { productResource, signToken } from '@onenet-ota/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demo } from '../src/index.ts';
 
 const bin = new URL('../bin/ota-mock.ts', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -61,6 +63,15 @@ describe('ota-mock', () => {
     );
     expect(await (await fetch(checkUrl, { headers: { Authorization: authorization } })).json()).toMatchObject({
       errno: 0,
+    });
+    // Its demo keys are its own (issue 29): the published test-vector key signs nothing here.
+    const productKey = output.match(/access key (\S+)/)?.[1];
+    expect(productKey).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(productKey).not.toBe(demo.productKey);
+    expect(output).not.toContain(demo.deviceKey);
+    const published = await signToken({ accessKey: demo.productKey, res: productResource(demo.productId), et: 2e9 });
+    expect(await (await fetch(checkUrl, { headers: { Authorization: published } })).json()).toMatchObject({
+      errno: 1,
     });
   }, 20_000);
 

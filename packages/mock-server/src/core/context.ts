@@ -27,6 +27,11 @@ export interface Settings {
    * user-level tokens (`res=userid/{uid}`). A new random key per platform unless given.
    */
   account: { uid: number; accessKey: string };
+  /**
+   * The demo seed's access keys: OneNET's published test-vector key and a fixed device key (`published`, what the
+   * docs and a bench script can use as they are), or new random ones (`generated`), for a platform others can reach.
+   */
+  demoKeys: 'published' | 'generated';
 }
 
 /** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */

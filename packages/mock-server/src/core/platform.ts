@@ -65,6 +65,11 @@ export interface PlatformOptions extends Partial<Settings> {
    */
   adminToken?: string;
   /**
+   * The demo seed's access keys: `published` (default), OneNET's test-vector product key and a fixed device key
+   * that anyone can sign with; `generated`, new random ones, which `ota-mock` uses beyond loopback and prints.
+   */
+  demoKeys?: 'published' | 'generated';
+  /**
    * Keeps the platform in a durable store (`openDataDir()` of `@onenet-ota/mock-server/node`): what it holds is
    * loaded instead of `seed`, and every change is written before its answer goes out. Memory only by default.
    */
@@ -152,6 +157,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     validateResponses: options.validateResponses ?? 'off',
     journalLimit: options.journalLimit ?? 100_000,
     account: options.account ?? { uid: 1, accessKey: newAccessKey() },
+    demoKeys: options.demoKeys ?? 'published',
   };
   const ctx: Context = {
     generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),

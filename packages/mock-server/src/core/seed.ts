@@ -1,5 +1,6 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import type { Context } from './context.ts';
+import { newAccessKey } from './ids.ts';
 import { emptyState } from './records.ts';
 import { taskActionTarget } from './state-machine.ts';
 import { resetDeviceTasks, startTask } from './tasks.ts';
@@ -24,13 +25,15 @@ export function seed(ctx: Context, name: 'demo' | 'none'): void {
   Object.assign(ctx.state, emptyState());
   if (name === 'none') return;
   const now = ctx.clock.now();
+  // The published key signs tokens for anyone who read the docs: a platform others reach gets its own keys.
+  const generated = ctx.settings.demoKeys === 'generated';
   ctx.state.products.set(demo.productId, {
     id: demo.productId,
     name: 'Demo product',
     manuf: demo.manuf,
     model: demo.model,
     description: 'Seeded by ota-mock',
-    accessKey: demo.productKey,
+    accessKey: generated ? newAccessKey() : demo.productKey,
     createdAt: now,
   });
   ctx.state.devices.set(demo.devId, {
@@ -38,7 +41,7 @@ export function seed(ctx: Context, name: 'demo' | 'none'): void {
     productId: demo.productId,
     name: demo.deviceName,
     authInfo: demo.deviceName,
-    accessKey: demo.deviceKey,
+    accessKey: generated ? newAccessKey() : demo.deviceKey,
     sVersion: demo.fromVersion,
     createdAt: now,
   });

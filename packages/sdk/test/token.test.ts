@@ -93,6 +93,14 @@ describe('verifyToken', () => {
     expect(verdict).toEqual({ ok: true, subject: { level: 'product', productId: '123123', expiresAt: vector.et } });
   });
 
+  it('refuses the vector with its signature in non-canonical base64 (spare bits set): same bytes, not as signed', async () => {
+    // 20 bytes take 27 base64 characters and 2 spare bits: `E` and `F` differ only there.
+    const respelled = vector.header.replace('IkScqE%3D', 'IkScqF%3D');
+    expect(respelled).not.toBe(vector.header);
+    const verdict = await verifyToken(respelled, { keyFor, nowSeconds: vector.et - 1 });
+    expect(verdict).toEqual({ ok: false, reason: 'signature does not match' });
+  });
+
   it('accepts a device-level token signed with the device key', async () => {
     const header = await signToken({ accessKey: deviceKey, res: deviceResource('123123', 'bench-01'), et: 2000 });
     const verdict = await verifyToken(header, { keyFor, nowSeconds: 1000 });

@@ -112,7 +112,9 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
   };
 }
 
-// Compares the decoded signatures byte by byte without an early exit, so timing reveals nothing of the key.
+// Compares the decoded signatures byte by byte without an early exit, so timing reveals nothing of the key. The
+// given one must be written as the signer writes it: base64 whose last character carries spare bits (`…E=` sent as
+// `…F=`) decodes to the same bytes, and was taken (issue 29); that depends on the input alone, not on the key.
 function constantTimeEqual(expected: string, given: string): boolean {
   let a: Uint8Array;
   let b: Uint8Array;
@@ -122,6 +124,7 @@ function constantTimeEqual(expected: string, given: string): boolean {
   } catch {
     return false;
   }
+  if (encodeBase64(b) !== given) return false;
   let diff = a.length ^ b.length;
   for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return diff === 0;

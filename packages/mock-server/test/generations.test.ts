@@ -68,6 +68,18 @@ describe('the new platform (/fuse-ota)', () => {
     expect(fragment.response.headers.get('ota-errno')).toBe('0');
     expect(fragment.response.headers.get('content-range')).toBe(`bytes 0-1023/${demo.packageSize}`);
     expect(demoState(h)).toBe('downloading');
+    // A range from the end is 416 here (FUSE-C2), where the legacy rules would start it at 0.
+    for (const range of [`bytes=${demo.packageSize}-`, `bytes=${demo.packageSize}-${demo.packageSize + 99}`]) {
+      const past = await fuse.GET('/fuse-ota/{pro_id}/{dev_name}/{tid}/download', {
+        params: { path: tidPath, header: { Range: range } },
+        parseAs: 'text',
+      });
+      expect([range, past.response.status, past.response.headers.get('content-range')]).toEqual([
+        range,
+        416,
+        `bytes */${demo.packageSize}`,
+      ]);
+    }
     const status = await fuse.GET('/fuse-ota/{pro_id}/{dev_name}/{tid}/check', { params: { path: tidPath } });
     expect(status.data?.data?.status).toBe(TidTaskStatus.Downloading);
     const report = (step: number) =>

@@ -1,4 +1,4 @@
-import { OtaErrnoCode, TokenCheckErrno } from '@onenet-ota/sdk';
+import { OtaErrnoCode, rangeBounds, TokenCheckErrno } from '@onenet-ota/sdk';
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
 import { readParameters } from '../../core/input.ts';
@@ -51,6 +51,20 @@ export function downloadVia(dialect: Dialect): Handler {
       file = fileOf(ctx, task.id);
     } catch {
       return refuse(OtaErrnoCode.StoredObjectNotFound, dialect.code.NoTask, 'the package was deleted');
+    }
+    // The new platform answers a Range that starts at or past the end 416 (protocol §4.4, FUSE-C2's comment), where
+    // the legacy rules start such a range at 0: nothing is served, the device stays where it was.
+    const asked = rangeBounds(call.request.headers.get('range') ?? '');
+    if (dialect.generation === 'fuse' && asked?.first !== undefined && asked.first >= file.record.size) {
+      call.note = `Range starts at ${asked.first}, at or past the end of the ${file.record.size}-byte package`;
+      return new Response(null, {
+        status: 416,
+        headers: {
+          'Content-Range': `bytes */${file.record.size}`,
+          'Content-Type': 'text/plain',
+          'Content-Length': '0',
+        },
+      });
     }
     if (gate.to && gate.to !== state) moveDevice(ctx, task, deviceTask, gate.to);
     return servePackage(call, ctx, deviceTask, file.record, (range) => ({

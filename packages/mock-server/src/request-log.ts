@@ -1,4 +1,4 @@
-import { Errno, ExchangeName, enumDescriptions, errnoTableOf, type OperationId } from '@onenet-ota/sdk';
+import { describeErrno, Errno, ExchangeName, type OperationId } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
 import type { LoggedEntry, Tolerated } from './core/journal.ts';
 
@@ -89,7 +89,5 @@ function essentials(entry: LoggedEntry): string[] {
 // success.
 function answerText(entry: LoggedEntry): string {
   if (entry.errno === undefined || entry.errno === Errno.Success) return '';
-  const table = errnoTableOf(entry.operation as OperationId);
-  const text = table ? (enumDescriptions[table] as Record<string, string>)[String(entry.errno)] : undefined;
-  return text ?? '';
+  return describeErrno(entry.errno, entry.operation as OperationId) ?? '';
 }

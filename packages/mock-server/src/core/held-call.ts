@@ -179,7 +179,7 @@ export function journalHeaders(headers: Iterable<[string, string]>): Record<stri
 
 /** The `range` header of a joined header list (`name\nvalue\n…`), as a header record; empty without one. */
 function rangeOf(text: string): Record<string, string> {
-  const fields = text.split('\n');
+  const fields = headerList(text);
   for (let i = 0; i < fields.length - 1; i += 2) {
     const name = fields[i] as string;
     if (name.length === 5 && name.toLowerCase() === 'range') return { range: fields[i + 1] as string };

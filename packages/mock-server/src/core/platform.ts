@@ -404,21 +404,23 @@ async function headRefused(
   return response;
 }
 
-/** A management or control call without the admin token, on a platform that listens beyond loopback. */
 /** A refusal before the request is read: its body is let go unread. */
 async function refused(request: Request, problem: ProblemError): Promise<Response> {
   await request.body?.cancel().catch(() => {});
   return problem.toResponse();
 }
 
+/** A management or control call without the admin token, on a platform that listens beyond loopback. */
 async function notAdmin(request: Request): Promise<Response> {
-  await request.body?.cancel().catch(() => {});
-  const refused = problem(
-    'Unauthorized',
-    'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
+  const answer = await refused(
+    request,
+    new ProblemError(
+      'Unauthorized',
+      'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
+    ),
   );
-  refused.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
-  return refused;
+  answer.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
+  return answer;
 }
 
 /**

@@ -7,6 +7,14 @@ import { type DeviceTaskRecord, deviceTaskKey, type StoredFile } from '../core/r
 import { changed } from '../core/tracked-map.ts';
 import { WholeAnswer } from '../core/whole-body.ts';
 
+/** 416 with a Content-Range naming only the file's size (spec `RangeNotSatisfiable`): no byte asked for is there. */
+export function rangeNotSatisfiable(size: number, headers?: Record<string, string>): Response {
+  return new Response(null, {
+    status: 416,
+    headers: { 'Content-Range': `bytes */${size}`, 'Content-Type': 'text/plain', 'Content-Length': '0', ...headers },
+  });
+}
+
 /**
  * Answers a download the platform has allowed: the file whole (200) or the `Range` asked for (206, the platform's
  * Range dialect, protocol §2.4), streamed from the stored bytes, with the retry accounting of the device's task
@@ -24,17 +32,7 @@ export function servePackage(
     ? { kind: 'whole' as const }
     : decideRange(call.request.headers.get('range'), file.size, ctx.settings.rangeDialect);
   call.errno = Errno.Success;
-  if (decision.kind === 'unsatisfiable') {
-    return new Response(null, {
-      status: 416,
-      headers: {
-        'Content-Range': `bytes */${file.size}`,
-        'Content-Type': 'text/plain',
-        'Content-Length': '0',
-        ...headers?.(undefined),
-      },
-    });
-  }
+  if (decision.kind === 'unsatisfiable') return rangeNotSatisfiable(file.size, headers?.(undefined));
   let [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, file.size - 1];
   const shift = call.faults.find((f) => f.action.kind === 'wrong-content-range')?.action as
     | { shift: number }

@@ -5,7 +5,7 @@ import { readParameters } from '../../core/input.ts';
 import { callOutcome } from '../../core/state-machine.ts';
 import { fileOf, moveDevice } from '../../core/tasks.ts';
 import { authenticateNamed } from '../authenticate.ts';
-import { servePackage } from '../serve-package.ts';
+import { rangeNotSatisfiable, servePackage } from '../serve-package.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
 import { taskOf } from './task-of.ts';
@@ -57,14 +57,7 @@ export function downloadVia(dialect: Dialect): Handler {
     const asked = rangeBounds(call.request.headers.get('range') ?? '');
     if (dialect.generation === 'fuse' && asked?.first !== undefined && asked.first >= file.record.size) {
       call.note = `Range starts at ${asked.first}, at or past the end of the ${file.record.size}-byte package`;
-      return new Response(null, {
-        status: 416,
-        headers: {
-          'Content-Range': `bytes */${file.record.size}`,
-          'Content-Type': 'text/plain',
-          'Content-Length': '0',
-        },
-      });
+      return rangeNotSatisfiable(file.record.size);
     }
     if (gate.to && gate.to !== state) moveDevice(ctx, task, deviceTask, gate.to);
     return servePackage(call, ctx, deviceTask, file.record, (range) => ({

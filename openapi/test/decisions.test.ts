@@ -27,7 +27,7 @@ it('lists every record in the index, in order, under its own title', () => {
   const index = readFileSync(join(root, 'DECISIONS.md'), 'utf8');
   const listed = [...index.matchAll(/^(\d+)\. \[(.+)\]\(decisions\/(.+\.md)\)$/gm)];
   expect(listed.map((m) => m[3])).toEqual(records);
-  for (const [, n, title, file] of listed) {
+  for (const [, n, title, file = ''] of listed) {
     expect(readFileSync(join(dir, file), 'utf8').split('\n')[0]).toBe(`# ${n}. ${title}`);
   }
 });

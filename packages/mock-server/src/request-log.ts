@@ -52,16 +52,18 @@ export function toleratedText({ pointer, message }: Tolerated): string {
   return pointer.startsWith('#/query/') ? `${pointer.slice('#/query/'.length)} missing` : (message.split(';')[0] ?? '');
 }
 
-/** An MQTT exchange: a CONNECT and its CONNACK code, or an inform and its reply. */
+/** An MQTT exchange: a CONNECT and its CONNACK code, an inform and its reply, a thing-model post and its answer. */
 function mqttLine(entry: LoggedEntry, tint: (text: string, tone: keyof typeof paint) => string): string {
   const who = `dev ${entry.devId ?? entry.request.headers['client-id'] ?? '?'}`.padEnd(14);
   const { status } = entry.response;
   const outcome =
     entry.operation === ExchangeName.MqttConnect
       ? tint(`CONNACK ${status}`, status === 0 ? 'green' : 'red')
-      : status === 0
-        ? tint('no reply', 'red')
-        : tint(`reply ${status} in ${Math.round(entry.durationMs)} ms`, 'green');
+      : entry.operation === ExchangeName.ThingPost
+        ? tint(`answered ${status}`, status === 200 ? 'green' : 'red')
+        : status === 0
+          ? tint('no reply', 'red')
+          : tint(`reply ${status} in ${Math.round(entry.durationMs)} ms`, 'green');
   const what = entry.operation === ExchangeName.MqttConnect ? 'MQTT' : `MQTT ${entry.request.path}`;
   return [who, (entry.operation ?? '').padEnd(16), what, '→', outcome, ...(entry.note ? [`— ${entry.note}`] : [])].join(
     ' ',

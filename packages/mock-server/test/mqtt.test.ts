@@ -169,9 +169,55 @@ describe('the MQTT door (ota-mock --mqtt-port)', () => {
     await (await newTask())();
     const missed = await until(() => mqttEntries('otaInform')[1]);
     expect(missed.note).toBe(
-      `not delivered: the device was not subscribed to ${topics.inform} (QoS 0, nothing is kept for it)`,
+      `not delivered: no subscription of the device matches ${topics.inform} (QoS 0, nothing is kept for it)`,
     );
     validJournalEntry(missed);
+  });
+
+  it('answers thing-model posts on their reply topic, and refuses what it cannot read with 400', async () => {
+    const tree = `$sys/${demo.productId}/${demo.deviceName}`;
+    const device = await connect();
+    await device.subscribeAsync(`${tree}/thing/+/+/reply`);
+    await device.subscribeAsync(`${tree}/thing/property/desired/+/reply`);
+    // A wildcard into another device's tree is refused, as any topic outside the device's own.
+    await expect(device.subscribeAsync(`$sys/${demo.productId}/+/thing/#`)).rejects.toThrow(/Subscribe error/);
+    const replies: { topic: string; json: unknown }[] = [];
+    device.on('message', (topic, payload) => replies.push({ topic, json: JSON.parse(payload.toString()) }));
+    await device.publishAsync(
+      `${tree}/thing/event/post`,
+      JSON.stringify({ id: '5', params: { Alarm: { value: {} } } }),
+    );
+    await device.publishAsync(`${tree}/thing/property/desired/get`, JSON.stringify({ id: '6', params: ['Power'] }));
+    await device.publishAsync(`${tree}/thing/property/post`, 'not json');
+    await until(() => (replies.length === 3 ? true : undefined));
+    expect(replies).toEqual([
+      { topic: `${tree}/thing/event/post/reply`, json: { id: '5', code: 200, msg: 'success' } },
+      { topic: `${tree}/thing/property/desired/get/reply`, json: { id: '6', code: 200, msg: 'success', data: {} } },
+      { topic: `${tree}/thing/property/post/reply`, json: { id: '', code: 400, msg: 'invalid payload' } },
+    ]);
+    const posts = mqttEntries('thingPost');
+    expect(posts.map((e) => [e.request.path, e.response.status])).toEqual([
+      [`${tree}/thing/event/post`, 200],
+      [`${tree}/thing/property/desired/get`, 200],
+      [`${tree}/thing/property/post`, 400],
+    ]);
+    expect(posts[2]?.note).toMatch(/not a JSON object with a string id/);
+    for (const entry of posts) validJournalEntry(entry);
+    expect(requestLine(posts[0] as JournalEntry)).toMatch(/ thingPost +MQTT \S+\/thing\/event\/post → answered 200$/);
+  });
+
+  it('delivers an inform through a wildcard subscription and says so', async () => {
+    const start = await newTask();
+    const device = await connect();
+    await device.subscribeAsync(`$sys/${demo.productId}/${demo.deviceName}/+/inform`);
+    await until(() => (broker.subscribed(demo.productId, demo.deviceName) ? true : undefined));
+    const received = new Promise<string>((resolve) => device.once('message', (topic) => resolve(topic)));
+    await start();
+    expect(await received).toBe(topics.inform);
+    const entry = await until(() => mqttEntries('otaInform')[0]);
+    expect(entry.note).toMatch(
+      new RegExp(`^delivered through the subscription to \\$sys/${demo.productId}/${demo.deviceName}/\\+/inform`),
+    );
   });
 
   it('ota-device --mqtt-url checks, waits for the inform, answers it within the 20 s and upgrades', async () => {
@@ -213,4 +259,19 @@ describe('the MQTT door (ota-mock --mqtt-port)', () => {
     expect(checks.map((e) => e.errno)).toEqual([12012, 0]);
     expect(checks[1]?.seq).toBeGreaterThan(inform?.seq ?? Infinity);
   }, 30_000);
+});
+
+it('matches topic filters as MQTT 3.1.1 §4.7 does', async () => {
+  const { matchesFilter } = await import('../src/mqtt/topic-filter.ts');
+  const cases: [string, string, boolean][] = [
+    ['$sys/1/d/ota/#', '$sys/1/d/ota/inform', true],
+    ['$sys/1/d/ota/#', '$sys/1/d/ota', true],
+    ['$sys/1/d/+/inform', '$sys/1/d/ota/inform', true],
+    ['$sys/1/d/+', '$sys/1/d/ota/inform', false],
+    ['$sys/1/d/ota/inform', '$sys/1/d/ota/inform_reply', false],
+    ['$sys/1/d/ota/inform/#', '$sys/1/d/ota/inform', true],
+    ['$sys/1/+/ota/inform', '$sys/1/d/ota/inform', true],
+  ];
+  for (const [filter, topic, matches] of cases)
+    expect([filter, topic, matchesFilter(filter, topic)]).toEqual([filter, topic, matches]);
 });

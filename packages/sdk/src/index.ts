@@ -83,13 +83,14 @@ export {
   TaskAction,
   TaskingErrno,
   TaskState,
+  ThingReplyCode,
   TidTaskStatus,
   TokenCheckErrno,
   tokenRules,
   VersionQueryErrno,
   VersionReportErrno,
 } from './generated/protocol.ts';
-export { informTopics } from './mqtt-topics.ts';
+export { informTopics, thingPostTopics } from './mqtt-topics.ts';
 export type { UploadPackageQuery, UploadPackageResult } from './upload-package.ts';
 export { uploadPackage } from './upload-package.ts';
 export type { ContentRange, RangeBounds } from './wire/byte-ranges.ts';

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { ExchangeName, type Generation, informTopics, mqttOta, verifyToken } from '@onenet-ota/sdk';
+import { ExchangeName, type Generation, informTopics, mqttOta, thingPostTopics, verifyToken } from '@onenet-ota/sdk';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { deviceNamed } from '../core/device-named.ts';
 import { redactAuthorization } from '../core/held-call.ts';
@@ -15,6 +15,8 @@ import type { Platform } from '../core/platform.ts';
 import type { DeviceRecord, TaskRecord } from '../core/records.ts';
 import { keyFor } from '../southbound/authenticate.ts';
 import { Informs } from './inform.ts';
+import { answerThingPost } from './thing-posts.ts';
+import { matchesFilter } from './topic-filter.ts';
 
 /** Options of {@link startMqttBroker}. */
 export interface MqttBrokerOptions {
@@ -38,7 +40,7 @@ export interface RunningBroker {
   url: string;
   /** `mqtts://host:port`, when serving TLS too. */
   tlsUrl?: string;
-  /** Whether the device is connected and subscribed to its `ota/inform` topic now. */
+  /** Whether the device is connected with a subscription its `ota/inform` reaches (the topic, or a wildcard). */
   subscribed(productId: string, deviceName: string): boolean;
   /** Stops listening, disconnects every client and stops waiting for replies. */
   close(): Promise<void>;
@@ -50,7 +52,10 @@ const generation: Generation = 'fuse';
 /**
  * Starts the broker. A device connects as on OneNET: client id = device name, username = product id, password =
  * a 2018-10-31 token for the product or the device. It may subscribe and publish only under
- * `$sys/{pid}/{device-name}/`. Each CONNECT is journaled (`mqttConnect`, status = the CONNACK return code).
+ * `$sys/{pid}/{device-name}/`, wildcards included. Each CONNECT is journaled (`mqttConnect`, status = the CONNACK
+ * return code). What a device publishes goes to the platform, never to a subscriber (a device subscribed to
+ * `…/thing/#` would otherwise read its own post as the reply); the platform answers thing-model posts on their
+ * `/reply` topic (protocol §4.7) and takes inform replies.
  *
  * @example
  * const broker = await startMqttBroker({ platform, port: 0 });
@@ -59,7 +64,14 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
   const { platform, host = '127.0.0.1', port = 1883 } = options;
   const informs = new Informs(platform.journal, () => platform.clock.now(), options.replyWithinMs);
   const devices = new WeakMap<Client, DeviceRecord>();
-  const subscriptions = new Map<string, number>();
+  // The filters each client was granted: an inform reaches a device through any of them, as the broker matches.
+  const filters = new Map<Client, Set<string>>();
+  // Only what the platform publishes is delivered: a device's own PUBLISH is an uplink, answered, not relayed.
+  const fromPlatform = new WeakSet<object>();
+  const toDevice = (topic: string, payload: Buffer) => {
+    fromPlatform.add(payload);
+    broker.publish({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, () => {});
+  };
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
       void authenticate(platform, client.id, username, password?.toString('utf8')).then((verdict) => {
@@ -82,38 +94,46 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
     authorizePublish: (client, packet, done) => {
       const device = client ? devices.get(client) : undefined;
       if (!device || !packet.topic.startsWith(prefix(device))) return done(new Error('not this device’s topic'));
-      if (packet.topic === informTopics(device.productId, device.name).reply)
-        informs.reply(device.devId, packet.payload as Buffer);
+      const payload = packet.payload as Buffer;
+      if (packet.topic === informTopics(device.productId, device.name).reply) informs.reply(device.devId, payload);
+      const post = thingPostTopics(device.productId, device.name).find((topic) => topic.post === packet.topic);
       done(null);
+      if (post) {
+        const reply = answerThingPost(platform.journal, platform.clock.now(), device.devId, post.post, payload);
+        // After the PUBACK the broker is sending now, as a reply follows the post on OneNET.
+        setImmediate(() => toDevice(post.reply, Buffer.from(JSON.stringify(reply))));
+      }
     },
+    authorizeForward: (_client, packet) => (fromPlatform.has(packet.payload as object) ? packet : null),
   });
-  const count = (client: Client, topic: string, by: number) => {
-    const device = devices.get(client);
-    if (!device || topic !== informTopics(device.productId, device.name).inform) return;
-    const key = `${device.productId}/${device.name}`;
-    subscriptions.set(key, Math.max(0, (subscriptions.get(key) ?? 0) + by));
-  };
   broker.on('subscribe', (subs, client) => {
+    const granted = filters.get(client) ?? new Set();
     // A refused subscription is reported with QoS 128.
-    for (const sub of subs) if ((sub.qos as number) !== 128) count(client, sub.topic, 1);
+    for (const sub of subs) if ((sub.qos as number) !== 128) granted.add(sub.topic);
+    filters.set(client, granted);
   });
   broker.on('unsubscribe', (topics, client) => {
-    for (const topic of topics) count(client, topic, -1);
+    for (const topic of topics) filters.get(client)?.delete(topic);
   });
-  broker.on('clientDisconnect', (client) => {
-    const device = devices.get(client);
-    if (device) subscriptions.delete(`${device.productId}/${device.name}`);
-  });
+  broker.on('clientDisconnect', (client) => filters.delete(client));
+  /** The filter through which a message on `topic` reaches the device now, if one does. */
+  const reaching = (productId: string, deviceName: string, topic: string): string | undefined => {
+    for (const [client, granted] of filters) {
+      const device = devices.get(client);
+      if (device?.productId !== productId || device.name !== deviceName || client.closed) continue;
+      for (const filter of granted) if (matchesFilter(filter, topic)) return filter;
+    }
+    return undefined;
+  };
   const subscribed = (productId: string, deviceName: string) =>
-    (subscriptions.get(`${productId}/${deviceName}`) ?? 0) > 0;
+    reaching(productId, deviceName, informTopics(productId, deviceName).inform) !== undefined;
 
   const stop = platform.events.onTaskStarted((task, devIds) => {
     for (const device of informed(platform, task, devIds)) {
       const topics = informTopics(device.productId, device.name);
-      const delivered = subscribed(device.productId, device.name);
-      const payload = Buffer.from(informs.send(device.devId, topics.inform, task.tid ?? 0, delivered));
-      if (delivered)
-        broker.publish({ cmd: 'publish', topic: topics.inform, payload, qos: 0, retain: false, dup: false }, () => {});
+      const through = reaching(device.productId, device.name, topics.inform);
+      const payload = Buffer.from(informs.send(device.devId, topics.inform, task.tid ?? 0, through));
+      if (through) toDevice(topics.inform, payload);
     }
   });
 

@@ -31,10 +31,11 @@ export class Informs {
   }
 
   /**
-   * Journals an inform to a device and returns the message to publish; `delivered` false when the device was not
-   * subscribed (QoS 0: OneNET keeps nothing for it, and neither does the mock).
+   * Journals an inform to a device and returns the message to publish; `through` is the subscription that delivers
+   * it (the topic itself or a wildcard), undefined when none does (QoS 0: OneNET keeps nothing for it, and neither
+   * does the mock).
    */
-  send(devId: number, topic: string, tid: number, delivered: boolean): Uint8Array {
+  send(devId: number, topic: string, tid: number, through: string | undefined): Uint8Array {
     const message: OtaInform = { id: String(this.#nextId++), version: '1.0', params: [String(tid)] };
     const bytes = new TextEncoder().encode(JSON.stringify(message));
     const entry = this.#journal.add({
@@ -54,16 +55,18 @@ export class Informs {
       response: { status: 0, headers: {}, bytesSent: 0 },
       faults: [],
     });
-    if (!delivered) {
-      entry.note = `not delivered: the device was not subscribed to ${topic} (QoS 0, nothing is kept for it)`;
+    if (!through) {
+      entry.note = `not delivered: no subscription of the device matches ${topic} (QoS 0, nothing is kept for it)`;
       this.#journal.complete(entry);
       return bytes;
     }
+    if (through !== topic) entry.note = `delivered through the subscription to ${through}`;
     const sentAt = performance.now();
     const timer = setTimeout(() => {
       this.#waiting.delete(message.id);
       entry.durationMs = performance.now() - sentAt;
-      entry.note = `no reply on ota/inform_reply within ${this.#replyWithinMs / 1000} s`;
+      const late = `no reply on ota/inform_reply within ${this.#replyWithinMs / 1000} s`;
+      entry.note = entry.note ? `${entry.note}; ${late}` : late;
       this.#journal.complete(entry);
     }, this.#replyWithinMs);
     timer.unref?.();
@@ -95,9 +98,12 @@ export class Informs {
       bytesSent: 0,
       body: summarizeBody(payload, 'application/json'),
     };
-    if (!waiting) entry.note = `the reply does not carry this inform's id (${id ?? 'no JSON'})`;
-    else if (entry.response.status === 0 && typeof parsed?.code !== 'number')
-      entry.note = 'the reply has no numeric code';
+    const problem = !waiting
+      ? `the reply does not carry this inform's id (${id ?? 'no JSON'})`
+      : entry.response.status === 0 && typeof parsed?.code !== 'number'
+        ? 'the reply has no numeric code'
+        : undefined;
+    if (problem) entry.note = entry.note ? `${entry.note}; ${problem}` : problem;
     this.#journal.complete(entry);
   }
 

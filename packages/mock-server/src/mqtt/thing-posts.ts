@@ -1,0 +1,60 @@
+import { type components, ExchangeName, enumDescriptions, ThingReplyCode } from '@onenet-ota/sdk';
+import type { Journal } from '../core/journal.ts';
+import { summarizeBody } from '../core/journal.ts';
+
+type ThingReply = components['schemas']['ThingReply'];
+
+/**
+ * Answers a thing-model post as OneNET does (protocol §4.7): the post's `id`, code 200, "success"; a payload that
+ * is no JSON object with a string `id` gets 400 (inferred). A desired/get gets empty `data`: no desired values are
+ * kept. The exchange is one journal entry (`thingPost`): the device's PUBLISH as its request, the reply as its answer.
+ */
+export function answerThingPost(
+  journal: Journal,
+  now: number,
+  devId: number,
+  topic: string,
+  payload: Uint8Array,
+): ThingReply {
+  let post: unknown;
+  try {
+    post = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    post = undefined;
+  }
+  const id = typeof post === 'object' && post !== null ? (post as { id?: unknown }).id : undefined;
+  const taken = typeof id === 'string';
+  const code = taken ? ThingReplyCode.Success : ThingReplyCode.InvalidPayload;
+  const reply: ThingReply = {
+    id: taken ? id : typeof id === 'number' ? String(id) : '',
+    code,
+    msg: enumDescriptions.ThingReplyCode[code],
+    ...(taken && topic.endsWith('/desired/get') ? { data: {} } : {}),
+  };
+  const replyBytes = new TextEncoder().encode(JSON.stringify(reply));
+  const entry = journal.add({
+    time: new Date(now).toISOString(),
+    wallTime: new Date().toISOString(),
+    durationMs: 0,
+    devId,
+    operation: ExchangeName.ThingPost,
+    transport: 'mqtt',
+    request: {
+      method: 'PUBLISH',
+      path: topic,
+      query: {},
+      headers: {},
+      body: summarizeBody(payload, 'application/json'),
+    },
+    response: {
+      status: reply.code,
+      headers: {},
+      bytesSent: replyBytes.length,
+      body: summarizeBody(replyBytes, 'application/json'),
+    },
+    faults: [],
+    ...(taken ? {} : { note: 'the post is not a JSON object with a string id (OneJSON: "id":"123")' }),
+  });
+  journal.complete(entry);
+  return reply;
+}

@@ -3,6 +3,7 @@ import {
   bounds,
   contentRange,
   Errno,
+  mediaType,
   type OperationId,
   operations,
   patterns,
@@ -78,7 +79,7 @@ export function downloads(journal: JournalEntry[]): Download[] {
     const [first, last] = bounds?.first === undefined ? [] : [bounds.first, bounds.last];
     const carriesPackage =
       (e.response.status === 200 || e.response.status === 206) &&
-      e.response.headers['content-type'] === 'application/octet-stream';
+      mediaType(e.response.headers['content-type']) === 'application/octet-stream';
     const length = Number(e.response.headers['content-length']);
     const served = contentRange(e.response.headers['content-range']);
     const packageSize = served ? served.length : e.response.status === 200 && carriesPackage ? length : undefined;

@@ -67,6 +67,10 @@ describe('the new platform (/fuse-ota)', () => {
     expect(fragment.response.status).toBe(206);
     expect(fragment.response.headers.get('ota-errno')).toBe('0');
     expect(fragment.response.headers.get('content-range')).toBe(`bytes 0-1023/${demo.packageSize}`);
+    // The captured type, parameter and all; the journal still knows it for package bytes (no JSON kept).
+    expect(fragment.response.headers.get('content-type')).toBe('application/octet-stream;charset=UTF-8');
+    const served = h.platform.journal.query({ operation: 'fuseDownloadPackage' }).entries.at(-1);
+    expect(served?.response.body).toEqual({ size: 1024, contentType: 'application/octet-stream' });
     expect(demoState(h)).toBe('downloading');
     // A range from the end is 416 here (FUSE-C2), where the legacy rules would start it at 0.
     for (const range of [`bytes=${demo.packageSize}-`, `bytes=${demo.packageSize}-${demo.packageSize + 99}`]) {

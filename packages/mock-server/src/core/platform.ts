@@ -5,6 +5,7 @@ import {
   Errno,
   enumDescriptions,
   FuseCode,
+  mediaType,
   type OperationId,
   OtaErrnoCode,
 } from '@onenet-ota/sdk';
@@ -494,7 +495,7 @@ function sameSecret(sent: string, expected: string): boolean {
 async function checkResponse(matched: Route, response: Response): Promise<Response> {
   const type = headerOf(response, 'content-type') ?? '';
   if (!type.includes('json')) return response;
-  const pointer = operationSpec(matched.operationId).responses[String(response.status)]?.[type.split(';')[0] ?? ''];
+  const pointer = operationSpec(matched.operationId).responses[String(response.status)]?.[mediaType(type) ?? ''];
   const body: unknown = await response.clone().json();
   const validate = pointer ? specValidator().at(pointer) : undefined;
   if (validate?.(body)) return response;
@@ -567,7 +568,7 @@ function record(
     held.requestBody = summarizeBody(call.body, contentType, call.bodyMd5, readAsJson);
   }
   const json = wholeJson(response);
-  if (contentType === 'application/octet-stream') held.streamed = true;
+  if (mediaType(contentType) === 'application/octet-stream') held.streamed = true;
   else if (json !== undefined && contentType) {
     const size = wholeSize(response) ?? 0;
     // Device envelopes hold no key; management answers may (a product's access key), redacted when read.

@@ -1,4 +1,4 @@
-import { type components, md5Hex } from '@onenet-ota/sdk';
+import { type components, md5Hex, mediaType } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -83,7 +83,7 @@ export function getPackageContent(call: Call, ctx: Context): Response {
 
 /** Uploads are raw bytes: refuses another media type (415) and an empty body (400). */
 export function requireBinary(call: Call, _ctx: Context): void {
-  const type = call.request.headers.get('content-type')?.split(';')[0]?.trim();
+  const type = mediaType(call.request.headers.get('content-type'));
   if (type !== 'application/octet-stream') {
     throw new ProblemError(
       'UnsupportedMediaType',

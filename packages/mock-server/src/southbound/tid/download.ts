@@ -62,6 +62,8 @@ export function downloadVia(dialect: Dialect): Handler {
     if (gate.to && gate.to !== state) moveDevice(ctx, task, deviceTask, gate.to);
     return servePackage(call, ctx, deviceTask, file.record, (range) => ({
       'Ota-Errno': String(OtaErrnoCode.Success),
+      // As captured from the new platform (protocol §4.4); readers compare the media type, not the whole value.
+      ...(dialect.generation === 'fuse' ? { 'Content-Type': 'application/octet-stream;charset=UTF-8' } : {}),
       ...(range && dialect.generation === 'studio'
         ? { 'Content-Range-Start': String(range.start), 'Content-Range-End': String(range.end) }
         : {}),

@@ -210,7 +210,7 @@ export const store = new FileStore('/tmp/state');
       env: onOldest,
       timeout: 180_000,
     });
-    expect(stdout).toMatch(/37 cases: \d+ pass(, \d+ skip)? — conforms/);
+    expect(stdout).toMatch(/38 cases: \d+ pass(, \d+ skip)? — conforms/);
     for (const name of ['ota-mock', 'ota-fleet'])
       expect((await exec(oldest, [bin(name), '--help'], { cwd: project })).stdout).toMatch(
         new RegExp(`^Usage: ${name}`),

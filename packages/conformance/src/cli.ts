@@ -66,6 +66,8 @@ Platform and run:
   --ntp-port <n>             with --wait or --port: also answer SNTP with platform time on this UDP port, so a
                              board's NTP client follows the clock jumps (123 is NTP's own)
   --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
+  --token-rules <r>          the new platform's tokens: strict (default) refuses what the field is known to refuse
+                             (product-level, et over 10 years ahead); lenient takes them and AUTH-003 warns
   --case-timeout <s>         give up on a case after this long (default 60)
   --idle <s>                 with --wait, a case ends after the device was quiet this long (default 10)
   --report-dir <dir>         where the reports go (default reports/conformance)
@@ -113,6 +115,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       'mqtt-port': { type: 'string', default: '0' },
       'ntp-port': { type: 'string' },
       jobs: { type: 'string' },
+      'token-rules': { type: 'string', default: 'strict' },
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
       'report-dir': { type: 'string', default: 'reports/conformance' },
@@ -155,6 +158,9 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     throw new ConformanceUsageError(`--generation must be legacy, studio or fuse, got ${values.generation}`);
   const expectedFailures = values['expected-failures'] ? await readExpected(values['expected-failures']) : {};
   const jobs = values.jobs === undefined ? undefined : count('--jobs', values.jobs, 1);
+  const tokenRules = values['token-rules'] as 'strict' | 'lenient';
+  if (tokenRules !== 'strict' && tokenRules !== 'lenient')
+    throw new ConformanceUsageError(`--token-rules must be strict or lenient, got ${values['token-rules']}`);
   const device = values.wait
     ? waitDevice(out)
     : chosenQuirks.length > 0
@@ -179,6 +185,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     mqttPort: count('--mqtt-port', values['mqtt-port'], 0),
     ...(values['ntp-port'] === undefined ? {} : { ntpPort: count('--ntp-port', values['ntp-port'], 0) }),
     ...(jobs === undefined ? {} : { jobs }),
+    tokenRules,
     caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
     idleMs: count('--idle', values.idle, 1) * 1000,
     onCase: (c: RunResult['cases'][number]) => c.verdict !== 'disabled' && out(`${consoleLine(c)}\n`),

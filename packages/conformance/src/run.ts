@@ -43,6 +43,11 @@ export interface RunOptions {
    * device that polls by itself (`--wait`) or a fixed `port` means one platform for the run, so one case at a time.
    */
   jobs?: number;
+  /**
+   * Which tokens the new platform's cases take: `strict` (default) refuses what the field is known to refuse,
+   * `lenient` takes it and AUTH-003 warns (`PlatformOptions.tokenRules`).
+   */
+  tokenRules?: 'strict' | 'lenient';
   /** A case that has not finished after this long (wall time) times out: 60 s. */
   caseTimeoutMs?: number;
   /** A case ends when the device has been quiet this long after its task ended, or at all in `--wait` mode: 10 s. */
@@ -92,7 +97,9 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   // One case at a time on a shared platform, so its requests are that case's while it runs.
   const watch = (observed: ReturnType<typeof observe>, rule: Rule) =>
     options.onRequest ? observed.platform.journal.onComplete((entry) => options.onRequest?.(rule, entry)) : () => {};
-  const sharedPlatform = shared ? observe(createPlatform({ clock: 'virtual' })) : undefined;
+  const sharedPlatform = shared
+    ? observe(createPlatform({ clock: 'virtual', tokenRules: options.tokenRules ?? 'strict' }))
+    : undefined;
   const sharedServer = sharedPlatform ? await listen(sharedPlatform, options.port ?? 0) : undefined;
   const sharedMqtt =
     sharedPlatform && profile.generation === 'fuse'
@@ -136,7 +143,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
         unwatch();
       }
     }
-    const observed = observe(createPlatform({ clock: 'virtual' }));
+    const observed = observe(createPlatform({ clock: 'virtual', tokenRules: options.tokenRules ?? 'strict' }));
     watch(observed, rule);
     let server: RunningServer | undefined;
     try {

@@ -36,12 +36,12 @@ describe('ota-conformance', () => {
     expect(await verdicts()).toMatchObject({ 'TOK-001': 'pass', 'RNG-001': 'pass' });
     // A partial run never says the device conforms.
     expect(stdout).toContain(
-      '37 cases: 2 pass, 35 disabled — 35 not run: nothing failed in what ran, but a partial run does not show conformance',
+      '38 cases: 2 pass, 36 disabled — 36 not run: nothing failed in what ran, but a partial run does not show conformance',
     );
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.cases.find((c: { id: string }) => c.id === 'RNG-001').verdict).toBe('pass');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuites name="onenet-ota-conformance"');
-    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('A partial run: 35 not run');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('A partial run: 36 not run');
   }, 30_000);
 
   it("runs a device command of the user's, filling the placeholders per case", async () => {
@@ -72,7 +72,7 @@ describe('ota-conformance', () => {
     const { code, stdout } = await conformance(['--device-cmd', 'true']);
     expect(code).toBe(1);
     expect(Object.values(await verdicts()).filter((v) => v === 'pass')).toEqual([]);
-    expect(stdout).toMatch(/^37 cases: 28 fail, 9 skip — does not conform$/m);
+    expect(stdout).toMatch(/^38 cases: 28 fail, 10 skip — does not conform$/m);
     expect(stdout).toContain('no evidence: the device never checked for a task (it made no request at all)');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
     expect(report.counts.pass).toBe(0);
@@ -132,7 +132,7 @@ describe('ota-conformance', () => {
     expect(await verdicts()).toMatchObject({ 'RNG-001': 'error', 'RNG-002': 'error', 'RNG-003': 'error' });
     expect(stdout).toContain('the device command exited 3 before its first request');
     expect(stdout).toContain('stderr: cannot open /dev/ttyUSB0');
-    expect(stdout).toMatch(/^37 cases: 3 error, 34 disabled — does not conform$/m);
+    expect(stdout).toMatch(/^38 cases: 3 error, 35 disabled — does not conform$/m);
     expect(stdout).toMatch(/^hint: the device command never made a request in 3 case\(s\): .* Check --device-cmd\.$/m);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(junit).toContain('errors="3"');
@@ -186,7 +186,7 @@ describe('ota-conformance', () => {
 
   it('lists the rules, and refuses unknown flags with exit 2', async () => {
     const listed = await conformance(['--list']);
-    expect(listed.stdout.trim().split('\n')).toHaveLength(37);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(38);
     const bad = await conformance(['--quirk', 'telepathy']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown quirk telepathy');

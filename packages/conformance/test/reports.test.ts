@@ -13,17 +13,17 @@ describe('reports', () => {
     expect(tok001 && consoleLine(tok001)).toMatch(
       /^FAIL {2}TOK-001 .*\n {8}#\d+ downloads with ota_\w+ before any token check/,
     );
-    expect(consoleSummary(result)).toBe('37 cases: 1 pass, 1 warn, 1 fail, 34 disabled — does not conform');
+    expect(consoleSummary(result)).toBe('38 cases: 1 pass, 1 warn, 1 fail, 35 disabled — does not conform');
   });
 
   it('write JUnit with one test case per rule and the failure text', () => {
     const xml = junitReport(result);
     expect(
       xml.startsWith(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="onenet-ota-conformance" tests="37" failures="1" errors="0" skipped="34"',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="onenet-ota-conformance" tests="38" failures="1" errors="0" skipped="35"',
       ),
     ).toBe(true);
-    expect(xml.match(/<testcase /g)).toHaveLength(37);
+    expect(xml.match(/<testcase /g)).toHaveLength(38);
     expect(xml).toMatch(
       /<failure type="fail" message="#\d+ downloads with ota_\w+ before any token check of it answered 0">/,
     );

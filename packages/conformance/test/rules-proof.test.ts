@@ -58,6 +58,24 @@ const edits: Record<
       return journal.filter((e) => e !== retry);
     },
   },
+  'AUTH-003': {
+    generation: 'fuse',
+    change: 'a product-level token, taken only by --token-rules lenient and journaled as the platform does',
+    edit: (journal) =>
+      journal.map((e) =>
+        e.request.headers.authorization
+          ? {
+              ...e,
+              tolerated: [
+                {
+                  pointer: '#/header/authorization',
+                  message: 'res "products/1" is a product-level token, which this API does not take; …',
+                },
+              ],
+            }
+          : e,
+      ),
+  },
   'MQTT-001': {
     generation: 'fuse',
     change: 'the inform left unanswered (no reply within 20 s)',

@@ -31,6 +31,8 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --seed demo|none         start with the demo product, device, package and task (default demo)
   --clock real|virtual     platform time: the machine's, or standing still until moved (default real)
   --range-dialect onenet|rfc9110   how Range is read (default onenet, OneNET's rules)
+  --token-rules strict|lenient     the new platform's tokens: strict (default) refuses what the field is known to
+                           refuse (product-level, et over 10 years ahead); lenient takes it, journaled as tolerated
   --validate               answer 500 instead of any JSON that breaks the spec
   --journal-limit <n>      journal entries kept, newest first (default 100000; also at most 64 MiB)
   --max-package-size <n>   largest package or patch upload, bytes (default 67108864)
@@ -93,6 +95,7 @@ export async function runCli(
       seed: { type: 'string', default: 'demo' },
       clock: { type: 'string', default: 'real' },
       'range-dialect': { type: 'string', default: 'onenet' },
+      'token-rules': { type: 'string', default: 'strict' },
       validate: { type: 'boolean', default: false },
       'journal-limit': { type: 'string', default: '100000' },
       'max-package-size': { type: 'string', default: String(64 * 1024 * 1024) },
@@ -131,6 +134,7 @@ export async function runCli(
     ['onenet', 'rfc9110'] as const,
     '--range-dialect',
   ) as RangeDialect;
+  const tokenRules = oneOf(values['token-rules'], ['strict', 'lenient'] as const, '--token-rules');
   const port = portOf(values.port, '--port');
   if (values.prism) {
     const prism = await startPrism({ host: values.host, port, log: out });
@@ -176,6 +180,7 @@ export async function runCli(
     demoKeys: loopbackOnly ? 'published' : 'generated',
     clock,
     rangeDialect,
+    tokenRules,
     journalLimit,
     validateResponses: values.validate ? 'error' : 'off',
     generateDiff: workerDiffs(),

@@ -127,7 +127,7 @@ describe('the new platform (/fuse-ota)', () => {
     expect(JSON.parse(canceled.data ?? '{}')).toMatchObject({ code: FuseCode.TaskCanceled });
   });
 
-  it('accepts 2022-05-01 and 2018-10-31 tokens, and refuses a 2022-05-01 et more than ten years ahead', async () => {
+  it('accepts 2022-05-01 and 2018-10-31 device tokens, and refuses what the field refuses, saying so', async () => {
     for (const version of ['2022-05-01', '2018-10-31']) {
       const { data } = await fuseDevice({ version }).GET('/fuse-ota/{pro_id}/{dev_name}/version', {
         params: { path: named },
@@ -135,21 +135,42 @@ describe('the new platform (/fuse-ota)', () => {
       expect(data?.code, version).toBe(FuseCode.Success);
     }
     const now = Math.floor(h.platform.clock.now() / 1000);
-    const res = `products/${demo.productId}/devices/${demo.deviceName}`;
-    for (const [version, et, code] of [
-      ['2022-05-01', now + 11 * 366 * 86_400, FuseCode.AuthFailed],
-      ['2018-10-31', 2524579200, FuseCode.Success],
-    ] as const) {
-      const authorization = await signToken({ accessKey: demo.deviceKey, res, et, version });
-      const response = await h.fetch(
-        new Request(`${h.url}/fuse-ota/${demo.productId}/${demo.deviceName}/version`, {
+    const device = `products/${demo.productId}/devices/${demo.deviceName}`;
+    const product = `products/${demo.productId}`;
+    const cases = [
+      ['2022-05-01', device, now + 11 * 366 * 86_400, /too long/],
+      ['2018-10-31', device, 2524579200, /too long.*known to refuse.*#70164810108.*--token-rules lenient takes it/],
+      ['2022-05-01', product, now + 3600, /product-level token.*实测产品级会被拒.*--token-rules lenient takes it/],
+    ] as const;
+    const ask = async (harness: Harness, version: string, res: string, et: number) => {
+      const key = res === product ? demo.productKey : demo.deviceKey;
+      const authorization = await signToken({ accessKey: key, res, et, version });
+      const response = await harness.fetch(
+        new Request(`${harness.url}/fuse-ota/${demo.productId}/${demo.deviceName}/version`, {
           headers: { Authorization: authorization },
         }),
       );
-      expect(((await response.json()) as { code: number }).code, `${version} et ${et}`).toBe(code);
+      const entry = harness.platform.journal.query().entries.at(-1);
+      return { code: ((await response.json()) as { code: number }).code, entry };
+    };
+    for (const [version, res, et, why] of cases) {
+      const { code, entry } = await ask(h, version, res, et);
+      expect([version, res, code]).toEqual([version, res, FuseCode.AuthFailed]);
+      expect(entry?.note).toMatch(why);
     }
-    const refused = h.platform.journal.query({ limit: 100 }).entries.find((e) => e.auth === 'refused');
-    expect(refused?.note).toMatch(/too long/);
+    // --token-rules lenient takes what some clients send, and journals what the field is known to refuse of it.
+    const lenient = await startHarness({ seed: 'demo', tokenRules: 'lenient' });
+    try {
+      const taken = [];
+      for (const [version, res, et] of cases) taken.push(await ask(lenient, version, res, et));
+      expect(taken.map((t) => t.code)).toEqual([FuseCode.AuthFailed, FuseCode.Success, FuseCode.Success]);
+      expect(taken[1]?.entry?.tolerated).toEqual([
+        { pointer: '#/header/authorization', message: expect.stringMatching(/too long.*#70164810108/) },
+      ]);
+      expect(taken[2]?.entry?.tolerated?.[0]?.message).toMatch(/product-level token.*实测产品级会被拒/);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it('keeps legacy strict: a 2022-05-01 token is refused on /ota/south', async () => {

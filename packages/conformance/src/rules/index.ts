@@ -1,6 +1,7 @@
 import type { Rule } from '../types.ts';
 import auth001 from './auth/auth-001-valid-token.ts';
 import auth002 from './auth/auth-002-et-not-expired.ts';
+import auth003 from './auth/auth-003-field-tokens.ts';
 import diff001 from './diff/diff-001-restore.ts';
 import diff002 from './diff/diff-002-wrong-base.ts';
 import http001 from './http/http-001-chunked-answers.ts';
@@ -41,6 +42,7 @@ import tok006 from './tok/tok-006-paused.ts';
 export const rules: readonly Rule[] = [
   auth001,
   auth002,
+  auth003,
   req001,
   req002,
   http001,

@@ -32,6 +32,12 @@ export interface Settings {
    * docs and a bench script can use as they are), or new random ones (`generated`), for a platform others can reach.
    */
   demoKeys: 'published' | 'generated';
+  /**
+   * Which tokens the new platform takes: `strict` (default) refuses what the field is known to refuse (a
+   * product-level token, an `et` past 10 years: `tokenRules.fuse.fieldRefuses`); `lenient` takes what some clients
+   * send and journals it as tolerated, so the conformance suite can warn (AUTH-003).
+   */
+  tokenRules: 'strict' | 'lenient';
 }
 
 /** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */

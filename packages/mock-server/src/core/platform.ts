@@ -159,6 +159,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     journalLimit: options.journalLimit ?? 100_000,
     account: options.account ?? { uid: 1, accessKey: newAccessKey() },
     demoKeys: options.demoKeys ?? 'published',
+    tokenRules: options.tokenRules ?? 'strict',
   };
   const ctx: Context = {
     generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),

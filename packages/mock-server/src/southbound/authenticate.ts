@@ -1,4 +1,4 @@
-import { type Generation, type TokenSubject, type TokenVerdict, tokenRules, verifyToken } from '@onenet-ota/sdk';
+import { type Generation, type TokenSubject, tokenRules, verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { deviceNamed } from '../core/device-named.ts';
@@ -45,6 +45,10 @@ async function authenticateAs(
   };
   const verdict = await verifyCached(ctx, call.request.headers.get('authorization'), generation);
   if (!verdict.ok) return refused(verdict.reason);
+  if (verdict.fieldRefuses) {
+    call.tolerated ??= [];
+    call.tolerated.push({ pointer: '#/header/authorization', message: verdict.fieldRefuses });
+  }
   const { productId, deviceName, level } = verdict.subject;
   // A user-level token speaks for every product of the account, and the platform has one account.
   if (level === 'user') {
@@ -59,6 +63,12 @@ async function authenticateAs(
   return { device };
 }
 
+/**
+ * A verdict under a generation's rules. `fieldRefuses` is set on a token taken only by the lenient rules: what the
+ * field is known to refuse of it, for the journal's `tolerated`.
+ */
+export type RuledVerdict = { ok: false; reason: string } | { ok: true; subject: TokenSubject; fieldRefuses?: string };
+
 // A device sends the same header for every request until it renews it: remember good signatures, so the hot
 // path (a token check and a fragment per step) pays one HMAC per header, not per request. Expiry and the key the
 // header was checked against are still compared on every use; the generation is part of the key, because each
@@ -66,41 +76,71 @@ async function authenticateAs(
 // Kept per generation, by the header itself: no key string is built per request.
 const verified = new WeakMap<
   Context,
-  Map<Generation, Map<string, { verdict: TokenVerdict & { ok: true }; key: string }>>
+  Map<Generation, Map<string, { verdict: RuledVerdict & { ok: true }; key: string }>>
 >();
 
 /**
- * Verifies a header as `verifyToken` does with a generation's rules, remembering up to 100 000 per generation that
- * verified. A remembered header is answered at once, without a promise: the download path stays synchronous.
+ * Verifies a header as `verifyToken` does with a generation's rules (`tokenRules`), remembering up to 100 000 per
+ * generation that verified. A remembered header is answered at once, without a promise: the download path stays
+ * synchronous. Where the generation has rules for what the field refuses (the new platform), a token only the
+ * lenient rules take is refused in `strict` mode with the field's evidence, and taken with it in `lenient` mode.
  */
 export function verifyCached(
   ctx: Context,
   header: string | null,
   generation: Generation = 'legacy',
-): TokenVerdict | Promise<TokenVerdict> {
+): RuledVerdict | Promise<RuledVerdict> {
   const cache = verifiedHeaders(ctx, generation);
   const hit = header ? cache.get(header) : undefined;
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   if (hit && hit.verdict.subject.expiresAt >= nowSeconds && subjectKey(ctx, hit.verdict.subject) === hit.key) {
     return hit.verdict;
   }
-  const rules: {
-    versions: readonly string[];
-    maxAheadSeconds?: Readonly<Record<string, number>>;
-    res: readonly ('product' | 'device' | 'user')[];
-  } = tokenRules[generation];
-  return verifyToken(header, {
-    nowSeconds,
-    keyFor: (productId, deviceName) => keyFor(ctx.state, productId, deviceName),
-    userKeyFor: (uid) => (uid === String(ctx.settings.account.uid) ? ctx.settings.account.accessKey : undefined),
-    ...rules,
-  }).then((verdict) => {
+  return ruledVerdict(ctx, header, generation, nowSeconds).then((verdict) => {
     if (verdict.ok && header) {
       if (cache.size >= 100_000) cache.clear();
       cache.set(header, { verdict, key: subjectKey(ctx, verdict.subject) ?? '' });
     }
     return verdict;
   });
+}
+
+async function ruledVerdict(
+  ctx: Context,
+  header: string | null,
+  generation: Generation,
+  nowSeconds: number,
+): Promise<RuledVerdict> {
+  const rules: GenerationRules = tokenRules[generation];
+  const base = {
+    nowSeconds,
+    keyFor: (productId: string, deviceName?: string) => keyFor(ctx.state, productId, deviceName),
+    userKeyFor: (uid: string) =>
+      uid === String(ctx.settings.account.uid) ? ctx.settings.account.accessKey : undefined,
+    versions: rules.versions,
+  };
+  const strict = () => verifyToken(header, { ...base, res: rules.res, maxAheadSeconds: rules.maxAheadSeconds ?? {} });
+  if (!rules.lenient || !rules.fieldRefuses) return strict();
+  const lenient = () => verifyToken(header, { ...base, ...rules.lenient });
+  const field = `OneNET's new platform is known to refuse ${rules.fieldRefuses}`;
+  if (ctx.settings.tokenRules === 'strict') {
+    const verdict = await strict();
+    if (verdict.ok || !(await lenient()).ok) return verdict;
+    return { ok: false, reason: `${verdict.reason}; ${field} (ota-mock --token-rules lenient takes it)` };
+  }
+  const verdict = await lenient();
+  if (!verdict.ok) return verdict;
+  const refusal = await strict();
+  return refusal.ok ? verdict : { ...verdict, fieldRefuses: `${refusal.reason}; ${field}` };
+}
+
+/** A generation's token rules as the spec writes them (`x-onenet-token-rules`). */
+interface GenerationRules {
+  versions: readonly string[];
+  maxAheadSeconds?: Readonly<Record<string, number>>;
+  res: readonly ('product' | 'device' | 'user')[];
+  fieldRefuses?: string;
+  lenient?: { maxAheadSeconds: Readonly<Record<string, number>>; res: readonly ('product' | 'device' | 'user')[] };
 }
 
 /** The headers verified for a platform under a generation's rules. */

@@ -82,6 +82,11 @@ export async function verifyToken(header: string | null, options: VerifyOptions)
     };
   const [, productId = '', deviceName] = match ?? [];
   const userId = user?.[1];
+  if (match && !levels.includes(deviceName ? 'device' : 'product'))
+    return {
+      ok: false,
+      reason: `res "${token.res}" is a ${deviceName ? 'device' : 'product'}-level token, which this API does not take`,
+    };
   if (token.et < options.nowSeconds) {
     return { ok: false, reason: `token expired: et ${token.et} is before platform time ${options.nowSeconds}` };
   }

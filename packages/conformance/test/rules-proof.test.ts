@@ -272,3 +272,21 @@ describe('verdicts rest on evidence', () => {
     expect(hasty.findings[0]).toMatch(/not waiting the 1 s interval .*SHOULD, not binding/);
   });
 });
+
+// Studio takes a 201 straight after the download, as OneNET's own thing-model client sends it: a warning there.
+it('RPT-002 warns on Studio, where OneNET’s own client reports 201 without 101', async () => {
+  let recorded: { rule: Rule; evidence: Evidence } | undefined;
+  await runConformance({
+    device: agentDevice(),
+    profile: { generation: 'studio' },
+    cases: ['RPT-002'],
+    onJudged: (rule, evidence) => (recorded = { rule, evidence }),
+  });
+  if (!recorded) throw new Error('RPT-002 was not judged');
+  const { rule, evidence } = recorded;
+  expect(judge(rule, evidence).verdict).toBe('pass');
+  const without101 = evidence.journal.filter((e) => (e.request.body?.json as { step?: number })?.step !== 101);
+  const judged = judge(rule, { ...evidence, journal: without101 });
+  expect(judged.verdict).toBe('warn');
+  expect(judged.findings.join()).toMatch(/without an accepted 101.*thing-model C client/);
+});

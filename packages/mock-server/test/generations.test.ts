@@ -269,6 +269,28 @@ describe('OneNET Studio (/ota/{pro_id}/{dev_name})', () => {
     expect((await response.arrayBuffer()).byteLength).toBe(100);
   });
 
+  it('takes 201 straight after the whole package, as OneNET’s thing-model client sends it, and journals it', async () => {
+    const studio = studioDevice();
+    const tid = { ...named, tid: 1 };
+    const status = (step: number) =>
+      studio.POST('/ota/{pro_id}/{dev_name}/{tid}/status', { params: { path: tid }, body: { step } });
+    const download = (range: string) =>
+      studio.GET('/ota/{pro_id}/{dev_name}/{tid}/download', {
+        params: { path: tid, header: { Range: range } },
+        parseAs: 'arrayBuffer',
+      });
+    // Half the package: a 201 is refused as before, the download is not done.
+    await download(`0-${demo.packageSize / 2 - 1}`);
+    expect((await status(201)).data?.errno).toBe(StudioCode.InvalidOperation);
+    await download(`${demo.packageSize / 2}-${demo.packageSize - 1}`);
+    expect((await status(201)).data?.errno).toBe(StudioCode.Success);
+    expect(demoState(h)).toBe('succeeded');
+    const taken = h.platform.journal.query({ operation: 'studioReportStatus' }).entries.at(-1);
+    expect(taken?.tolerated).toEqual([
+      { pointer: '#/body/step', message: expect.stringMatching(/^201 without 101: taken on Studio/) },
+    ]);
+  });
+
   it('answers 10 when there is no task', async () => {
     const { data } = await studioDevice().GET('/ota/{pro_id}/{dev_name}/check', {
       params: { path: named, query: { type: 1, version: 'M1' } },

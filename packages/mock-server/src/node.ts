@@ -16,8 +16,8 @@ import type { DiffGenerator } from './core/context.ts';
 import type { FetchExtra, Platform } from './core/platform.ts';
 import { RawHeaders } from './core/raw-headers.ts';
 import { incompleteBody } from './core/request-body.ts';
-import { problem } from './core/responses.ts';
-import { route } from './core/router.ts';
+import { problem, problemBody } from './core/responses.ts';
+import { allowedMethods, route } from './core/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/whole-body.ts';
 import { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
 import { Gathered } from './gathered-chunks.ts';
@@ -219,6 +219,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.on('clientError', (error: ParserError, socket: Socket) =>
     answerUnreadable(platform, error, socket, lenient.has(socket)),
   );
+  // Node closes a CONNECT's connection unanswered unless someone listens: it gets its 501, said and journaled.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => refuseTunnel(platform, req, socket));
   // Over TLS the cap counts handshaken connections: a client that never completes one holds no request.
   server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => slots.accept(socket));
   await new Promise<void>((resolve, reject) => {
@@ -268,6 +270,7 @@ async function serve(
     // Parsed by Node, refused here (no Host, a TRACE, a Host that is no host): an answer that says why, and an entry
     // in the device's journal.
     const refusal = problem(url.problem, url.detail);
+    if (url.allow !== undefined) refusal.headers.set('Allow', url.allow);
     const answerHeaders = Object.fromEntries(refusal.headers);
     const { method = '', url: target = '/', rawHeaders } = req;
     journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: url.detail });
@@ -392,8 +395,10 @@ function lingerOnClose(req: IncomingMessage): void {
 
 /** Why the door refuses a request Node could read: the problem it answers, and its detail. */
 interface Refusal {
-  problem: 'InvalidRequest' | 'NotImplemented';
+  problem: 'InvalidRequest' | 'NotImplemented' | 'MethodNotAllowed';
   detail: string;
+  /** The `Allow` of a 405: the methods the path answers. */
+  allow?: string;
 }
 
 /** The URL a request names, or why the door refuses it. */
@@ -427,8 +432,15 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
       : `the Host header ${JSON.stringify(host)} is not a host`;
     return { problem: 'InvalidRequest', detail };
   }
-  // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them.
-  if (/^(CONNECT|TRACE|TRACK)$/i.test(req.method ?? ''))
+  // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them. TRACE and TRACK name a
+  // method the path does not answer, as nginx says (405 with Allow); CONNECT asks for a tunnel no one offers.
+  if (/^(TRACE|TRACK)$/i.test(req.method ?? ''))
+    return {
+      problem: 'MethodNotAllowed',
+      detail: `${req.method} is not a method this platform answers`,
+      allow: allowedMethods(url.pathname).join(', '),
+    };
+  if (/^CONNECT$/i.test(req.method ?? ''))
     return { problem: 'NotImplemented', detail: `${req.method} is not a method this platform answers` };
   return url;
 }
@@ -577,3 +589,18 @@ function canonical(name: string): string {
 }
 
 const canonicalNames = new Map<string, string>();
+
+/** A CONNECT: no tunnel is offered, so 501 with a problem, journaled as the door's other refusals are. */
+function refuseTunnel(platform: Platform, req: IncomingMessage, socket: Socket): void {
+  const refusal = problemBody('NotImplemented', `${req.method} is not a method this platform answers`);
+  const body = JSON.stringify(refusal);
+  const answerHeaders = {
+    'content-type': 'application/problem+json',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  };
+  const { method = '', url: target = '/', rawHeaders } = req;
+  journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: refusal.detail });
+  const head = Object.entries(answerHeaders).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(`HTTP/1.1 ${refusal.status} Not Implemented\r\n${head.join('')}\r\n${body}`);
+}

@@ -11,7 +11,7 @@ import {
   signToken,
 } from '@onenet-ota/sdk';
 import { expect } from 'vitest';
-import { route } from '../src/core/router.ts';
+import { allowedMethods, route } from '../src/core/router.ts';
 import { operationSpec, specValidator } from '../src/core/spec.ts';
 import { createPlatform, demo, type Platform, type PlatformOptions } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
@@ -96,7 +96,12 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   const head = request.method === 'HEAD';
   const matched = route(head ? 'GET' : request.method, url.pathname);
   const where = `${request.method} ${url.pathname} → ${response.status}`;
-  if (!matched) return response.status === 404 ? [] : [`${where}: no operation`];
+  if (!matched)
+    return response.status === 405
+      ? wrongMethodProblems(where, url, response, bytes)
+      : response.status === 404
+        ? []
+        : [`${where}: no operation`];
   if (head) {
     if (bytes.length > 0) return [`${where}: a body in an answer to HEAD`];
     if (response.status === 405) return response.headers.get('allow') === 'GET' ? [] : [`${where}: no Allow: GET`];
@@ -131,6 +136,25 @@ export async function checkAgainstSpec(request: Request, response: Response): Pr
   }
   const validate = specValidator().at(pointer);
   return validate(body) ? [] : [`${where}: ${formatErrors(validate)} in ${text.slice(0, 300)}`];
+}
+
+/**
+ * A 405 to a path asked with another method: `Allow` lists what the path answers, and the body is what a caller of
+ * that path parses: the envelope of the path's own operation for a device, a problem otherwise.
+ */
+function wrongMethodProblems(where: string, url: URL, response: Response, bytes: Uint8Array): string[] {
+  const allow = allowedMethods(url.pathname);
+  if (response.headers.get('allow') !== allow.join(', ')) return [`${where}: Allow is not ${allow.join(', ')}`];
+  const sibling = route(allow[0] ?? '', url.pathname);
+  const media = (response.headers.get('content-type') ?? '').split(';')[0] ?? '';
+  const pointer =
+    media === 'application/problem+json'
+      ? '#/components/schemas/Problem'
+      : sibling && operationSpec(sibling.operationId).responses['200']?.['application/json'];
+  if (!pointer) return [`${where}: ${media} is not an answer the path's callers parse`];
+  const validate = specValidator().at(pointer);
+  const body: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  return validate(body) ? [] : [`${where}: ${formatErrors(validate)}`];
 }
 
 /** A Content-Range that breaks the spec's `bytes s-e/len`, if the answer has one. */

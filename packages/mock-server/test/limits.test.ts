@@ -128,12 +128,15 @@ describe('request limits', () => {
   });
 
   it.each([
-    ['TRACE / HTTP/1.1\r\nHost: localhost', 501, 'not-implemented'],
+    ['TRACE /ota/south/check HTTP/1.1\r\nHost: localhost', 405, 'method-not-allowed'],
+    ['CONNECT localhost:443 HTTP/1.1\r\nHost: localhost', 501, 'not-implemented'],
     ['GET /__mock/clock HTTP/1.1\r\nHost: bad host', 400, 'invalid-request'],
   ])('answers %j with %i, never a dropped connection, and journals it', async (head, status, type) => {
     const answer = await rawExchange(h.url, `${head}\r\nConnection: close\r\n\r\n`);
     expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer).toContain(`urn:onenet-ota:problem:${type}`);
+    // A 405 says what the path does answer (RFC 9110 §15.5.6), as OneNET's nginx front does.
+    if (status === 405) expect(answer).toMatch(/\r\nAllow: GET\r\n/i);
     expect(h.platform.journal.query().entries.at(-1)).toMatchObject({ operation: null, response: { status } });
   });
 });

@@ -28,6 +28,35 @@ describe('a path no operation answers', () => {
     }
   });
 
+  it.each([
+    ['POST', '/ota/south/check?dev_id=1', 'GET', { errno: CheckErrno.BadRequest }],
+    ['GET', '/ota/device/version?dev_id=1', 'GET, POST', undefined],
+    ['PUT', '/fuse-ota/123123/dev/version', 'GET, POST', { code: FuseCode.BadRequest }],
+    ['DELETE', '/__mock/clock', 'GET, PUT', { type: 'urn:onenet-ota:problem:method-not-allowed', status: 405 }],
+  ] as const)(
+    'answers %s %s, a path asked with another method, 405 with Allow: %s',
+    async (method, path, allow, body) => {
+      const h = await startHarness();
+      try {
+        const response = await h.fetch(new Request(`${h.url}${path}`, { method }));
+        if (!body) {
+          // Both methods exist: not a wrong method at all.
+          expect(response.status).toBe(200);
+          return;
+        }
+        expect([response.status, response.headers.get('allow')]).toEqual([405, allow]);
+        const json = (await response.json()) as Record<string, unknown>;
+        expect(json).toMatchObject(body);
+        expect(JSON.stringify(json)).toContain(`answers ${allow}, not ${method}`);
+        // Kept in the journal, as any device call the platform could not take; control calls never are.
+        const kept = h.platform.journal.query().entries.at(-1)?.response.status;
+        expect(kept).toBe(path.startsWith('/__mock') ? undefined : 405);
+      } finally {
+        await h.close();
+      }
+    },
+  );
+
   it('with a doubled slash (a base URL ending in /) answers the errno envelope naming the path as sent', async () => {
     const h = await startHarness();
     try {

@@ -41,7 +41,7 @@ import {
   problem,
   requestId,
 } from './responses.ts';
-import { type Route, route } from './router.ts';
+import { allowedMethods, type Route, route } from './router.ts';
 import { runDueEvents } from './scheduler.ts';
 import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
@@ -329,9 +329,13 @@ async function unrouted(
   // which names the path as sent.
   const generation = /^\/+(ota|fuse-ota)\//.exec(url.pathname)?.[1];
   const device = generation !== undefined;
-  const response = device
-    ? unknownDevicePath(request.method, url.pathname, generation === 'fuse-ota')
-    : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+  const allow = allowedMethods(url.pathname);
+  const response =
+    allow.length > 0
+      ? wrongMethod(request.method, url.pathname, allow, device ? generation === 'fuse-ota' : undefined)
+      : device
+        ? unknownDevicePath(request.method, url.pathname, generation === 'fuse-ota')
+        : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
   if (!control) {
     // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
     const devId = device ? devIdFrom(url.searchParams.get('dev_id')) : undefined;
@@ -438,6 +442,36 @@ function unknownDevicePath(method: string, path: string, fuse: boolean): Respons
   }
   const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
   return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
+}
+
+/**
+ * A path some operation answers, asked with another method: 405 with `Allow`, as OneNET's nginx front answers
+ * (DECISIONS 84); a device's path in its generation's envelope, any other path a problem.
+ */
+function wrongMethod(method: string, path: string, allow: string[], fuse: boolean | undefined): Response {
+  const why = `${path} answers ${allow.join(', ')}, not ${method}`;
+  const response =
+    fuse === undefined
+      ? problem('MethodNotAllowed', why)
+      : fuse
+        ? jsonResponse(
+            {
+              code: FuseCode.BadRequest,
+              msg: `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`,
+              request_id: requestId(),
+            },
+            405,
+            capturedJson,
+          )
+        : jsonResponse(
+            {
+              errno: CheckErrno.BadRequest,
+              error: `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`,
+            },
+            405,
+          );
+  response.headers.set('Allow', allow.join(', '));
+  return response;
 }
 
 /**

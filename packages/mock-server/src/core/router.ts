@@ -123,3 +123,11 @@ function safeDecode(segment: string): string {
     return segment;
   }
 }
+
+/**
+ * The methods some operation answers on a path, for the `Allow` of a 405 (RFC 9110 §15.5.6): a known path asked with
+ * another method, or a TRACE, is not a missing path. HEAD is not listed: only package downloads answer it.
+ */
+export function allowedMethods(pathname: string): string[] {
+  return [...routesBy.keys()].filter((method) => route(method, pathname) !== undefined).sort();
+}

@@ -31,6 +31,7 @@ const extensions = [
   'x-ota-state-machine',
   'x-onenet-token-rules',
   'x-onenet-mqtt',
+  'x-unknown-query-parameters',
 ];
 
 /** Validates values against any schema of the spec, by component name or by JSON pointer. */
@@ -51,6 +52,11 @@ export function createSpecValidator(doc: OpenApiDocument): SpecValidator {
   // int32/int64 are OpenAPI formats; JavaScript numbers are exact only up to 2^53, which DevId's maximum enforces.
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  // What the platform can fetch: the WHATWG URL parser's reading, http or https (a push receiver's URL).
+  ajv.addFormat('http-url', {
+    type: 'string',
+    validate: (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
+  });
   ajv.addVocabulary([...openApiVocabulary, ...extensions]);
   ajv.addSchema({ ...doc, $id: documentId });
 

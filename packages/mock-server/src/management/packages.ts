@@ -1,9 +1,11 @@
+import { formatErrors } from '@onenet-ota/openapi/document';
 import { type components, md5Hex, mediaType } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError } from '../core/responses.ts';
+import { specValidator } from '../core/spec.ts';
 import { assertRoomFor } from '../core/storage.ts';
 import { noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
@@ -90,8 +92,10 @@ export function requireBinary(call: Call, _ctx: Context): void {
       `upload the file as application/octet-stream, not ${type ?? 'no Content-Type'}`,
     );
   }
-  if (call.body.length === 0)
+  // The spec bounds a file by its length alone (`UploadedFile`, minLength 1): judged on a stand-in, empty or not.
+  const validate = specValidator().schema('UploadedFile');
+  if (!validate(' '.repeat(Math.min(call.body.length, 1))))
     throw new ProblemError('InvalidRequest', 'the file is empty', {
-      errors: [{ pointer: '#/body', message: 'must not be empty' }],
+      errors: [{ pointer: '#/body', message: formatErrors(validate) }],
     });
 }

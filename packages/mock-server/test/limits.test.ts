@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
-import { type Harness, startHarness, uploadPackage } from './harness.ts';
+import { checkQuery, type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // Any request Node can parse gets an HTTP answer, and no body is read past its limit.
 
@@ -152,6 +152,13 @@ describe('answers instead of 500s', () => {
       expect((await edge.admin.GET('/__mock/clock')).data?.now).toBe('9999-12-31T23:59:59.000Z');
       const { data } = await edge.device.GET('/ota/device/version', { params: { query: { dev_id: demo.devId } } });
       expect(data?.errno).toBe(0);
+      // A token issued now would outlive the clock: its expiry is written as the clock's end, still RFC 3339.
+      const check = await edge.device.GET('/ota/south/check', { params: { query: checkQuery() } });
+      expect(check.data?.errno).toBe(0);
+      const status = await edge.admin.GET('/api/v1/products/{productId}/tasks/{taskId}/devices', {
+        params: { path: { productId: demo.productId, taskId: 'tsk_1' } },
+      });
+      expect(status.data?.items[0]?.tokenExpiresAt).toBe('9999-12-31T23:59:59.999Z');
     } finally {
       await edge.close();
     }

@@ -55,6 +55,25 @@ describe('the spec and the server agree', () => {
     expect((await upload(new Uint8Array([1]))).status).toBe(201);
   });
 
+  it('on names: control characters and lone surrogates are refused, any other text is taken', async () => {
+    const cases = [
+      ['a\u0000b', false],
+      ['tab\there', false],
+      ['\ud800', false],
+      ['end\udfff', false],
+      ['水表 产品 🚀', true],
+      ['name with spaces', true],
+    ] as const;
+    const validCreate = specValidator().schema('ProductCreate');
+    for (const [name, taken] of cases) {
+      const body = { name, manuf: '100', model: '10001' };
+      expect([name, validCreate(body)]).toEqual([name, taken]);
+      const { response, error } = await h.admin.POST('/api/v1/products', { body });
+      expect([name, response.status]).toEqual([name, taken ? 201 : 400]);
+      if (!taken) expect((error as Problem).errors?.map((e) => e.pointer)).toEqual(['#/body/name']);
+    }
+  });
+
   it('on query parameters no operation defines: ignored, as the spec says', async () => {
     expect(loadSpec()['x-unknown-query-parameters']).toBe('ignored');
     const calls = [

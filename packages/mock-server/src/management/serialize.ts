@@ -1,4 +1,5 @@
 import { type components, Generation } from '@onenet-ota/sdk';
+import { clockRange } from '../core/clock.ts';
 import type { Context } from '../core/context.ts';
 import type {
   DeviceRecord,
@@ -15,7 +16,9 @@ import type {
 
 type Schemas = components['schemas'];
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// Every time an answer carries is RFC 3339, years 0000–9999 (DECISIONS 41). A time the platform computes past the
+// clock's end (a token issued at 9999-12-31 lives 48 h more) is written as that end: the clock never gets further.
+const iso = (ms: number) => new Date(Math.min(Math.max(ms, clockRange.earliest), clockRange.latest)).toISOString();
 
 /** A product as answered; its access key only when `keys` (creation, reset credentials, `?include=keys`). */
 export function toProduct(p: ProductRecord, keys = false): Schemas['Product'] {

@@ -52,11 +52,9 @@ export function createSpecValidator(doc: OpenApiDocument): SpecValidator {
   // int32/int64 are OpenAPI formats; JavaScript numbers are exact only up to 2^53, which DevId's maximum enforces.
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  // What the platform can fetch: the WHATWG URL parser's reading, http or https (a push receiver's URL).
-  ajv.addFormat('http-url', {
-    type: 'string',
-    validate: (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
-  });
+  // What the platform can fetch: an http or https URL as the WHATWG parser reads it, without credentials, which
+  // fetch refuses to request (a push receiver's URL).
+  ajv.addFormat('http-url', { type: 'string', validate: fetchableUrl });
   ajv.addVocabulary([...openApiVocabulary, ...extensions]);
   ajv.addSchema({ ...doc, $id: documentId });
 
@@ -79,4 +77,9 @@ export function createSpecValidator(doc: OpenApiDocument): SpecValidator {
 /** ajv's errors as one line each: `/data/size must be >= 1`. */
 export function formatErrors(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+}
+
+function fetchableUrl(text: string): boolean {
+  const url = URL.parse(text);
+  return url !== null && /^https?:$/.test(url.protocol) && url.username === '' && url.password === '';
 }

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
 import { type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
+import { CaptureError } from './capture/capture-error.ts';
+import { runDrift } from './capture/drift-command.ts';
+import { runJudge } from './capture/judge-command.ts';
 import { reportDirProblem, tcpPortProblem, udpPortProblem } from './cli-checks.ts';
 import { agentDevice } from './drivers/agent.ts';
 import { commandDevice } from './drivers/command.ts';
@@ -12,15 +15,16 @@ import { type Quirk, quirks } from './drivers/quirks.ts';
 import { waitDevice } from './drivers/wait.ts';
 import { deviceProfile, ProfileError } from './profile.ts';
 import { consoleLine, consoleSummary } from './report/console.ts';
-import { htmlReport } from './report/html.ts';
-import { junitReport } from './report/junit.ts';
 import { rules } from './rules/index.ts';
 import { runConformance } from './run.ts';
 import { ConformanceConfigError, checkSelection } from './select.ts';
 import { type Capability, capabilities, type Rule, type RunResult } from './types.ts';
+import { writeReports } from './write-reports.ts';
 
 /** The `--help` text of `ota-conformance`. */
 export const usage = `Usage: ota-conformance [options]
+       ota-conformance judge <capture>   judge a recorded session (ota-mock --upstream, a HAR file)
+       ota-conformance drift <capture>   list where its answers differ from the mock's
 
 Judges a device's OneNET OTA implementation against the mock platform, one case per rule, and writes
 report.json, junit.xml and report.html. Exit status 0 when nothing failed, timed out or errored; 2 for a bad
@@ -84,6 +88,7 @@ export class ConformanceUsageError extends Error {
 export function isUsageError(error: unknown): error is Error {
   return (
     error instanceof ConformanceUsageError ||
+    error instanceof CaptureError ||
     error instanceof ConformanceConfigError ||
     error instanceof ProfileError ||
     ((error as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS') ?? false)
@@ -92,6 +97,9 @@ export function isUsageError(error: unknown): error is Error {
 
 /** Runs `ota-conformance`; returns the exit status. */
 export async function runCli(argv: string[], out: (text: string) => void): Promise<number> {
+  // Subcommands on a recorded session: judge it, or compare its answers with the mock's.
+  if (argv[0] === 'judge') return runJudge(argv.slice(1), out);
+  if (argv[0] === 'drift') return runDrift(argv.slice(1), out);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -222,14 +230,6 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       `hint: the device command never made a request in ${unstarted.length} case(s): ${unstarted[0]?.findings.slice(0, 2).join('; ')}. Check --device-cmd.\n`,
     );
   return result.ok ? 0 : 1;
-}
-
-/** Writes report.json, junit.xml and report.html of a run into `dir`. */
-export async function writeReports(result: RunResult, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);
-  await writeFile(join(dir, 'junit.xml'), junitReport(result));
-  await writeFile(join(dir, 'report.html'), htmlReport(result));
 }
 
 function list(text: string): string[] {

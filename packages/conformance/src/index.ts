@@ -2,10 +2,17 @@
  * @module
  * `@onenet-ota/conformance`: judges a device's OneNET OTA implementation against the mock platform, rule by rule,
  * with console, JSON, JUnit and HTML reports. Run it from a test suite with `runConformance`, or as
- * `ota-conformance`.
+ * `ota-conformance`; judge a session recorded with the real OneNET with `readCapture` and `judgeCapture`, and
+ * list where its answers differ from the mock's with `drift`.
  */
 
-export { writeReports } from './cli.ts';
+export { CaptureError } from './capture/capture-error.ts';
+export type { Drift } from './capture/drift.ts';
+export { drift } from './capture/drift.ts';
+export type { JudgeCaptureOptions } from './capture/judge-capture.ts';
+export { judgeCapture } from './capture/judge-capture.ts';
+export type { Capture } from './capture/read-capture.ts';
+export { readCapture } from './capture/read-capture.ts';
 export { defineRule, should } from './define-rule.ts';
 export type { AgentDeviceOptions } from './drivers/agent.ts';
 export { agentDevice } from './drivers/agent.ts';
@@ -46,3 +53,4 @@ export type {
   When,
 } from './types.ts';
 export { capabilities, verdicts } from './types.ts';
+export { writeReports } from './write-reports.ts';

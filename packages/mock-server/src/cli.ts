@@ -39,6 +39,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
   --body-timeout <s>       seconds a request body may go silent before a 408 that says how many bytes came of how
                            many its Content-Length announced (default 30; OneNET's nginx waits 60)
+  --upstream <url>         the recording proxy: forward every device call (/ota/…, /fuse-ota/…) to this OneNET
+                           origin (http://ota.heclouds.com, https://iot-api.heclouds.com) and journal each
+                           exchange as answered; judge it later with ota-conformance judge (save GET /__mock/journal)
+  --redact                 with --upstream, drop the sign of Authorization from the recording (kept by default)
   --keep-alive <s>         seconds an idle keep-alive connection is kept (default 75, nginx's keepalive_timeout)
   --header-timeout <s>     seconds a connection has to send a request line and headers before a 408 (default 10)
   --max-connections <n>    connections served at once (default 1024); past it, the oldest idle one of the peer
@@ -103,6 +107,8 @@ export async function runCli(
       'max-connections': { type: 'string', default: '1024' },
       'body-timeout': { type: 'string', default: '30' },
       'keep-alive': { type: 'string', default: '75' },
+      upstream: { type: 'string' },
+      redact: { type: 'boolean', default: false },
       'header-timeout': { type: 'string', default: '10' },
       'allowed-host': { type: 'string' },
       'admin-token': { type: 'string' },
@@ -187,7 +193,12 @@ export async function runCli(
     maxUploadBytes: positive('max-package-size'),
     maxStorageBytes: positive('max-storage'),
   });
+  const upstreamUrl = values.upstream === undefined ? undefined : URL.parse(values.upstream);
+  if (values.upstream !== undefined && !/^https?:$/.test(upstreamUrl?.protocol ?? ''))
+    throw new UsageError(`--upstream must be an http or https URL, got ${values.upstream}`);
+  if (values.redact && !upstreamUrl) throw new UsageError('--redact goes with --upstream');
   const door = {
+    ...(upstreamUrl ? { upstream: { url: upstreamUrl, redact: values.redact } } : {}),
     host: values.host,
     platform,
     maxConnections: positive('max-connections'),
@@ -232,6 +243,10 @@ export async function runCli(
     `ota-mock listening on ${server.url} (clock ${clock}, Range ${rangeDialect}${values.validate ? ', validating answers' : ''})\n`,
   );
   if (secure && tls) out(`HTTPS:       ${secure.url} · ${tls.describe}\n`);
+  if (upstreamUrl)
+    out(
+      `Recording:   device calls go to ${upstreamUrl.origin} and are journaled as answered${values.redact ? ' (signatures redacted)' : ' (Authorization kept as sent; --redact drops the sign)'}; save ${shown}/__mock/journal and judge it with ota-conformance judge\n`,
+    );
   if (mqtt)
     out(
       `MQTT:        ${mqtt.url}${mqtt.tlsUrl ? ` and ${mqtt.tlsUrl}` : ''} · OTA inform on $sys/{pid}/{device-name}/ota/inform\n`,

@@ -35,3 +35,5 @@ export { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
 export { createPlatform } from './platform.ts';
 export type { RequestLineOptions } from './request-log.ts';
 export { requestLine } from './request-log.ts';
+export type { RecordedBody, RecordedExchange } from './upstream/recorded-entry.ts';
+export { RecordedSession } from './upstream/recorded-entry.ts';

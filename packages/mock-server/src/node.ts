@@ -26,6 +26,7 @@ import { tolerateBareLineFeeds } from './line-endings.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
 import { answerUnreadable, journalRefused, type ParserError } from './unreadable-request.ts';
+import { forward, type Upstream } from './upstream/forward.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
@@ -37,6 +38,7 @@ export type { RunningSntpServer, SntpServerOptions } from './sntp.ts';
 export { startSntpServer } from './sntp.ts';
 export type { Authority, ServerCredentials } from './tls/authority.ts';
 export { defaultAuthorityDir, issueServerCertificate, loadOrCreateAuthority } from './tls/authority.ts';
+export type { Upstream } from './upstream/forward.ts';
 
 /**
  * A diff generator on a worker thread, for `createPlatform({ generateDiff: workerDiffs() })`: online diff
@@ -130,6 +132,11 @@ export interface StartServerOptions {
    * and then reuses it, which the field's nginx keeps.
    */
   keepAliveMs?: number;
+  /**
+   * Forward device calls (`/ota/…`, `/fuse-ota/…`) to this upstream and journal each exchange (the recording
+   * proxy, `ota-mock --upstream`); management, `/__mock` and the console stay this platform's.
+   */
+  upstream?: Upstream;
 }
 
 /** A listening server. */
@@ -190,7 +197,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
-    serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date, hostAllowed).catch((error: unknown) => {
+    const answering =
+      options.upstream && isDevicePath(pathOf(req.url))
+        ? forward(platform, options.upstream, req, res)
+        : serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date, hostAllowed);
+    answering.catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
       void send(res, problem('Internal', error instanceof Error ? error.message : String(error)), req, date).catch(() =>
@@ -603,4 +614,9 @@ function refuseTunnel(platform: Platform, req: IncomingMessage, socket: Socket):
   journalRefused(platform, { method, target, rawHeaders, status: refusal.status, answerHeaders, note: refusal.detail });
   const head = Object.entries(answerHeaders).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(`HTTP/1.1 ${refusal.status} Not Implemented\r\n${head.join('')}\r\n${body}`);
+}
+
+/** The path of a request target, origin or absolute form. */
+function pathOf(target = '/'): string {
+  return URL.parse(target, 'http://target')?.pathname ?? '/';
 }

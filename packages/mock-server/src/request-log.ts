@@ -44,6 +44,8 @@ export function requestLine(entry: LoggedEntry, { color = false }: RequestLineOp
   if (entry.note) parts.push(`— ${entry.note}`);
   if (entry.tolerated) parts.push(tint(`[tolerated: ${entry.tolerated.map(toleratedText).join(', ')}]`, 'yellow'));
   if (entry.faults.length > 0) parts.push(tint(`[fault ${entry.faults.join(', ')}]`, 'yellow'));
+  // Answered by the upstream through the recording proxy, not by this platform.
+  if (entry.upstream) parts.push(tint(`⇄ ${entry.upstream}`, 'dim'));
   return `${time} ${parts.join(' ')}`;
 }
 

@@ -10,7 +10,7 @@ export type JournalEntry = components['schemas']['JournalEntry'];
  */
 export type LoggedEntry = Pick<
   JournalEntry,
-  'time' | 'durationMs' | 'devId' | 'operation' | 'errno' | 'note' | 'tolerated' | 'faults' | 'transport'
+  'time' | 'durationMs' | 'devId' | 'operation' | 'errno' | 'note' | 'tolerated' | 'faults' | 'transport' | 'upstream'
 > & {
   request: Pick<JournalEntry['request'], 'method' | 'path' | 'query' | 'headers' | 'body'>;
   response: Pick<JournalEntry['response'], 'status' | 'bytesSent' | 'aborted'>;

@@ -183,6 +183,43 @@ describe('a session recorded through ota-mock --upstream', () => {
   });
 });
 
+describe('a session on the new platform', () => {
+  it('drift names the token rule a field taking product-level tokens settles', async () => {
+    // The field takes a product-level token on /fuse-ota (the lenient rules); the mock refuses it by default.
+    const field = await startOtaMock(['--token-rules', 'lenient']);
+    const file = await record(
+      field,
+      async (proxy) => {
+        const client = createDeviceClient({
+          generation: 'fuse',
+          baseUrl: proxy,
+          productId: demo.productId,
+          accessKey: demo.productKey,
+        });
+        const result = await new OtaAgent({
+          client,
+          generation: 'fuse',
+          device: { productId: demo.productId, deviceName: demo.deviceName },
+          type: 2,
+          version: demo.fromVersion,
+          install: async (chunks) => {
+            for await (const _ of chunks);
+          },
+        }).run();
+        expect(result.outcome).toBe('upgraded');
+      },
+      'fuse.json',
+    );
+    const drifted = await cli(['drift', file, '--json']);
+    const { drifts } = JSON.parse(drifted.stdout) as {
+      drifts: { aspect: string; recorded: string; mock: string; bearsOn: string }[];
+    };
+    expect(drifts.map((d) => [d.aspect, d.recorded, d.mock, d.bearsOn.split(' ').slice(0, 2).join(' ')])).toEqual([
+      ['auth', 'accepted', 'refused', 'DECISIONS 82'],
+    ]);
+  });
+});
+
 describe('a HAR file', () => {
   it('as mitmproxy exports one for a small upgrade, is judged', async () => {
     const field = await startOtaMock([]);

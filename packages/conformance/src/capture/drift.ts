@@ -7,7 +7,7 @@ import { type Replayed, replay } from './replay.ts';
 
 /** One way the upstream's answers differ from the mock's, over every call where it does. */
 export interface Drift {
-  /** What differs: `status`, `errno`, `envelope`, `content-type`, `content-range`, `ota-errno`, `framing`, `error byte`. */
+  /** What differs: `auth`, `status`, `errno`, `envelope`, `content-type`, `content-range`, `ota-errno`, `framing`, `error byte`. */
   aspect: string;
   /** The upstream's value and the mock's, as text. */
   recorded: string;
@@ -40,6 +40,9 @@ export async function drift(capture: Capture): Promise<{ generation: Generation;
 }
 
 function differences({ recorded, mock }: Replayed): [string, string, string][] {
+  // A token taken by one and refused by the other is one difference, whatever else comes with it.
+  if (recorded.auth !== mock.auth && recorded.auth !== undefined && mock.auth !== undefined)
+    return [['auth', recorded.auth, mock.auth]];
   // Another status is one difference, whatever else comes with it (the body, its type, its range).
   if (recorded.response.status !== mock.response.status) return [['status', answer(recorded), answer(mock)]];
   const out: [string, string, string][] = [];
@@ -97,10 +100,7 @@ function bearsOn(aspect: string, generation: Generation, { recorded }: Replayed)
     return generation === 'fuse'
       ? 'DECISIONS 80 (the new platform’s 416)'
       : 'DECISIONS 9 (Range dialect), 75, protocol §2.4';
-  if (
-    recorded.auth === 'refused' ||
-    (aspect === 'errno' && recorded.request.headers.authorization !== undefined && generation === 'fuse')
-  )
+  if (aspect === 'auth' || recorded.auth === 'refused')
     return generation === 'fuse'
       ? 'DECISIONS 82 (the new platform’s tokens), protocol §1.5'
       : 'DECISIONS 8, 57, protocol §1';

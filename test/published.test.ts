@@ -106,8 +106,9 @@ describe.concurrent('the packages as published', () => {
       );
       expect(strays).toEqual([]);
       // A guard against what should not ship (a generated file, a literal type holding a script), not a diet: the
-      // modules go 1:1 with their sources inlined in the maps (DECISIONS 48), and mock-server's are 270 kB of it.
-      expect(statSync(tarballs[name] ?? '').size).toBeLessThan(320 * 1024);
+      // modules go 1:1 with their sources inlined in the maps (DECISIONS 48); mock-server's tarball is 326 KiB
+      // with the recording proxy and the thing-model door (session 14).
+      expect(statSync(tarballs[name] ?? '').size).toBeLessThan(384 * 1024);
     },
   );
 

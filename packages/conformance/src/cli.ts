@@ -16,7 +16,7 @@ import { waitDevice } from './drivers/wait.ts';
 import { deviceProfile, ProfileError } from './profile.ts';
 import { consoleLine, consoleSummary } from './report/console.ts';
 import { rules } from './rules/index.ts';
-import { runConformance } from './run.ts';
+import { type RunOptions, runConformance } from './run.ts';
 import { ConformanceConfigError, checkSelection } from './select.ts';
 import { type Capability, capabilities, type Rule, type RunResult } from './types.ts';
 import { writeReports } from './write-reports.ts';
@@ -70,6 +70,9 @@ Platform and run:
   --ntp-port <n>             with --wait or --port: also answer SNTP with platform time on this UDP port, so a
                              board's NTP client follows the clock jumps (123 is NTP's own)
   --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
+  --diff-cmd '<cmd>'         make the differential packages of DIFF-* with your tool, {old} {new} {out}
+                             (e.g. 'bsdiff {old} {new} {out}'), so the device is judged on the format it restores
+  --diff-format <f>          what --diff-cmd writes: bsdiff40, vcdiff or unknown (default unknown)
   --token-rules <r>          the new platform's tokens: strict (default) refuses what the field is known to refuse
                              (product-level, et over 10 years ahead); lenient takes them and AUTH-003 warns
   --case-timeout <s>         give up on a case after this long (default 60)
@@ -124,6 +127,8 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       'ntp-port': { type: 'string' },
       jobs: { type: 'string' },
       'token-rules': { type: 'string', default: 'strict' },
+      'diff-cmd': { type: 'string' },
+      'diff-format': { type: 'string' },
       'case-timeout': { type: 'string', default: '60' },
       idle: { type: 'string', default: '10' },
       'report-dir': { type: 'string', default: 'reports/conformance' },
@@ -166,6 +171,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     throw new ConformanceUsageError(`--generation must be legacy, studio or fuse, got ${values.generation}`);
   const expectedFailures = values['expected-failures'] ? await readExpected(values['expected-failures']) : {};
   const jobs = values.jobs === undefined ? undefined : count('--jobs', values.jobs, 1);
+  const diff = diffOption(values['diff-cmd'], values['diff-format']);
   const tokenRules = values['token-rules'] as 'strict' | 'lenient';
   if (tokenRules !== 'strict' && tokenRules !== 'lenient')
     throw new ConformanceUsageError(`--token-rules must be strict or lenient, got ${values['token-rules']}`);
@@ -194,6 +200,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     ...(values['ntp-port'] === undefined ? {} : { ntpPort: count('--ntp-port', values['ntp-port'], 0) }),
     ...(jobs === undefined ? {} : { jobs }),
     tokenRules,
+    ...(diff ? { diff } : {}),
     caseTimeoutMs: count('--case-timeout', values['case-timeout'], 1) * 1000,
     idleMs: count('--idle', values.idle, 1) * 1000,
     onCase: (c: RunResult['cases'][number]) => c.verdict !== 'disabled' && out(`${consoleLine(c)}\n`),
@@ -301,4 +308,18 @@ async function checkDeviceCommand(command: string): Promise<void> {
     throw new ConformanceUsageError(
       `--device-cmd: ${program} is not a program the shell can find (not a file, a builtin or on PATH)`,
     );
+}
+
+/** `--diff-cmd` and `--diff-format`, checked: the command names its three files, the format is the spec's. */
+function diffOption(command: string | undefined, format: string | undefined): RunOptions['diff'] {
+  if (command === undefined) {
+    if (format !== undefined) throw new ConformanceUsageError('--diff-format goes with --diff-cmd');
+    return undefined;
+  }
+  if (!['{old}', '{new}', '{out}'].every((p) => command.includes(p)))
+    throw new ConformanceUsageError(`--diff-cmd needs {old}, {new} and {out}, got ${command}`);
+  const formats = ['vcdiff', 'bsdiff40', 'unknown'] as const;
+  const chosen = formats.find((f) => f === (format ?? 'unknown'));
+  if (!chosen) throw new ConformanceUsageError(`--diff-format must be vcdiff, bsdiff40 or unknown, got ${format}`);
+  return { command, format: chosen };
 }

@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { createPlatform, type JournalEntry } from '@onenet-ota/mock-server';
-import { type RunningServer, startMqttBroker, startServer, startSntpServer } from '@onenet-ota/mock-server/node';
+import { createPlatform, type JournalEntry, type PlatformOptions } from '@onenet-ota/mock-server';
+import {
+  commandDiffs,
+  type RunningServer,
+  startMqttBroker,
+  startServer,
+  startSntpServer,
+} from '@onenet-ota/mock-server/node';
+import type { DiffFormat } from '@onenet-ota/sdk';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
 import type { DeviceDriver } from './drivers/device.ts';
@@ -48,6 +55,11 @@ export interface RunOptions {
    * `lenient` takes it and AUTH-003 warns (`PlatformOptions.tokenRules`).
    */
   tokenRules?: 'strict' | 'lenient';
+  /**
+   * How the cases' platforms make differential packages: the firmware team's own command and the format it writes
+   * (`--diff-cmd`, `--diff-format`), so DIFF-* judge the device on the format it really restores; VCDIFF by default.
+   */
+  diff?: { command: string; format: DiffFormat };
   /** A case that has not finished after this long (wall time) times out: 60 s. */
   caseTimeoutMs?: number;
   /** A case ends when the device has been quiet this long after its task ended, or at all in `--wait` mode: 10 s. */
@@ -92,14 +104,19 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
     expectedFailures: options.expectedFailures ?? {},
     limits: { caseTimeoutMs: options.caseTimeoutMs ?? 60_000, idleMs: options.idleMs ?? 10_000 },
   };
+  const platformOptions: PlatformOptions = {
+    clock: 'virtual',
+    tokenRules: options.tokenRules ?? 'strict',
+    ...(options.diff
+      ? { generateDiff: commandDiffs({ command: options.diff.command }), diffFormat: options.diff.format }
+      : {}),
+  };
   const listen = (observed: ReturnType<typeof observe>, port: number) =>
     startServer({ platform: observed.platform, host: options.host ?? '127.0.0.1', port });
   // One case at a time on a shared platform, so its requests are that case's while it runs.
   const watch = (observed: ReturnType<typeof observe>, rule: Rule) =>
     options.onRequest ? observed.platform.journal.onComplete((entry) => options.onRequest?.(rule, entry)) : () => {};
-  const sharedPlatform = shared
-    ? observe(createPlatform({ clock: 'virtual', tokenRules: options.tokenRules ?? 'strict' }))
-    : undefined;
+  const sharedPlatform = shared ? observe(createPlatform(platformOptions)) : undefined;
   const sharedServer = sharedPlatform ? await listen(sharedPlatform, options.port ?? 0) : undefined;
   const sharedMqtt =
     sharedPlatform && profile.generation === 'fuse'
@@ -143,7 +160,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
         unwatch();
       }
     }
-    const observed = observe(createPlatform({ clock: 'virtual', tokenRules: options.tokenRules ?? 'strict' }));
+    const observed = observe(createPlatform(platformOptions));
     watch(observed, rule);
     let server: RunningServer | undefined;
     try {

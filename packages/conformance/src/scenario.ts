@@ -137,7 +137,12 @@ export async function prepare(admin: OneNetClient, scenario: Scenario, profile: 
     productId,
     taskId: task.id,
     firmware: scenario.diff === 'wrong-base' ? damaged(current) : current,
-    file: { size: file.size, md5: file.md5, target: pkg.targetVersion },
+    file: {
+      size: file.size,
+      md5: file.md5,
+      target: pkg.targetVersion,
+      ...('format' in file ? { format: file.format } : {}),
+    },
     image: { size: pkg.size, md5: md5Hex(target) },
     strategy: task.strategy,
     faults,

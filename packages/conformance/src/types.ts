@@ -1,5 +1,5 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
-import type { components, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/sdk';
+import type { components, DiffFormat, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/sdk';
 import type { DeviceClock } from './drivers/device-clock.ts';
 import type { DeviceProfile } from './profile.ts';
 
@@ -144,7 +144,7 @@ export interface Evidence {
   /** The device's final status in the task, as the management API reports it. */
   status: Schemas['DeviceTaskStatus'] | undefined;
   /** The file the task hands out: the package, or the differential package. */
-  file: { size: number; md5: string; target: string };
+  file: { size: number; md5: string; target: string; format?: DiffFormat };
   /** The image the device must end up running: the target version's full package. */
   image: { size: number; md5: string };
   /**

@@ -10,7 +10,7 @@ import { demo } from './core/seed.ts';
 import { accountIn, openDataDir } from './data-dir.ts';
 import { LogWriter } from './log-writer.ts';
 import { startMqttBroker } from './mqtt/broker.ts';
-import { startServer, workerDiffs } from './node.ts';
+import { commandDiffs, startServer, workerDiffs } from './node.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 import { requestLine } from './request-log.ts';
@@ -39,6 +39,10 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --max-storage <n>        all stored packages and patches together, bytes (default 1073741824)
   --body-timeout <s>       seconds a request body may go silent before a 408 that says how many bytes came of how
                            many its Content-Length announced (default 30; OneNET's nginx waits 60)
+  --diff-cmd '<tool> {old} {new} {out}'
+                           make differential packages online with this command instead of the built-in VCDIFF
+                           encoder (bsdiff, HDiffPatch, a vendor tool); stopped past 60 s or 10× the image
+  --diff-format <f>        what --diff-cmd writes: bsdiff40, vcdiff or unknown (default unknown)
   --upstream <url>         the recording proxy: forward every device call (/ota/…, /fuse-ota/…) to this OneNET
                            origin (http://ota.heclouds.com, https://iot-api.heclouds.com) and journal each
                            exchange as answered; judge it later with ota-conformance judge (save GET /__mock/journal)
@@ -108,6 +112,8 @@ export async function runCli(
       'body-timeout': { type: 'string', default: '30' },
       'keep-alive': { type: 'string', default: '75' },
       upstream: { type: 'string' },
+      'diff-cmd': { type: 'string' },
+      'diff-format': { type: 'string' },
       redact: { type: 'boolean', default: false },
       'header-timeout': { type: 'string', default: '10' },
       'allowed-host': { type: 'string' },
@@ -141,6 +147,16 @@ export async function runCli(
     '--range-dialect',
   ) as RangeDialect;
   const tokenRules = oneOf(values['token-rules'], ['strict', 'lenient'] as const, '--token-rules');
+  const diffCommand = values['diff-cmd'];
+  if (diffCommand !== undefined && !['{old}', '{new}', '{out}'].every((p) => diffCommand.includes(p)))
+    throw new UsageError(`--diff-cmd needs {old}, {new} and {out}, got ${diffCommand}`);
+  if (values['diff-format'] !== undefined && diffCommand === undefined)
+    throw new UsageError('--diff-format goes with --diff-cmd');
+  const diffFormat = oneOf(
+    values['diff-format'] ?? (diffCommand ? 'unknown' : 'vcdiff'),
+    ['vcdiff', 'bsdiff40', 'unknown'] as const,
+    '--diff-format',
+  );
   const port = portOf(values.port, '--port');
   if (values.prism) {
     const prism = await startPrism({ host: values.host, port, log: out });
@@ -189,7 +205,8 @@ export async function runCli(
     tokenRules,
     journalLimit,
     validateResponses: values.validate ? 'error' : 'off',
-    generateDiff: workerDiffs(),
+    generateDiff: diffCommand ? commandDiffs({ command: diffCommand }) : workerDiffs(),
+    diffFormat,
     maxUploadBytes: positive('max-package-size'),
     maxStorageBytes: positive('max-storage'),
   });

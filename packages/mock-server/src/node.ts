@@ -29,6 +29,8 @@ import { answerUnreadable, journalRefused, type ParserError } from './unreadable
 import { forward, type Upstream } from './upstream/forward.ts';
 
 export { DataDirError, openDataDir } from './data-dir.ts';
+export type { DiffCommandOptions } from './diff-command.ts';
+export { commandDiffs } from './diff-command.ts';
 export { fleetReport, fleetSummary } from './fleet/report.ts';
 export type { FleetOptions, FleetResult, FleetSample } from './fleet/run-fleet.ts';
 export { runFleet } from './fleet/run-fleet.ts';

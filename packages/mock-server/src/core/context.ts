@@ -1,3 +1,4 @@
+import type { components } from '@onenet-ota/sdk';
 import type { Clock } from './clock.ts';
 import type { PlatformEvents } from './events.ts';
 import type { FaultRegistry } from './faults/registry.ts';
@@ -38,6 +39,11 @@ export interface Settings {
    * send and journals it as tolerated, so the conformance suite can warn (AUTH-003).
    */
   tokenRules: 'strict' | 'lenient';
+  /**
+   * The format `generateDiff` writes: `vcdiff` for the built-in encoder (default); what the firmware team's own tool
+   * writes when it is given (`commandDiffs`, `ota-mock --diff-cmd`), `unknown` when that is no format the spec names.
+   */
+  diffFormat: components['schemas']['DiffFormat'];
 }
 
 /** How the platform reaches push receivers: `fetch` by default; a test or an air-gapped bench passes its own. */

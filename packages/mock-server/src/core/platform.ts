@@ -160,6 +160,7 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     account: options.account ?? { uid: 1, accessKey: newAccessKey() },
     demoKeys: options.demoKeys ?? 'published',
     tokenRules: options.tokenRules ?? 'strict',
+    diffFormat: options.diffFormat ?? 'vcdiff',
   };
   const ctx: Context = {
     generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),

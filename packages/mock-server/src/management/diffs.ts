@@ -17,7 +17,8 @@ type DiffFormat = Schemas['DiffFormat'];
 /**
  * `POST …/packages/{packageId}/diffs`. An uploaded patch (`application/octet-stream`) is stored as given. Online
  * generation (`application/json`) diffs the stored full package of the initial version against this one as a job
- * (202, poll `/api/v1/jobs/{id}`), writing VCDIFF that `xdelta3 -d` and the SDK's `restoreVcdiff` apply.
+ * (202, poll `/api/v1/jobs/{id}`), writing VCDIFF that `xdelta3 -d` and the SDK's `restoreVcdiff` apply, or what the
+ * platform's diff command writes (`settings.diffFormat`); a generation that fails is a failed job saying why.
  */
 export function createDiff(call: Call, ctx: Context): Response {
   const p = params(call, 'createDiff');
@@ -54,8 +55,9 @@ export function createDiff(call: Call, ctx: Context): Response {
 
 function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
   const body = jsonBody<Schemas['DiffGenerate']>(call, 'createDiff');
-  if (body.format !== undefined && body.format !== 'vcdiff') {
-    throw invalid('#/body/format', `online generation writes vcdiff; ${body.format} patches can be uploaded`);
+  const format = ctx.settings.diffFormat;
+  if (body.format !== undefined && body.format !== format) {
+    throw invalid('#/body/format', `online generation here writes ${format}; ${body.format} patches can be uploaded`);
   }
   const base = body.basePackageId
     ? find.packageOf(ctx, pkg.productId, body.basePackageId)
@@ -107,7 +109,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
         initialVersion: body.initialVersion,
         targetVersion: pkg.targetVersion,
         origin: 'generated',
-        format: 'vcdiff',
+        format,
         // The console's naming rule for generated packages (log V2.1.5).
         fileName: `otadiff&${pkg.targetVersion}&${body.initialVersion}`,
         size: bytes.length,

@@ -12,6 +12,7 @@ import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
 import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
 import { type Generation, Generation as GenerationEnum } from '../generated/protocol.ts';
+import { commandRestore } from './command-restore.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';
 import { runInformed } from './run-informed.ts';
@@ -53,6 +54,9 @@ variable in brackets.
   --power <n>             this device's battery percentage [OTA_POWER]
   --output <file>         where the installed image is written [OTA_OUTPUT] (default: discarded)
   --firmware <file>       the image running now, to restore a differential (VCDIFF) package from [OTA_FIRMWARE]
+  --restore-cmd '<tool> {old} {new} {patch}'
+                          restore differential packages with this command instead of VCDIFF (bspatch for a
+                          platform making them with bsdiff); {old} is --firmware [OTA_RESTORE_CMD]
   --deadline <time>       the task deadline (RFC 3339); past it the device reports 208 [OTA_DEADLINE]
   --idle-timeout-ms <n>   abandon a fragment after this long without data [OTA_IDLE_TIMEOUT_MS] (default 30000)
   --verbose               log each step on stderr [OTA_VERBOSE=1]
@@ -80,6 +84,7 @@ const flags = {
   power: 'OTA_POWER',
   output: 'OTA_OUTPUT',
   firmware: 'OTA_FIRMWARE',
+  'restore-cmd': 'OTA_RESTORE_CMD',
   deadline: 'OTA_DEADLINE',
   'idle-timeout-ms': 'OTA_IDLE_TIMEOUT_MS',
 } as const;
@@ -170,6 +175,8 @@ export async function runOtaDevice(
   const stateDir = value('state-dir');
   const output = value('output');
   const firmware = value('firmware');
+  const restoreCommand = value('restore-cmd');
+  if (restoreCommand && !firmware) throw new DeviceUsageError('--restore-cmd restores from --firmware: give both');
   const signal = number('signal');
   const power = number('power');
   const deviceName = value('device-name');
@@ -213,7 +220,9 @@ export async function runOtaDevice(
     ...(power === undefined ? {} : { power: () => power }),
     ...(deadline === undefined ? {} : { deadline }),
     idleTimeoutMs: number('idle-timeout-ms') ?? 30_000,
-    ...(firmware ? { restore: vcdiffRestore(fileSource(firmware)) } : {}),
+    ...(firmware
+      ? { restore: restoreCommand ? commandRestore(restoreCommand, firmware) : vcdiffRestore(fileSource(firmware)) }
+      : {}),
     install: async (image) => {
       if (!output) {
         for await (const _ of image);

@@ -151,7 +151,10 @@ describe('the legacy task push (§2.13)', () => {
     receiver.mode.failPosts = 2;
     await newRunningTask();
     await until(() => receiver.got.length === 1);
-    const attempts = h.platform.journal.query({ operation: 'otaPushTask' }).entries;
+    // The receiver has the message before the platform has read its answer: wait for the journal to say so.
+    const pushes = () => h.platform.journal.query({ operation: 'otaPushTask' }).entries;
+    await until(() => pushes().length === 3 && pushes()[2]?.response.status !== 0);
+    const attempts = pushes();
     expect(attempts.map((e) => [e.response.status, e.note])).toEqual([
       [500, 'the receiver answered 500; tried again in 0.02 s'],
       [500, 'the receiver answered 500; tried again in 0.02 s'],

@@ -17,7 +17,7 @@ import { deviceProfile, ProfileError } from './profile.ts';
 import { consoleLine, consoleSummary } from './report/console.ts';
 import { rules } from './rules/index.ts';
 import { type RunOptions, runConformance } from './run.ts';
-import { ConformanceConfigError, checkSelection } from './select.ts';
+import { ConformanceConfigError, checkSelection, commaList } from './select.ts';
 import { type Capability, capabilities, type Rule, type RunResult } from './types.ts';
 import { writeReports } from './write-reports.ts';
 
@@ -153,7 +153,7 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
     throw new ConformanceUsageError(
       '--quirk makes a mutant of the reference agent; it excludes --device-cmd and --wait',
     );
-  const without = list(values.without);
+  const without = commaList(values.without);
   const badCapability = without.filter((c) => !(capabilities as readonly string[]).includes(c));
   if (badCapability.length > 0)
     throw new ConformanceUsageError(
@@ -190,8 +190,8 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       ...(values.model === undefined ? {} : { model: values.model }),
       ...(values.version === undefined ? {} : { version: values.version }),
     },
-    cases: list(values.cases),
-    exclude: list(values.exclude),
+    cases: commaList(values.cases),
+    exclude: commaList(values.exclude),
     expectedFailures,
     without: without as Capability[],
     host: values.host,
@@ -237,13 +237,6 @@ export async function runCli(argv: string[], out: (text: string) => void): Promi
       `hint: the device command never made a request in ${unstarted.length} case(s): ${unstarted[0]?.findings.slice(0, 2).join('; ')}. Check --device-cmd.\n`,
     );
   return result.ok ? 0 : 1;
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 function count(flag: string, text: string, min: number): number {

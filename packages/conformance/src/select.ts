@@ -46,3 +46,11 @@ export function checkSelection(globs: readonly string[], rules: readonly Rule[],
     );
   }
 }
+
+/** A comma-separated flag value (`--cases`, `--exclude`, `--without`): its items, trimmed, empty ones dropped. */
+export function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { reportDirProblem } from '../cli-checks.ts';
 import { consoleLine, consoleSummary } from '../report/console.ts';
 import { rules } from '../rules/index.ts';
-import { checkSelection } from '../select.ts';
+import { checkSelection, commaList } from '../select.ts';
 import { writeReports } from '../write-reports.ts';
 import { CaptureError } from './capture-error.ts';
 import { judgeCapture } from './judge-capture.ts';
@@ -41,8 +41,8 @@ export async function runJudge(argv: string[], out: (text: string) => void): Pro
   }
   const [file, ...rest] = positionals;
   if (!file || rest.length > 0) throw new CaptureError('judge takes one capture file: ota-conformance judge <capture>');
-  const cases = list(values.cases);
-  const exclude = list(values.exclude);
+  const cases = commaList(values.cases);
+  const exclude = commaList(values.exclude);
   checkSelection(cases, rules, '--cases');
   checkSelection(exclude, rules, '--exclude');
   const dir = resolve(values['report-dir']);
@@ -56,11 +56,4 @@ export async function runJudge(argv: string[], out: (text: string) => void): Pro
   await writeReports(result, dir);
   out(`${consoleSummary(result)}\nReports: ${join(dir, 'report.html')} (and report.json, junit.xml)\n`);
   return result.ok ? 0 : 1;
-}
-
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

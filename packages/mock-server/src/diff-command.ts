@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shellWord } from '@onenet-ota/sdk/node';
 import type { DiffGenerator } from './core/context.ts';
 
 /** Options of {@link commandDiffs}. */
@@ -31,7 +32,7 @@ export function commandDiffs(options: DiffCommandOptions): DiffGenerator {
       const paths = { old: join(dir, 'old.bin'), new: join(dir, 'new.bin'), out: join(dir, 'patch.bin') };
       await writeFile(paths.old, base);
       await writeFile(paths.new, target);
-      const line = command.replace(/\{(old|new|out)\}/g, (_, name: keyof typeof paths) => quoted(paths[name]));
+      const line = command.replace(/\{(old|new|out)\}/g, (_, name: keyof typeof paths) => shellWord(paths[name]));
       const limit = Math.max(1024, target.length * maxRatio);
       await run(line, timeoutMs, paths.out, limit, `${maxRatio}× the ${target.length}-byte image`);
       const written = await stat(paths.out).catch(() => undefined);
@@ -86,9 +87,4 @@ function run(line: string, timeoutMs: number, out: string, limit: number, limitT
       else resolve();
     });
   });
-}
-
-/** A path as one shell word. */
-function quoted(path: string): string {
-  return `'${path.replaceAll("'", `'\\''`)}'`;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { InstallError } from '../agent/install-error.ts';
 import type { components } from '../generated/openapi.ts';
 import { ResultCode } from '../generated/protocol.ts';
+import { shellWord } from './shell-word.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 
@@ -25,7 +26,7 @@ export function commandRestore(command: string, current: string) {
     const chunks: Uint8Array[] = [];
     for await (const chunk of patch()) chunks.push(chunk);
     await writeFile(paths.patch, chunks);
-    const line = command.replace(/\{(old|new|patch)\}/g, (_, name: keyof typeof paths) => quoted(paths[name]));
+    const line = command.replace(/\{(old|new|patch)\}/g, (_, name: keyof typeof paths) => shellWord(paths[name]));
     const failure = await run(line);
     if (failure || !(await stat(paths.new).catch(() => undefined))) {
       await rm(dir, { recursive: true, force: true });
@@ -56,8 +57,4 @@ function run(line: string): Promise<string | undefined> {
       resolve(exitStatus === 0 ? undefined : `exit ${exitStatus}: ${stderr.trim().split('\n').at(-1) ?? ''}`),
     );
   });
-}
-
-function quoted(path: string): string {
-  return `'${path.replaceAll("'", `'\\''`)}'`;
 }

@@ -11,6 +11,7 @@ import { accountIn, openDataDir } from './data-dir.ts';
 import { LogWriter } from './log-writer.ts';
 import { startMqttBroker } from './mqtt/broker.ts';
 import { commandDiffs, startServer, workerDiffs } from './node.ts';
+import { PacedLog } from './paced-log.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
 import { requestLine } from './request-log.ts';
@@ -289,10 +290,18 @@ export async function runCli(
       `Admin token (management API and /__mock): ${adminToken}${given === undefined ? ' (generated: this platform listens beyond loopback)' : ''}\n  curl -H 'Authorization: Bearer ${adminToken}' ${shown}/api/v1/products\n`,
     );
   const lines = new LogWriter(out);
+  let stopLog = () => {};
   if (!values.quiet) {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     if (log === 'json') platform.journal.onComplete((entry) => lines.line(`${JSON.stringify(entry)}\n`));
-    else platform.journal.onCompleteLogged((entry) => lines.line(`${requestLine(entry, { color })}\n`));
+    else {
+      const paced = new PacedLog({
+        write: (line) => lines.line(line),
+        format: (entry) => requestLine(entry, { color }),
+      });
+      platform.journal.onCompleteBrief((brief, read) => paced.take(brief, read));
+      stopLog = () => paced.flush();
+    }
   }
   return {
     url: server.url,
@@ -300,6 +309,7 @@ export async function runCli(
     ...(mqtt ? { mqttUrl: mqtt.url } : {}),
     ...(sntp ? { ntpPort: sntp.port } : {}),
     stop: async () => {
+      stopLog();
       lines.flush();
       await sntp?.close();
       await mqtt?.close();

@@ -11,7 +11,7 @@ export type { CorsPolicy } from './core/cors.ts';
 export type { DeviceMove, PlatformEvents } from './core/events.ts';
 export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
 export type { HeldCall, HeldParts } from './core/held-call.ts';
-export type { Journal, JournalEntry, JournalQuery, Kept, LoggedEntry } from './core/journal.ts';
+export type { Journal, JournalEntry, JournalQuery, Kept, LogBrief, LoggedEntry } from './core/journal.ts';
 export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 export type { FetchExtra, Platform, PlatformOptions } from './core/platform.ts';
 

@@ -15,3 +15,13 @@ export type LoggedEntry = Pick<
   request: Pick<JournalEntry['request'], 'method' | 'path' | 'query' | 'headers' | 'body'>;
   response: Pick<JournalEntry['response'], 'status' | 'bytesSent' | 'aborted'>;
 };
+
+/** The few facts of a completed entry a paced request log groups by, read without making the entry. */
+export interface LogBrief {
+  /** Platform time, Unix ms. */
+  time: number;
+  operation: string | null;
+  devId: number | undefined;
+  errno: number | undefined;
+  status: number;
+}

@@ -1,9 +1,9 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
-import { type HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
-import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
+import { HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
+import type { JournalEntry, LogBrief, LoggedEntry } from './journal-entry.ts';
 import { PackedCalls, type PackedRef } from './packed-calls.ts';
 
-export type { JournalEntry, LoggedEntry } from './journal-entry.ts';
+export type { JournalEntry, LogBrief, LoggedEntry } from './journal-entry.ts';
 
 type BodySummary = components['schemas']['BodySummary'];
 /** One input the platform served although OneNET's docs or HTTP say otherwise (spec `JournalEntry.tolerated`). */
@@ -40,7 +40,7 @@ export class Journal {
   /** The `seq` of entries added or completed since a durable store last drained them; only kept when one asks. */
   #changed: Set<number> | undefined;
   readonly #listeners = new Set<(entry: JournalEntry) => void>();
-  readonly #loggers = new Set<(entry: LoggedEntry) => void>();
+  readonly #loggers = new Set<(brief: LogBrief, read: () => LoggedEntry) => void>();
   readonly #limit: number;
   readonly #maxBytes: number;
 
@@ -150,8 +150,17 @@ export class Journal {
       for (const listener of this.#listeners) listener(read);
     }
     if (this.#loggers.size > 0) {
-      const logged = 'toLogged' in entry ? entry.toLogged() : entry;
-      for (const logger of this.#loggers) logger(logged);
+      // The brief is read off the entry's own fields; the whole view only if a logger asks for it.
+      const held = entry instanceof HeldCall;
+      const brief: LogBrief = {
+        time: held ? entry.time : Date.parse(entry.time),
+        operation: entry.operation,
+        devId: entry.devId,
+        errno: entry.errno,
+        status: held ? entry.status : entry.response.status,
+      };
+      const read = held ? () => entry.toLogged() : () => entry;
+      for (const logger of this.#loggers) logger(brief, read);
     }
     // Not there any more (dropped as one of the oldest), or packed already (completed twice).
     if (this.#indexOf(entry) < 0) return;
@@ -174,6 +183,14 @@ export class Journal {
 
   /** Calls `logger` with what the request log prints of every entry as it completes; returns the unsubscribe. */
   onCompleteLogged(logger: (entry: LoggedEntry) => void): () => void {
+    return this.onCompleteBrief((_brief, read) => logger(read()));
+  }
+
+  /**
+   * Calls `logger` with the few facts of every entry that completes and a way to read what the request log prints
+   * of it: a logger that groups calls under load (`PacedLog`) reads the view only for the lines it prints.
+   */
+  onCompleteBrief(logger: (brief: LogBrief, read: () => LoggedEntry) => void): () => void {
     this.#loggers.add(logger);
     return () => this.#loggers.delete(logger);
   }

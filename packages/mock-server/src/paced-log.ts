@@ -1,0 +1,77 @@
+import type { LogBrief, LoggedEntry } from './core/journal.ts';
+
+/** Options of {@link PacedLog}. */
+export interface PacedLogOptions {
+  /** Where each line goes, newline included (a `LogWriter`'s `line`). */
+  write: (line: string) => void;
+  /** One line for one call (`requestLine`). */
+  format: (entry: LoggedEntry) => string;
+  /** Lines a second printed one by one; past it, calls are grouped until the second ends. 100 by default. */
+  perSecond?: number;
+  /** Machine time in ms; `performance.now` by default. */
+  now?: () => number;
+}
+
+/**
+ * The request log at a person's pace: a device on the bench makes a few calls a second, and each gets its line; a
+ * load test makes thousands, which no one reads and whose lines cost more CPU than the platform's own work (issue
+ * 30: 15 µs a task check under wrk). Past `perSecond` lines in a second, the rest of that second is one line per
+ * device, operation and answer, with a count. `--log json` and the journal keep every call.
+ */
+export class PacedLog {
+  readonly #write: (line: string) => void;
+  readonly #format: (entry: LoggedEntry) => string;
+  readonly #perSecond: number;
+  readonly #now: () => number;
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #printed = 0;
+  readonly #groups = new Map<string, { brief: LogBrief; count: number }>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: PacedLogOptions) {
+    this.#write = options.write;
+    this.#format = options.format;
+    this.#perSecond = options.perSecond ?? 100;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Takes one completed call: its line now, or a count in its group. */
+  take(brief: LogBrief, read: () => LoggedEntry): void {
+    const now = this.#now();
+    if (now - this.#windowStart >= 1000) {
+      this.flush();
+      this.#windowStart = now;
+      this.#printed = 0;
+    }
+    if (this.#printed < this.#perSecond) {
+      this.#printed++;
+      this.#write(`${this.#format(read())}\n`);
+      return;
+    }
+    const key = `${brief.devId}\n${brief.operation}\n${brief.errno}\n${brief.status}`;
+    const group = this.#groups.get(key);
+    if (group) {
+      group.count++;
+      group.brief = brief;
+    } else this.#groups.set(key, { brief, count: 1 });
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), Math.max(0, this.#windowStart + 1000 - now));
+      this.#timer.unref?.();
+    }
+  }
+
+  /** Writes the groups of the second so far. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const { brief, count } of this.#groups.values()) {
+      const time = new Date(brief.time).toISOString().slice(11, 23);
+      const who = brief.devId === undefined ? '' : `dev ${brief.devId}`.padEnd(14);
+      const answer = brief.errno === undefined ? `→ ${brief.status}` : `errno ${brief.errno}`;
+      this.#write(
+        `${time} ${who} ${(brief.operation ?? '(no operation)').padEnd(16)} ×${count} more, ${answer} (over ${this.#perSecond} lines a second: grouped; --log json keeps each)\n`,
+      );
+    }
+    this.#groups.clear();
+  }
+}

@@ -45,6 +45,23 @@ describe('the request log', () => {
     expect(fromViews).toEqual(fromEntries);
   });
 
+  it('prints at a person’s pace: past 100 lines in a second, the rest is counted per device, operation and answer', async () => {
+    const lines = await withCli([], async (url) => {
+      const get = () => fetch(`${url}/ota/device/version?dev_id=${demo.devId}`).then((r) => r.json());
+      // 250 calls well within a second: the first 100 get their lines, the other 150 one counted line.
+      for (let i = 0; i < 25; i++) await Promise.all(Array.from({ length: 10 }, get));
+    });
+    const log = lines.filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line));
+    // Without a token each is refused (errno 1): what is counted is the answer, whatever it is.
+    const single = log.filter((line) => / getVersion +errno 1 /.test(line));
+    const counted = log.filter((line) => line.includes(' more, errno 1 (over 100 lines a second: grouped;'));
+    const total = counted.reduce((n, line) => n + Number(/×(\d+) more/.exec(line)?.[1]), 0);
+    // Every call is accounted for, once; a machine slow enough to spread them over two seconds prints more singly.
+    expect(single.length + total).toBe(250);
+    expect(single.length).toBeGreaterThanOrEqual(100);
+    expect(total).toBeGreaterThan(0);
+  });
+
   it('prints each device request with its essentials, and management calls on a short line', async () => {
     const lines = await withCli([], async (url) => {
       await fetch(`${url}/ota/south/download/not-a-token`, { headers: { Range: 'bytes=0-99' } }).then((r) =>

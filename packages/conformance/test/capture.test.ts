@@ -183,6 +183,39 @@ describe('a session recorded through ota-mock --upstream', () => {
   });
 });
 
+describe('a capture of several devices', () => {
+  it('is refused without --device, naming them, and judged for the one named', async () => {
+    const field = await startOtaMock([]);
+    const second = (await (
+      await fetch(`${field}/api/v1/products/${demo.productId}/devices`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'second-board' }),
+      })
+    ).json()) as { devId: number };
+    const file = await record(
+      field,
+      async (proxy) => {
+        await agent(proxy).run();
+        // Another board of the product checks too: it has no task.
+        const other = createDeviceClient({ baseUrl: proxy, productId: demo.productId, accessKey: demo.productKey });
+        await other.GET('/ota/south/check', {
+          params: { query: { dev_id: second.devId, manuf: demo.manuf, model: demo.model, type: 2, version: 'V1.0' } },
+        });
+      },
+      'two.json',
+    );
+    const mixed = await cli(['judge', file, '--report-dir', join(dir, 'two-mixed')]);
+    expect([mixed.code, mixed.stderr.split('\n')[0]]).toEqual([
+      2,
+      `ota-conformance: the capture holds 2 devices (${demo.devId}, ${second.devId}): name one with --device`,
+    ]);
+    const named = await cli(['judge', file, '--device', String(demo.devId), '--report-dir', join(dir, 'two-named')]);
+    expect(named.code, named.stderr).toBe(0);
+    expect((await verdictsOf(join(dir, 'two-named')))['RPT-002']).toBe('pass');
+  });
+});
+
 describe('a session on the new platform', () => {
   it('drift names the token rule a field taking product-level tokens settles', async () => {
     // The field takes a product-level token on /fuse-ota (the lenient rules); the mock refuses it by default.

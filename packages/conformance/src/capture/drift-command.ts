@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CaptureError } from './capture-error.ts';
 import { drift } from './drift.ts';
+import { oneDevice } from './one-device.ts';
 import { readCapture } from './read-capture.ts';
 
 /** The `--help` text of `ota-conformance drift`. */
@@ -13,6 +14,7 @@ names the DECISIONS record or protocol fact it bears on. Exit status 0 when none
 bad command line or capture.
 
   --json       print the differences as JSON
+  --device <id>  the device to replay in a capture of several: its dev_id, or pid/name
   -h, --help   this text
 `;
 
@@ -21,7 +23,11 @@ export async function runDrift(argv: string[], out: (text: string) => void): Pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      device: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     out(driftUsage);
@@ -29,7 +35,7 @@ export async function runDrift(argv: string[], out: (text: string) => void): Pro
   }
   const [file, ...rest] = positionals;
   if (!file || rest.length > 0) throw new CaptureError('drift takes one capture file: ota-conformance drift <capture>');
-  const capture = await readCapture(file);
+  const capture = oneDevice(await readCapture(file), values.device);
   const { generation, drifts } = await drift(capture);
   if (values.json) {
     out(`${JSON.stringify({ generation, drifts }, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { checkSelection, commaList } from '../select.ts';
 import { writeReports } from '../write-reports.ts';
 import { CaptureError } from './capture-error.ts';
 import { judgeCapture } from './judge-capture.ts';
+import { oneDevice } from './one-device.ts';
 import { readCapture } from './read-capture.ts';
 
 /** The `--help` text of `ota-conformance judge`. */
@@ -19,6 +20,7 @@ report.html. Exit status 0 when nothing failed, 1 when a rule failed, 2 for a ba
 
   --cases <globs>       rule ids to judge, comma-separated globs (default *)
   --exclude <globs>     rule ids to leave out
+  --device <id>         the device to judge in a capture of several: its dev_id, or pid/name
   --report-dir <dir>    where the reports go (default reports/capture)
   -h, --help            this text
 `;
@@ -32,6 +34,7 @@ export async function runJudge(argv: string[], out: (text: string) => void): Pro
       cases: { type: 'string', default: '*' },
       exclude: { type: 'string', default: '' },
       'report-dir': { type: 'string', default: 'reports/capture' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,7 +52,7 @@ export async function runJudge(argv: string[], out: (text: string) => void): Pro
   const problem = await reportDirProblem(dir);
   if (problem) throw new CaptureError(problem);
   // Read and checked whole before anything is written: a broken capture leaves no report behind.
-  const capture = await readCapture(file);
+  const capture = oneDevice(await readCapture(file), values.device);
   const result = judgeCapture(capture, { cases, exclude, describe: `capture ${file}` });
   out(`OneNET OTA conformance: ${result.device} (${capture.entries.length} exchanges, ${result.profile.generation})\n`);
   for (const c of result.cases) if (c.verdict !== 'disabled') out(`${consoleLine(c)}\n`);

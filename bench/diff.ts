@@ -3,7 +3,10 @@
 // generation time, restore time and patch size, each as a ratio to xdelta3, and the resident memory restoring adds
 // in a process of its own (base read by position, patch streamed, sampled after every window).
 //
-//   pnpm exec node bench/diff.ts          (apt-get install xdelta3 bsdiff)
+// With --real, the pairs are two releases of real programs from the npm registry (esbuild's and rollup's Linux
+// binaries), measured against `xdelta3 -e -9` and bsdiff: the bytes a device pulls for a real upgrade (issue 33).
+//
+//   pnpm exec node bench/diff.ts [--real]          (apt-get install xdelta3 bsdiff)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +43,46 @@ const time = (run: () => void) => {
 };
 
 const rows: string[] = [];
+if (process.argv.includes('--real')) {
+  // Two releases of one program each, packed by npm from the registry: real relinked machine code.
+  const pairs = [
+    ['@esbuild/linux-x64', '0.24.0', '0.24.2', 'package/bin/esbuild'],
+    ['@rollup/rollup-linux-x64-gnu', '4.24.0', '4.24.1', 'package/rollup.linux-x64-gnu.node'],
+  ] as const;
+  const extract = (name: string, version: string, path: string) => {
+    const into = join(dir, `${name.replace(/\W/g, '-')}-${version}`);
+    execFileSync('mkdir', ['-p', into]);
+    const tarball = execFileSync('npm', ['pack', '--silent', `${name}@${version}`], { cwd: into })
+      .toString()
+      .trim();
+    execFileSync('tar', ['xzf', tarball, path], { cwd: into });
+    return readFileSync(join(into, path));
+  };
+  for (const [name, from, to, path] of pairs) {
+    const base = extract(name, from, path);
+    const target = extract(name, to, path);
+    const [b, t, x9, bs] = ['base', 'target', 'x9.vcdiff', 'bs.patch'].map((n) => join(dir, n)) as string[];
+    writeFileSync(b as string, base);
+    writeFileSync(t as string, target);
+    let patch: Uint8Array = new Uint8Array();
+    const encodeMs = time(() => {
+      patch = createVcdiff(base, target);
+    });
+    const xMs = time(() => execFileSync('xdelta3', ['-e', '-9', '-f', '-s', b as string, t as string, x9 as string]));
+    const xSize = statSync(x9 as string).size;
+    const bsSize = has('bsdiff')
+      ? (execFileSync('bsdiff', [b as string, t as string, bs as string]), statSync(bs as string).size)
+      : 0;
+    rows.push(
+      `${name} ${from} → ${to} (${target.length} B): ours ${patch.length} B = ${(patch.length / xSize).toFixed(2)}× xdelta3 -9 (${xSize} B)` +
+        (bsSize ? `, ${(patch.length / bsSize).toFixed(2)}× bsdiff (${bsSize} B)` : '') +
+        `; generate ${encodeMs.toFixed(0)} ms = ${(encodeMs / xMs).toFixed(2)}× xdelta3's`,
+    );
+  }
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`${rows.join('\n')}\n`);
+  process.exit(0);
+}
 for (const size of [1 << 20, 8 << 20]) {
   for (const kind of ['small-edit', 'relinked', 'rewrite'] as PairKind[]) {
     const { base, target } = firmwarePair(kind, size);

@@ -250,6 +250,10 @@ describe('a session on the new platform', () => {
     expect(drifts.map((d) => [d.aspect, d.recorded, d.mock, d.bearsOn.split(' ').slice(0, 2).join(' ')])).toEqual([
       ['auth', 'accepted', 'refused', 'DECISIONS 82'],
     ]);
+    // Judged, the session warns of the token the field is known to refuse, read off the tokens the device sent.
+    const reportDir = join(dir, 'fuse-judged');
+    await cli(['judge', file, '--report-dir', reportDir]);
+    expect((await verdictsOf(reportDir))['AUTH-003']).toBe('warn');
   });
 });
 

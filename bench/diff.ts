@@ -70,9 +70,11 @@ if (process.argv.includes('--real')) {
     });
     const xMs = time(() => execFileSync('xdelta3', ['-e', '-9', '-f', '-s', b as string, t as string, x9 as string]));
     const xSize = statSync(x9 as string).size;
-    const bsSize = has('bsdiff')
-      ? (execFileSync('bsdiff', [b as string, t as string, bs as string]), statSync(bs as string).size)
-      : 0;
+    let bsSize = 0;
+    if (has('bsdiff')) {
+      execFileSync('bsdiff', [b as string, t as string, bs as string]);
+      bsSize = statSync(bs as string).size;
+    }
     rows.push(
       `${name} ${from} → ${to} (${target.length} B): ours ${patch.length} B = ${(patch.length / xSize).toFixed(2)}× xdelta3 -9 (${xSize} B)` +
         (bsSize ? `, ${(patch.length / bsSize).toFixed(2)}× bsdiff (${bsSize} B)` : '') +

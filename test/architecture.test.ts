@@ -109,4 +109,15 @@ describe('wire values read once', () => {
       }
     expect(found).toEqual([]);
   });
+
+  it("reads dev_id nowhere but in the mock platform's core/dev-id.ts", () => {
+    const devIds = normalize(join(root, 'packages/mock-server/src/core/dev-id.ts'));
+    const found: string[] = [];
+    for (const dir of sources)
+      for (const file of importGraph(dir).keys()) {
+        if (file === devIds || file.includes('/generated/')) continue;
+        if (/\.get\(\s*'dev_id'\s*\)/.test(readFileSync(file, 'utf8'))) found.push(relative(root, file));
+      }
+    expect(found).toEqual([]);
+  });
 });

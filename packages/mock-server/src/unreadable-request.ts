@@ -7,7 +7,7 @@
  * its request line names). A connection whose lines all end with LF alone is served instead (line-endings.ts).
  */
 import type { Duplex } from 'node:stream';
-import { devIdFrom } from './core/dev-id.ts';
+import { devIdOf } from './core/dev-id.ts';
 import { journalHeaders, redactAuthorization } from './core/held-call.ts';
 import type { Platform } from './core/platform.ts';
 import { headerEntries } from './core/raw-headers.ts';
@@ -103,7 +103,7 @@ function lineAround(raw: Buffer, at: number): string {
 function deviceOf(platform: Platform, method: string, url: URL | undefined): number | undefined {
   if (!url) return undefined;
   const matched = route(method.toUpperCase(), url.pathname);
-  return matched ? requestDevice(platform.state, url, matched) : devIdFrom(url.searchParams.get('dev_id'));
+  return matched ? requestDevice(platform.state, url, matched) : devIdOf(url.searchParams);
 }
 
 /** The refused request in the journal: method, path and query as far as its first line says, and the answer. */

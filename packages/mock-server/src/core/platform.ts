@@ -15,7 +15,7 @@ import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
 import { crossSiteRefusal } from './cross-site.ts';
-import { devIdFrom } from './dev-id.ts';
+import { devIdOf } from './dev-id.ts';
 import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
 import { PlatformEvents } from './events.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
@@ -339,7 +339,7 @@ async function unrouted(
         : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
   if (!control) {
     // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
-    const devId = device ? devIdFrom(url.searchParams.get('dev_id')) : undefined;
+    const devId = device ? devIdOf(url.searchParams) : undefined;
     const note = `no operation answers ${request.method} ${url.pathname}`;
     await journalUnhandled(ctx, request, url, response, started, devId === undefined ? { note } : { note, devId });
   }

@@ -1,4 +1,4 @@
-import { devIdFrom } from './dev-id.ts';
+import { devIdFrom, devIdOf } from './dev-id.ts';
 import { deviceNamed } from './device-named.ts';
 import type { PlatformState } from './records.ts';
 import type { Route } from './router.ts';
@@ -11,7 +11,7 @@ import type { Route } from './router.ts';
 export function requestDevice(state: PlatformState, url: URL, route: Route): number | undefined {
   // A request without a query (a package fragment) is not made to parse one.
   const query = url.search === '' ? undefined : url.searchParams;
-  const fromQuery = devIdFrom(query?.get('dev_id'));
+  const fromQuery = devIdOf(query);
   if (fromQuery !== undefined) return fromQuery;
   const token = route.params.token ?? query?.get('token');
   if (token) return state.tokens.get(token)?.devId;

@@ -1,3 +1,4 @@
+import { devIdOf } from '../core/dev-id.ts';
 import { journalHeaders, redactAuthorization } from '../core/held-call.ts';
 import { type JournalEntry, summarizeBody } from '../core/journal.ts';
 import { headerEntries } from '../core/raw-headers.ts';
@@ -89,8 +90,7 @@ export class RecordedSession {
 
   /** The device a legacy call names: its `dev_id`, or the device a download's token was handed to. */
   #deviceOf(url: URL, token: string | undefined, answer: { json?: unknown } | undefined): number | undefined {
-    const dev = url.searchParams.get('dev_id');
-    const devId = dev && /^\d{1,15}$/.test(dev) ? Number(dev) : undefined;
+    const devId = devIdOf(url.searchParams);
     const handed = (answer?.json as { data?: { token?: unknown } } | undefined)?.data?.token;
     if (devId !== undefined && typeof handed === 'string') this.#holders.set(handed, devId);
     return devId ?? (token === undefined ? undefined : this.#holders.get(token));

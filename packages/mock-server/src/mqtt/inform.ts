@@ -1,6 +1,7 @@
 import { type components, ExchangeName, mqttOta } from '@onenet-ota/sdk';
 import type { Journal, JournalEntry } from '../core/journal.ts';
 import { summarizeBody } from '../core/journal.ts';
+import { publishEntry } from './publish-entry.ts';
 
 type OtaInform = components['schemas']['OtaInform'];
 
@@ -38,23 +39,7 @@ export class Informs {
   send(devId: number, topic: string, tid: number, through: string | undefined): Uint8Array {
     const message: OtaInform = { id: String(this.#nextId++), version: '1.0', params: [String(tid)] };
     const bytes = new TextEncoder().encode(JSON.stringify(message));
-    const entry = this.#journal.add({
-      time: new Date(this.#now()).toISOString(),
-      wallTime: new Date().toISOString(),
-      durationMs: 0,
-      devId,
-      operation: ExchangeName.OtaInform,
-      transport: 'mqtt',
-      request: {
-        method: 'PUBLISH',
-        path: topic,
-        query: {},
-        headers: {},
-        body: summarizeBody(bytes, 'application/json'),
-      },
-      response: { status: 0, headers: {}, bytesSent: 0 },
-      faults: [],
-    });
+    const entry = this.#journal.add(publishEntry(this.#now(), devId, ExchangeName.OtaInform, topic, bytes));
     if (!through) {
       entry.note = `not delivered: no subscription of the device matches ${topic} (QoS 0, nothing is kept for it)`;
       this.#journal.complete(entry);

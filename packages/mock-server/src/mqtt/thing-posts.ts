@@ -1,6 +1,7 @@
 import { type components, ExchangeName, enumDescriptions, ThingReplyCode } from '@onenet-ota/sdk';
 import type { Journal } from '../core/journal.ts';
 import { summarizeBody } from '../core/journal.ts';
+import { publishEntry } from './publish-entry.ts';
 
 type ThingReply = components['schemas']['ThingReply'];
 
@@ -33,26 +34,13 @@ export function answerThingPost(
   };
   const replyBytes = new TextEncoder().encode(JSON.stringify(reply));
   const entry = journal.add({
-    time: new Date(now).toISOString(),
-    wallTime: new Date().toISOString(),
-    durationMs: 0,
-    devId,
-    operation: ExchangeName.ThingPost,
-    transport: 'mqtt',
-    request: {
-      method: 'PUBLISH',
-      path: topic,
-      query: {},
-      headers: {},
-      body: summarizeBody(payload, 'application/json'),
-    },
+    ...publishEntry(now, devId, ExchangeName.ThingPost, topic, payload),
     response: {
       status: reply.code,
       headers: {},
       bytesSent: replyBytes.length,
       body: summarizeBody(replyBytes, 'application/json'),
     },
-    faults: [],
     ...(taken ? {} : { note: 'the post is not a JSON object with a string id (OneJSON: "id":"123")' }),
   });
   journal.complete(entry);

@@ -30,7 +30,14 @@ export function oneDevice(capture: Capture, device?: string): Capture {
 /** Who a call is from: its `dev_id`, or the product and device its Studio or new-platform path names. */
 function deviceOf(entry: JournalEntry): string | undefined {
   if (entry.devId !== undefined) return String(entry.devId);
-  const named = /^\/+(?:fuse-ota|ota)\/([^/]+)\/([^/]+)\//.exec(entry.request.path);
+  const named = namedDevice(entry.request.path);
+  return named && `${named.productId}/${named.deviceName}`;
+}
+
+/** The product and device a Studio (`/ota/{pro_id}/{dev_name}/…`) or new-platform (`/fuse-ota/…`) path names. */
+export function namedDevice(path: string): { productId: string; deviceName: string } | undefined {
+  const named = /^\/+(?:fuse-ota|ota)\/([^/]+)\/([^/]+)\//.exec(path);
+  // The legacy API's own first segments are no product.
   if (!named || named[1] === 'south' || named[1] === 'device' || named[1] === 'download') return undefined;
-  return `${named[1]}/${decodeURIComponent(named[2] ?? '')}`;
+  return { productId: named[1] ?? '', deviceName: decodeURIComponent(named[2] ?? '') };
 }

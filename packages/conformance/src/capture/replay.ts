@@ -11,6 +11,7 @@ import {
 import { canonical } from '../evidence.ts';
 import type { Evidence } from '../types.ts';
 import { CaptureError } from './capture-error.ts';
+import { namedDevice } from './one-device.ts';
 
 const base = 'http://drift.invalid';
 
@@ -63,12 +64,9 @@ type Admin = ReturnType<typeof createManagementClient>;
 /** The mock seeded as the recording shows, and how recorded calls become calls to it. */
 async function seed(platform: Platform, admin: Admin, evidence: Evidence) {
   const { profile, file, strategy, journal } = evidence;
-  const named = journal.find(
-    (e) => e.request.path.match(/^\/(ota|fuse-ota)\/[^/]+\/[^/]+\//) && !e.request.path.startsWith('/ota/south'),
-  );
-  const segments = named?.request.path.split('/') ?? [];
-  const recordedPid = segments[2];
-  const recordedName = segments[3] ? decodeURIComponent(segments[3]) : undefined;
+  const named = journal.map((e) => namedDevice(e.request.path)).find((n) => n !== undefined);
+  const recordedPid = named?.productId;
+  const recordedName = named?.deviceName;
   const recordedDevId = journal.map((e) => e.request.query.dev_id).find((d) => d !== undefined);
   const product = await admin.POST('/api/v1/products', {
     body: { name: 'recorded', manuf: profile.manuf || '100', model: profile.model || '10001' },

@@ -114,6 +114,8 @@ export function forward(
         raw.push('Connection', 'close');
       }
       res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, raw);
+      // Package bytes are kept as size and md5 only, as the journal keeps them: no copy of a fragment per call.
+      answerBody.keep = /json|text/i.test(incoming.headers['content-type'] ?? '');
       incoming.on('data', (chunk: Buffer) => {
         answerBody.add(chunk);
         if (!res.write(chunk)) {
@@ -147,22 +149,23 @@ function sessionOf(platform: Platform, upstream: Upstream): RecordedSession {
   return session;
 }
 
-/** A body as it passes: its size, its md5 and its first bytes. */
+/** A body as it passes: its size, its md5 and, when `keep` (JSON, text), its first bytes. */
 class Collected {
   size = 0;
+  keep = true;
   readonly #md5 = new Md5();
   readonly #kept: Buffer[] = [];
   add(chunk: Buffer): void {
-    if (this.size < keptBytes) this.#kept.push(chunk.subarray(0, keptBytes - this.size));
+    if (this.keep && this.size < keptBytes) this.#kept.push(chunk.subarray(0, keptBytes - this.size));
     this.size += chunk.length;
     this.#md5.update(chunk);
   }
   get md5(): string {
     return this.#md5.hex();
   }
-  /** The whole body, when it was small enough to keep. */
+  /** The whole body, when it was kept and small enough. */
   get bytes(): Uint8Array | undefined {
-    return this.size <= keptBytes ? Buffer.concat(this.#kept) : undefined;
+    return this.keep && this.size <= keptBytes ? Buffer.concat(this.#kept) : undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lzma2 } from '@napi-rs/lzma';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource, restoreVcdiff } from '../src/index.ts';
 import { createVcdiff } from '../src/vcdiff-encoder.ts';
@@ -47,6 +48,45 @@ describe.skipIf(!hasXdelta3 && !process.env.CI)(
       for await (const window of restoreVcdiff(memorySource(base), [readFileSync(join(dir, 'theirs.vcdiff'))]))
         out.push(window);
       expect(Buffer.concat(out).equals(Buffer.from(target))).toBe(true);
+    });
+
+    it('xdelta3 -d applies a patch this kit made with LZMA secondary compression, in large and small windows', () => {
+      for (const windowSize of [1 << 20, 16 * 1024]) {
+        const patch = createVcdiff(base, target, { windowSize, lzma2: (bytes) => lzma2.compressSync(bytes) });
+        writeFileSync(join(dir, 'ours-lzma.vcdiff'), patch);
+        execFileSync('xdelta3', [
+          '-d',
+          '-f',
+          '-s',
+          join(dir, 'base'),
+          join(dir, 'ours-lzma.vcdiff'),
+          join(dir, 'restored'),
+        ]);
+        expect(readFileSync(join(dir, 'restored')).equals(Buffer.from(target))).toBe(true);
+      }
+    });
+
+    it("the SDK applies xdelta3's default patch (LZMA secondary, one stream through every window)", async () => {
+      // -W 65536: 32 windows, so the decoder carries the LZMA state from window to window as xdelta3 does.
+      for (const args of [['-9'], ['-9', '-W', '65536']]) {
+        const file = join(dir, 'theirs-lzma.vcdiff');
+        execFileSync('xdelta3', ['-e', '-f', ...args, '-s', join(dir, 'base'), join(dir, 'target'), file]);
+        const patch = readFileSync(file);
+        expect([...patch.subarray(4, 6)]).toEqual([0x05, 2]); // VCD_DECOMPRESS | VCD_APPHEADER, LZMA
+        const out: Uint8Array[] = [];
+        for await (const window of restoreVcdiff(memorySource(base), [patch])) out.push(window);
+        expect(Buffer.concat(out).equals(Buffer.from(target))).toBe(true);
+      }
+    });
+
+    it('the SDK refuses xdelta3 -S djw by name', async () => {
+      const file = join(dir, 'theirs-djw.vcdiff');
+      execFileSync('xdelta3', ['-e', '-f', '-S', 'djw', '-s', join(dir, 'base'), join(dir, 'target'), file]);
+      await expect(
+        (async () => {
+          for await (const _ of restoreVcdiff(memorySource(base), [readFileSync(file)]));
+        })(),
+      ).rejects.toThrow(/DJW secondary compression/);
     });
   },
 );

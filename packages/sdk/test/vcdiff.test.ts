@@ -48,9 +48,10 @@ describe('VCDIFF', () => {
 
   it('refuses what is not a plain VCDIFF patch, saying why', async () => {
     await expect(restore(new Uint8Array(10), new Uint8Array([1, 2, 3, 4, 5]))).rejects.toThrow(/bad magic/);
-    await expect(restore(new Uint8Array(10), new Uint8Array([0xd6, 0xc3, 0xc4, 0, 1, 2]))).rejects.toThrow(
-      /secondary compression/,
+    await expect(restore(new Uint8Array(10), new Uint8Array([0xd6, 0xc3, 0xc4, 0, 1, 1]))).rejects.toThrow(
+      /DJW secondary compression; make it with xdelta3 -S lzma or -S none/,
     );
+    await expect(restore(new Uint8Array(10), new Uint8Array([0xd6, 0xc3, 0xc4, 0, 1, 16]))).rejects.toThrow(/FGK/);
     const { base, target } = firmwarePair('small-edit', 10_000);
     await expect(restore(base, createVcdiff(base, target).subarray(0, 40))).rejects.toThrow(/ends early/);
   });

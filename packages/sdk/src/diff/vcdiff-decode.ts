@@ -1,6 +1,7 @@
 import { ADD, COPY, codeTable, NOOP, nearSlots, RUN, sameSlots } from './code-table.ts';
 import type { ImageSource } from './image-source.ts';
 import { adler32, PatchError, readVarint } from './varint.ts';
+import { XzSectionReader } from './xz-section-reader.ts';
 
 const VCD_SOURCE = 0x01;
 const VCD_TARGET = 0x02;
@@ -18,14 +19,18 @@ const VCD_APPHEADER = 0x04;
 export const maxWindowBytes = 16 * 1024 * 1024;
 /** Bytes of the application header read at most (xdelta3 writes two file names there). */
 const maxAppHeaderBytes = 64 * 1024;
+/** xdelta3's secondary compressor ids: only LZMA (its default) is read. */
+const secondaryNames: Record<number, string> = { 1: 'DJW', 2: 'LZMA', 16: 'FGK' };
+const LZMA_SECONDARY_ID = 2;
 
 /**
  * Applies a VCDIFF (RFC 3284) patch to `source` and yields the restored image one target window at a time. The
  * patch is read as a stream and the source by random access, so memory stays at one window (xdelta3 writes
  * windows of at most 8 MiB; this kit's encoder 1 MiB) whatever the image size. Reads the standard format with the
- * default code table, xdelta3's application header and its Adler-32 window checksums, which are verified: a patch
- * applied to the wrong image fails with `PatchError` instead of producing a wrong one. Secondary compression
- * (`xdelta3 -S djw/lzma`) and custom code tables are refused with a `PatchError` that says so.
+ * default code table, xdelta3's application header, its LZMA secondary compression (`xdelta3 -e` writes it by
+ * default) and its Adler-32 window checksums, which are verified: a patch applied to the wrong image fails with
+ * `PatchError` instead of producing a wrong one. DJW/FGK secondary compression and custom code tables are refused
+ * with a `PatchError` that says so.
  *
  * @example
  * for await (const window of restoreVcdiff(memorySource(current), patchChunks)) flash.write(window);
@@ -39,8 +44,15 @@ export async function* restoreVcdiff(
   if (magic[0] !== 0xd6 || magic[1] !== 0xc3 || magic[2] !== 0xc4 || magic[3] !== 0)
     throw new PatchError('not a VCDIFF patch (bad magic)');
   const header = await reader.byte();
-  if (header & VCD_DECOMPRESS)
-    throw new PatchError('the patch uses secondary compression (xdelta3 -S); make it with -S none');
+  let secondary: XzSectionReader[] | undefined;
+  if (header & VCD_DECOMPRESS) {
+    const id = await reader.byte();
+    if (id !== LZMA_SECONDARY_ID)
+      throw new PatchError(
+        `the patch uses ${secondaryNames[id] ?? `unknown (id ${id})`} secondary compression; make it with xdelta3 -S lzma or -S none`,
+      );
+    secondary = [new XzSectionReader(), new XzSectionReader(), new XzSectionReader()];
+  }
   if (header & VCD_CODETABLE)
     throw new PatchError('the patch uses a custom code table, which this decoder does not read');
   if (header & VCD_APPHEADER) {
@@ -48,10 +60,14 @@ export async function* restoreVcdiff(
     if (length > maxAppHeaderBytes) throw new PatchError(`an application header of ${length} bytes`);
     await reader.bytes(length);
   }
-  while (!(await reader.atEnd())) yield await decodeWindow(reader, source);
+  while (!(await reader.atEnd())) yield await decodeWindow(reader, source, secondary);
 }
 
-async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<Uint8Array> {
+async function decodeWindow(
+  reader: PatchReader,
+  source: ImageSource,
+  secondary: XzSectionReader[] | undefined,
+): Promise<Uint8Array> {
   const indicator = await reader.byte();
   if (indicator & VCD_TARGET)
     throw new PatchError('the patch copies from earlier target windows (VCD_TARGET), which this decoder does not keep');
@@ -72,21 +88,30 @@ async function decodeWindow(reader: PatchReader, source: ImageSource): Promise<U
     throw new PatchError(
       `a window of ${targetLength} bytes; this decoder restores windows of at most ${maxWindowBytes}`,
     );
-  if ((await reader.byte()) !== 0)
-    throw new PatchError('the patch compresses its sections (xdelta3 -S); make it with -S none');
-  const dataLength = await reader.varint();
-  const instructionsLength = await reader.varint();
-  const addressesLength = await reader.varint();
+  const compressed = await reader.byte(); // VCD_DATACOMP 1, VCD_INSTCOMP 2, VCD_ADDRCOMP 4
+  if (compressed & ~7) throw new PatchError('a window sets unknown section-compression bits');
+  if (compressed !== 0 && !secondary)
+    throw new PatchError('a window compresses its sections, but the patch names no secondary compressor');
+  const lengths = [await reader.varint(), await reader.varint(), await reader.varint()];
   // What a window of this size can need: data is at most its bytes; an instruction makes at least one byte and
-  // takes at most a code and a 5-byte size; an address at most 5 bytes per COPY.
-  if (dataLength > targetLength || instructionsLength > 6 * targetLength || addressesLength > 5 * targetLength)
-    throw new PatchError(
-      `sections of ${dataLength}/${instructionsLength}/${addressesLength} bytes for a ${targetLength}-byte window`,
-    );
+  // takes at most a code and a 5-byte size; an address at most 5 bytes per COPY. Compressed, a section is smaller.
+  const bounds = [targetLength, 6 * targetLength, 5 * targetLength];
+  if (lengths.some((length, kind) => length > (bounds[kind] as number)))
+    throw new PatchError(`sections of ${lengths.join('/')} bytes for a ${targetLength}-byte window`);
   const checksum = indicator & VCD_ADLER32 ? bigEndian32(await reader.bytes(4)) : undefined;
-  const data = await reader.bytes(dataLength);
-  const instructions = await reader.bytes(instructionsLength);
-  const addresses = await reader.bytes(addressesLength);
+  const sections: Uint8Array[] = [];
+  for (let kind = 0; kind < 3; kind++) {
+    const bytes = await reader.bytes(lengths[kind] as number);
+    if (!(compressed & (1 << kind)) || !secondary) {
+      sections.push(bytes);
+      continue;
+    }
+    const [size, start] = readVarint(bytes, 0);
+    if (size > (bounds[kind] as number))
+      throw new PatchError(`a compressed section of ${size} bytes for a ${targetLength}-byte window`);
+    sections.push((secondary[kind] as XzSectionReader).read(bytes.subarray(start), size));
+  }
+  const [data, instructions, addresses] = sections as [Uint8Array, Uint8Array, Uint8Array];
 
   const target = new Uint8Array(targetLength);
   const near = new Array<number>(nearSlots).fill(0);

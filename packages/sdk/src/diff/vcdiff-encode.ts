@@ -1,11 +1,24 @@
 import { nearSlots, sameSlots } from './code-table.ts';
 import { adler32, writeVarint } from './varint.ts';
+import { xzBlock, xzStreamHeader } from './xz-section-writer.ts';
 
 /** Options of {@link createVcdiff}. */
 export interface VcdiffOptions {
-  /** Target bytes per window; a decoder holds one window in memory. 1 MiB by default. */
+  /** Target bytes per window; a decoder holds one window and its sections in memory. 1 MiB by default. */
   windowSize?: number;
+  /**
+   * A raw LZMA2 compressor (chunks and end marker, e.g. `lzma2.compressSync` of `@napi-rs/lzma`). When given, each
+   * section that shrinks is compressed as xdelta3's LZMA secondary compression does it (`xdelta3 -S lzma`, its
+   * default), which `xdelta3 -d` and the SDK's `restoreVcdiff` read: about half the bytes on relinked machine code.
+   */
+  lzma2?: (bytes: Uint8Array) => Uint8Array;
 }
+
+const VCD_DECOMPRESS = 0x01;
+const LZMA_SECONDARY_ID = 2; // xdelta3's id for LZMA (1 is its DJW, 16 its FGK)
+// xdelta3's thresholds: a section under 10 bytes is not tried, and compression must save more than 2 bytes.
+const SECONDARY_MIN_INPUT = 10;
+const SECONDARY_MIN_SAVINGS = 2;
 
 const BLOCK = 16; // bytes hashed to find a match in the source
 const MIN_MATCH = 16; // a match found by hash must be at least this long
@@ -26,19 +39,21 @@ const MIN_RUN = 8;
 export function createVcdiff(
   source: Uint8Array,
   target: Uint8Array,
-  { windowSize = 1 << 20 }: VcdiffOptions = {},
+  { windowSize = 1 << 20, lzma2 }: VcdiffOptions = {},
 ): Uint8Array {
   const index = indexSource(source);
-  const out: number[] = [0xd6, 0xc3, 0xc4, 0x00, 0x00];
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array[] = [
+    Uint8Array.from(
+      lzma2 ? [0xd6, 0xc3, 0xc4, 0x00, VCD_DECOMPRESS, LZMA_SECONDARY_ID] : [0xd6, 0xc3, 0xc4, 0x00, 0x00],
+    ),
+  ];
+  const secondary = lzma2 ? lzmaSections(lzma2) : undefined;
   let delta = 0; // source offset - target offset of the last copy
   for (let start = 0; start < target.length || start === 0; start += windowSize) {
     const window = target.subarray(start, Math.min(start + windowSize, target.length));
     const encoded = encodeWindow(source, window, start, index, delta);
     delta = encoded.delta;
-    out.push(...encoded.header);
-    chunks.push(Uint8Array.from(out), encoded.body);
-    out.length = 0;
+    chunks.push(...windowBytes(source.length, window, encoded.sections, secondary));
     if (target.length === 0) break;
   }
   const total = chunks.reduce((n, c) => n + c.length, 0);
@@ -196,22 +211,62 @@ function encodeWindow(
   }
   emitLiterals(window.length);
 
-  const sections: number[] = [];
-  writeVarint(sections, window.length);
-  sections.push(0); // no section compression
-  writeVarint(sections, data.length);
-  writeVarint(sections, instructions.length);
-  writeVarint(sections, addresses.length);
+  return { sections: [Uint8Array.from(data), Uint8Array.from(instructions), Uint8Array.from(addresses)], delta };
+}
+
+/** Compresses a section when that saves bytes; `undefined` leaves it as it is. Index 0 data, 1 instructions, 2 addresses. */
+type Secondary = (kind: number, section: Uint8Array) => Uint8Array | undefined;
+
+/**
+ * xdelta3's LZMA secondary compression: per kind of section, one .xz stream whose header opens the first section
+ * compressed, then a block per window. A compressed section is its decoded size, then its piece of the stream.
+ */
+function lzmaSections(lzma2: (bytes: Uint8Array) => Uint8Array): Secondary {
+  const started = [false, false, false];
+  return (kind, section) => {
+    if (section.length < SECONDARY_MIN_INPUT) return undefined;
+    const size: number[] = [];
+    writeVarint(size, section.length);
+    const block = xzBlock(section, lzma2(section));
+    const header = started[kind] ? undefined : xzStreamHeader();
+    const length = size.length + (header?.length ?? 0) + block.length;
+    if (length >= section.length - SECONDARY_MIN_SAVINGS) return undefined;
+    started[kind] = true;
+    const piece = new Uint8Array(length);
+    piece.set(size);
+    if (header) piece.set(header, size.length);
+    piece.set(block, length - block.length);
+    return piece;
+  };
+}
+
+/** A window as the patch carries it: its header, then data, instructions and addresses, each maybe compressed. */
+function windowBytes(
+  sourceLength: number,
+  window: Uint8Array,
+  raw: Uint8Array[],
+  secondary: Secondary | undefined,
+): Uint8Array[] {
+  let indicator = 0; // VCD_DATACOMP 1, VCD_INSTCOMP 2, VCD_ADDRCOMP 4
+  const sections = raw.map((section, kind) => {
+    const compressed = secondary?.(kind, section);
+    if (!compressed) return section;
+    indicator |= 1 << kind;
+    return compressed;
+  });
+  const [data, instructions, addresses] = sections as [Uint8Array, Uint8Array, Uint8Array];
+  const fields: number[] = [];
+  writeVarint(fields, window.length);
+  fields.push(indicator);
+  writeVarint(fields, data.length);
+  writeVarint(fields, instructions.length);
+  writeVarint(fields, addresses.length);
   const checksum = adler32(window);
-  sections.push(checksum >>> 24, (checksum >>> 16) & 0xff, (checksum >>> 8) & 0xff, checksum & 0xff);
+  fields.push(checksum >>> 24, (checksum >>> 16) & 0xff, (checksum >>> 8) & 0xff, checksum & 0xff);
   const header: number[] = [0x05]; // VCD_SOURCE | VCD_ADLER32
-  writeVarint(header, source.length);
+  writeVarint(header, sourceLength);
   writeVarint(header, 0);
-  writeVarint(header, sections.length + data.length + instructions.length + addresses.length);
-  header.push(...sections);
-  const body = new Uint8Array(data.length + instructions.length + addresses.length);
-  body.set(data, 0);
-  body.set(instructions, data.length);
-  body.set(addresses, data.length + instructions.length);
-  return { header, body, delta };
+  writeVarint(header, fields.length + data.length + instructions.length + addresses.length);
+  header.push(...fields);
+  return [Uint8Array.from(header), data, instructions, addresses];
 }

@@ -5,12 +5,16 @@
 //
 // With --real, the pairs are two releases of real programs from the npm registry (esbuild's and rollup's Linux
 // binaries), measured against `xdelta3 -e -9` and bsdiff: the bytes a device pulls for a real upgrade (issue 33).
+// Ours is measured plain (`vcdiff`) and with LZMA sections (`vcdiff-lzma`) in 1 MiB and 16 KiB windows; for each,
+// the most a device must hold at once to restore it: a window, its decoded sections and, with LZMA, the decoder's
+// probabilities (this kit's blocks reset the dictionary per window, so the section being decoded is the history).
 //
 //   pnpm exec node bench/diff.ts [--real]          (apt-get install xdelta3 bsdiff)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lzma2 } from '@napi-rs/lzma';
 import { memorySource, restoreVcdiff } from '@onenet-ota/sdk';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import { firmwarePair, type PairKind } from '../packages/sdk/test/firmware-pairs.ts';
@@ -42,6 +46,43 @@ const time = (run: () => void) => {
   return performance.now() - started;
 };
 
+// lc = 3, lp = 0 (the LZMA2 encoder's default): 1846 + 0x300 << 3 probabilities of 2 bytes (lzma-decoder.ts).
+const lzmaProbabilityBytes = (1846 + (0x300 << 3)) * 2;
+const compress = (bytes: Uint8Array) => lzma2.compressSync(bytes);
+
+/** The most bytes a device holds at once restoring `patch`: a window and its decoded sections, plus LZMA's state. */
+function restoreMemory(patch: Uint8Array): number {
+  let p = patch[4] === 1 ? 6 : 5;
+  const varint = () => {
+    let value = 0;
+    for (;;) {
+      const byte = patch[p++] as number;
+      value = value * 128 + (byte & 0x7f);
+      if (!(byte & 0x80)) return value;
+    }
+  };
+  let most = 0;
+  while (p < patch.length) {
+    p++;
+    varint();
+    varint();
+    varint();
+    const window = varint();
+    const compressed = patch[p++] as number;
+    const lengths = [varint(), varint(), varint()];
+    p += 4;
+    let held = window;
+    lengths.forEach((length, kind) => {
+      const start = p;
+      held += compressed & (1 << kind) ? varint() : length;
+      p = start + length;
+    });
+    most = Math.max(most, held);
+  }
+  return most + (patch[4] === 1 ? lzmaProbabilityBytes : 0);
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const rows: string[] = [];
 if (process.argv.includes('--real')) {
   // Two releases of one program each, packed by npm from the registry: real relinked machine code.
@@ -64,10 +105,6 @@ if (process.argv.includes('--real')) {
     const [b, t, x9, bs] = ['base', 'target', 'x9.vcdiff', 'bs.patch'].map((n) => join(dir, n)) as string[];
     writeFileSync(b as string, base);
     writeFileSync(t as string, target);
-    let patch: Uint8Array = new Uint8Array();
-    const encodeMs = time(() => {
-      patch = createVcdiff(base, target);
-    });
     const xMs = time(() => execFileSync('xdelta3', ['-e', '-9', '-f', '-s', b as string, t as string, x9 as string]));
     const xSize = statSync(x9 as string).size;
     let bsSize = 0;
@@ -75,11 +112,29 @@ if (process.argv.includes('--real')) {
       execFileSync('bsdiff', [b as string, t as string, bs as string]);
       bsSize = statSync(bs as string).size;
     }
+    // xdelta3 in the same 16 KiB windows, for the row a 64 KiB device restores (its LZMA stream runs through every
+    // window, so restoring it also needs LZMA's dictionary: more memory than ours, never less).
+    execFileSync('xdelta3', ['-e', '-9', '-W', '16384', '-f', '-s', b as string, t as string, x9 as string]);
+    const xSmall = statSync(x9 as string).size;
     rows.push(
-      `${name} ${from} → ${to} (${target.length} B): ours ${patch.length} B = ${(patch.length / xSize).toFixed(2)}× xdelta3 -9 (${xSize} B)` +
-        (bsSize ? `, ${(patch.length / bsSize).toFixed(2)}× bsdiff (${bsSize} B)` : '') +
-        `; generate ${encodeMs.toFixed(0)} ms = ${(encodeMs / xMs).toFixed(2)}× xdelta3's`,
+      `${name} ${from} → ${to} (${target.length} B): xdelta3 -9 ${xSize} B (-W 16384: ${xSmall} B), bsdiff ${bsSize || '-'} B`,
     );
+    for (const [label, options] of [
+      ['vcdiff       1 MiB windows', {}],
+      ['vcdiff-lzma  1 MiB windows', { lzma2: compress }],
+      ['vcdiff-lzma 16 KiB windows', { lzma2: compress, windowSize: 16 * 1024 }],
+    ] as const) {
+      let patch: Uint8Array = new Uint8Array();
+      const encodeMs = time(() => {
+        patch = createVcdiff(base, target, options);
+      });
+      rows.push(
+        `  ${label}: ${String(patch.length).padStart(8)} B = ${(patch.length / xSize).toFixed(2)}× xdelta3 -9` +
+          ('windowSize' in options ? ` (${(patch.length / xSmall).toFixed(2)}× its -W 16384)` : '') +
+          (bsSize ? `, ${(patch.length / bsSize).toFixed(2)}× bsdiff` : '') +
+          `; generate ${encodeMs.toFixed(0)} ms = ${(encodeMs / xMs).toFixed(2)}× xdelta3's; restore holds ${kib(restoreMemory(patch))}`,
+      );
+    }
   }
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write(`${rows.join('\n')}\n`);
@@ -133,8 +188,10 @@ for (const size of [1 << 20, 8 << 20]) {
       const bpMs = time(() => execFileSync('bspatch', [b as string, join(dir, 'bs.out'), bs as string]));
       bsdiff = `   bsdiff ${statSync(bs as string).size} B, ${bsMs.toFixed(0)}/${bpMs.toFixed(0)} ms`;
     }
+    const lzmaSize = createVcdiff(base, target, { lzma2: compress }).length;
     rows.push(
       `${(size >> 20).toString().padStart(2)} MiB ${kind.padEnd(10)}  patch ${String(patch.length).padStart(8)} B = ${(patch.length / xSize).toFixed(2)}× xdelta3 (${xSize} B; ${(patch.length / xPlain).toFixed(2)}× its -S none ${xPlain} B)` +
+        `   vcdiff-lzma ${lzmaSize} B = ${(lzmaSize / xSize).toFixed(2)}×` +
         `   generate ${encodeMs.toFixed(0)} ms = ${(encodeMs / xEncodeMs).toFixed(2)}×   restore ${decodeMs.toFixed(0)} ms = ${(decodeMs / xDecodeMs).toFixed(2)}×   restore peak +${restorePeakMiB.toFixed(1)} MiB${bsdiff}`,
     );
   }

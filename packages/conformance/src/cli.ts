@@ -3,8 +3,8 @@ import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type JournalEntry, requestLine } from '@onenet-ota/mock-server';
-import { type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
+import { builtinFormats, type JournalEntry, requestLine } from '@onenet-ota/mock-server';
+import { DiffFormat, type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
 import { CaptureError } from './capture/capture-error.ts';
 import { runDrift } from './capture/drift-command.ts';
 import { runJudge } from './capture/judge-command.ts';
@@ -72,7 +72,9 @@ Platform and run:
   --jobs <n>                 cases run side by side (default: twice the cores, at most 8)
   --diff-cmd '<cmd>'         make the differential packages of DIFF-* with your tool, {old} {new} {out}
                              (e.g. 'bsdiff {old} {new} {out}'), so the device is judged on the format it restores
-  --diff-format <f>          what --diff-cmd writes: bsdiff40, vcdiff or unknown (default unknown)
+  --diff-format <f>          what --diff-cmd writes: vcdiff, vcdiff-lzma, bsdiff40 or unknown (default
+                             unknown); without --diff-cmd, the built-in encoder's: vcdiff (default) or vcdiff-lzma
+                             (xdelta3's LZMA secondary compression, as xdelta3 -e writes by default)
   --token-rules <r>          the new platform's tokens: strict (default) refuses what the field is known to refuse
                              (product-level, et over 10 years ahead); lenient takes them and AUTH-003 warns
   --case-timeout <s>         give up on a case after this long (default 60)
@@ -303,16 +305,19 @@ async function checkDeviceCommand(command: string): Promise<void> {
     );
 }
 
-/** `--diff-cmd` and `--diff-format`, checked: the command names its three files, the format is the spec's. */
+/**
+ * `--diff-cmd` and `--diff-format`, checked: the command names its three files, the format is the spec's; without
+ * a command the format is one the built-in generator writes (vcdiff, vcdiff-lzma).
+ */
 function diffOption(command: string | undefined, format: string | undefined): RunOptions['diff'] {
-  if (command === undefined) {
-    if (format !== undefined) throw new ConformanceUsageError('--diff-format goes with --diff-cmd');
-    return undefined;
-  }
-  if (!['{old}', '{new}', '{out}'].every((p) => command.includes(p)))
+  if (command !== undefined && !['{old}', '{new}', '{out}'].every((p) => command.includes(p)))
     throw new ConformanceUsageError(`--diff-cmd needs {old}, {new} and {out}, got ${command}`);
-  const formats = ['vcdiff', 'bsdiff40', 'unknown'] as const;
+  if (command === undefined && format === undefined) return undefined;
+  const formats: readonly DiffFormat[] = command === undefined ? builtinFormats : Object.values(DiffFormat);
   const chosen = formats.find((f) => f === (format ?? 'unknown'));
-  if (!chosen) throw new ConformanceUsageError(`--diff-format must be vcdiff, bsdiff40 or unknown, got ${format}`);
-  return { command, format: chosen };
+  if (!chosen)
+    throw new ConformanceUsageError(
+      `--diff-format${command === undefined ? ' (without --diff-cmd)' : ''} must be ${formats.join(' or ')}, got ${format}`,
+    );
+  return command === undefined ? { format: chosen } : { command, format: chosen };
 }

@@ -57,9 +57,10 @@ export interface RunOptions {
   tokenRules?: 'strict' | 'lenient';
   /**
    * How the cases' platforms make differential packages: the firmware team's own command and the format it writes
-   * (`--diff-cmd`, `--diff-format`), so DIFF-* judge the device on the format it really restores; VCDIFF by default.
+   * (`--diff-cmd`, `--diff-format`), so DIFF-* judge the device on the format it really restores; without a
+   * command, the built-in encoder's format (`vcdiff`, the default, or `vcdiff-lzma`).
    */
-  diff?: { command: string; format: DiffFormat };
+  diff?: { command?: string; format: DiffFormat };
   /** A case that has not finished after this long (wall time) times out: 60 s. */
   caseTimeoutMs?: number;
   /** A case ends when the device has been quiet this long after its task ended, or at all in `--wait` mode: 10 s. */
@@ -107,9 +108,8 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const platformOptions: PlatformOptions = {
     clock: 'virtual',
     tokenRules: options.tokenRules ?? 'strict',
-    ...(options.diff
-      ? { generateDiff: commandDiffs({ command: options.diff.command }), diffFormat: options.diff.format }
-      : {}),
+    ...(options.diff?.command ? { generateDiff: commandDiffs({ command: options.diff.command }) } : {}),
+    ...(options.diff ? { diffFormat: options.diff.format } : {}),
   };
   const listen = (observed: ReturnType<typeof observe>, port: number) =>
     startServer({ platform: observed.platform, host: options.host ?? '127.0.0.1', port });

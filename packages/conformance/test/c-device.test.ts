@@ -43,6 +43,21 @@ describe('the C reference device', () => {
   }, 60_000);
 });
 
+describe('the C reference device and LZMA secondary compression', () => {
+  it('fails DIFF-001 on vcdiff-lzma, told the format and that --diff-format vcdiff is what it restores', async () => {
+    const result = await runConformance({
+      device: commandDevice(reference),
+      cases: ['DIFF-001'],
+      diff: { format: 'vcdiff-lzma' },
+    });
+    const diff = result.cases.find((c) => c.id === 'DIFF-001');
+    expect(diff?.verdict).toBe('fail');
+    expect(diff?.findings.at(-1)).toMatch(
+      /^the patch served was vcdiff-lzma \(the built-in generator, with xdelta3's LZMA secondary compression: a decoder without LZMA2 restores only --diff-format vcdiff\)/,
+    );
+  }, 60_000);
+});
+
 describe('a C device whose HTTP lines end with LF alone', () => {
   it("upgrades, as it would against OneNET's nginx, and REQ-002 warns with the first such request", async () => {
     const binary = await build('LF_ONLY');

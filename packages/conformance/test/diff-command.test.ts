@@ -26,3 +26,15 @@ describe('DIFF-001 with a diff command', () => {
     );
   });
 });
+
+describe('DIFF-001 with the built-in vcdiff-lzma format', () => {
+  it('passes the reference device, whose SDK decoder reads LZMA sections', async () => {
+    const result = await runConformance({
+      device: commandDevice(),
+      cases: ['DIFF-001'],
+      diff: { format: 'vcdiff-lzma' },
+    });
+    const diff = result.cases.find((c) => c.id === 'DIFF-001');
+    expect([diff?.verdict, diff?.findings]).toEqual(['pass', []]);
+  });
+});

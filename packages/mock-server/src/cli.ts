@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { productResource, signToken } from '@onenet-ota/sdk';
+import { DiffFormat, productResource, signToken } from '@onenet-ota/sdk';
+import { builtinFormats } from './core/builtin-diffs.ts';
 import type { ClockMode } from './core/clock.ts';
 import type { CorsPolicy } from './core/cors.ts';
 import type { Platform } from './core/platform.ts';
@@ -43,7 +44,9 @@ A stateful mock OneNET OTA platform for devices on the bench and tests in CI.
   --diff-cmd '<tool> {old} {new} {out}'
                            make differential packages online with this command instead of the built-in VCDIFF
                            encoder (bsdiff, HDiffPatch, a vendor tool); stopped past 60 s or 10× the image
-  --diff-format <f>        what --diff-cmd writes: bsdiff40, vcdiff or unknown (default unknown)
+  --diff-format <f>        what --diff-cmd writes: vcdiff, vcdiff-lzma, bsdiff40 or unknown (default unknown);
+                           without --diff-cmd, the built-in encoder's default: vcdiff (any VCDIFF decoder) or
+                           vcdiff-lzma (xdelta3's LZMA secondary compression: about half the bytes)
   --upstream <url>         the recording proxy: forward every device call (/ota/…, /fuse-ota/…) to this OneNET
                            origin (http://ota.heclouds.com, https://iot-api.heclouds.com) and journal each
                            exchange as answered; judge it later with ota-conformance judge (save GET /__mock/journal)
@@ -151,12 +154,11 @@ export async function runCli(
   const diffCommand = values['diff-cmd'];
   if (diffCommand !== undefined && !['{old}', '{new}', '{out}'].every((p) => diffCommand.includes(p)))
     throw new UsageError(`--diff-cmd needs {old}, {new} and {out}, got ${diffCommand}`);
-  if (values['diff-format'] !== undefined && diffCommand === undefined)
-    throw new UsageError('--diff-format goes with --diff-cmd');
+  // Without a command, the built-in generator's formats; with one, any the spec names.
   const diffFormat = oneOf(
     values['diff-format'] ?? (diffCommand ? 'unknown' : 'vcdiff'),
-    ['vcdiff', 'bsdiff40', 'unknown'] as const,
-    '--diff-format',
+    diffCommand ? Object.values(DiffFormat) : builtinFormats,
+    diffCommand ? '--diff-format' : '--diff-format (without --diff-cmd)',
   );
   const port = portOf(values.port, '--port');
   if (values.prism) {

@@ -1,15 +1,19 @@
 /**
- * The worker thread behind `workerDiffs()`: makes VCDIFF patches off the platform's event loop. One message in,
- * `{ id, base, target }`; one message out, `{ id, patch }` (transferred, not copied) or `{ id, error }`.
+ * The worker thread behind `workerDiffs()`: makes the built-in generator's patches off the platform's event loop.
+ * One message in, `{ id, base, target, how }`; one message out, `{ id, patch }` (transferred, not copied) or
+ * `{ id, error }`.
  */
 import { parentPort } from 'node:worker_threads';
-import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
+import { builtinDiff, type DiffHow } from './core/builtin-diffs.ts';
 
-parentPort?.on('message', ({ id, base, target }: { id: number; base: Uint8Array; target: Uint8Array }) => {
-  try {
-    const patch = createVcdiff(base, target);
-    parentPort?.postMessage({ id, patch }, [patch.buffer as ArrayBuffer]);
-  } catch (error) {
-    parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-  }
-});
+parentPort?.on(
+  'message',
+  async ({ id, base, target, how }: { id: number; base: Uint8Array; target: Uint8Array; how: DiffHow }) => {
+    try {
+      const patch = await builtinDiff(base, target, how);
+      parentPort?.postMessage({ id, patch }, [patch.buffer as ArrayBuffer]);
+    } catch (error) {
+      parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  },
+);

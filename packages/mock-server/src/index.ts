@@ -4,6 +4,7 @@
  * (`fetch(Request) → Response`); `@onenet-ota/mock-server/msw` and `@onenet-ota/mock-server/node` are its doors.
  */
 
+export { builtinFormats, type DiffHow } from './core/builtin-diffs.ts';
 export type { Clock, ClockMode } from './core/clock.ts';
 export { ClockError, createClock } from './core/clock.ts';
 export type { DiffGenerator, PushFetch, Settings } from './core/context.ts';

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { operations } from '@onenet-ota/sdk';
 import { allowedHosts, isDevicePath } from './allowed-hosts.ts';
 import { ConnectionSlots } from './connection-slots.ts';
+import { builtinFormats, type DiffHow } from './core/builtin-diffs.ts';
 import type { DiffGenerator } from './core/context.ts';
 import type { FetchExtra, Platform } from './core/platform.ts';
 import { RawHeaders } from './core/raw-headers.ts';
@@ -52,6 +53,10 @@ export type { Upstream } from './upstream/forward.ts';
  * const platform = createPlatform({ seed: 'demo', generateDiff: workerDiffs() });
  */
 export function workerDiffs(): DiffGenerator {
+  return Object.assign(onWorker(), { formats: builtinFormats });
+}
+
+function onWorker(): (base: Uint8Array, target: Uint8Array, how: DiffHow) => Promise<Uint8Array> {
   let worker: Worker | undefined;
   let nextId = 1;
   const waiting = new Map<number, { resolve: (patch: Uint8Array) => void; reject: (error: Error) => void }>();
@@ -73,7 +78,7 @@ export function workerDiffs(): DiffGenerator {
     });
     return started;
   };
-  return (base, target) =>
+  return (base, target, how) =>
     new Promise((resolve, reject) => {
       worker ??= start();
       const id = nextId++;
@@ -81,7 +86,7 @@ export function workerDiffs(): DiffGenerator {
       // A job in progress keeps the process alive; an idle worker does not.
       worker.ref();
       // Copied, not transferred: the platform keeps its packages.
-      worker.postMessage({ id, base, target });
+      worker.postMessage({ id, base, target, how });
     });
 }
 

@@ -43,4 +43,34 @@ describe('online diff generation with workerDiffs()', () => {
       await h.close();
     }
   }, 60_000);
+
+  it('makes vcdiff-lzma on the worker too: the native LZMA2 encoder loads in a worker thread', async () => {
+    const h = await startHarness({ seed: 'demo', generateDiff: workerDiffs() });
+    try {
+      const base = demoImage(256 * 1024, 1);
+      const target = base.slice();
+      target.set(demoImage(4096, 9), 100_000);
+      await uploadPackage(h, base, { name: 'small-1.0', targetVersion: 'V1.0' });
+      const pkg = (await (await uploadPackage(h, target, { name: 'small-2.0', targetVersion: 'V2.0' })).json()) as {
+        id: string;
+      };
+      const accepted = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+        params: { path: { productId: demo.productId, packageId: pkg.id } },
+        body: { initialVersion: 'V1.0', format: 'vcdiff-lzma' },
+      });
+      let job: components['schemas']['Job'] | undefined;
+      do
+        job = (await h.admin.GET('/api/v1/jobs/{jobId}', { params: { path: { jobId: accepted.data?.id as string } } }))
+          .data;
+      while (job?.status === 'queued' || job?.status === 'running');
+      expect(job).toMatchObject({ status: 'succeeded' });
+      const diff = h.platform.state.diffs.get(job?.result?.diffId as string);
+      expect(diff?.format).toBe('vcdiff-lzma');
+      const restored: Uint8Array[] = [];
+      for await (const window of restoreVcdiff(memorySource(base), [diff?.bytes as Uint8Array])) restored.push(window);
+      expect(Buffer.concat(restored).equals(Buffer.from(target))).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
 });

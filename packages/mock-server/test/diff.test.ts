@@ -25,14 +25,16 @@ const target = base.slice(); // V2.0: a few bytes and a block changed
 for (let i = 0; i < 4096; i += 97) target[i + 20_000] = i & 0xff;
 const md5 = (bytes: Uint8Array) => new Md5().update(bytes).hex();
 
-async function generatedDiffTask(): Promise<{ diff: components['schemas']['DiffPackage']; taskId: string }> {
+async function generatedDiffTask(
+  how: Omit<components['schemas']['DiffGenerate'], 'initialVersion'> = {},
+): Promise<{ diff: components['schemas']['DiffPackage']; taskId: string }> {
   await uploadPackage(h, base, { name: 'app-1.0', targetVersion: 'V1.0' });
   const upload = await uploadPackage(h, target, { name: 'app-2.0', targetVersion: 'V2.0' });
   const pkg = (await upload.json()) as { id: string };
   const path = { productId: demo.productId, packageId: pkg.id };
   const accepted = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
     params: { path },
-    body: { initialVersion: 'V1.0' },
+    body: { initialVersion: 'V1.0', ...how },
   });
   expect(accepted.response.status).toBe(202);
   expect(accepted.response.headers.get('location')).toBe(`/api/v1/jobs/${accepted.data?.id}`);
@@ -110,6 +112,17 @@ describe('differential packages', () => {
     expect(result.bytesDownloaded).toBeLessThan(target.length / 10);
   });
 
+  it('are generated with LZMA secondary compression in small windows when asked, and the device restores them', async () => {
+    const { diff } = await generatedDiffTask({ format: 'vcdiff-lzma', windowSize: 16 * 1024 });
+    expect(diff).toMatchObject({ origin: 'generated', format: 'vcdiff-lzma' });
+    const patch = h.platform.state.diffs.get(diff.id)?.bytes as Uint8Array;
+    expect([...patch.subarray(4, 6)]).toEqual([1, 2]); // VCD_DECOMPRESS, xdelta3's id for LZMA
+    const installed: Uint8Array[] = [];
+    const result = await agent(base, installed).run();
+    expect(result).toMatchObject({ outcome: 'upgraded', target: 'V2.0' });
+    expect(md5(Buffer.concat(installed))).toBe(md5(target));
+  });
+
   it("report 204 and install nothing when the device runs another image than the diff's base", async () => {
     await generatedDiffTask();
     const installed: Uint8Array[] = [];
@@ -135,5 +148,14 @@ describe('differential packages', () => {
       body: { initialVersion: 'V2.0', format: 'bsdiff40' },
     });
     expect(bsdiff.response.status).toBe(400);
+    expect(bsdiff.error).toMatchObject({
+      errors: [{ pointer: '#/body/format', message: expect.stringMatching(/writes vcdiff or vcdiff-lzma; bsdiff40/) }],
+    });
+    const tiny = await h.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+      params: { path },
+      body: { initialVersion: 'V2.0', windowSize: 100 },
+    });
+    expect(tiny.response.status).toBe(400);
+    expect(tiny.error).toMatchObject({ errors: [{ pointer: '#/body/windowSize' }] });
   });
 });

@@ -1,4 +1,5 @@
 import type { components } from '@onenet-ota/sdk';
+import type { DiffHow } from './builtin-diffs.ts';
 import type { Clock } from './clock.ts';
 import type { PlatformEvents } from './events.ts';
 import type { FaultRegistry } from './faults/registry.ts';
@@ -40,8 +41,9 @@ export interface Settings {
    */
   tokenRules: 'strict' | 'lenient';
   /**
-   * The format `generateDiff` writes: `vcdiff` for the built-in encoder (default); what the firmware team's own tool
-   * writes when it is given (`commandDiffs`, `ota-mock --diff-cmd`), `unknown` when that is no format the spec names.
+   * The format online generation writes unless a request names another the generator lists: `vcdiff` for the
+   * built-in encoder (default, or `vcdiff-lzma`); what the firmware team's own tool writes when it is given
+   * (`commandDiffs`, `ota-mock --diff-cmd`), `unknown` when that is no format the spec names.
    */
   diffFormat: components['schemas']['DiffFormat'];
 }
@@ -59,10 +61,15 @@ export interface SavedSnapshot {
 }
 
 /**
- * Makes a differential package (VCDIFF) from a base image and a target. The core's default runs in process; the
- * node door's `workerDiffs()` runs it on a worker thread so requests keep being answered meanwhile.
+ * Makes a differential package from a base image and a target, as `how` asks. The core's default is the built-in
+ * VCDIFF generator in process; the node door's `workerDiffs()` runs it on a worker thread so requests keep being
+ * answered meanwhile; `commandDiffs()` runs the firmware team's tool. `formats` lists what it can write: the
+ * built-in generators say `vcdiff` and `vcdiff-lzma`; a generator that does not say writes `settings.diffFormat`.
  */
-export type DiffGenerator = (base: Uint8Array, target: Uint8Array) => Promise<Uint8Array>;
+export interface DiffGenerator {
+  (base: Uint8Array, target: Uint8Array, how: DiffHow): Promise<Uint8Array>;
+  readonly formats?: readonly components['schemas']['DiffFormat'][];
+}
 
 /** What every handler works with: one platform instance's state and services. */
 export interface Context {

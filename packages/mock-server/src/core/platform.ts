@@ -9,7 +9,7 @@ import {
   type OperationId,
   OtaErrnoCode,
 } from '@onenet-ota/sdk';
-import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
+import { builtinDiff, builtinFormats, type DiffHow } from './builtin-diffs.ts';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
@@ -47,6 +47,11 @@ import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
 import { headerFields, headerOf, plainResponse, takeWhole, wholeJson, wholeSize } from './whole-body.ts';
 
+/** The built-in generator in process; `workerDiffs()` from the node door moves it off the event loop. */
+const inProcessDiffs: DiffGenerator = Object.assign(
+  (base: Uint8Array, target: Uint8Array, how: DiffHow) => builtinDiff(base, target, how),
+  { formats: builtinFormats },
+);
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {
   /** `virtual` (default) stands still until moved; `real` follows the machine. Or a clock of your own. */
@@ -162,8 +167,13 @@ export function assemblePlatform(handlers: Handlers, options: PlatformOptions = 
     tokenRules: options.tokenRules ?? 'strict',
     diffFormat: options.diffFormat ?? 'vcdiff',
   };
+  const generateDiff = options.generateDiff ?? inProcessDiffs;
+  if (generateDiff.formats && !generateDiff.formats.includes(settings.diffFormat))
+    throw new TypeError(
+      `diffFormat ${settings.diffFormat} is not one the generator writes (${generateDiff.formats.join(', ')})`,
+    );
   const ctx: Context = {
-    generateDiff: options.generateDiff ?? (async (base, target) => createVcdiff(base, target)),
+    generateDiff,
     state: emptyState(),
     clock,
     settings,

@@ -127,3 +127,12 @@ function headerPointers(owner: Located): Record<string, { required: boolean; sch
 function follow(pointer: string, node: unknown): Located {
   return locate(doc, pointer, node);
 }
+
+/** The `default` the spec gives a property of a component schema, for fields a request may leave out. */
+export function schemaDefault(schema: string, property: string): unknown {
+  const properties = (doc.components?.schemas?.[schema] as { properties?: Record<string, { default?: unknown }> })
+    ?.properties;
+  const value = properties?.[property]?.default;
+  if (value === undefined) throw new Error(`the spec gives ${schema}.${property} no default`);
+  return value;
+}

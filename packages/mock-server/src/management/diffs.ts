@@ -4,6 +4,7 @@ import type { Context } from '../core/context.ts';
 import { md5Sliced } from '../core/hash.ts';
 import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
 import { ProblemError, problemBody } from '../core/responses.ts';
+import { schemaDefault } from '../core/spec.ts';
 import { assertRoomFor } from '../core/storage.ts';
 import { changed } from '../core/tracked-map.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
@@ -13,6 +14,8 @@ import { page, toDiff, toJob } from './serialize.ts';
 
 type Schemas = components['schemas'];
 type DiffFormat = Schemas['DiffFormat'];
+/** The spec's default of `DiffGenerate.windowSize`. */
+const defaultWindowSize = schemaDefault('DiffGenerate', 'windowSize') as number;
 
 /**
  * `POST …/packages/{packageId}/diffs`. An uploaded patch (`application/octet-stream`) is stored as given. Online
@@ -55,10 +58,20 @@ export function createDiff(call: Call, ctx: Context): Response {
 
 function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
   const body = jsonBody<Schemas['DiffGenerate']>(call, 'createDiff');
-  const format = ctx.settings.diffFormat;
-  if (body.format !== undefined && body.format !== format) {
-    throw invalid('#/body/format', `online generation here writes ${format}; ${body.format} patches can be uploaded`);
+  const format = body.format ?? ctx.settings.diffFormat;
+  const formats = ctx.generateDiff.formats ?? [ctx.settings.diffFormat];
+  if (!formats.includes(format)) {
+    throw invalid(
+      '#/body/format',
+      `online generation here writes ${formats.join(' or ')}; ${format} patches can be uploaded`,
+    );
   }
+  if (body.windowSize !== undefined && !ctx.generateDiff.formats)
+    throw invalid(
+      '#/body/windowSize',
+      "windowSize is the built-in generator's; this platform generates with a diff command",
+    );
+  const how = { format, windowSize: body.windowSize ?? defaultWindowSize };
   const base = body.basePackageId
     ? find.packageOf(ctx, pkg.productId, body.basePackageId)
     : [...ctx.state.packages.values()]
@@ -98,7 +111,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       job.status = 'running';
       job.updatedAt = ctx.clock.now();
       saved();
-      const bytes = await ctx.generateDiff(base.bytes, pkg.bytes);
+      const bytes = await ctx.generateDiff(base.bytes, pkg.bytes, how);
       const md5 = await md5Sliced(bytes);
       assertNoDiffFrom(ctx, pkg, body.initialVersion);
       assertRoomFor(ctx, bytes.length);

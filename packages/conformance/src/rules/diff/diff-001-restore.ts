@@ -1,6 +1,13 @@
-import { ResultCode } from '@onenet-ota/sdk';
+import { DiffFormat, ResultCode } from '@onenet-ota/sdk';
 import { defineRule, upgraded } from '../../define-rule.ts';
 import { codes, downloads } from '../../evidence.ts';
+
+/** What a failed restore of each built-in format most likely means. */
+const madeBy: Partial<Record<DiffFormat, string>> = {
+  [DiffFormat.Vcdiff]: " (the platform's built-in generator)",
+  [DiffFormat.VcdiffLzma]:
+    " (the built-in generator, with xdelta3's LZMA secondary compression: a decoder without LZMA2 restores only --diff-format vcdiff)",
+};
 
 export default defineRule({
   id: 'DIFF-001',
@@ -26,10 +33,10 @@ export default defineRule({
     ];
     if (found.length === 0) return [];
     // Which format the device failed to restore, and that a pass here is not a pass on OneNET's online diff.
-    const format = evidence.file.format ?? 'vcdiff';
+    const format = evidence.file.format ?? DiffFormat.Vcdiff;
     return [
       ...found,
-      `the patch served was ${format}${format === 'vcdiff' ? " (the platform's built-in generator)" : ' (made by --diff-cmd)'}; restore the format your toolchain makes with --diff-cmd, and know that OneNET's own online patches are in its restore SDK's format, which no tool here makes`,
+      `the patch served was ${format}${madeBy[format] ?? ' (made by --diff-cmd)'}; restore the format your toolchain makes with --diff-cmd, and know that OneNET's own online patches are in its restore SDK's format, which no tool here makes`,
     ];
   },
 });

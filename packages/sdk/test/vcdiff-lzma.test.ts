@@ -94,6 +94,13 @@ describe('VCDIFF with LZMA secondary compression', () => {
     expect(() => new XzSectionReader().read(stream, 5001)).toThrow(/decodes to 5000 of the 5001 bytes/);
   });
 
+  it('refuses a block that declares a dictionary over 64 MiB before decoding anything', () => {
+    const stream = execFileSync('xz', ['--check=crc32', '--lzma2=dict=128MiB', '-c'], { input: new Uint8Array(100) });
+    expect(() => new XzSectionReader().read(stream, 100)).toThrow(
+      /134217728-byte LZMA2 dictionary; .* at most 67108864/,
+    );
+  });
+
   it('a damaged LZMA patch fails with a PatchError, never another error, a hang or a wrong image', async () => {
     const { base, target } = firmwarePair('relinked', 60_000);
     const patch = createVcdiff(base, target, { windowSize: 16 * 1024, lzma2: compress });

@@ -4,6 +4,12 @@ import { PatchError } from './varint.ts';
 import { checkCrc32, checkSize, dictionarySizeOf, lzma2FilterId, xzMagic } from './xz-format.ts';
 
 /**
+ * The largest LZMA2 dictionary kept: xz's preset 9, the most xdelta3 -9 declares. A block declaring more is refused
+ * before anything is decoded, so a hostile patch cannot make the history grow past it.
+ */
+export const maxDictionaryBytes = 64 * 1024 * 1024;
+
+/**
  * Reads one kind of section (data, instructions or addresses) of a VCDIFF patch with xdelta3's LZMA secondary
  * compression: one .xz stream per kind, carried a piece per window, each piece decoding to exactly the size its
  * window declares. xdelta3 runs one LZMA2 block through every window, flushed at each window's end, so the decoder
@@ -81,6 +87,10 @@ export class XzSectionReader {
       throw new PatchError(`an .xz block uses filter 0x${id.toString(16)} (of ${filters}); only LZMA2 alone is read`);
     const dictionarySize = dictionarySizeOf(header[at] as number);
     if (dictionarySize === undefined) throw new PatchError('an .xz block declares an invalid LZMA2 dictionary');
+    if (dictionarySize > maxDictionaryBytes)
+      throw new PatchError(
+        `an .xz block declares a ${dictionarySize}-byte LZMA2 dictionary; this decoder keeps at most ${maxDictionaryBytes}`,
+      );
     this.#dictionarySize = dictionarySize;
     this.#blockBytes = length;
     this.#blockCrc = 0;

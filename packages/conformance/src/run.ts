@@ -6,6 +6,7 @@ import {
   startMqttBroker,
   startServer,
   startSntpServer,
+  workerDiffs,
 } from '@onenet-ota/mock-server/node';
 import type { DiffFormat } from '@onenet-ota/sdk';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
@@ -108,7 +109,10 @@ export async function runConformance(options: RunOptions = {}): Promise<RunResul
   const platformOptions: PlatformOptions = {
     clock: 'virtual',
     tokenRules: options.tokenRules ?? 'strict',
-    ...(options.diff?.command ? { generateDiff: commandDiffs({ command: options.diff.command }) } : {}),
+    // A command makes the patches; otherwise the built-in generator, on the worker that brings its LZMA2 encoder.
+    ...(options.diff
+      ? { generateDiff: options.diff.command ? commandDiffs({ command: options.diff.command }) : workerDiffs() }
+      : {}),
     ...(options.diff ? { diffFormat: options.diff.format } : {}),
   };
   const listen = (observed: ReturnType<typeof observe>, port: number) =>

@@ -5,12 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { builtinDiff, type DiffHow } from './core/builtin-diffs.ts';
+import { loadLzma2Encoder } from './lzma2-encoder.ts';
 
 parentPort?.on(
   'message',
   async ({ id, base, target, how }: { id: number; base: Uint8Array; target: Uint8Array; how: DiffHow }) => {
     try {
-      const patch = await builtinDiff(base, target, how);
+      const lzma2 = how.format === 'vcdiff-lzma' ? await loadLzma2Encoder() : undefined;
+      const patch = builtinDiff(base, target, how, lzma2);
       parentPort?.postMessage({ id, patch }, [patch.buffer as ArrayBuffer]);
     } catch (error) {
       parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

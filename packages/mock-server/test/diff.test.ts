@@ -9,14 +9,16 @@ import {
 } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demo, demoImage } from '../src/index.ts';
+import { workerDiffs } from '../src/node.ts';
 import { demoModule, type Harness, startHarness, uploadPackage } from './harness.ts';
 
 // Differential packages end to end: the platform generates a VCDIFF patch from two stored full packages as a job,
 // the task hands it out as type 2, and the reference agent restores the image from its current one.
 
 let h: Harness;
+// The node door's generator, as ota-mock runs it: it writes vcdiff and, with its LZMA2 encoder, vcdiff-lzma.
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startHarness({ seed: 'demo', generateDiff: workerDiffs() });
 });
 afterEach(() => h.close());
 
@@ -157,5 +159,25 @@ describe('differential packages', () => {
     });
     expect(tiny.response.status).toBe(400);
     expect(tiny.error).toMatchObject({ errors: [{ pointer: '#/body/windowSize' }] });
+  });
+
+  it('are plain VCDIFF only from the core on its own, which holds no LZMA2 encoder (it runs in browsers too)', async () => {
+    const core = await startHarness();
+    try {
+      await uploadPackage(core, base, { name: 'app-1.0', targetVersion: 'V1.0' });
+      const pkg = (await (await uploadPackage(core, target, { name: 'app-2.0', targetVersion: 'V2.0' })).json()) as {
+        id: string;
+      };
+      const lzma = await core.admin.POST('/api/v1/products/{productId}/packages/{packageId}/diffs', {
+        params: { path: { productId: demo.productId, packageId: pkg.id } },
+        body: { initialVersion: 'V1.0', format: 'vcdiff-lzma' },
+      });
+      expect(lzma.response.status).toBe(400);
+      expect(lzma.error).toMatchObject({
+        errors: [{ pointer: '#/body/format', message: expect.stringMatching(/writes vcdiff; vcdiff-lzma patches/) }],
+      });
+    } finally {
+      await core.close();
+    }
   });
 });

@@ -11,31 +11,19 @@ export interface DiffHow {
   windowSize: number;
 }
 
+/** A raw LZMA2 compressor (chunks and end marker), what `vcdiff-lzma` sections are made with. */
+export type Lzma2Encoder = (bytes: Uint8Array) => Uint8Array;
+
 /**
  * The built-in generator: VCDIFF in `how.windowSize` windows, its sections LZMA-compressed for `vcdiff-lzma`. The
- * LZMA2 encoder is native (@napi-rs/lzma, a prebuilt binding) and loaded only when that format is asked for, so a
- * platform where it cannot load still generates plain VCDIFF; asking it for LZMA fails the job saying why.
+ * core runs in browsers too, so it holds no LZMA2 encoder: the node door brings one (`workerDiffs()`); without it,
+ * `vcdiff-lzma` is not offered.
  */
-export async function builtinDiff(base: Uint8Array, target: Uint8Array, how: DiffHow): Promise<Uint8Array> {
+export function builtinDiff(base: Uint8Array, target: Uint8Array, how: DiffHow, lzma2?: Lzma2Encoder): Uint8Array {
   if (how.format === 'vcdiff') return createVcdiff(base, target, { windowSize: how.windowSize });
-  if (how.format !== 'vcdiff-lzma')
-    throw new Error(`the built-in generator writes vcdiff or vcdiff-lzma, not ${how.format}`);
-  return createVcdiff(base, target, { windowSize: how.windowSize, lzma2: await lzma2Encoder() });
-}
-
-let encoder: Promise<(bytes: Uint8Array) => Uint8Array> | undefined;
-
-function lzma2Encoder(): Promise<(bytes: Uint8Array) => Uint8Array> {
-  encoder ??= import('@napi-rs/lzma').then(
-    ({ lzma2 }) =>
-      (bytes: Uint8Array) =>
-        lzma2.compressSync(bytes),
-    (error: Error) => {
-      encoder = undefined;
-      throw new Error(
-        `vcdiff-lzma needs the LZMA2 encoder @napi-rs/lzma, which did not load here (${error.message.split('\n')[0]}); ask for vcdiff`,
-      );
-    },
-  );
-  return encoder;
+  if (how.format !== 'vcdiff-lzma' || !lzma2)
+    throw new Error(
+      `the built-in generator here writes ${lzma2 ? builtinFormats.join(' or ') : 'vcdiff'}, not ${how.format}`,
+    );
+  return createVcdiff(base, target, { windowSize: how.windowSize, lzma2 });
 }

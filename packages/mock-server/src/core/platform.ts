@@ -9,7 +9,7 @@ import {
   type OperationId,
   OtaErrnoCode,
 } from '@onenet-ota/sdk';
-import { builtinDiff, builtinFormats, type DiffHow } from './builtin-diffs.ts';
+import { builtinDiff, type DiffHow } from './builtin-diffs.ts';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
@@ -47,10 +47,10 @@ import { seed } from './seed.ts';
 import { operationSpec, specValidator } from './spec.ts';
 import { headerFields, headerOf, plainResponse, takeWhole, wholeJson, wholeSize } from './whole-body.ts';
 
-/** The built-in generator in process; `workerDiffs()` from the node door moves it off the event loop. */
+/** The built-in generator in process, plain VCDIFF only: `workerDiffs()` from the node door adds `vcdiff-lzma`. */
 const inProcessDiffs: DiffGenerator = Object.assign(
-  (base: Uint8Array, target: Uint8Array, how: DiffHow) => builtinDiff(base, target, how),
-  { formats: builtinFormats },
+  async (base: Uint8Array, target: Uint8Array, how: DiffHow) => builtinDiff(base, target, how),
+  { formats: ['vcdiff'] as const },
 );
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {

@@ -1,14 +1,14 @@
-import type { JournalEntry } from '@onenet-ota/mock-server';
+import { type JournalEntry, journalRange } from '@onenet-ota/mock-server';
 import {
   bounds,
-  contentRange,
   Errno,
+  enumDescriptions,
   mediaType,
   type OperationId,
   operations,
   patterns,
+  RangeRule,
   ResultCode,
-  rangeBounds,
   stateMachine,
 } from '@onenet-ota/sdk';
 import type { CaseFault } from './types.ts';
@@ -58,6 +58,8 @@ export interface Download {
   status: number;
   /** The first and last byte the answer said it carries (`Content-Range`), for a 206. */
   served?: { start: number; end: number };
+  /** The rule of the platform's Range dialect that chose what was served (none for a recorded upstream's answer). */
+  rule?: RangeRule;
   /** The package length the answer announced: `Content-Range`'s length, or a 200's `Content-Length`. */
   packageSize?: number;
   bytesSent: number;
@@ -74,14 +76,17 @@ export interface Download {
 export function downloads(journal: JournalEntry[]): Download[] {
   return calls(journal, 'downloadPackage').map((e) => {
     const range = e.request.headers.range;
-    // The first and last byte asked for, in the spec's forms only (`s-e`, `s-`): a `-n` names no first byte.
-    const bounds = range && patterns.RangeHeader.test(range) ? rangeBounds(range) : undefined;
+    // The journal's reading of the Range (`range`, read once by the platform); a journal saved before it had one
+    // is read here the same way. The first and last byte asked for count in the spec's forms only (`s-e`, `s-`):
+    // a `-n` names no first byte.
+    const read = e.range ?? journalRange(range, e.response.headers['content-range']);
+    const bounds = range && patterns.RangeHeader.test(range) ? read?.asked : undefined;
     const [first, last] = bounds?.first === undefined ? [] : [bounds.first, bounds.last];
     const carriesPackage =
       (e.response.status === 200 || e.response.status === 206) &&
       mediaType(e.response.headers['content-type']) === 'application/octet-stream';
     const length = Number(e.response.headers['content-length']);
-    const served = contentRange(e.response.headers['content-range']);
+    const served = read?.served;
     const packageSize = served ? served.length : e.response.status === 200 && carriesPackage ? length : undefined;
     return {
       seq: e.seq,
@@ -91,6 +96,7 @@ export function downloads(journal: JournalEntry[]): Download[] {
       ...(last !== undefined ? { end: last } : {}),
       status: e.response.status,
       ...(served ? { served: { start: served.start, end: served.end } } : {}),
+      ...(read?.rule ? { rule: read.rule } : {}),
       ...(packageSize ? { packageSize } : {}),
       bytesSent: e.response.bytesSent,
       aborted: e.response.aborted === true,
@@ -100,6 +106,16 @@ export function downloads(journal: JournalEntry[]): Download[] {
       wallTime: Date.parse(e.wallTime),
     };
   });
+}
+
+/**
+ * What the platform made of a download's Range when it was not simply served as asked: `; the platform: ` and the
+ * rule's meaning (spec `RangeRule`), for a finding to say; empty otherwise.
+ */
+export function rangeRuleText(download: Download): string {
+  const { rule } = download;
+  if (rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None) return '';
+  return `; the platform: ${enumDescriptions.RangeRule[rule]}`;
 }
 
 /** Downloads that delivered package bytes. */

@@ -58,6 +58,17 @@ describe('the C reference device and LZMA secondary compression', () => {
   }, 60_000);
 });
 
+describe('a C device that asks for its last byte alone', () => {
+  it('fails RNG-001, and the finding says what the platform made of the range', async () => {
+    const result = await runConformance({ device: commandDevice(await build('ONE_BYTE_RANGE')), cases: ['RNG-001'] });
+    const rng = result.cases.find((c) => c.id === 'RNG-001');
+    expect(rng?.verdict).toBe('fail');
+    expect(rng?.findings.join('\n')).toMatch(
+      /Range "bytes=(\d+)-\1" asks for fewer than 2 bytes; the platform: one byte is below OneNET's smallest fragment of 2 bytes: the whole file \(200/,
+    );
+  }, 60_000);
+});
+
 describe('a C device whose HTTP lines end with LF alone', () => {
   it("upgrades, as it would against OneNET's nginx, and REQ-002 warns with the first such request", async () => {
     const binary = await build('LF_ONLY');

@@ -203,6 +203,12 @@ describe('verdicts rest on evidence', () => {
         fragment.seq = error.seq + 1 + i;
         fragment.request.headers.range = `bytes=${from}-${to}`;
         fragment.response.headers['content-range'] = `bytes ${from}-${to}/${size}`;
+        // The journal's own reading of those headers, as the platform writes it.
+        fragment.range = {
+          asked: { unit: true, first: from, last: to },
+          rule: 'as-asked',
+          served: { start: from, end: to, length: size },
+        };
         fragment.response.bytesSent = to - from + 1;
         return fragment;
       });

@@ -13,9 +13,9 @@ export type { DeviceMove, PlatformEvents } from './core/events.ts';
 export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
 export type { HeldCall, HeldParts } from './core/held-call.ts';
 export type { Journal, JournalEntry, JournalQuery, Kept, LogBrief, LoggedEntry } from './core/journal.ts';
+export { journalRange } from './core/journal-range.ts';
 export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
 export type { FetchExtra, Platform, PlatformOptions } from './core/platform.ts';
-
 export type { RangeDecision, RangeDialect } from './core/range.ts';
 export { decideRange } from './core/range.ts';
 export type {

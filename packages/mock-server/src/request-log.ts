@@ -1,4 +1,4 @@
-import { describeErrno, Errno, ExchangeName, type OperationId } from '@onenet-ota/sdk';
+import { describeErrno, Errno, ExchangeName, enumDescriptions, type OperationId, RangeRule } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
 import type { LoggedEntry, Tolerated } from './core/journal.ts';
 
@@ -77,7 +77,13 @@ function essentials(entry: LoggedEntry): string[] {
   const json = (body?.json ?? {}) as Record<string, unknown>;
   if (entry.operation?.startsWith('downloadPackage')) {
     const served = `${entry.response.status} ${entry.response.bytesSent} B`;
-    return [`Range ${headers.range ?? '(none)'} → ${served}${entry.response.aborted ? ' (cut short)' : ''}`];
+    // What the platform made of the Range, when it did not serve it as asked: the rule of its dialect.
+    const rule = entry.range?.rule;
+    const decided =
+      rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None
+        ? ''
+        : ` (${enumDescriptions.RangeRule[rule]})`;
+    return [`Range ${headers.range ?? '(none)'} → ${served}${entry.response.aborted ? ' (cut short)' : ''}${decided}`];
   }
   if (entry.operation?.startsWith('report')) {
     const code = json.step ?? query.step ?? query.result ?? json.f_version ?? json.s_version;

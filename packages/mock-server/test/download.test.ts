@@ -38,6 +38,39 @@ describe('GET /ota/south/download/{token}', () => {
     expect(md5Hex(new Uint8Array(await response.arrayBuffer()))).toBe(md5Hex(image));
   });
 
+  it('journals what it made of each Range: the bounds asked, the rule that decided, the bytes served', async () => {
+    for (const range of ['bytes=0-1023', '70000-70100', 'bytes=70000-', 'bytes=9-9', 'bytes=0-1,4-5'])
+      await (await download(range)).arrayBuffer();
+    await (await download()).arrayBuffer();
+    const read = h.platform.journal
+      .query({ operation: 'downloadPackage', limit: 6 })
+      .entries.slice(-6)
+      .map((e) => [e.request.headers.range, e.range]);
+    const length = demo.packageSize;
+    expect(read).toEqual([
+      [
+        'bytes=0-1023',
+        { asked: { unit: true, first: 0, last: 1023 }, rule: 'as-asked', served: { start: 0, end: 1023, length } },
+      ],
+      // s > e once e is clamped to the file: OneNET starts at 0 (protocol §2.4).
+      [
+        '70000-70100',
+        {
+          asked: { unit: false, first: 70000, last: 70100 },
+          rule: 'start-reset',
+          served: { start: 0, end: length - 1, length },
+        },
+      ],
+      [
+        'bytes=70000-',
+        { asked: { unit: true, first: 70000 }, rule: 'restart', served: { start: 0, end: length - 1, length } },
+      ],
+      ['bytes=9-9', { asked: { unit: true, first: 9, last: 9 }, rule: 'one-byte' }],
+      ['bytes=0-1,4-5', { rule: 'unreadable' }],
+      [undefined, { rule: 'none' }],
+    ]);
+  });
+
   it('covers the file with fragments whose md5 matches the check response', async () => {
     const parts: Uint8Array[] = [];
     for (let offset = 0; offset < demo.packageSize; offset += 4096) {

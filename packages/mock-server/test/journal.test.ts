@@ -113,7 +113,10 @@ describe('the journal packs finished calls', () => {
 
   it('reads every field of a call the same before and after it is packed', () => {
     const calls = [
-      held({ devId: 7, streamed: true, bytesSent: 100, auth: 'accepted', durationMs: 1.25 }, { faults: ['f1', 'f2'] }),
+      held(
+        { devId: 7, streamed: true, bytesSent: 100, auth: 'accepted', durationMs: 1.25, rangeRule: 'start-reset' },
+        { faults: ['f1', 'f2'] },
+      ),
       held({
         devId: 7,
         errno: 3,
@@ -143,6 +146,7 @@ describe('the journal packs finished calls', () => {
     const packed = journal.query().entries;
     expect(packed).toEqual(open);
     expect(packed.map((e) => e.devId)).toEqual([7, 7, undefined, 7, undefined]);
+    expect(packed[0]?.range?.rule).toBe('start-reset');
     expect(packed[4]?.response.body?.json).toEqual({ errno: 0, error: 'succ', data: { v: '中文' } });
     expect(journal.query({ devId: 7, operation: 'downloadPackage' }).entries).toHaveLength(3);
     expect(journal.query({ operation: 'downloadPackage', since: 1 }).entries.map((e) => e.seq)).toEqual([2, 4]);

@@ -76,6 +76,7 @@ export {
   ProgressErrno,
   patterns,
   problemStatus,
+  RangeRule,
   ReportErrno,
   ResultCode,
   StudioCode,

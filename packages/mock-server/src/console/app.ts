@@ -1,14 +1,7 @@
 // The web console's script (runs in the browser; bundled with the SDK's management client by
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
-import {
-  bounds,
-  type components,
-  contentRange,
-  createManagementClient,
-  type OperationId,
-  stateMachine,
-} from '@onenet-ota/sdk';
+import { bounds, type components, createManagementClient, type OperationId, stateMachine } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
 import { toleratedText } from '../request-log.ts';
 import { strategyText } from '../strategy-text.ts';
@@ -274,7 +267,8 @@ function onEntry(entry: Entry): void {
     if (entries.size <= keep) break;
     entries.delete(seq);
   }
-  const range = contentRange(entry.response.headers['content-range']);
+  // The platform's own reading of the answer's Content-Range, journaled with the call.
+  const range = entry.range?.served;
   if (entry.devId !== undefined && range && !entry.response.aborted)
     served.set(entry.devId, { end: range.end, total: range.length });
   // A device checking for a task starts over: bytes served before belong to its last download, maybe another task's.

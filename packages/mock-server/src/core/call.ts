@@ -1,3 +1,4 @@
+import type { RangeRule } from '@onenet-ota/sdk';
 import type { BodyOutcome } from './body.ts';
 import type { Context } from './context.ts';
 import type { Fault } from './faults/registry.ts';
@@ -21,6 +22,8 @@ export interface Call {
   errno?: number;
   /** Package offset of the response body's first byte (so `corrupt` faults address package bytes). */
   bodyOffset?: number;
+  /** The rule of the Range dialect that chose a download's bytes (spec `RangeRule`), journaled with the call. */
+  rangeRule?: RangeRule;
   /** Why the request was refused, in words, for the journal (e.g. which part of the token failed). */
   note?: string;
   /** What the platform made of the `Authorization` token, where it judged one (journal). */

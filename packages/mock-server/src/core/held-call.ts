@@ -1,5 +1,6 @@
-import type { components } from '@onenet-ota/sdk';
+import type { components, RangeRule } from '@onenet-ota/sdk';
 import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
+import { journalRange } from './journal-range.ts';
 import { headerEntries } from './raw-headers.ts';
 import { utf8Length } from './whole-body.ts';
 
@@ -43,6 +44,8 @@ export class HeldCall {
   responseBody: BodySummary | undefined = undefined;
   /** The body is a package stream: the summary is its size as sent. */
   streamed = false;
+  /** The rule of the Range dialect that chose a download's bytes. */
+  rangeRule: RangeRule | undefined = undefined;
 
   /** Platform time of the call, Unix ms. */
   readonly time: number;
@@ -85,6 +88,7 @@ export class HeldCall {
       ...(this.errno !== undefined ? { errno: this.errno } : {}),
       ...(this.note ? { note: this.note } : {}),
       ...(this.tolerated ? { tolerated: this.tolerated } : {}),
+      ...(this.rangeRule ? { range: { rule: this.rangeRule } } : {}),
       faults: this.faults as string[],
       request: {
         method: this.method,
@@ -138,9 +142,21 @@ export class HeldCall {
         ...(body ? { body } : {}),
         ...(this.aborted ? { aborted: true } : {}),
       },
+      ...journaledRange(requestHeaders.range, responseHeaders, this.rangeRule),
       faults: [...this.faults],
     };
   }
+}
+
+/** The entry's `range`, when the call had a Range, a Content-Range or a rule. */
+function journaledRange(
+  range: string | undefined,
+  responseHeaders: [string, string][],
+  rule: RangeRule | undefined,
+): { range?: JournalEntry['range'] } {
+  const answered = responseHeaders.find(([name]) => name === 'content-range')?.[1];
+  const read = journalRange(range, answered, rule);
+  return read ? { range: read } : {};
 }
 
 /** What a {@link HeldCall} is made of; the rest is filled in as the platform learns it. */

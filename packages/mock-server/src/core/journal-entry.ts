@@ -10,7 +10,17 @@ export type JournalEntry = components['schemas']['JournalEntry'];
  */
 export type LoggedEntry = Pick<
   JournalEntry,
-  'time' | 'durationMs' | 'devId' | 'operation' | 'errno' | 'note' | 'tolerated' | 'faults' | 'transport' | 'upstream'
+  | 'time'
+  | 'durationMs'
+  | 'devId'
+  | 'operation'
+  | 'errno'
+  | 'note'
+  | 'tolerated'
+  | 'faults'
+  | 'transport'
+  | 'upstream'
+  | 'range'
 > & {
   request: Pick<JournalEntry['request'], 'method' | 'path' | 'query' | 'headers' | 'body'>;
   response: Pick<JournalEntry['response'], 'status' | 'bytesSent' | 'aborted'>;

@@ -1,4 +1,4 @@
-import type { components } from '@onenet-ota/sdk';
+import { type components, RangeRule } from '@onenet-ota/sdk';
 import { HeldCall } from './held-call.ts';
 
 type JournalEntry = components['schemas']['JournalEntry'];
@@ -26,6 +26,9 @@ const authAccepted = 8;
 const authRefused = 16;
 /** The record is a whole entry as JSON (MQTT, push, restored from a store), not a call's parts. */
 const wholeEntry = 32;
+/** From this bit on, the Range rule of a download: its index in `RangeRule` plus one, 0 for none. */
+const rangeRuleShift = 8;
+const rangeRules = Object.values(RangeRule);
 
 /** A call's parts are separated by NUL, which none can hold (HTTP forbids it in headers, URLs encode it). */
 const separator = '\u0000';
@@ -115,7 +118,8 @@ export class PackedCalls {
         (kept.aborted ? aborted : 0) |
         (kept.streamed ? streamed : 0) |
         (kept.redactJson ? redactJson : 0) |
-        (kept.auth === 'accepted' ? authAccepted : kept.auth === 'refused' ? authRefused : 0);
+        (kept.auth === 'accepted' ? authAccepted : kept.auth === 'refused' ? authRefused : 0) |
+        ((kept.rangeRule === undefined ? 0 : rangeRules.indexOf(kept.rangeRule) + 1) << rangeRuleShift);
     } else pairs[p + 16] = wholeEntry;
     if (kept.seq > (this.#maxSeq[slot] as number)) this.#maxSeq[slot] = kept.seq;
     // The next record starts at the next 8-byte boundary, so its numbers are aligned.
@@ -234,6 +238,8 @@ export class PackedCalls {
     call.redactJson = (flags & redactJson) !== 0;
     if (flags & authAccepted) call.auth = 'accepted';
     else if (flags & authRefused) call.auth = 'refused';
+    const rule = flags >>> rangeRuleShift;
+    if (rule > 0) call.rangeRule = rangeRules[rule - 1];
     if (json !== '') call.responseJson = seenPart(chunk, json);
     if (extra !== '') Object.assign(call, JSON.parse(extra) as Partial<HeldCall>);
     return call;

@@ -603,6 +603,7 @@ function record(
   held.auth = call.auth;
   held.tolerated = call.tolerated;
   held.exception = call.exception;
+  held.rangeRule = call.rangeRule;
   if (call.body.length > 0) {
     const contentType = call.request.headers.get('content-type');
     // A device's JSON report is read as JSON whatever its type: the journal keeps what the platform read.

@@ -1,13 +1,13 @@
-import { parsedBounds, plainBounds } from '@onenet-ota/sdk';
+import { parsedBounds, plainBounds, RangeRule } from '@onenet-ota/sdk';
 
 /** How the download endpoint reads `Range`. */
 export type RangeDialect = 'onenet' | 'rfc9110';
 
-/** The part of the file to send. */
+/** The part of the file to send, and the rule of the dialect that chose it (spec `RangeRule`, journaled). */
 export type RangeDecision =
-  | { kind: 'whole' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+  | { kind: 'whole'; rule: RangeRule }
+  | { kind: 'partial'; start: number; end: number; rule: RangeRule }
+  | { kind: 'unsatisfiable'; rule: RangeRule };
 
 /**
  * Decides what a `Range` header selects from a file of `length` bytes (length ≥ 1).
@@ -21,34 +21,39 @@ export type RangeDecision =
  * (RFC 9110 §14.2: a server may ignore Range), including several ranges.
  */
 export function decideRange(header: string | null, length: number, dialect: RangeDialect): RangeDecision {
-  if (header === null) return { kind: 'whole' };
+  if (header === null) return { kind: 'whole', rule: RangeRule.None };
   const bounds = plainBounds(header) ?? parsedBounds(header);
-  if (!bounds || (dialect === 'rfc9110' && !bounds.unit)) return { kind: 'whole' };
+  if (!bounds) return { kind: 'whole', rule: RangeRule.Unreadable };
+  if (dialect === 'rfc9110' && !bounds.unit) return { kind: 'whole', rule: RangeRule.NoUnit };
   const { first, last } = bounds;
-  if (first === undefined && last === undefined) return { kind: 'whole' };
+  if (first === undefined && last === undefined) return { kind: 'whole', rule: RangeRule.Unreadable };
   const last_ = length - 1;
 
-  if (dialect === 'onenet' && (first === undefined ? last === 1 : first === last)) return { kind: 'whole' };
+  if (dialect === 'onenet' && (first === undefined ? last === 1 : first === last))
+    return { kind: 'whole', rule: RangeRule.OneByte };
   if (first === undefined) {
     const n = last as number;
-    if (n === 0) return dialect === 'rfc9110' ? { kind: 'unsatisfiable' } : { kind: 'whole' };
-    return { kind: 'partial', start: Math.max(0, length - n), end: last_ };
+    if (n === 0)
+      return dialect === 'rfc9110'
+        ? { kind: 'unsatisfiable', rule: RangeRule.ZeroSuffix }
+        : { kind: 'whole', rule: RangeRule.ZeroSuffix };
+    const rule = n > length ? RangeRule.Clamped : RangeRule.AsAsked;
+    return { kind: 'partial', start: Math.max(0, length - n), end: last_, rule };
   }
-  let start = first;
   if (last === undefined) {
-    if (start > last_) {
-      if (dialect === 'rfc9110') return { kind: 'unsatisfiable' };
-      start = 0;
+    if (first > last_) {
+      if (dialect === 'rfc9110') return { kind: 'unsatisfiable', rule: RangeRule.BeyondEnd };
+      return { kind: 'partial', start: 0, end: last_, rule: RangeRule.Restart };
     }
-    return { kind: 'partial', start, end: last_ };
+    return { kind: 'partial', start: first, end: last_, rule: RangeRule.AsAsked };
   }
-  let end = Math.min(last, last_);
+  const end = Math.min(last, last_);
+  const rule = last > last_ ? RangeRule.Clamped : RangeRule.AsAsked;
   if (dialect === 'rfc9110') {
-    if (last < start) return { kind: 'whole' };
-    if (start > last_) return { kind: 'unsatisfiable' };
-    return { kind: 'partial', start, end };
+    if (last < first) return { kind: 'whole', rule: RangeRule.Reversed };
+    if (first > last_) return { kind: 'unsatisfiable', rule: RangeRule.BeyondEnd };
+    return { kind: 'partial', start: first, end, rule };
   }
-  if (start > end) start = 0;
-  end = Math.max(end, start);
-  return { kind: 'partial', start, end };
+  if (first > end) return { kind: 'partial', start: 0, end, rule: RangeRule.StartReset };
+  return { kind: 'partial', start: first, end, rule };
 }

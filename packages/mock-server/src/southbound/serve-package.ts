@@ -1,4 +1,4 @@
-import { Errno } from '@onenet-ota/sdk';
+import { Errno, RangeRule } from '@onenet-ota/sdk';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
@@ -29,8 +29,9 @@ export function servePackage(
 ): Response {
   const ignoreRange = call.faults.some((f) => f.action.kind === 'ignore-range');
   const decision = ignoreRange
-    ? { kind: 'whole' as const }
+    ? { kind: 'whole' as const, rule: RangeRule.FaultIgnored }
     : decideRange(call.request.headers.get('range'), file.size, ctx.settings.rangeDialect);
+  call.rangeRule = decision.rule;
   call.errno = Errno.Success;
   if (decision.kind === 'unsatisfiable') return rangeNotSatisfiable(file.size, headers?.(undefined));
   let [start, end] = decision.kind === 'partial' ? [decision.start, decision.end] : [0, file.size - 1];
@@ -42,6 +43,7 @@ export function servePackage(
     const length = end - start;
     start = Math.min(Math.max(0, start + shift.shift), file.size - 1 - length);
     end = start + length;
+    call.rangeRule = RangeRule.FaultShifted;
   }
 
   call.bodyOffset = start;

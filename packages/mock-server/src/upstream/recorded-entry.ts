@@ -1,6 +1,7 @@
 import { devIdOf } from '../core/dev-id.ts';
 import { journalHeaders, redactAuthorization } from '../core/held-call.ts';
 import { type JournalEntry, summarizeBody } from '../core/journal.ts';
+import { journalRange } from '../core/journal-range.ts';
 import { headerEntries } from '../core/raw-headers.ts';
 import { route } from '../core/router.ts';
 import { answerFacts } from './answer-facts.ts';
@@ -84,6 +85,7 @@ export class RecordedSession {
         bytesSent: x.bytesSent,
         ...(responseBody ? { body: responseBody } : {}),
       },
+      ...rangeOf(headers.range, answerHeaders['content-range']),
       faults: [],
     };
   }
@@ -101,4 +103,10 @@ function summary(body: RecordedBody | undefined, type: string | undefined) {
   if (!body || (body instanceof Uint8Array ? body.length : body.size) === 0) return undefined;
   if (body instanceof Uint8Array) return summarizeBody(body, type ?? null);
   return { size: body.size, ...(body.md5 ? { md5: body.md5 } : {}), ...(type ? { contentType: type } : {}) };
+}
+
+/** The entry's `range`: what was asked and what the upstream's Content-Range says it served (its rule is its own). */
+function rangeOf(range: string | undefined, answered: string | undefined): { range?: JournalEntry['range'] } {
+  const read = journalRange(range, answered);
+  return read ? { range: read } : {};
 }

@@ -1,6 +1,6 @@
 import { patterns } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
-import { downloads, firstGap, servedIntact } from '../../evidence.ts';
+import { downloads, firstGap, rangeRuleText, servedIntact } from '../../evidence.ts';
 
 export default defineRule({
   id: 'RNG-001',
@@ -16,9 +16,9 @@ export default defineRule({
     for (const d of downloads(journal)) {
       if (d.range === undefined) findings.push(`#${d.seq} has no Range header: the whole file in one response`);
       else if (!patterns.RangeHeader.test(d.range))
-        findings.push(`#${d.seq} Range "${d.range}" is not bytes=s-e, s-e, s- or -n`);
+        findings.push(`#${d.seq} Range "${d.range}" is not bytes=s-e, s-e, s- or -n${rangeRuleText(d)}`);
       else if (d.start !== undefined && d.end !== undefined && d.end - d.start + 1 < 2)
-        findings.push(`#${d.seq} Range "${d.range}" asks for fewer than 2 bytes`);
+        findings.push(`#${d.seq} Range "${d.range}" asks for fewer than 2 bytes${rangeRuleText(d)}`);
     }
     const gap = firstGap(servedIntact(journal, faults), file.size);
     if (gap) findings.push(`bytes ${gap[0]}-${gap[1]} of the ${file.size}-byte package were never received`);

@@ -1,0 +1,24 @@
+import { type components, contentRange, type RangeRule, rangeBounds } from '@onenet-ota/sdk';
+
+type JournalRange = components['schemas']['JournalRange'];
+
+/**
+ * A call's Range as the journal gives it (spec `JournalRange`), read once from the headers it keeps: the bounds asked,
+ * the rule that decided (when the platform answered), the bytes Content-Range says were served. Undefined when the
+ * call had none of them. The suite, the console and a recorded session read this instead of the headers.
+ */
+export function journalRange(
+  range: string | undefined,
+  answerContentRange: string | undefined,
+  rule?: RangeRule,
+): JournalRange | undefined {
+  const bounds = range === undefined ? undefined : rangeBounds(range);
+  const served = contentRange(answerContentRange);
+  if (!bounds && !served && rule === undefined) return undefined;
+  const asked = bounds && {
+    unit: bounds.unit,
+    ...(bounds.first === undefined ? {} : { first: bounds.first }),
+    ...(bounds.last === undefined ? {} : { last: bounds.last }),
+  };
+  return { ...(asked ? { asked } : {}), ...(rule === undefined ? {} : { rule }), ...(served ? { served } : {}) };
+}

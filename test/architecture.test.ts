@@ -121,3 +121,37 @@ describe('wire values read once', () => {
     expect(found).toEqual([]);
   });
 });
+
+// The protocol as data lives in the spec's package (issue 30): the platform and the suite learn Errno, the enums,
+// operations, patterns and the state machine from `@onenet-ota/openapi/protocol`, not from the device SDK.
+describe('the protocol has one home', () => {
+  const protocol = readFileSync(join(root, 'openapi/generated/protocol.ts'), 'utf8');
+  const names = new Set([...protocol.matchAll(/^export (?:const|type|interface) (\w+)/gm)].map((m) => m[1]));
+
+  it('is imported by the platform and the suite from @onenet-ota/openapi/protocol, never through the SDK', () => {
+    const found: string[] = [];
+    for (const dir of ['packages/mock-server/src', 'packages/conformance/src'])
+      for (const file of importGraph(dir).keys()) {
+        const text = readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/^(?:import|export)(?: type)? \{([^}]*)\} from '@onenet-ota\/sdk'/gm))
+          for (const spec of (m[1] as string).split(','))
+            if (
+              names.has(
+                spec
+                  .trim()
+                  .replace(/^type\s+/, '')
+                  .split(' as ')[0]
+                  ?.trim(),
+              )
+            )
+              found.push(`${relative(root, file)}: ${spec.trim()}`);
+      }
+    expect(names.size).toBeGreaterThan(40);
+    expect(found).toEqual([]);
+  });
+
+  it('is generated once, in the spec package: the SDK holds no copy', () => {
+    const copies = readdirSync(join(root, 'packages/sdk/src/generated')).filter((f) => f.startsWith('protocol'));
+    expect(copies).toEqual([]);
+  });
+});

@@ -1,7 +1,10 @@
 // Writes generated/openapi.json from openapi.yaml: the document for code that must not read files (the mock
-// platform's core validates with it in any runtime). Runs with `pnpm run generate`.
+// platform's core validates with it in any runtime); and generated/protocol.ts, the protocol as data (errno
+// tables, enums, operations, patterns, bounds, the state machine) that the SDK, the platform and the suite import
+// as `@onenet-ota/openapi/protocol`. Runs with `pnpm run generate`.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { loadSpec } from '../src/load-spec.ts';
+import { renderProtocol } from './render-protocol.ts';
 
 const outDir = new URL('../generated/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
@@ -13,4 +16,13 @@ if (!existsSync(target) || readFileSync(target, 'utf8') !== json) {
   const partial = new URL('openapi.json.partial', outDir);
   writeFileSync(partial, json);
   renameSync(partial, target);
+}
+
+// The same care for the protocol module: tests import it while packing regenerates it.
+const protocolTarget = new URL('protocol.ts', outDir);
+const protocol = renderProtocol(loadSpec());
+if (!existsSync(protocolTarget) || readFileSync(protocolTarget, 'utf8') !== protocol) {
+  const partial = new URL('protocol.ts.partial', outDir);
+  writeFileSync(partial, protocol);
+  renameSync(partial, protocolTarget);
 }

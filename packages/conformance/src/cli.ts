@@ -4,7 +4,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinFormats, type JournalEntry, requestLine } from '@onenet-ota/mock-server';
-import { DiffFormat, type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/sdk';
+import { DiffFormat, type Generation, Generation as Generations, type ModuleType } from '@onenet-ota/openapi/protocol';
 import { CaptureError } from './capture/capture-error.ts';
 import { runDrift } from './capture/drift-command.ts';
 import { runJudge } from './capture/judge-command.ts';

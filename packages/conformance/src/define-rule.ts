@@ -1,4 +1,4 @@
-import { ResultCode } from '@onenet-ota/sdk';
+import { ResultCode } from '@onenet-ota/openapi/protocol';
 import { codes, firstGap, isDownloadDone, servedIntact } from './evidence.ts';
 import type { Evidence, Rule, ShouldFinding } from './types.ts';
 

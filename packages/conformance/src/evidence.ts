@@ -3,14 +3,14 @@ import {
   bounds,
   Errno,
   enumDescriptions,
-  mediaType,
   type OperationId,
   operations,
   patterns,
   RangeRule,
   ResultCode,
   stateMachine,
-} from '@onenet-ota/sdk';
+} from '@onenet-ota/openapi/protocol';
+import { mediaType } from '@onenet-ota/sdk';
 import type { CaseFault } from './types.ts';
 
 // Readers over a case's journal, shared by the rules so each rule file holds only its judgement.

@@ -1,4 +1,4 @@
-import { bounds, CheckErrno, ExchangeName, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
+import { bounds, CheckErrno, ExchangeName, ProgressErrno, ResultCode } from '@onenet-ota/openapi/protocol';
 import { calls, codes, delivered, isDownloadDone, isResultCode } from './evidence.ts';
 import type { Evidence, Need } from './types.ts';
 

@@ -1,5 +1,6 @@
 import type { JournalEntry, Platform } from '@onenet-ota/mock-server';
-import { createManagementClient, type OneNetClient, operations, ProblemType } from '@onenet-ota/sdk';
+import { operations, ProblemType } from '@onenet-ota/openapi/protocol';
+import { createManagementClient, type OneNetClient } from '@onenet-ota/sdk';
 import { credentials, must } from './scenario.ts';
 
 /** The platform as one case sees it: the device's door, the suite's management client, and the journal. */

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { type Generation, type OperationId, operations } from '@onenet-ota/sdk';
+import { type Generation, type OperationId, operations } from '@onenet-ota/openapi/protocol';
 
 /** The generation an operation of the device API belongs to, by its tag in the spec. */
 function generationOf(entry: JournalEntry): Generation | undefined {

@@ -1,4 +1,4 @@
-import { type Generation, ModuleType, patterns } from '@onenet-ota/sdk';
+import { type Generation, ModuleType, patterns } from '@onenet-ota/openapi/protocol';
 
 /**
  * Who the device under test is, as the user declares it (`--type`, `--manuf`, `--model`, `--version`,

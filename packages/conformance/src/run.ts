@@ -8,7 +8,7 @@ import {
   startSntpServer,
   workerDiffs,
 } from '@onenet-ota/mock-server/node';
-import type { DiffFormat } from '@onenet-ota/sdk';
+import type { DiffFormat } from '@onenet-ota/openapi/protocol';
 import { type CaseContext, caseHeader, runCase } from './case.ts';
 import { commandDevice } from './drivers/command.ts';
 import type { DeviceDriver } from './drivers/device.ts';

@@ -1,13 +1,6 @@
 import { demoImage, type FaultCreate } from '@onenet-ota/mock-server';
-import {
-  type components,
-  type Generation,
-  ModuleType,
-  md5Hex,
-  type OneNetClient,
-  type OperationId,
-  operations,
-} from '@onenet-ota/sdk';
+import { type Generation, ModuleType, type OperationId, operations } from '@onenet-ota/openapi/protocol';
+import { type components, md5Hex, type OneNetClient } from '@onenet-ota/sdk';
 import { canonical } from './evidence.ts';
 import type { DeviceProfile } from './profile.ts';
 import type { CaseFault, Scenario } from './types.ts';

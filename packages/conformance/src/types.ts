@@ -1,5 +1,6 @@
 import type { FaultCreate, JournalEntry } from '@onenet-ota/mock-server';
-import type { components, DiffFormat, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/sdk';
+import type { DiffFormat, ErrnoOf, Generation, SouthboundOperation } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { DeviceClock } from './drivers/device-clock.ts';
 import type { DeviceProfile } from './profile.ts';
 

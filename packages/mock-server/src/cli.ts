@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
-import { DiffFormat, productResource, signToken } from '@onenet-ota/sdk';
+import { DiffFormat } from '@onenet-ota/openapi/protocol';
+import { productResource, signToken } from '@onenet-ota/sdk';
 import { builtinFormats } from './core/builtin-diffs.ts';
 import type { ClockMode } from './core/clock.ts';
 import type { CorsPolicy } from './core/cors.ts';

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { operations } from '@onenet-ota/sdk';
+import { operations } from '@onenet-ota/openapi/protocol';
 import { allowedHosts, isDevicePath } from './allowed-hosts.ts';
 import { ConnectionSlots } from './connection-slots.ts';
 import { builtinFormats, type DiffHow } from './core/builtin-diffs.ts';

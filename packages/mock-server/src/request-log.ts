@@ -1,4 +1,5 @@
-import { describeErrno, Errno, ExchangeName, enumDescriptions, type OperationId, RangeRule } from '@onenet-ota/sdk';
+import { Errno, ExchangeName, enumDescriptions, type OperationId, RangeRule } from '@onenet-ota/openapi/protocol';
+import { describeErrno } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/device-operation.ts';
 import type { LoggedEntry, Tolerated } from './core/journal.ts';
 

@@ -1,8 +1,7 @@
 // Regenerates src/generated/ from openapi/openapi.yaml. Runs on `pnpm install` and at the start of `pnpm test`.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadSpec, specPath } from '@onenet-ota/openapi';
+import { specPath } from '@onenet-ota/openapi';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { renderProtocol } from './render-protocol.ts';
 
 const outDir = new URL('../src/generated/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
@@ -28,4 +27,3 @@ const documented = astToString(ast)
   .replaceAll('@description ', '')
   .replaceAll('/** @constant */', '/** A constant. */');
 writeFileSync(new URL('openapi.ts', outDir), header + documented);
-writeFileSync(new URL('protocol.ts', outDir), renderProtocol(loadSpec()));

@@ -1,8 +1,8 @@
+import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
 import createClient, { type Client } from 'openapi-fetch';
 import { deviceResource, productResource, userResource } from './auth/token.ts';
 import { createTokenSource, type TokenSourceOptions } from './auth/token-source.ts';
 import type { paths } from './generated/openapi.ts';
-import { type Generation, tokenRules } from './generated/protocol.ts';
 
 /** An openapi-fetch client typed with every operation of the spec. */
 export type OneNetClient = Client<paths>;

@@ -1,4 +1,4 @@
-import { type ErrnoTables, enumDescriptions, type OperationId, operations } from './generated/protocol.ts';
+import { type ErrnoTables, enumDescriptions, type OperationId, operations } from '@onenet-ota/openapi/protocol';
 
 /** The name of an operation's errno schema in the spec, e.g. `CheckErrno`, or `FuseCode` on the new platform. */
 export type ErrnoTable = keyof ErrnoTables;

@@ -4,6 +4,45 @@
  * and state tables of the spec. Browser-safe: nothing here imports Node.
  */
 
+export type { ErrnoOf, ErrnoTables, OperationId, SouthboundOperation } from '@onenet-ota/openapi/protocol';
+export {
+  bounds,
+  CheckErrno,
+  DevInfoErrno,
+  DeviceTaskState,
+  DiffFormat,
+  DownloadErrorCode,
+  Errno,
+  ExchangeName,
+  enumDescriptions,
+  FuseCode,
+  Generation,
+  Module,
+  ModuleType,
+  mqttOta,
+  OtaErrnoCode,
+  OtaPushType,
+  operations,
+  PackageKind,
+  ProblemType,
+  ProgressErrno,
+  patterns,
+  problemStatus,
+  RangeRule,
+  ReportErrno,
+  ResultCode,
+  StudioCode,
+  stateMachine,
+  TaskAction,
+  TaskingErrno,
+  TaskState,
+  ThingReplyCode,
+  TidTaskStatus,
+  TokenCheckErrno,
+  tokenRules,
+  VersionQueryErrno,
+  VersionReportErrno,
+} from '@onenet-ota/openapi/protocol';
 export type { InstallFailureCode } from './agent/install-error.ts';
 /* The reference device agent */
 export { InstallError } from './agent/install-error.ts';
@@ -52,45 +91,6 @@ export type { ErrnoTable } from './errno.ts';
 /* Codes and states, generated from the spec */
 export { describeErrno, describeResultCode, errnoTableOf } from './errno.ts';
 export type { components, operations as OperationTypes, paths } from './generated/openapi.ts';
-export type { ErrnoOf, ErrnoTables, OperationId, SouthboundOperation } from './generated/protocol.ts';
-export {
-  bounds,
-  CheckErrno,
-  DevInfoErrno,
-  DeviceTaskState,
-  DiffFormat,
-  DownloadErrorCode,
-  Errno,
-  ExchangeName,
-  enumDescriptions,
-  FuseCode,
-  Generation,
-  Module,
-  ModuleType,
-  mqttOta,
-  OtaErrnoCode,
-  OtaPushType,
-  operations,
-  PackageKind,
-  ProblemType,
-  ProgressErrno,
-  patterns,
-  problemStatus,
-  RangeRule,
-  ReportErrno,
-  ResultCode,
-  StudioCode,
-  stateMachine,
-  TaskAction,
-  TaskingErrno,
-  TaskState,
-  ThingReplyCode,
-  TidTaskStatus,
-  TokenCheckErrno,
-  tokenRules,
-  VersionQueryErrno,
-  VersionReportErrno,
-} from './generated/protocol.ts';
 export { informTopics, thingPostTopics } from './mqtt-topics.ts';
 export type { UploadPackageQuery, UploadPackageResult } from './upload-package.ts';
 export { uploadPackage } from './upload-package.ts';

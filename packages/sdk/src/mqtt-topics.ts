@@ -1,4 +1,4 @@
-import { mqttOta } from './generated/protocol.ts';
+import { mqttOta } from '@onenet-ota/openapi/protocol';
 
 /**
  * The new platform's OTA topics for one device (protocol §4.6, `x-onenet-mqtt`): where the platform informs it of

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { CheckErrno, type Generation, ModuleType, type OperationId, operations, rangeBounds } from '@onenet-ota/sdk';
+import { CheckErrno, type Generation, ModuleType, type OperationId, operations } from '@onenet-ota/openapi/protocol';
+import { rangeBounds } from '@onenet-ota/sdk';
 import { canonical } from '../evidence.ts';
 import type { DeviceProfile } from '../profile.ts';
 import type { Evidence } from '../types.ts';

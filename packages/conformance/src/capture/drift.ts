@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import type { Generation } from '@onenet-ota/sdk';
+import type { Generation } from '@onenet-ota/openapi/protocol';
 import { canonical } from '../evidence.ts';
 import { captureEvidence } from './capture-evidence.ts';
 import type { Capture } from './read-capture.ts';

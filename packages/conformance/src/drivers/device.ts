@@ -1,5 +1,5 @@
 import type { Platform } from '@onenet-ota/mock-server';
-import type { Generation } from '@onenet-ota/sdk';
+import type { Generation } from '@onenet-ota/openapi/protocol';
 import type { Capability, DeviceExit } from '../types.ts';
 import type { DeviceClock } from './device-clock.ts';
 

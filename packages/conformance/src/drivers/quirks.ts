@@ -1,15 +1,5 @@
-import {
-  type AgentStore,
-  contentRange,
-  type FetchLike,
-  type OperationId,
-  type OtaAgentOptions,
-  operations,
-  ProgressErrno,
-  ResultCode,
-  rangeBounds,
-  TokenCheckErrno,
-} from '@onenet-ota/sdk';
+import { type OperationId, operations, ProgressErrno, ResultCode, TokenCheckErrno } from '@onenet-ota/openapi/protocol';
+import { type AgentStore, contentRange, type FetchLike, type OtaAgentOptions, rangeBounds } from '@onenet-ota/sdk';
 import { canonical } from '../evidence.ts';
 
 /**

@@ -1,7 +1,9 @@
 // The web console's script (runs in the browser; bundled with the SDK's management client by
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
-import { bounds, type components, createManagementClient, type OperationId, stateMachine } from '@onenet-ota/sdk';
+
+import { bounds, type OperationId, stateMachine } from '@onenet-ota/openapi/protocol';
+import { type components, createManagementClient } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/device-operation.ts';
 import { toleratedText } from '../request-log.ts';
 import { strategyText } from '../strategy-text.ts';

@@ -1,5 +1,6 @@
-import type { components, OperationId } from '@onenet-ota/sdk';
-import { operations } from '@onenet-ota/sdk';
+import type { OperationId } from '@onenet-ota/openapi/protocol';
+import { operations } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { isErrnoOf, isSouthbound, ProblemError } from '../core/responses.ts';

@@ -1,4 +1,4 @@
-import type { DiffFormat } from '@onenet-ota/sdk';
+import type { DiffFormat } from '@onenet-ota/openapi/protocol';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 
 /** The formats the built-in generator writes: plain VCDIFF, and VCDIFF with xdelta3's LZMA secondary compression. */

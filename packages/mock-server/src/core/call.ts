@@ -1,4 +1,4 @@
-import type { RangeRule } from '@onenet-ota/sdk';
+import type { RangeRule } from '@onenet-ota/openapi/protocol';
 import type { BodyOutcome } from './body.ts';
 import type { Context } from './context.ts';
 import type { Fault } from './faults/registry.ts';

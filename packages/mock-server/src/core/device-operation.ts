@@ -1,4 +1,4 @@
-import { type OperationId, operations } from '@onenet-ota/sdk';
+import { type OperationId, operations } from '@onenet-ota/openapi/protocol';
 import { operationSpec } from './spec.ts';
 
 /** Whether a device calls this operation (the spec's device tags): the envelope operations and the downloads of every generation. */

@@ -1,4 +1,5 @@
-import type { components, RangeRule } from '@onenet-ota/sdk';
+import type { RangeRule } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
 import { journalRange } from './journal-range.ts';
 import { headerEntries } from './raw-headers.ts';

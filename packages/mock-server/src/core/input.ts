@@ -1,5 +1,5 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
-import type { OperationId } from '@onenet-ota/sdk';
+import type { OperationId } from '@onenet-ota/openapi/protocol';
 import { operationSpec, specValidator } from './spec.ts';
 
 /** One offending field, as RFC 9457 `errors[]` carries it: `#/query/limit`, `#/body/strategy/power`. */

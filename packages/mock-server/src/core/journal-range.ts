@@ -1,4 +1,5 @@
-import { type components, contentRange, type RangeRule, rangeBounds } from '@onenet-ota/sdk';
+import type { RangeRule } from '@onenet-ota/openapi/protocol';
+import { type components, contentRange, rangeBounds } from '@onenet-ota/sdk';
 
 type JournalRange = components['schemas']['JournalRange'];
 

@@ -1,4 +1,5 @@
-import { type components, RangeRule } from '@onenet-ota/sdk';
+import { RangeRule } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import { HeldCall } from './held-call.ts';
 
 type JournalEntry = components['schemas']['JournalEntry'];

@@ -5,10 +5,10 @@ import {
   Errno,
   enumDescriptions,
   FuseCode,
-  mediaType,
   type OperationId,
   OtaErrnoCode,
-} from '@onenet-ota/sdk';
+} from '@onenet-ota/openapi/protocol';
+import { mediaType } from '@onenet-ota/sdk';
 import { builtinDiff, type DiffHow } from './builtin-diffs.ts';
 import type { Call, Handler } from './call.ts';
 import { type Clock, type ClockMode, createClock } from './clock.ts';

@@ -1,4 +1,5 @@
-import { type components, ExchangeName, md5Hex, OtaPushType } from '@onenet-ota/sdk';
+import { ExchangeName, OtaPushType } from '@onenet-ota/openapi/protocol';
+import { type components, md5Hex } from '@onenet-ota/sdk';
 import type { Context, PushFetch } from './context.ts';
 import type { DeviceMove } from './events.ts';
 import { randomAlphanumeric } from './ids.ts';

@@ -1,4 +1,5 @@
-import { parsedBounds, plainBounds, RangeRule } from '@onenet-ota/sdk';
+import { RangeRule } from '@onenet-ota/openapi/protocol';
+import { parsedBounds, plainBounds } from '@onenet-ota/sdk';
 
 /** How the download endpoint reads `Range`. */
 export type RangeDialect = 'onenet' | 'rfc9110';

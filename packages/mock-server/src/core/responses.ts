@@ -1,13 +1,13 @@
 import {
   type ErrnoOf,
   enumDescriptions,
-  errnoTableOf,
   type OperationId,
   operations,
   ProblemType,
   problemStatus,
   type SouthboundOperation,
-} from '@onenet-ota/sdk';
+} from '@onenet-ota/openapi/protocol';
+import { errnoTableOf } from '@onenet-ota/sdk';
 
 import { utf8Length, WholeAnswer } from './whole-body.ts';
 

@@ -1,4 +1,4 @@
-import { type OperationId, operations } from '@onenet-ota/sdk';
+import { type OperationId, operations } from '@onenet-ota/openapi/protocol';
 
 /** A request matched to an operation of the spec. */
 export interface Route {

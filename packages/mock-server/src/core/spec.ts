@@ -8,7 +8,7 @@ import {
   type SpecValidator,
 } from '@onenet-ota/openapi/document';
 import document from '@onenet-ota/openapi/openapi.json' with { type: 'json' };
-import type { OperationId } from '@onenet-ota/sdk';
+import type { OperationId } from '@onenet-ota/openapi/protocol';
 
 /** A parameter of an operation, with where its schema lives for ajv. */
 export interface ParameterSpec {

@@ -1,4 +1,4 @@
-import { stateMachine } from '@onenet-ota/sdk';
+import { stateMachine } from '@onenet-ota/openapi/protocol';
 
 // Executes the spec's `x-ota-state-machine`: every rule below is read from it, none is restated here.
 

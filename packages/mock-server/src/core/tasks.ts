@@ -1,4 +1,5 @@
-import { type components, ResultCode, stateMachine } from '@onenet-ota/sdk';
+import { ResultCode, stateMachine } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { Context } from './context.ts';
 import {
   type DeviceTaskRecord,

@@ -1,11 +1,9 @@
+import { CheckErrno, operations, ResultCode } from '@onenet-ota/openapi/protocol';
 import {
-  CheckErrno,
   createDeviceClient,
   type FetchLike,
   InstallError,
   OtaAgent,
-  operations,
-  ResultCode,
   rangeBounds,
   type UpgradeResult,
 } from '@onenet-ota/sdk';

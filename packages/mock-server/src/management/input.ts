@@ -1,4 +1,4 @@
-import type { OperationId } from '@onenet-ota/sdk';
+import type { OperationId } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import { readJsonBody, readParameters } from '../core/input.ts';

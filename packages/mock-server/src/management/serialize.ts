@@ -1,4 +1,5 @@
-import { type components, Generation } from '@onenet-ota/sdk';
+import { Generation } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import { clockRange } from '../core/clock.ts';
 import type { Context } from '../core/context.ts';
 import type {

@@ -6,7 +6,8 @@
  */
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { ExchangeName, type Generation, informTopics, mqttOta, thingPostTopics, verifyToken } from '@onenet-ota/sdk';
+import { ExchangeName, type Generation, mqttOta } from '@onenet-ota/openapi/protocol';
+import { informTopics, thingPostTopics, verifyToken } from '@onenet-ota/sdk';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { deviceNamed } from '../core/device-named.ts';
 import { redactAuthorization } from '../core/held-call.ts';

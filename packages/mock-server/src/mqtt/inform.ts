@@ -1,4 +1,5 @@
-import { type components, ExchangeName, mqttOta } from '@onenet-ota/sdk';
+import { ExchangeName, mqttOta } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { Journal, JournalEntry } from '../core/journal.ts';
 import { summarizeBody } from '../core/journal.ts';
 import { publishEntry } from './publish-entry.ts';

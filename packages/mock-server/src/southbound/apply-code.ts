@@ -1,4 +1,4 @@
-import { bounds, Errno } from '@onenet-ota/sdk';
+import { bounds, Errno } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../core/context.ts';
 import type { DeviceTaskRecord, TaskRecord } from '../core/records.ts';
 import { type CodeOutcome, codeOutcome } from '../core/state-machine.ts';

@@ -1,4 +1,5 @@
-import { type Generation, type TokenSubject, tokenRules, verifyToken } from '@onenet-ota/sdk';
+import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
+import { type TokenSubject, verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { deviceNamed } from '../core/device-named.ts';

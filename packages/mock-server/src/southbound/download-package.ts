@@ -1,4 +1,5 @@
-import { DownloadErrorCode, type TokenVerdict } from '@onenet-ota/sdk';
+import { DownloadErrorCode } from '@onenet-ota/openapi/protocol';
+import type { TokenVerdict } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { deviceTaskKeyOf, type TokenRecord } from '../core/records.ts';

@@ -1,4 +1,4 @@
-import { DevInfoErrno } from '@onenet-ota/sdk';
+import { DevInfoErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';

@@ -1,4 +1,4 @@
-import { VersionQueryErrno } from '@onenet-ota/sdk';
+import { VersionQueryErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
 import { readParameters } from '../core/input.ts';

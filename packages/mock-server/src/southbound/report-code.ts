@@ -1,4 +1,4 @@
-import { Errno, ProgressErrno, ReportErrno } from '@onenet-ota/sdk';
+import { Errno, ProgressErrno, ReportErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyJson, bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';

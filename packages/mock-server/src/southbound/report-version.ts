@@ -1,4 +1,4 @@
-import { VersionReportErrno } from '@onenet-ota/sdk';
+import { VersionReportErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';

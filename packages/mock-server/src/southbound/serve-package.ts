@@ -1,4 +1,4 @@
-import { Errno, RangeRule } from '@onenet-ota/sdk';
+import { Errno, RangeRule } from '@onenet-ota/openapi/protocol';
 import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';

@@ -1,4 +1,4 @@
-import { CheckErrno, ModuleType } from '@onenet-ota/sdk';
+import { CheckErrno, ModuleType } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../core/context.ts';
 import type { DeviceRecord, DeviceTaskRecord, TaskRecord } from '../core/records.ts';
 import { callOutcome } from '../core/state-machine.ts';

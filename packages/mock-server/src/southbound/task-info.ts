@@ -1,4 +1,5 @@
-import { type components, PackageKind } from '@onenet-ota/sdk';
+import { PackageKind } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { Context } from '../core/context.ts';
 import type { TaskRecord, TokenRecord } from '../core/records.ts';
 import { fileOf } from '../core/tasks.ts';

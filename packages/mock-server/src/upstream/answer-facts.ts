@@ -1,4 +1,4 @@
-import { Errno, FuseCode, type OperationId, OtaErrnoCode, operations } from '@onenet-ota/sdk';
+import { Errno, FuseCode, type OperationId, OtaErrnoCode, operations } from '@onenet-ota/openapi/protocol';
 import type { JournalEntry } from '../core/journal.ts';
 
 type BodySummary = NonNullable<JournalEntry['response']['body']>;

@@ -1,5 +1,5 @@
+import { ModuleType, ProgressErrno, type ResultCode } from '@onenet-ota/openapi/protocol';
 import type { OneNetClient } from '../clients.ts';
-import { ModuleType, ProgressErrno, type ResultCode } from '../generated/protocol.ts';
 import { failureText } from './failure-text.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ResultCode } from '../generated/protocol.ts';
+import type { ResultCode } from '@onenet-ota/openapi/protocol';
 
 /** Upgrade failure codes a host's `install` may report (2xx except 201, 207 and 208, which the agent decides). */
 export type InstallFailureCode =

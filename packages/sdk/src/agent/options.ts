@@ -1,6 +1,6 @@
+import type { Generation, ModuleType } from '@onenet-ota/openapi/protocol';
 import type { DeviceClientOptions, OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
-import type { Generation, ModuleType } from '../generated/protocol.ts';
 import type { AgentStore } from './store.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];

@@ -1,5 +1,3 @@
-import { createDeviceClient, type DeviceClientOptions, type OneNetClient } from '../clients.ts';
-import type { components } from '../generated/openapi.ts';
 import {
   CheckErrno,
   DownloadErrorCode,
@@ -7,7 +5,9 @@ import {
   ProgressErrno,
   ResultCode,
   TokenCheckErrno,
-} from '../generated/protocol.ts';
+} from '@onenet-ota/openapi/protocol';
+import { createDeviceClient, type DeviceClientOptions, type OneNetClient } from '../clients.ts';
+import type { components } from '../generated/openapi.ts';
 import { DeviceCalls } from './device-calls.ts';
 import { failureText } from './failure-text.ts';
 import { fetchFragment } from './fragment.ts';

@@ -1,4 +1,4 @@
-import { bounds } from '../generated/protocol.ts';
+import { bounds } from '@onenet-ota/openapi/protocol';
 import type { DownloadState } from './store.ts';
 
 /**

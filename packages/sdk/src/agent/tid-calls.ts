@@ -1,6 +1,6 @@
+import { FuseCode, type Generation, ModuleType, StudioCode } from '@onenet-ota/openapi/protocol';
 import type { OneNetClient } from '../clients.ts';
 import type { components } from '../generated/openapi.ts';
-import { FuseCode, type Generation, ModuleType, StudioCode } from '../generated/protocol.ts';
 import { failureText } from './failure-text.ts';
 
 type TidTaskInfo = components['schemas']['TidTaskInfo'];

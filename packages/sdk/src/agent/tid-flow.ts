@@ -1,4 +1,3 @@
-import type { components } from '../generated/openapi.ts';
 import {
   bounds,
   type Generation,
@@ -7,7 +6,8 @@ import {
   ResultCode,
   StudioCode,
   TidTaskStatus,
-} from '../generated/protocol.ts';
+} from '@onenet-ota/openapi/protocol';
+import type { components } from '../generated/openapi.ts';
 import { fetchFragment } from './fragment.ts';
 import { InstallError } from './install-error.ts';
 import type { OtaAgentOptions, UpgradeOutcome, UpgradeResult } from './options.ts';

@@ -1,8 +1,8 @@
+import { ResultCode } from '@onenet-ota/openapi/protocol';
 import type { ImageSource } from '../diff/image-source.ts';
 import { PatchError } from '../diff/varint.ts';
 import { restoreVcdiff } from '../diff/vcdiff-decode.ts';
 import type { components } from '../generated/openapi.ts';
-import { ResultCode } from '../generated/protocol.ts';
 import { InstallError } from './install-error.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];

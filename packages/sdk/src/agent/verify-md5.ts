@@ -1,6 +1,6 @@
+import { ResultCode } from '@onenet-ota/openapi/protocol';
 import { Md5 } from '../crypto/md5.ts';
 import type { components } from '../generated/openapi.ts';
-import { ResultCode } from '../generated/protocol.ts';
 import { InstallError } from './install-error.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];

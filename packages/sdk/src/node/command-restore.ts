@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ResultCode } from '@onenet-ota/openapi/protocol';
 import { InstallError } from '../agent/install-error.ts';
 import type { components } from '../generated/openapi.ts';
-import { ResultCode } from '../generated/protocol.ts';
 import { shellWord } from './shell-word.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];

@@ -1,7 +1,7 @@
+import { mqttOta } from '@onenet-ota/openapi/protocol';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { deviceResource, productResource, signToken } from '../auth/token.ts';
 import type { components } from '../generated/openapi.ts';
-import { mqttOta } from '../generated/protocol.ts';
 import { informTopics } from '../mqtt-topics.ts';
 
 type OtaInform = components['schemas']['OtaInform'];

@@ -7,11 +7,11 @@ import { pipeline } from 'node:stream/promises';
 // A namespace: a named import of what an older Node lacks stops the module from loading at all.
 import * as tls from 'node:tls';
 import { parseArgs } from 'node:util';
+import { type Generation, Generation as GenerationEnum } from '@onenet-ota/openapi/protocol';
 import type { UpgradeResult } from '../agent/options.ts';
 import { OtaAgent } from '../agent/ota-agent.ts';
 import { MemoryStore } from '../agent/store.ts';
 import { vcdiffRestore } from '../agent/vcdiff-restore.ts';
-import { type Generation, Generation as GenerationEnum } from '../generated/protocol.ts';
 import { commandRestore } from './command-restore.ts';
 import { fileSource } from './file-source.ts';
 import { FileStore } from './file-store.ts';

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { parseToken, TokenFormatError, tokenRules } from '@onenet-ota/sdk';
+import { tokenRules } from '@onenet-ota/openapi/protocol';
+import { parseToken, TokenFormatError } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { DiffFormat, ResultCode } from '@onenet-ota/sdk';
+import { DiffFormat, ResultCode } from '@onenet-ota/openapi/protocol';
 import { defineRule, upgraded } from '../../define-rule.ts';
 import { codes, downloads } from '../../evidence.ts';
 

@@ -1,4 +1,4 @@
-import { ExchangeName, mqttOta } from '@onenet-ota/sdk';
+import { ExchangeName, mqttOta } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { calls } from '../../evidence.ts';
 

@@ -1,4 +1,4 @@
-import { OtaErrnoCode } from '@onenet-ota/sdk';
+import { OtaErrnoCode } from '@onenet-ota/openapi/protocol';
 import { defineRule, downloadedWhole } from '../../define-rule.ts';
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { patterns } from '@onenet-ota/sdk';
+import { patterns } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { downloads, firstGap, rangeRuleText, servedIntact } from '../../evidence.ts';
 

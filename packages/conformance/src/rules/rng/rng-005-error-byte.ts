@@ -1,4 +1,4 @@
-import { DownloadErrorCode, ProgressErrno, ResultCode } from '@onenet-ota/sdk';
+import { DownloadErrorCode, ProgressErrno, ResultCode } from '@onenet-ota/openapi/protocol';
 import { claimsBackedByBytes, defineRule, installedNothing, installedTarget } from '../../define-rule.ts';
 import { codes, downloads, firstGap, servedIntact } from '../../evidence.ts';
 

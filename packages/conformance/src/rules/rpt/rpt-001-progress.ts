@@ -1,4 +1,4 @@
-import { bounds, ProgressErrno } from '@onenet-ota/sdk';
+import { bounds, ProgressErrno } from '@onenet-ota/openapi/protocol';
 import { defineRule, should } from '../../define-rule.ts';
 import { codes, isResultCode } from '../../evidence.ts';
 

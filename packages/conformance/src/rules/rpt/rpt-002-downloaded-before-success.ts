@@ -1,4 +1,4 @@
-import { ProgressErrno, ResultCode } from '@onenet-ota/sdk';
+import { ProgressErrno, ResultCode } from '@onenet-ota/openapi/protocol';
 import { defineRule, should } from '../../define-rule.ts';
 import { codes, isDownloadDone } from '../../evidence.ts';
 

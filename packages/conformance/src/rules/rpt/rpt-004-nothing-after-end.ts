@@ -1,4 +1,4 @@
-import { Errno } from '@onenet-ota/sdk';
+import { Errno } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { codes } from '../../evidence.ts';
 

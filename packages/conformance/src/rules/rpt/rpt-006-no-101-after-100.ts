@@ -1,4 +1,4 @@
-import { bounds, Errno, ResultCode } from '@onenet-ota/sdk';
+import { bounds, Errno, ResultCode } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { codes } from '../../evidence.ts';
 

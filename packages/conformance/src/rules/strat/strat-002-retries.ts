@@ -1,4 +1,4 @@
-import { ResultCode } from '@onenet-ota/sdk';
+import { ResultCode } from '@onenet-ota/openapi/protocol';
 import { defineRule, should } from '../../define-rule.ts';
 import { accepted, downloads } from '../../evidence.ts';
 

@@ -1,4 +1,4 @@
-import { ResultCode, TokenCheckErrno } from '@onenet-ota/sdk';
+import { ResultCode, TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { codes, downloads, isFailureCode, tokenChecks } from '../../evidence.ts';
 import { preventedBy } from '../../prevented.ts';

@@ -1,4 +1,4 @@
-import { TokenCheckErrno } from '@onenet-ota/sdk';
+import { TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { downloads, tokenChecks } from '../../evidence.ts';
 

@@ -1,4 +1,4 @@
-import { TokenCheckErrno } from '@onenet-ota/sdk';
+import { TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import { defineRule, downloadedWhole } from '../../define-rule.ts';
 import { handsOverToken } from './token-handover.ts';
 

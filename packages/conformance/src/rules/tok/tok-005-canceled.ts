@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { Errno, TidTaskStatus } from '@onenet-ota/sdk';
+import { Errno, TidTaskStatus } from '@onenet-ota/openapi/protocol';
 import { defineRule } from '../../define-rule.ts';
 import { canonical, codes, downloads, isFailureCode } from '../../evidence.ts';
 

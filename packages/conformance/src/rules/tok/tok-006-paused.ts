@@ -1,5 +1,12 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { CheckErrno, FuseCode, OtaErrnoCode, ResultCode, StudioCode, TokenCheckErrno } from '@onenet-ota/sdk';
+import {
+  CheckErrno,
+  FuseCode,
+  OtaErrnoCode,
+  ResultCode,
+  StudioCode,
+  TokenCheckErrno,
+} from '@onenet-ota/openapi/protocol';
 import { defineRule, downloadedWhole, should } from '../../define-rule.ts';
 import { accepted, calls, codes, isFailureCode, tokenChecks } from '../../evidence.ts';
 import type { Evidence, Finding, Scenario } from '../../types.ts';

@@ -1,4 +1,4 @@
-import type { TokenCheckErrno } from '@onenet-ota/sdk';
+import type { TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import { calls, codes, downloads, tokenChecks } from '../../evidence.ts';
 import { preventedBy } from '../../prevented.ts';
 import type { Evidence } from '../../types.ts';

@@ -1,4 +1,4 @@
-import { Errno, operations } from '@onenet-ota/sdk';
+import { Errno, operations } from '@onenet-ota/openapi/protocol';
 import { type BodyOutcome, type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';

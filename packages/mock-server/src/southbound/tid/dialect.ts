@@ -1,4 +1,4 @@
-import { FuseCode, type Generation, type SouthboundOperation, StudioCode } from '@onenet-ota/sdk';
+import { FuseCode, type Generation, type SouthboundOperation, StudioCode } from '@onenet-ota/openapi/protocol';
 
 /** The meanings a Studio or new-platform answer can carry, each a code of that generation's table. */
 type Meaning =

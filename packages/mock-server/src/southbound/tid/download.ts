@@ -1,4 +1,5 @@
-import { OtaErrnoCode, rangeBounds, TokenCheckErrno } from '@onenet-ota/sdk';
+import { OtaErrnoCode, TokenCheckErrno } from '@onenet-ota/openapi/protocol';
+import { rangeBounds } from '@onenet-ota/sdk';
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
 import { readParameters } from '../../core/input.ts';

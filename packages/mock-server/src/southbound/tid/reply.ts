@@ -1,4 +1,4 @@
-import type { ErrnoOf, SouthboundOperation } from '@onenet-ota/sdk';
+import type { ErrnoOf, SouthboundOperation } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../../core/call.ts';
 import { answer } from '../answer.ts';
 

@@ -1,4 +1,4 @@
-import { Errno, ResultCode } from '@onenet-ota/sdk';
+import { Errno, ResultCode } from '@onenet-ota/openapi/protocol';
 import type { Call, Handler } from '../../core/call.ts';
 import { bodyJson, bodyText } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';

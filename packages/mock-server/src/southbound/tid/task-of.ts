@@ -1,4 +1,5 @@
-import { type components, TidTaskStatus } from '@onenet-ota/sdk';
+import { TidTaskStatus } from '@onenet-ota/openapi/protocol';
+import type { components } from '@onenet-ota/sdk';
 import type { Context } from '../../core/context.ts';
 import { type DeviceRecord, type DeviceTaskRecord, deviceTaskKey, type TaskRecord } from '../../core/records.ts';
 

@@ -1,7 +1,7 @@
-import { deref, listOperations, type OpenApiDocument, type SchemaObject } from '@onenet-ota/openapi';
+import { deref, listOperations, type OpenApiDocument, type SchemaObject } from '../src/index.ts';
 
 /**
- * Renders `src/generated/protocol.ts`: the runtime data of the spec that openapi-typescript does not emit
+ * Renders `generated/protocol.ts`: the runtime data of the spec that openapi-typescript does not emit
  * (enum names and meanings, errno tables per operation, routes, patterns, the state machine), so that no
  * package re-types a table the spec already holds.
  */

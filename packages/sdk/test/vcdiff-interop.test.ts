@@ -50,8 +50,8 @@ describe.skipIf(!hasXdelta3 && !process.env.CI)(
       expect(Buffer.concat(out).equals(Buffer.from(target))).toBe(true);
     });
 
-    it('xdelta3 -d applies a patch this kit made with LZMA secondary compression, in large and small windows', () => {
-      for (const windowSize of [1 << 20, 16 * 1024]) {
+    it('xdelta3 -d applies a patch this kit made with LZMA secondary compression, in 1 MiB and 64 KiB windows', () => {
+      for (const windowSize of [1 << 20, 64 * 1024]) {
         const patch = createVcdiff(base, target, { windowSize, lzma2: (bytes) => lzma2.compressSync(bytes) });
         writeFileSync(join(dir, 'ours-lzma.vcdiff'), patch);
         execFileSync('xdelta3', [
@@ -64,7 +64,7 @@ describe.skipIf(!hasXdelta3 && !process.env.CI)(
         ]);
         expect(readFileSync(join(dir, 'restored')).equals(Buffer.from(target))).toBe(true);
       }
-    });
+    }, 30_000);
 
     it("the SDK applies xdelta3's default patch (LZMA secondary, one stream through every window)", async () => {
       // -W 65536: 32 windows, so the decoder carries the LZMA state from window to window as xdelta3 does.

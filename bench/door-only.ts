@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Platform } from '@onenet-ota/mock-server';
 import { startServer } from '@onenet-ota/mock-server/node';
-import { awaitWholeEnd, WholeAnswer } from '../packages/mock-server/src/core/whole-body.ts';
+import { awaitWholeEnd, WholeAnswer } from '../packages/mock-server/src/core/http/whole-answer.ts';
 
 const [port, packageFile, checkFile] = process.argv.slice(2) as [string, string, string];
 const file = readFileSync(packageFile);

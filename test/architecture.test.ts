@@ -110,8 +110,8 @@ describe('wire values read once', () => {
     expect(found).toEqual([]);
   });
 
-  it("reads dev_id nowhere but in the mock platform's core/dev-id.ts", () => {
-    const devIds = normalize(join(root, 'packages/mock-server/src/core/dev-id.ts'));
+  it("reads dev_id nowhere but in the mock platform's core/http/dev-id.ts", () => {
+    const devIds = normalize(join(root, 'packages/mock-server/src/core/http/dev-id.ts'));
     const found: string[] = [];
     for (const dir of sources)
       for (const file of importGraph(dir).keys()) {

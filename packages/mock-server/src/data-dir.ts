@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { newAccessKey } from './core/ids.ts';
-import type { StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
+import { newAccessKey } from './core/domain/ids.ts';
+import type { StateStore, StoreBatch, StoredPlatform } from './core/domain/persistence.ts';
 
 // A data directory: `platform.db`, an SQLite database in WAL mode (node:sqlite, built into Node 24: no native
 // build) holding every record, snapshot and journal entry as JSON rows; `blobs/`, package and patch bytes as files

@@ -4,7 +4,7 @@
  * `{ id, error }`.
  */
 import { parentPort } from 'node:worker_threads';
-import { builtinDiff, type DiffHow } from './core/builtin-diffs.ts';
+import { builtinDiff, type DiffHow } from './core/domain/builtin-diffs.ts';
 import { loadLzma2Encoder } from './lzma2-encoder.ts';
 
 parentPort?.on(

@@ -5,7 +5,7 @@ import * as faults from './control/faults.ts';
 import * as journal from './control/journal.ts';
 import * as reset from './control/reset.ts';
 import * as snapshots from './control/snapshots.ts';
-import type { Handlers } from './core/platform.ts';
+import type { Handlers } from './core/machinery.ts';
 import { getAccount } from './management/account.ts';
 import * as devices from './management/devices.ts';
 import * as diffs from './management/diffs.ts';

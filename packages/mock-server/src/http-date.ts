@@ -1,4 +1,4 @@
-import type { Clock } from './core/clock.ts';
+import type { Clock } from './core/domain/clock.ts';
 
 /**
  * A `Date` header value (RFC 9110 §5.6.7) in platform time: the time a device that sets its clock from HTTP

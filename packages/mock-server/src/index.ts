@@ -4,20 +4,12 @@
  * (`fetch(Request) → Response`); `@onenet-ota/mock-server/msw` and `@onenet-ota/mock-server/node` are its doors.
  */
 
-export { builtinFormats, type DiffHow } from './core/builtin-diffs.ts';
-export type { Clock, ClockMode } from './core/clock.ts';
-export { ClockError, createClock } from './core/clock.ts';
 export type { DiffGenerator, PushFetch, Settings } from './core/context.ts';
-export type { CorsPolicy } from './core/cors.ts';
-export type { DeviceMove, PlatformEvents } from './core/events.ts';
-export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
-export type { HeldCall, HeldParts } from './core/held-call.ts';
-export type { Journal, JournalEntry, JournalQuery, Kept, LogBrief, LoggedEntry } from './core/journal.ts';
-export { journalRange } from './core/journal-range.ts';
-export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/persistence.ts';
-export type { FetchExtra, Platform, PlatformOptions } from './core/platform.ts';
-export type { RangeDecision, RangeDialect } from './core/range.ts';
-export { decideRange } from './core/range.ts';
+export { builtinFormats, type DiffHow } from './core/domain/builtin-diffs.ts';
+export type { Clock, ClockMode } from './core/domain/clock.ts';
+export { ClockError, createClock } from './core/domain/clock.ts';
+export type { DeviceMove, PlatformEvents } from './core/domain/events.ts';
+export type { Collection, StateStore, StoreBatch, StoredPlatform } from './core/domain/persistence.ts';
 export type {
   DeviceRecord,
   DeviceTaskRecord,
@@ -30,9 +22,17 @@ export type {
   StoredFile,
   TaskRecord,
   TokenRecord,
-} from './core/records.ts';
-export { demo, demoImage } from './core/seed.ts';
-export { bareLineFeedsTolerated } from './core/wire-tolerance.ts';
+} from './core/domain/records.ts';
+export { demo, demoImage } from './core/domain/seed.ts';
+export type { Fault, FaultAction, FaultCreate, FaultRegistry, FaultRule, FaultTarget } from './core/faults/registry.ts';
+export type { CorsPolicy } from './core/http/cors.ts';
+export type { RangeDecision, RangeDialect } from './core/http/range.ts';
+export { decideRange } from './core/http/range.ts';
+export { bareLineFeedsTolerated } from './core/http/wire-tolerance.ts';
+export type { HeldCall, HeldParts } from './core/journal/call-record.ts';
+export type { Journal, JournalEntry, JournalQuery, Kept, LogBrief, LoggedEntry } from './core/journal/journal.ts';
+export { journalRange } from './core/journal/journal-range.ts';
+export type { FetchExtra, Platform, PlatformOptions } from './core/machinery.ts';
 export { createPlatform } from './platform.ts';
 export type { RequestLineOptions } from './request-log.ts';
 export { requestLine } from './request-log.ts';

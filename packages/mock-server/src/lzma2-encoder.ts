@@ -1,4 +1,4 @@
-import type { Lzma2Encoder } from './core/builtin-diffs.ts';
+import type { Lzma2Encoder } from './core/domain/builtin-diffs.ts';
 
 let loading: Promise<Lzma2Encoder> | undefined;
 

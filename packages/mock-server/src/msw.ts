@@ -4,7 +4,7 @@
  * where the whole platform runs in the page behind MSW's service worker.
  */
 import { type HttpHandler, http } from 'msw';
-import type { Platform } from './core/platform.ts';
+import type { Platform } from './core/machinery.ts';
 
 /**
  * MSW handlers that forward every request under `baseUrl` to the platform.

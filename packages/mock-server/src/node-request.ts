@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { RawHeaders } from './core/raw-headers.ts';
+import type { RawHeaders } from './core/http/raw-headers.ts';
 
 // The node door hands the platform what it reads of a request (method, url, headers, body) without building a
 // WHATWG Request: at tens of thousands of device calls a second, undici's Request (its Headers list, an

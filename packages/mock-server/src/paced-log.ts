@@ -1,4 +1,4 @@
-import type { LogBrief, LoggedEntry } from './core/journal.ts';
+import type { LogBrief, LoggedEntry } from './core/journal/journal.ts';
 
 /** Options of {@link PacedLog}. */
 export interface PacedLogOptions {

@@ -1,4 +1,4 @@
-import { assemblePlatform, type Platform, type PlatformOptions } from './core/platform.ts';
+import { assemblePlatform, type Platform, type PlatformOptions } from './core/machinery.ts';
 import { handlers } from './handlers.ts';
 
 /**

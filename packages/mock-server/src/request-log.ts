@@ -1,7 +1,7 @@
 import { Errno, ExchangeName, enumDescriptions, type OperationId, RangeRule } from '@onenet-ota/openapi/protocol';
 import { describeErrno } from '@onenet-ota/sdk';
-import { isDeviceOperation } from './core/device-operation.ts';
-import type { LoggedEntry, Tolerated } from './core/journal.ts';
+import { isDeviceOperation } from './core/http/device-operation.ts';
+import type { LoggedEntry, Tolerated } from './core/journal/journal.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked

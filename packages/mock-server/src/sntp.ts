@@ -5,7 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from './core/clock.ts';
+import type { Clock } from './core/domain/clock.ts';
 
 /** Seconds from the NTP era (1900-01-01) to the Unix epoch (RFC 4330 §3). */
 const ntpEpochOffset = 2_208_988_800;

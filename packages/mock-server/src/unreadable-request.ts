@@ -7,13 +7,13 @@
  * its request line names). A connection whose lines all end with LF alone is served instead (line-endings.ts).
  */
 import type { Duplex } from 'node:stream';
-import { devIdOf } from './core/dev-id.ts';
-import { journalHeaders, redactAuthorization } from './core/held-call.ts';
-import type { Platform } from './core/platform.ts';
-import { headerEntries } from './core/raw-headers.ts';
-import { requestDevice } from './core/request-device.ts';
-import { problemBody } from './core/responses.ts';
-import { route } from './core/router.ts';
+import { devIdOf } from './core/http/dev-id.ts';
+import { headerEntries } from './core/http/raw-headers.ts';
+import { requestDevice } from './core/http/request-device.ts';
+import { problemBody } from './core/http/responses.ts';
+import { route } from './core/http/router.ts';
+import { journalHeaders, redactAuthorization } from './core/journal/call-record.ts';
+import type { Platform } from './core/machinery.ts';
 import { platformDate } from './http-date.ts';
 
 /** What Node passes to `clientError` for a request its parser refused. */

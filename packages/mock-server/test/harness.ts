@@ -11,8 +11,8 @@ import {
   signToken,
 } from '@onenet-ota/sdk';
 import { expect } from 'vitest';
-import { allowedMethods, route } from '../src/core/router.ts';
-import { operationSpec, specValidator } from '../src/core/spec.ts';
+import { allowedMethods, route } from '../src/core/http/router.ts';
+import { operationSpec, specValidator } from '../src/core/http/spec.ts';
 import { createPlatform, demo, type Platform, type PlatformOptions } from '../src/index.ts';
 import { type RunningServer, startServer } from '../src/node.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HeldCall, type HeldParts } from '../src/core/held-call.ts';
-import { Journal, type JournalEntry } from '../src/core/journal.ts';
+import { HeldCall, type HeldParts } from '../src/core/journal/call-record.ts';
+import { Journal, type JournalEntry } from '../src/core/journal/journal.ts';
 import { createPlatform } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import { checkQuery, demoAuthorization } from './harness.ts';

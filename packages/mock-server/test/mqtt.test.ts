@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { deviceResource, productResource, signToken } from '@onenet-ota/sdk';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { specValidator } from '../src/core/spec.ts';
+import { specValidator } from '../src/core/http/spec.ts';
 import { demo, type JournalEntry, requestLine } from '../src/index.ts';
 import { type RunningBroker, startMqttBroker } from '../src/node.ts';
 import { type Harness, otaDeviceBin, startHarness } from './harness.ts';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OtaAgent } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { specValidator } from '../src/core/spec.ts';
+import { specValidator } from '../src/core/http/spec.ts';
 import { demo } from '../src/index.ts';
 import { demoModule, type Harness, startHarness } from './harness.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RawHeaders } from '../src/core/raw-headers.ts';
+import { RawHeaders } from '../src/core/http/raw-headers.ts';
 import { createPlatform, demo } from '../src/index.ts';
 import { startServer } from '../src/node.ts';
 import { checkQuery } from './harness.ts';

@@ -1,6 +1,6 @@
 import { md5Hex } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
-import { readBody } from '../src/core/request-body.ts';
+import { readBody } from '../src/core/http/request-body.ts';
 import { demoImage } from '../src/index.ts';
 
 // The platform reads bodies in place as they stream and hashes uploads on the way in. These cases feed the

@@ -1,6 +1,6 @@
 import { type OperationId, operations } from '@onenet-ota/sdk';
 import { describe, expect, it } from 'vitest';
-import { route } from '../src/core/router.ts';
+import { route } from '../src/core/http/router.ts';
 
 const literals = (path: string) => path.split('/').filter((s) => s && !s.startsWith('{')).length;
 

@@ -1,7 +1,7 @@
 import { loadSpec } from '@onenet-ota/openapi';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { specValidator } from '../src/core/spec.ts';
+import { specValidator } from '../src/core/http/spec.ts';
 import { demo } from '../src/index.ts';
 import { checkQuery, type Harness, startHarness } from './harness.ts';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createManagementClient, deviceResource, OtaAgent, signToken } from '@onenet-ota/sdk';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
-import { specValidator } from '../src/core/spec.ts';
+import { specValidator } from '../src/core/http/spec.ts';
 import { demo, type JournalEntry } from '../src/index.ts';
 
 // A thing-model device as OneNET's own SDKs make one, with mqtt.js: it subscribes to wildcards of its own tree,

@@ -1,8 +1,8 @@
 import { createDeviceClient } from '@onenet-ota/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BodyOutcome, countedStream } from '../src/core/body.ts';
-import { utf8Length, WholeAnswer } from '../src/core/whole-body.ts';
+import { type BodyOutcome, countedStream } from '../src/core/http/answer-body.ts';
+import { utf8Length, WholeAnswer } from '../src/core/http/whole-answer.ts';
 import { createPlatform, demo, demoImage } from '../src/index.ts';
 import { checkQuery } from './harness.ts';
 

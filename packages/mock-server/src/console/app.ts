@@ -4,7 +4,7 @@
 
 import { bounds, type OperationId, stateMachine } from '@onenet-ota/openapi/protocol';
 import { type components, createManagementClient } from '@onenet-ota/sdk';
-import { isDeviceOperation } from '../core/device-operation.ts';
+import { isDeviceOperation } from '../core/http/device-operation.ts';
 import { toleratedText } from '../request-log.ts';
 import { strategyText } from '../strategy-text.ts';
 

@@ -1,9 +1,9 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
-import { ClockError, ClockRangeError } from '../core/clock.ts';
 import type { Context } from '../core/context.ts';
-import { ProblemError } from '../core/responses.ts';
-import { runDueEvents } from '../core/scheduler.ts';
+import { ClockError, ClockRangeError } from '../core/domain/clock.ts';
+import { runDueEvents } from '../core/domain/scheduler.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { jsonBody, reply } from '../management/input.ts';
 
 type Schemas = components['schemas'];

@@ -1,6 +1,6 @@
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import type { JournalEntry } from '../core/journal.ts';
+import type { JournalEntry } from '../core/journal/journal.ts';
 import { params } from '../management/input.ts';
 
 /** A comment line this often keeps proxies and browsers from closing a quiet stream. */

@@ -3,7 +3,7 @@ import { operations } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { isErrnoOf, isSouthbound, ProblemError } from '../core/responses.ts';
+import { isErrnoOf, isSouthbound, ProblemError } from '../core/http/responses.ts';
 import { jsonBody, noContent, params, reply } from '../management/input.ts';
 
 type FaultCreate = components['schemas']['FaultCreate'];

@@ -1,6 +1,6 @@
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import type { JournalQuery } from '../core/journal.ts';
+import type { JournalQuery } from '../core/journal/journal.ts';
 import { noContent, params } from '../management/input.ts';
 
 /** What one read of the journal returns at most; past it the answer says `truncated` (spec `Journal`). */

@@ -2,7 +2,7 @@ import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { seed } from '../core/seed.ts';
+import { seed } from '../core/domain/seed.ts';
 import { jsonBody, reply } from '../management/input.ts';
 import { toDevice, toPackage, toProduct, toTask } from '../management/serialize.ts';
 import { moveClock } from './clock.ts';

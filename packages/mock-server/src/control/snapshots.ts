@@ -1,6 +1,6 @@
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { ProblemError } from '../core/responses.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { noContent, params, reply } from '../management/input.ts';
 
 /** Captures state, faults and the clock (not the journal). Package bytes are shared, being immutable. */

@@ -1,9 +1,9 @@
 import type { RangeRule } from '@onenet-ota/openapi/protocol';
-import type { BodyOutcome } from './body.ts';
 import type { Context } from './context.ts';
 import type { Fault } from './faults/registry.ts';
-import type { Tolerated } from './journal.ts';
-import type { Route } from './router.ts';
+import type { BodyOutcome } from './http/answer-body.ts';
+import type { Route } from './http/router.ts';
+import type { Tolerated } from './journal/journal.ts';
 
 /** One request on its way through the platform, with what handlers learn about it for the journal. */
 export interface Call {

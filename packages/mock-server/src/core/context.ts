@@ -1,11 +1,11 @@
 import type { components } from '@onenet-ota/sdk';
-import type { DiffHow } from './builtin-diffs.ts';
-import type { Clock } from './clock.ts';
-import type { PlatformEvents } from './events.ts';
+import type { DiffHow } from './domain/builtin-diffs.ts';
+import type { Clock } from './domain/clock.ts';
+import type { PlatformEvents } from './domain/events.ts';
+import type { PlatformState } from './domain/records.ts';
 import type { FaultRegistry } from './faults/registry.ts';
-import type { Journal } from './journal.ts';
-import type { RangeDialect } from './range.ts';
-import type { PlatformState } from './records.ts';
+import type { RangeDialect } from './http/range.ts';
+import type { Journal } from './journal/journal.ts';
 
 /** Settings of a platform instance, with their defaults filled in. */
 export interface Settings {

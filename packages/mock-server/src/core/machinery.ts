@@ -9,28 +9,27 @@ import {
   OtaErrnoCode,
 } from '@onenet-ota/openapi/protocol';
 import { mediaType } from '@onenet-ota/sdk';
-import { builtinDiff, type DiffHow } from './builtin-diffs.ts';
 import type { Call, Handler } from './call.ts';
-import { type Clock, type ClockMode, createClock } from './clock.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
-import { allowsOrigin, type CorsPolicy, preflight, withCors } from './cors.ts';
-import { crossSiteRefusal } from './cross-site.ts';
-import { devIdOf } from './dev-id.ts';
-import { answersOtaErrno, isDeviceOperation } from './device-operation.ts';
-import { PlatformEvents } from './events.ts';
+import { builtinDiff, type DiffHow } from './domain/builtin-diffs.ts';
+import { type Clock, type ClockMode, createClock } from './domain/clock.ts';
+import { PlatformEvents } from './domain/events.ts';
+import { newAccessKey } from './domain/ids.ts';
+import { Persistence, restorePlatform, type StateStore } from './domain/persistence.ts';
+import { startPushing } from './domain/push.ts';
+import { emptyState, type PlatformState } from './domain/records.ts';
+import { runDueEvents } from './domain/scheduler.ts';
+import { seed } from './domain/seed.ts';
 import { applyRequestFaults, shapeResponse } from './faults/actions.ts';
 import { type Fault, FaultRegistry } from './faults/registry.ts';
-import { HeldCall, jsonKeptBytes } from './held-call.ts';
-import { newAccessKey } from './ids.ts';
-import { toleratedOmissions } from './input.ts';
-import { Journal, summarizeBody, type Tolerated } from './journal.ts';
-import { andThen, type NowOrLater } from './now-or-later.ts';
-import { Persistence, restorePlatform, type StateStore } from './persistence.ts';
-import { startPushing } from './push.ts';
-import { RawHeaders } from './raw-headers.ts';
-import { emptyState, type PlatformState } from './records.ts';
-import { type ReadBody, readBody } from './request-body.ts';
-import { requestDevice } from './request-device.ts';
+import { allowsOrigin, type CorsPolicy, preflight, withCors } from './http/cors.ts';
+import { crossSiteRefusal } from './http/cross-site.ts';
+import { devIdOf } from './http/dev-id.ts';
+import { answersOtaErrno, isDeviceOperation } from './http/device-operation.ts';
+import { toleratedOmissions } from './http/input.ts';
+import { RawHeaders } from './http/raw-headers.ts';
+import { type ReadBody, readBody } from './http/request-body.ts';
+import { requestDevice } from './http/request-device.ts';
 import {
   capturedJson,
   envelope,
@@ -40,12 +39,13 @@ import {
   ProblemError,
   problem,
   requestId,
-} from './responses.ts';
-import { allowedMethods, type Route, route } from './router.ts';
-import { runDueEvents } from './scheduler.ts';
-import { seed } from './seed.ts';
-import { operationSpec, specValidator } from './spec.ts';
-import { headerFields, headerOf, plainResponse, takeWhole, wholeJson, wholeSize } from './whole-body.ts';
+} from './http/responses.ts';
+import { allowedMethods, type Route, route } from './http/router.ts';
+import { operationSpec, specValidator } from './http/spec.ts';
+import { headerFields, headerOf, plainResponse, takeWhole, wholeJson, wholeSize } from './http/whole-answer.ts';
+import { HeldCall, jsonKeptBytes } from './journal/call-record.ts';
+import { Journal, summarizeBody, type Tolerated } from './journal/journal.ts';
+import { andThen, type NowOrLater } from './now-or-later.ts';
 
 /** The built-in generator in process, plain VCDIFF only: `workerDiffs()` from the node door adds `vcdiff-lzma`. */
 const inProcessDiffs: DiffGenerator = Object.assign(

@@ -1,6 +1,6 @@
 import { type components, createManagementClient, type FetchLike, uploadPackage } from '@onenet-ota/sdk';
-import type { Platform } from '../core/platform.ts';
-import { demoImage } from '../core/seed.ts';
+import { demoImage } from '../core/domain/seed.ts';
+import type { Platform } from '../core/machinery.ts';
 import { createPlatform } from '../platform.ts';
 import { type DeviceRun, runDevice } from './device.ts';
 import { deviceProfile, type FleetMix, presets } from './profile.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/domain/clock.ts';
 import { type Sleeper, WakeQueue } from './wake-queue.ts';
 
 /**

@@ -1,10 +1,10 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { newAccessKey } from '../core/ids.ts';
-import type { DeviceRecord } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
-import { activeDeviceTask } from '../core/tasks.ts';
+import { newAccessKey } from '../core/domain/ids.ts';
+import type { DeviceRecord } from '../core/domain/records.ts';
+import { activeDeviceTask } from '../core/domain/tasks.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toDevice } from './serialize.ts';

@@ -1,12 +1,12 @@
 import { type components, md5Hex } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { md5Sliced } from '../core/hash.ts';
-import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/records.ts';
-import { ProblemError, problemBody } from '../core/responses.ts';
-import { schemaDefault } from '../core/spec.ts';
-import { assertRoomFor } from '../core/storage.ts';
-import { changed } from '../core/tracked-map.ts';
+import { md5Sliced } from '../core/domain/hash.ts';
+import { type DiffRecord, type JobRecord, nextId, type PackageRecord } from '../core/domain/records.ts';
+import { assertRoomFor } from '../core/domain/storage.ts';
+import { changed } from '../core/domain/tracked-map.ts';
+import { ProblemError, problemBody } from '../core/http/responses.ts';
+import { schemaDefault } from '../core/http/spec.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { requireBinary } from './packages.ts';

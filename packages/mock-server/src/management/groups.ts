@@ -1,8 +1,8 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { nextId } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
+import { nextId } from '../core/domain/records.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toGroup } from './serialize.ts';

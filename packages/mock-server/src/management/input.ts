@@ -1,8 +1,8 @@
 import type { OperationId } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
-import { readJsonBody, readParameters } from '../core/input.ts';
-import { jsonResponse, ProblemError } from '../core/responses.ts';
+import { readJsonBody, readParameters } from '../core/http/input.ts';
+import { jsonResponse, ProblemError } from '../core/http/responses.ts';
 
 /** The parameters of a management call, or a 400 problem listing every offending field. */
 export function params(call: Call, operationId: OperationId): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { ProblemError } from '../core/responses.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { params, reply } from './input.ts';
 import { toJob } from './serialize.ts';
 

@@ -1,6 +1,6 @@
 import type { Context } from '../core/context.ts';
-import type { DeviceRecord, GroupRecord, PackageRecord, ProductRecord, TaskRecord } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
+import type { DeviceRecord, GroupRecord, PackageRecord, ProductRecord, TaskRecord } from '../core/domain/records.ts';
+import { ProblemError } from '../core/http/responses.ts';
 
 // Finders that answer 404 in the management API's terms when a resource, or its parent, does not exist.
 // Each checks the product first, so a call site passes the path's productId as it came.

@@ -1,12 +1,12 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
 import { type components, md5Hex, mediaType } from '@onenet-ota/sdk';
-import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { nextId, type PackageRecord } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
-import { specValidator } from '../core/spec.ts';
-import { assertRoomFor } from '../core/storage.ts';
+import { nextId, type PackageRecord } from '../core/domain/records.ts';
+import { assertRoomFor } from '../core/domain/storage.ts';
+import { rangeStream } from '../core/http/answer-body.ts';
+import { ProblemError } from '../core/http/responses.ts';
+import { specValidator } from '../core/http/spec.ts';
 import { noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toPackage } from './serialize.ts';

@@ -1,9 +1,9 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { newAccessKey } from '../core/ids.ts';
-import { type PushReceiver, verifyReceiver } from '../core/push.ts';
-import { ProblemError } from '../core/responses.ts';
+import { newAccessKey } from '../core/domain/ids.ts';
+import { type PushReceiver, verifyReceiver } from '../core/domain/push.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toProduct } from './serialize.ts';

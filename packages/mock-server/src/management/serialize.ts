@@ -1,7 +1,7 @@
 import { Generation } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
-import { clockRange } from '../core/clock.ts';
 import type { Context } from '../core/context.ts';
+import { clockRange } from '../core/domain/clock.ts';
 import type {
   DeviceRecord,
   DeviceTaskRecord,
@@ -11,7 +11,7 @@ import type {
   PackageRecord,
   ProductRecord,
   TaskRecord,
-} from '../core/records.ts';
+} from '../core/domain/records.ts';
 
 // Records → the API shapes of the spec (RFC 3339 times, no bytes, derived fields).
 

@@ -1,8 +1,8 @@
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { deviceTaskKey } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
-import { deviceTasksOf, taskStats } from '../core/tasks.ts';
+import { deviceTaskKey } from '../core/domain/records.ts';
+import { deviceTasksOf, taskStats } from '../core/domain/tasks.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toDeviceTaskStatus } from './serialize.ts';

@@ -1,10 +1,10 @@
 import type { components } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { nextId, nextNumber, type TaskRecord } from '../core/records.ts';
-import { ProblemError } from '../core/responses.ts';
-import { type TaskStateName, taskActionTarget, taskRules } from '../core/state-machine.ts';
-import { applyTaskEvent, moveTask, resetDeviceTasks, settleTask, startTask } from '../core/tasks.ts';
+import { nextId, nextNumber, type TaskRecord } from '../core/domain/records.ts';
+import { type TaskStateName, taskActionTarget, taskRules } from '../core/domain/state-machine.ts';
+import { applyTaskEvent, moveTask, resetDeviceTasks, settleTask, startTask } from '../core/domain/tasks.ts';
+import { ProblemError } from '../core/http/responses.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toTask } from './serialize.ts';

@@ -1,7 +1,7 @@
 import { ExchangeName, mqttOta } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
-import type { Journal, JournalEntry } from '../core/journal.ts';
-import { summarizeBody } from '../core/journal.ts';
+import type { Journal, JournalEntry } from '../core/journal/journal.ts';
+import { summarizeBody } from '../core/journal/journal.ts';
 import { publishEntry } from './publish-entry.ts';
 
 type OtaInform = components['schemas']['OtaInform'];

@@ -1,5 +1,5 @@
-import type { JournalEntry } from '../core/journal.ts';
-import { summarizeBody } from '../core/journal.ts';
+import type { JournalEntry } from '../core/journal/journal.ts';
+import { summarizeBody } from '../core/journal/journal.ts';
 
 /**
  * A journal entry for a PUBLISH on the MQTT door (an inform the platform sends, a post a device sends): the

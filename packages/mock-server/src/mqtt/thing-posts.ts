@@ -1,7 +1,7 @@
 import { ExchangeName, enumDescriptions, ThingReplyCode } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
-import type { Journal } from '../core/journal.ts';
-import { summarizeBody } from '../core/journal.ts';
+import type { Journal } from '../core/journal/journal.ts';
+import { summarizeBody } from '../core/journal/journal.ts';
 import { publishEntry } from './publish-entry.ts';
 
 type ThingReply = components['schemas']['ThingReply'];

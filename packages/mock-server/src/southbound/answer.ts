@@ -1,6 +1,6 @@
 import type { ErrnoOf, SouthboundOperation } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
-import { envelope } from '../core/responses.ts';
+import { envelope } from '../core/http/responses.ts';
 
 /**
  * Answers a southbound call with an errno of its operation's table (and `data` on success), noting for the

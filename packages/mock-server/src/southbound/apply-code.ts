@@ -1,8 +1,8 @@
 import { bounds, Errno } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../core/context.ts';
-import type { DeviceTaskRecord, TaskRecord } from '../core/records.ts';
-import { type CodeOutcome, codeOutcome } from '../core/state-machine.ts';
-import { moveDevice } from '../core/tasks.ts';
+import type { DeviceTaskRecord, TaskRecord } from '../core/domain/records.ts';
+import { type CodeOutcome, codeOutcome } from '../core/domain/state-machine.ts';
+import { moveDevice } from '../core/domain/tasks.ts';
 
 /** What a reported step or status code did: accepted, refused with the state machine's errno, or not a code. */
 export type CodeVerdict = { accepted: true } | { refused: NonNullable<CodeOutcome['errno']> } | { unknown: true };

@@ -2,8 +2,8 @@ import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
 import { type TokenSubject, verifyToken } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { deviceNamed } from '../core/device-named.ts';
-import type { DeviceRecord, PlatformState } from '../core/records.ts';
+import { deviceNamed } from '../core/domain/device-named.ts';
+import type { DeviceRecord, PlatformState } from '../core/domain/records.ts';
 
 /** The device a call authenticated as, or why it was refused, in words for the journal. */
 export type DeviceAuth = { device: DeviceRecord } | { reason: string };

@@ -1,9 +1,9 @@
 import { CheckErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readParameters } from '../core/input.ts';
-import { moveDevice } from '../core/tasks.ts';
-import { tokenFor } from '../core/tokens.ts';
+import { moveDevice } from '../core/domain/tasks.ts';
+import { tokenFor } from '../core/domain/tokens.ts';
+import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 import { failOnWrongBase, taskAtCheck } from './task-at-check.ts';

@@ -1,11 +1,11 @@
 import { TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readParameters } from '../core/input.ts';
-import { deviceTaskKeyOf } from '../core/records.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { moveDevice } from '../core/tasks.ts';
-import { isExpired } from '../core/tokens.ts';
+import { deviceTaskKeyOf } from '../core/domain/records.ts';
+import { callOutcome } from '../core/domain/state-machine.ts';
+import { moveDevice } from '../core/domain/tasks.ts';
+import { isExpired } from '../core/domain/tokens.ts';
+import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 

@@ -1,10 +1,10 @@
 import { ModuleType, TaskingErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readParameters } from '../core/input.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { activeDeviceTask } from '../core/tasks.ts';
-import { isExpired } from '../core/tokens.ts';
+import { callOutcome } from '../core/domain/state-machine.ts';
+import { activeDeviceTask } from '../core/domain/tasks.ts';
+import { isExpired } from '../core/domain/tokens.ts';
+import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 import { taskInfo } from './task-info.ts';

@@ -1,7 +1,7 @@
 import { VersionQueryErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readParameters } from '../core/input.ts';
+import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 import { recordedVersions } from './record-versions.ts';

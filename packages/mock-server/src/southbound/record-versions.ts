@@ -1,7 +1,7 @@
 import type { Context } from '../core/context.ts';
-import type { DeviceRecord } from '../core/records.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
+import type { DeviceRecord } from '../core/domain/records.ts';
+import { callOutcome } from '../core/domain/state-machine.ts';
+import { activeDeviceTask, moveDevice } from '../core/domain/tasks.ts';
 
 /**
  * Records a device's reported versions, and completes a task whose target the device now reports ("平台会将该升级

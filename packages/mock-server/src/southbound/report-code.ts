@@ -2,9 +2,9 @@ import { Errno, ProgressErrno, ReportErrno } from '@onenet-ota/openapi/protocol'
 import type { Call } from '../core/call.ts';
 import { bodyJson, bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readJsonBody, readParameters } from '../core/input.ts';
-import { deviceTaskKeyOf } from '../core/records.ts';
-import { codeOutcome } from '../core/state-machine.ts';
+import { deviceTaskKeyOf } from '../core/domain/records.ts';
+import { codeOutcome } from '../core/domain/state-machine.ts';
+import { readJsonBody, readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { applyCode } from './apply-code.ts';
 import { authenticateDevice } from './authenticate.ts';

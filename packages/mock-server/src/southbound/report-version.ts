@@ -2,7 +2,7 @@ import { VersionReportErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readJsonBody, readParameters } from '../core/input.ts';
+import { readJsonBody, readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { authenticateDevice } from './authenticate.ts';
 import { recordVersions } from './record-versions.ts';

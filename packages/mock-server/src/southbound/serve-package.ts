@@ -1,11 +1,11 @@
 import { Errno, RangeRule } from '@onenet-ota/openapi/protocol';
-import { rangeStream } from '../core/body.ts';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { decideRange } from '../core/range.ts';
-import { type DeviceTaskRecord, deviceTaskKey, type StoredFile } from '../core/records.ts';
-import { changed } from '../core/tracked-map.ts';
-import { WholeAnswer } from '../core/whole-body.ts';
+import { type DeviceTaskRecord, deviceTaskKey, type StoredFile } from '../core/domain/records.ts';
+import { changed } from '../core/domain/tracked-map.ts';
+import { rangeStream } from '../core/http/answer-body.ts';
+import { decideRange } from '../core/http/range.ts';
+import { WholeAnswer } from '../core/http/whole-answer.ts';
 
 /** 416 with a Content-Range naming only the file's size (spec `RangeNotSatisfiable`): no byte asked for is there. */
 export function rangeNotSatisfiable(size: number, headers?: Record<string, string>): Response {

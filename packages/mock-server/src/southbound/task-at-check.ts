@@ -1,8 +1,8 @@
 import { CheckErrno, ModuleType } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../core/context.ts';
-import type { DeviceRecord, DeviceTaskRecord, TaskRecord } from '../core/records.ts';
-import { callOutcome } from '../core/state-machine.ts';
-import { activeDeviceTask, moveDevice } from '../core/tasks.ts';
+import type { DeviceRecord, DeviceTaskRecord, TaskRecord } from '../core/domain/records.ts';
+import { callOutcome } from '../core/domain/state-machine.ts';
+import { activeDeviceTask, moveDevice } from '../core/domain/tasks.ts';
 
 /** The device's task as a check finds it, or the legacy errno that says why there is none to hand out. */
 export type TaskAtCheck = { task: TaskRecord; deviceTask: DeviceTaskRecord } | { refused: CheckErrno; note: string };

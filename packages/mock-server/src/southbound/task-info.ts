@@ -1,8 +1,8 @@
 import { PackageKind } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
 import type { Context } from '../core/context.ts';
-import type { TaskRecord, TokenRecord } from '../core/records.ts';
-import { fileOf } from '../core/tasks.ts';
+import type { TaskRecord, TokenRecord } from '../core/domain/records.ts';
+import { fileOf } from '../core/domain/tasks.ts';
 
 type TaskInfo = components['schemas']['TaskInfo'];
 

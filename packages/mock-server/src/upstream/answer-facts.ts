@@ -1,5 +1,5 @@
 import { Errno, FuseCode, type OperationId, OtaErrnoCode, operations } from '@onenet-ota/openapi/protocol';
-import type { JournalEntry } from '../core/journal.ts';
+import type { JournalEntry } from '../core/journal/journal.ts';
 
 type BodySummary = NonNullable<JournalEntry['response']['body']>;
 

@@ -9,8 +9,8 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Md5 } from '@onenet-ota/sdk';
-import type { Platform } from '../core/platform.ts';
-import { problemBody } from '../core/responses.ts';
+import { problemBody } from '../core/http/responses.ts';
+import type { Platform } from '../core/machinery.ts';
 import { type RecordedBody, RecordedSession } from './recorded-entry.ts';
 
 /** Where device calls go, and what the recording keeps of their secrets. */

@@ -1,9 +1,9 @@
-import { devIdOf } from '../core/dev-id.ts';
-import { journalHeaders, redactAuthorization } from '../core/held-call.ts';
-import { type JournalEntry, summarizeBody } from '../core/journal.ts';
-import { journalRange } from '../core/journal-range.ts';
-import { headerEntries } from '../core/raw-headers.ts';
-import { route } from '../core/router.ts';
+import { devIdOf } from '../core/http/dev-id.ts';
+import { headerEntries } from '../core/http/raw-headers.ts';
+import { route } from '../core/http/router.ts';
+import { journalHeaders, redactAuthorization } from '../core/journal/call-record.ts';
+import { type JournalEntry, summarizeBody } from '../core/journal/journal.ts';
+import { journalRange } from '../core/journal/journal-range.ts';
 import { answerFacts } from './answer-facts.ts';
 
 /** A body a recording saw: its bytes (decoded, as the device's HTTP stack reads them), or only its size and md5. */

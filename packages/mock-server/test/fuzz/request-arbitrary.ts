@@ -2,7 +2,7 @@ import { listOperations, type OpenApiDocument, type OperationRef } from '@onenet
 import document from '@onenet-ota/openapi/openapi.json' with { type: 'json' };
 import type { OperationId } from '@onenet-ota/sdk';
 import fc from 'fast-check';
-import { operationSpec } from '../../src/core/spec.ts';
+import { operationSpec } from '../../src/core/http/spec.ts';
 import { resolve, schemaArbitrary, type ValuePools } from './schema-arbitrary.ts';
 
 // A request for one operation of the spec: its parameters and body drawn from the spec's schemas most of the time

@@ -1,5 +1,5 @@
-import type { Context, SavedSnapshot } from './context.ts';
-import type { JournalEntry } from './journal.ts';
+import type { Context, SavedSnapshot } from '../context.ts';
+import type { JournalEntry } from '../journal/journal.ts';
 import { emptyState, nextNumber, type PlatformState } from './records.ts';
 import { TrackedMap } from './tracked-map.ts';
 

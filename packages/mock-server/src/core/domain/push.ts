@@ -1,9 +1,9 @@
 import { ExchangeName, OtaPushType } from '@onenet-ota/openapi/protocol';
 import { type components, md5Hex } from '@onenet-ota/sdk';
-import type { Context, PushFetch } from './context.ts';
+import type { Context, PushFetch } from '../context.ts';
+import { type JournalEntry, summarizeBody } from '../journal/journal.ts';
 import type { DeviceMove } from './events.ts';
 import { randomAlphanumeric } from './ids.ts';
-import { type JournalEntry, summarizeBody } from './journal.ts';
 
 type OtaPushTask = components['schemas']['OtaPushTask'];
 

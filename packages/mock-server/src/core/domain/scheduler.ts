@@ -1,4 +1,4 @@
-import type { Context } from './context.ts';
+import type { Context } from '../context.ts';
 import { taskAutomaticTarget } from './state-machine.ts';
 import { applyTaskEvent, moveTask, startTask } from './tasks.ts';
 

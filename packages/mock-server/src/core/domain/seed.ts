@@ -1,5 +1,5 @@
 import { md5Hex } from '@onenet-ota/sdk';
-import type { Context } from './context.ts';
+import type { Context } from '../context.ts';
 import { newAccessKey } from './ids.ts';
 import { emptyState } from './records.ts';
 import { taskActionTarget } from './state-machine.ts';

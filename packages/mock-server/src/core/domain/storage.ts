@@ -1,5 +1,5 @@
-import type { Context } from './context.ts';
-import { ProblemError } from './responses.ts';
+import type { Context } from '../context.ts';
+import { ProblemError } from '../http/responses.ts';
 
 /** Package and patch bytes stored now. */
 export function storedBytes(ctx: Context): number {

@@ -1,6 +1,6 @@
 import { ResultCode, stateMachine } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
-import type { Context } from './context.ts';
+import type { Context } from '../context.ts';
 import {
   type DeviceTaskRecord,
   type DiffRecord,

@@ -1,4 +1,4 @@
-import type { Context } from './context.ts';
+import type { Context } from '../context.ts';
 import { newUpgradeToken } from './ids.ts';
 import type { DeviceTaskRecord, TokenRecord } from './records.ts';
 import { fileOf } from './tasks.ts';

@@ -1,12 +1,12 @@
 import { Errno, operations } from '@onenet-ota/openapi/protocol';
-import { type BodyOutcome, type BodyShape, shapeBody } from '../body.ts';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
-import { answersOtaErrno } from '../device-operation.ts';
-import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../responses.ts';
-import { activeDeviceTask, fileOf } from '../tasks.ts';
-import { tokenFor } from '../tokens.ts';
-import { awaitWholeEnd, headerOf, WholeAnswer, wholeJson, wholeSize } from '../whole-body.ts';
+import { activeDeviceTask, fileOf } from '../domain/tasks.ts';
+import { tokenFor } from '../domain/tokens.ts';
+import { type BodyOutcome, type BodyShape, shapeBody } from '../http/answer-body.ts';
+import { answersOtaErrno } from '../http/device-operation.ts';
+import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../http/responses.ts';
+import { awaitWholeEnd, headerOf, WholeAnswer, wholeJson, wholeSize } from '../http/whole-answer.ts';
 
 // What each fault kind does to a request: before the handler (delays, state changes, answers that replace the
 // handler's) and to the body on its way out. The registry beside this file decides which faults fire.
@@ -120,7 +120,7 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
     ended({ bytesSent: 0, aborted: false });
     return new Response(null, { status: response.status, headers: response.headers });
   }
-  // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/whole-body.ts).
+  // Nothing to shape and bytes the adapter can write whole: it reports the end itself (core/http/whole-answer.ts).
   // Checked before `body` is touched, which would make the stream this path exists to avoid.
   const unshaped = call.faults.length === 0 || (Object.keys(shape).length === 0 && !chunked);
   if (mode === 'whole' && unshaped && response instanceof WholeAnswer) {

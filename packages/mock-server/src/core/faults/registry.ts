@@ -1,5 +1,5 @@
 import type { components } from '@onenet-ota/sdk';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../domain/clock.ts';
 
 /** A fault rule as the control API shows it (spec schema `Fault`). */
 export type Fault = components['schemas']['Fault'];

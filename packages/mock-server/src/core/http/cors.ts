@@ -1,4 +1,4 @@
-import { WholeAnswer } from './whole-body.ts';
+import { WholeAnswer } from './whole-answer.ts';
 // Cross-origin access for a browser app under test (a device console, a web-based flasher): which origins may call
 // the platform from a page, and the headers that let them. Loopback origins by default: a page served by a dev
 // server on this machine works, while a web page from anywhere else cannot drive a platform that needs no admin

@@ -1,5 +1,5 @@
 import { Md5 } from '@onenet-ota/sdk';
-import { SlicedMd5 } from './hash.ts';
+import { SlicedMd5 } from '../domain/hash.ts';
 
 /** A request body as the platform read it. */
 export interface ReadBody {

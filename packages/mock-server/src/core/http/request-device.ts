@@ -1,6 +1,6 @@
+import { deviceNamed } from '../domain/device-named.ts';
+import type { PlatformState } from '../domain/records.ts';
 import { devIdFrom, devIdOf } from './dev-id.ts';
-import { deviceNamed } from './device-named.ts';
-import type { PlatformState } from './records.ts';
 import type { Route } from './router.ts';
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '@onenet-ota/openapi/protocol';
 import { errnoTableOf } from '@onenet-ota/sdk';
 
-import { utf8Length, WholeAnswer } from './whole-body.ts';
+import { utf8Length, WholeAnswer } from './whole-answer.ts';
 
 /** A JSON response with an explicit `Content-Length`, which the smallest embedded clients need. */
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {

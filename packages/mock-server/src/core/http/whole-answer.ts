@@ -1,4 +1,4 @@
-import { type BodyOutcome, countedStream } from './body.ts';
+import { type BodyOutcome, countedStream } from './answer-body.ts';
 
 // An answer whose body is bytes the platform already holds (a JSON envelope, a range of a stored package) can be
 // written by an HTTP adapter in one call instead of being pumped through a web stream chunk by chunk: at tens of

@@ -1,4 +1,4 @@
-import type { Tolerated } from './journal.ts';
+import type { Tolerated } from '../journal/journal.ts';
 
 /**
  * The journal's `tolerated` note for a request whose request line and headers end with LF alone, which the node

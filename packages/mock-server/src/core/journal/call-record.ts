@@ -1,9 +1,9 @@
 import type { RangeRule } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
+import { headerEntries } from '../http/raw-headers.ts';
+import { utf8Length } from '../http/whole-answer.ts';
 import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
 import { journalRange } from './journal-range.ts';
-import { headerEntries } from './raw-headers.ts';
-import { utf8Length } from './whole-body.ts';
 
 type BodySummary = components['schemas']['BodySummary'];
 
@@ -21,7 +21,7 @@ const hrefKept = 4096;
  * header list and URL, the answer's header record and JSON text, times as numbers), not the entry built from them.
  * A platform under load answers far more calls than anyone reads, and an entry of nested objects per call made the
  * garbage collector's work grow with the journal: at 100 000 entries it cost a quarter of a task check. Once the
- * call completes the journal packs these parts into bytes (`packed-calls.ts`) and makes a HeldCall of them again
+ * call completes the journal packs these parts into bytes (`kept-calls.ts`) and makes a HeldCall of them again
  * when it is read; {@link HeldCall.toEntry} builds the spec's `JournalEntry` then.
  */
 export class HeldCall {

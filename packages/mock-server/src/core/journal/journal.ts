@@ -1,7 +1,7 @@
 import { type components, Md5 } from '@onenet-ota/sdk';
-import { HeldCall, jsonKeptBytes, redactKeys } from './held-call.ts';
+import { HeldCall, jsonKeptBytes, redactKeys } from './call-record.ts';
 import type { JournalEntry, LogBrief, LoggedEntry } from './journal-entry.ts';
-import { PackedCalls, type PackedRef } from './packed-calls.ts';
+import { PackedCalls, type PackedRef } from './kept-calls.ts';
 
 export type { JournalEntry, LogBrief, LoggedEntry } from './journal-entry.ts';
 
@@ -30,7 +30,7 @@ function entryOf(kept: Kept): JournalEntry {
  * Secrets are redacted in every entry read (the `sign` of `Authorization`, access keys in JSON bodies).
  *
  * A call still being answered is kept as the object the platform completes; once complete it is packed into bytes
- * (`core/packed-calls.ts`) and kept as where its record starts, made an object again only when read.
+ * (`core/journal/kept-calls.ts`) and kept as where its record starts, made an object again only when read.
  */
 export class Journal {
   /** In `seq` order: a call or entry still open, or where a finished one is packed. */

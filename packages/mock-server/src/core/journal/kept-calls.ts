@@ -1,6 +1,6 @@
 import { RangeRule } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
-import { HeldCall } from './held-call.ts';
+import { HeldCall } from './call-record.ts';
 
 type JournalEntry = components['schemas']['JournalEntry'];
 

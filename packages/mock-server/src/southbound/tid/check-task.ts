@@ -1,6 +1,6 @@
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
-import { readParameters } from '../../core/input.ts';
+import { readParameters } from '../../core/http/input.ts';
 import { authenticateNamed } from '../authenticate.ts';
 import { failOnWrongBase, taskAtCheck } from '../task-at-check.ts';
 import { fileFacts } from '../task-info.ts';

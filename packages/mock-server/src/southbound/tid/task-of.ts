@@ -1,7 +1,7 @@
 import { TidTaskStatus } from '@onenet-ota/openapi/protocol';
 import type { components } from '@onenet-ota/sdk';
 import type { Context } from '../../core/context.ts';
-import { type DeviceRecord, type DeviceTaskRecord, deviceTaskKey, type TaskRecord } from '../../core/records.ts';
+import { type DeviceRecord, type DeviceTaskRecord, deviceTaskKey, type TaskRecord } from '../../core/domain/records.ts';
 
 /** The device's part in task `tid` of its product, or undefined when it has none. */
 export function taskOf(

@@ -1,6 +1,6 @@
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
-import { readParameters } from '../../core/input.ts';
+import { readParameters } from '../../core/http/input.ts';
 import { authenticateNamed } from '../authenticate.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';

@@ -1,7 +1,7 @@
 import type { Call, Handler } from '../../core/call.ts';
 import { bodyText } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
-import { readJsonBody } from '../../core/input.ts';
+import { readJsonBody } from '../../core/http/input.ts';
 import { authenticateNamed } from '../authenticate.ts';
 import { recordedVersions, recordVersions } from '../record-versions.ts';
 import type { Dialect } from './dialect.ts';

@@ -155,3 +155,36 @@ describe('the protocol has one home', () => {
     expect(copies).toEqual([]);
   });
 });
+
+// A request goes through named stages, each in its own file under core/stages/ (issue 30, as Prism composes route →
+// validate → mock → validate): machinery.ts runs them in order, and a stage reaches back only to earlier ones.
+describe('the request pipeline', () => {
+  const stagesDir = 'packages/mock-server/src/core/stages/';
+  const order = ['admit', 'read', 'handle', 'validate', 'journal', 'shape'];
+  const graph = importGraph('packages/mock-server/src');
+  const stageOf = (file: string) => relative(join(root, stagesDir), file).replace(/\.ts$/, '');
+
+  it('has each stage in its own file, and only machinery.ts runs them', () => {
+    const files = readdirSync(join(root, stagesDir)).map((f) => f.replace(/\.ts$/, ''));
+    expect(files.filter((f) => f !== 'failure').sort()).toEqual([...order].sort());
+    const runners = [...graph]
+      .filter(
+        ([module, imports]) => !module.includes('/core/stages/') && imports.some((i) => i.includes('/core/stages/')),
+      )
+      .map(([module]) => relative(root, module));
+    expect(runners).toEqual(['packages/mock-server/src/core/machinery.ts']);
+  });
+
+  it('lets a stage import only the stages before it (and the shared failure answer)', () => {
+    const backwards: string[] = [];
+    for (const [module, imports] of graph) {
+      if (!module.includes('/core/stages/')) continue;
+      const at = order.indexOf(stageOf(module));
+      for (const target of imports.filter((i) => i.includes('/core/stages/'))) {
+        const to = stageOf(target);
+        if (to !== 'failure' && order.indexOf(to) >= at) backwards.push(`${stageOf(module)} → ${to}`);
+      }
+    }
+    expect(backwards).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import type { Call } from '../call.ts';
+import type { Context } from '../context.ts';
+import { shapeResponse } from '../faults/actions.ts';
+import { takeWhole } from '../http/whole-answer.ts';
+import { failure } from './failure.ts';
+
+// Stage 6 of a request (route, read, handle, validate, journal, shape): the body faults shape the answer, in the
+// form the door asked for, and what the request changed is written to a durable store before it goes out.
+
+/** How the door takes answers (`FetchExtra.wholeBodies`, `lazyBodies`): what `shapeResponse` hands it. */
+export type AnswerMode = 'whole' | 'lazy' | 'plain';
+
+/** Shapes a journaled answer and writes what it changed, now and again when a streamed body ends. */
+export function shape(ctx: Context, call: Call, response: Response, mode: AnswerMode): Response {
+  // A streamed body changes the device's progress when it ends: that is written too.
+  if (ctx.persist)
+    call.onBodyEnd.push(() => {
+      try {
+        ctx.persist?.();
+      } catch {
+        // The store refused the write; the change stays marked and the next request's sync retries it.
+      }
+    });
+  return persisted(ctx, call, shapeResponse(call, response, mode));
+}
+
+/**
+ * With a durable store, writes what the request changed before the answer goes out: an acknowledged write is on
+ * disk. If the store fails, the answer says so (as any platform failure) rather than claim what was not kept.
+ */
+export function persisted(ctx: Context, call: Call, response: Response): Response {
+  if (!ctx.persist) return response;
+  try {
+    ctx.persist();
+    return response;
+  } catch (error) {
+    takeWhole(response)?.end({ bytesSent: 0, aborted: true });
+    void response.body?.cancel();
+    return failure(error, call);
+  }
+}

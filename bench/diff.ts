@@ -18,6 +18,7 @@ import { lzma2 } from '@napi-rs/lzma';
 import { memorySource, restoreVcdiff } from '@onenet-ota/sdk';
 import { createVcdiff } from '@onenet-ota/sdk/vcdiff-encoder';
 import { firmwarePair, type PairKind } from '../packages/sdk/test/firmware-pairs.ts';
+import { decodedSize, patchWindows } from '../packages/sdk/test/vcdiff-windows.ts';
 
 if (process.argv[2] === '--restore-child') {
   // Restores base + patch as a device would: base by position from a file, patch streamed, output discarded.
@@ -52,34 +53,10 @@ const compress = (bytes: Uint8Array) => lzma2.compressSync(bytes);
 
 /** The most bytes a device holds at once restoring `patch`: a window and its decoded sections, plus LZMA's state. */
 function restoreMemory(patch: Uint8Array): number {
-  let p = patch[4] === 1 ? 6 : 5;
-  const varint = () => {
-    let value = 0;
-    for (;;) {
-      const byte = patch[p++] as number;
-      value = value * 128 + (byte & 0x7f);
-      if (!(byte & 0x80)) return value;
-    }
-  };
-  let most = 0;
-  while (p < patch.length) {
-    p++;
-    varint();
-    varint();
-    varint();
-    const window = varint();
-    const compressed = patch[p++] as number;
-    const lengths = [varint(), varint(), varint()];
-    p += 4;
-    let held = window;
-    lengths.forEach((length, kind) => {
-      const start = p;
-      held += compressed & (1 << kind) ? varint() : length;
-      p = start + length;
-    });
-    most = Math.max(most, held);
-  }
-  return most + (patch[4] === 1 ? lzmaProbabilityBytes : 0);
+  const held = patchWindows(patch).map(
+    ({ targetLength, sections }) => targetLength + sections.reduce((n, section) => n + decodedSize(patch, section), 0),
+  );
+  return Math.max(...held) + (patch[4] === 1 ? lzmaProbabilityBytes : 0);
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { lzma2 } from '@napi-rs/lzma';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readVarint } from '../src/diff/varint.ts';
 import { dictionarySizeOf } from '../src/diff/xz-format.ts';
 import { XzSectionReader } from '../src/diff/xz-section-reader.ts';
 import { memorySource, PatchError, restoreVcdiff } from '../src/index.ts';
 import { createVcdiff } from '../src/vcdiff-encoder.ts';
 import { firmwarePair } from './firmware-pairs.ts';
+import { patchWindows } from './vcdiff-windows.ts';
 
 // xdelta3's LZMA secondary compression, made with a real LZMA2 encoder (@napi-rs/lzma) and read by the SDK's own
 // decoder. Interoperability with xdelta3 itself is in vcdiff-interop.test.ts.
@@ -21,39 +23,17 @@ async function restore(base: Uint8Array, patch: Uint8Array, chunk = patch.length
   return Buffer.concat(out);
 }
 
-/** The dictionary each .xz block of the patch declares, window by window (the windows' sections, walked). */
+/** The dictionary each .xz block of the patch declares, window by window. */
 function declaredDictionaries(patch: Uint8Array): { window: number; dictionary: number }[] {
-  let p = 6;
-  const varint = () => {
-    let value = 0;
-    for (;;) {
-      const byte = patch[p++] as number;
-      value = value * 128 + (byte & 0x7f);
-      if (!(byte & 0x80)) return value;
-    }
-  };
-  const found: { window: number; dictionary: number }[] = [];
-  while (p < patch.length) {
-    p++; // window indicator
-    varint();
-    varint();
-    varint();
-    const window = varint();
-    const compressed = patch[p++] as number;
-    const lengths = [varint(), varint(), varint()];
-    p += 4; // Adler-32
-    lengths.forEach((length, kind) => {
-      if (compressed & (1 << kind)) {
-        const start = p;
-        varint(); // decoded size
-        if (patch[p] === 0xfd) p += 12; // the stream header, in the first compressed section of a kind
-        found.push({ window, dictionary: dictionarySizeOf(patch[p + 4] as number) as number });
-        p = start;
-      }
-      p += length;
-    });
-  }
-  return found;
+  return patchWindows(patch).flatMap(({ targetLength, sections }) =>
+    sections
+      .filter((section) => section.compressed)
+      .map((section) => {
+        let at = readVarint(patch, section.start)[1]; // after the decoded size
+        if (patch[at] === 0xfd) at += 12; // the stream header, in the first compressed section of a kind
+        return { window: targetLength, dictionary: dictionarySizeOf(patch[at + 4] as number) as number };
+      }),
+  );
 }
 
 describe('VCDIFF with LZMA secondary compression', () => {

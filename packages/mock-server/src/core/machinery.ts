@@ -18,7 +18,7 @@ import { admit } from './stages/admit.ts';
 import { type HandlerOf, handle } from './stages/handle.ts';
 import { answerEarly, journalAnswer } from './stages/journal.ts';
 import { readCall } from './stages/read.ts';
-import { persisted, shape } from './stages/shape.ts';
+import { persisted, shape, unshaped } from './stages/shape.ts';
 import { validate } from './stages/validate.ts';
 
 /** The built-in generator in process, plain VCDIFF only: `workerDiffs()` from the node door adds `vcdiff-lzma`. */
@@ -217,19 +217,18 @@ function dispatch(
   extra: FetchExtra = {},
 ): NowOrLater<Response> {
   const started = performance.now();
+  const mode = extra.wholeBodies ? 'whole' : extra.lazyBodies ? 'lazy' : 'plain';
   const admitted = admit(ctx, options, request, extra.url);
-  if (admitted.early) return answerEarly(ctx, request, admitted, started);
+  if (admitted.early) return andThen(answerEarly(ctx, request, admitted, started), (r) => unshaped(r, mode));
   return andThen(readCall(ctx, request, admitted, extra), (read) => {
-    if (read.early) return answerEarly(ctx, request, read, started);
+    if (read.early) return andThen(answerEarly(ctx, request, read, started), (r) => unshaped(r, mode));
     const { call, journaled } = read;
     return andThen(handle(ctx, handlerOf, call), (handled) =>
       journaled
         ? andThen(validate(ctx, call, handled), (response) =>
-            andThen(journalAnswer(ctx, call, response, started), () =>
-              shape(ctx, call, response, extra.wholeBodies ? 'whole' : extra.lazyBodies ? 'lazy' : 'plain'),
-            ),
+            andThen(journalAnswer(ctx, call, response, started), () => shape(ctx, call, response, mode)),
           )
-        : persisted(ctx, call, handled),
+        : unshaped(persisted(ctx, call, handled), mode, call),
     );
   });
 }

@@ -34,21 +34,31 @@ const methods: readonly string[] = ['md5', 'sha1', 'sha256'];
  * // 'products/123123'
  */
 export function parseToken(header: string): ParsedToken {
+  const read = readToken(header);
+  if (typeof read === 'string') throw new TokenFormatError(read);
+  return read;
+}
+
+/**
+ * {@link parseToken} without throwing: the token, or why the header is none, in words. The platform reads every
+ * device's header with it: an Error's stack costs 9 µs, more than the rest of a refused call.
+ */
+export function readToken(header: string): ParsedToken | string {
   const fields = new Map<string, string>();
   for (const part of header.trim().split('&')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new TokenFormatError(`"${part}" is not key=value`);
+    if (eq <= 0) return `"${part}" is not key=value`;
     const key = part.slice(0, eq);
-    if (fields.has(key)) throw new TokenFormatError(`"${key}" appears twice`);
+    if (fields.has(key)) return `"${key}" appears twice`;
     fields.set(key, percentDecode(part.slice(eq + 1)));
   }
   const missing = ['version', 'res', 'et', 'method', 'sign'].filter((key) => !fields.get(key));
-  if (missing.length > 0) throw new TokenFormatError(`missing ${missing.join(', ')}`);
+  if (missing.length > 0) return `missing ${missing.join(', ')}`;
   const et = fields.get('et') as string;
-  if (!/^[0-9]{1,12}$/.test(et)) throw new TokenFormatError(`et "${et}" is not Unix seconds`);
+  if (!/^[0-9]{1,12}$/.test(et)) return `et "${et}" is not Unix seconds`;
   const methodAsSent = fields.get('method') as string;
   const method = methodAsSent.toLowerCase();
-  if (!methods.includes(method)) throw new TokenFormatError(`method "${method}" is not md5, sha1 or sha256`);
+  if (!methods.includes(method)) return `method "${method}" is not md5, sha1 or sha256`;
   return {
     version: fields.get('version') as string,
     res: fields.get('res') as string,

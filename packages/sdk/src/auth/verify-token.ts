@@ -1,6 +1,6 @@
 import { decodeBase64, encodeBase64 } from '../crypto/base64.ts';
 import { hmac } from '../crypto/hmac.ts';
-import { type ParsedToken, parseToken, TokenFormatError } from './parse-token.ts';
+import { type ParsedToken, readToken } from './parse-token.ts';
 import { tokenVersion } from './token.ts';
 
 /** Who a verified token speaks for. */
@@ -60,13 +60,8 @@ const userPattern = /^userid\/(\d{1,20})$/;
  */
 export async function verifyToken(header: string | null, options: VerifyOptions): Promise<TokenVerdict> {
   if (!header) return { ok: false, reason: 'no Authorization header' };
-  let token: ReturnType<typeof parseToken>;
-  try {
-    token = parseToken(header);
-  } catch (error) {
-    if (error instanceof TokenFormatError) return { ok: false, reason: `malformed token: ${error.message}` };
-    throw error;
-  }
+  const token = readToken(header);
+  if (typeof token === 'string') return { ok: false, reason: `malformed token: ${token}` };
   const versions = options.versions ?? [tokenVersion];
   if (!versions.includes(token.version))
     return { ok: false, reason: `version ${token.version} is not ${versions.join(' or ')}` };

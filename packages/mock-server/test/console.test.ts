@@ -120,6 +120,19 @@ describe.skipIf(!haveChromium)(`the web console in headless Chromium (skipped wi
     await expect.poll(() => marked.count()).toBeGreaterThan(0);
   });
 
+  it('says in the journal what the platform made of a Range it did not serve as asked', async () => {
+    const checked = await f.device.GET('/ota/south/check', { params: { query: f.checkQuery(f.devIds[2] as number) } });
+    const token = (checked.data as { data?: { token?: string } } | undefined)?.data?.token as string;
+    // A start past the end of the file: OneNET serves from byte 0 (protocol §2.4).
+    const answer = await fetch(`${f.server.url}/ota/south/download/${token}`, { headers: { Range: '99999999-' } });
+    expect(answer.status).toBe(206);
+    await answer.arrayBuffer();
+    const marked = tab.locator('#journal tr.row .warn', {
+      hasText: 'past the end of the file: OneNET serves from byte 0',
+    });
+    await expect.poll(() => marked.count()).toBeGreaterThan(0);
+  });
+
   it('advances the virtual clock from the page', async () => {
     const before = f.platform.clock.now();
     await tab.click('button[data-advance="3600000"]');

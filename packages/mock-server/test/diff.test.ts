@@ -8,6 +8,7 @@ import {
   vcdiffRestore,
 } from '@onenet-ota/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { patchWindows } from '../../sdk/test/vcdiff-windows.ts';
 import { demo, demoImage } from '../src/index.ts';
 import { workerDiffs } from '../src/node.ts';
 import { demoModule, type Harness, startHarness, uploadPackage } from './harness.ts';
@@ -123,6 +124,27 @@ describe('differential packages', () => {
     const result = await agent(base, installed).run();
     expect(result).toMatchObject({ outcome: 'upgraded', target: 'V2.0' });
     expect(md5(Buffer.concat(installed))).toBe(md5(target));
+  });
+
+  it("are generated as the product says when a generation names nothing: its devices' format and window", async () => {
+    const path = { productId: demo.productId };
+    const tiny = { format: 'vcdiff-lzma', windowSize: 16 * 1024 } as const;
+    const set = await h.admin.PATCH('/api/v1/products/{productId}', { params: { path }, body: { diffs: tiny } });
+    expect(set.data?.diffs).toEqual(tiny);
+    const { diff } = await generatedDiffTask();
+    expect(diff.format).toBe('vcdiff-lzma');
+    // 16 KiB windows: the patch's first window says so (a 64 KiB image makes four).
+    const patch = h.platform.state.diffs.get(diff.id)?.bytes as Uint8Array;
+    expect(patchWindows(patch).map((w) => w.targetLength)).toEqual([16384, 16384, 16384, 16384]);
+    const installed: Uint8Array[] = [];
+    expect(await agent(base, installed).run()).toMatchObject({ outcome: 'upgraded' });
+    // A format this platform cannot write is refused when the product is set, not when a generation fails.
+    const refused = await h.admin.PATCH('/api/v1/products/{productId}', {
+      params: { path },
+      body: { diffs: { format: 'bsdiff40' } },
+    });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error).toMatchObject({ errors: [{ pointer: '#/body/diffs/format' }] });
   });
 
   it("report 204 and install nothing when the device runs another image than the diff's base", async () => {

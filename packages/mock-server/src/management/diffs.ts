@@ -58,7 +58,9 @@ export function createDiff(call: Call, ctx: Context): Response {
 
 function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
   const body = jsonBody<Schemas['DiffGenerate']>(call, 'createDiff');
-  const format = body.format ?? ctx.settings.diffFormat;
+  // The generation's own choice first, then the product's (`diffs`), then the platform's.
+  const product = find.product(ctx, pkg.productId);
+  const format = body.format ?? product.diffs?.format ?? ctx.settings.diffFormat;
   const formats = ctx.generateDiff.formats ?? [ctx.settings.diffFormat];
   if (!formats.includes(format)) {
     throw invalid(
@@ -71,7 +73,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
       '#/body/windowSize',
       "windowSize is the built-in generator's; this platform generates with a diff command",
     );
-  const how = { format, windowSize: body.windowSize ?? defaultWindowSize };
+  const how = { format, windowSize: body.windowSize ?? product.diffs?.windowSize ?? defaultWindowSize };
   const base = body.basePackageId
     ? find.packageOf(ctx, pkg.productId, body.basePackageId)
     : [...ctx.state.packages.values()]

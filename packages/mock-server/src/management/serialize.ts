@@ -32,6 +32,7 @@ export function toProduct(p: ProductRecord, keys = false): Schemas['Product'] {
     generations: p.generations ?? Object.values(Generation),
     ...(keys ? { accessKey: p.accessKey } : {}),
     ...(p.push ? { push: { url: p.push.url, uid: p.push.uid } } : {}),
+    ...(p.diffs ? { diffs: p.diffs } : {}),
     createdAt: iso(p.createdAt),
   };
 }

@@ -17,6 +17,8 @@ export interface ProductRecord {
   generations?: Schemas['Generation'][];
   /** The receiver of the legacy task push (protocol §2.13), verified when set. */
   push?: Required<Schemas['PushReceiver']>;
+  /** How its differential packages are generated when a generation names nothing. */
+  diffs?: Schemas['DiffSettings'];
   createdAt: number;
 }
 

@@ -160,7 +160,7 @@ describe('the protocol has one home', () => {
 // validate → mock → validate): machinery.ts runs them in order, and a stage reaches back only to earlier ones.
 describe('the request pipeline', () => {
   const stagesDir = 'packages/mock-server/src/core/stages/';
-  const order = ['admit', 'read', 'handle', 'validate', 'journal', 'shape'];
+  const order = ['admit', 'read', 'authenticate', 'handle', 'validate', 'journal', 'shape'];
   const graph = importGraph('packages/mock-server/src');
   const stageOf = (file: string) => relative(join(root, stagesDir), file).replace(/\.ts$/, '');
 

@@ -39,6 +39,19 @@ describe('fault injection', () => {
     expect((await downloadRaw()).body.length).toBe(demo.packageSize);
   });
 
+  it('answers a request fault after the token was judged, so the journal says who asked (the authenticate stage)', async () => {
+    await addFault({ match: { operation: 'checkToken' }, action: { kind: 'errno', errno: 7 }, times: 2 });
+    const ask = (authorization?: string) =>
+      fetch(`${h.url}/ota/south/download/${token}/check?dev_id=${demo.devId}`, {
+        headers: authorization ? { Authorization: authorization } : {},
+      }).then((r) => r.json());
+    expect(await ask(await demoAuthorization(h.platform))).toMatchObject({ errno: 7 });
+    expect(await ask('version=2018-10-31&res=products%2Fnope&et=1&method=sha1&sign=x')).toMatchObject({ errno: 7 });
+    const [accepted, refused] = h.platform.journal.query({ operation: 'checkToken' }).entries.slice(-2);
+    expect([accepted?.auth, accepted?.note]).toEqual(['accepted', 'fault: errno 7']);
+    expect([refused?.auth, refused?.note]).toEqual(['refused', 'fault: errno 7']);
+  });
+
   it('truncates a body whose Content-Length was announced', async () => {
     await addFault({ match: { operation: 'downloadPackage' }, action: { kind: 'truncate', afterBytes: 1000 } });
     const raw = await downloadRaw('bytes=0-4095');

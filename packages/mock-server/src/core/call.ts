@@ -1,9 +1,16 @@
 import type { RangeRule } from '@onenet-ota/openapi/protocol';
 import type { Context } from './context.ts';
+import type { DeviceRecord } from './domain/records.ts';
 import type { Fault } from './faults/registry.ts';
 import type { BodyOutcome } from './http/answer-body.ts';
 import type { Route } from './http/router.ts';
 import type { Tolerated } from './journal/journal.ts';
+
+/** The device a call authenticated as, or why it was refused, in words for the journal. */
+export type DeviceAuth = { device: DeviceRecord } | { reason: string };
+
+/** What the authenticate stage keeps on a call: the verdict, or what verifying threw. */
+export type KeptAuth = DeviceAuth | { failure: unknown };
 
 /** One request on its way through the platform, with what handlers learn about it for the journal. */
 export interface Call {
@@ -26,6 +33,8 @@ export interface Call {
   rangeRule?: RangeRule;
   /** Why the request was refused, in words, for the journal (e.g. which part of the token failed). */
   note?: string;
+  /** The device the call's token vouches for, or why it does not (the authenticate stage, for device operations). */
+  deviceAuth?: KeptAuth;
   /** What the platform made of the `Authorization` token, where it judged one (journal). */
   auth?: 'accepted' | 'refused';
   /** What a handler threw: a platform bug, answered as the spec allows and kept for the journal. */

@@ -15,6 +15,7 @@ import { plainResponse } from './http/whole-answer.ts';
 import { Journal, type Tolerated } from './journal/journal.ts';
 import { andThen, type NowOrLater } from './now-or-later.ts';
 import { admit } from './stages/admit.ts';
+import { authenticate } from './stages/authenticate.ts';
 import { type HandlerOf, handle } from './stages/handle.ts';
 import { answerEarly, journalAnswer } from './stages/journal.ts';
 import { readCall } from './stages/read.ts';
@@ -223,12 +224,14 @@ function dispatch(
   return andThen(readCall(ctx, request, admitted, extra), (read) => {
     if (read.early) return andThen(answerEarly(ctx, request, read, started), (r) => unshaped(r, mode));
     const { call, journaled } = read;
-    return andThen(handle(ctx, handlerOf, call), (handled) =>
-      journaled
-        ? andThen(validate(ctx, call, handled), (response) =>
-            andThen(journalAnswer(ctx, call, response, started), () => shape(ctx, call, response, mode)),
-          )
-        : unshaped(persisted(ctx, call, handled), mode, call),
+    return andThen(
+      andThen(authenticate(ctx, call), () => handle(ctx, handlerOf, call)),
+      (handled) =>
+        journaled
+          ? andThen(validate(ctx, call, handled), (response) =>
+              andThen(journalAnswer(ctx, call, response, started), () => shape(ctx, call, response, mode)),
+            )
+          : unshaped(persisted(ctx, call, handled), mode, call),
     );
   });
 }

@@ -1,11 +1,11 @@
 import { CheckErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { authenticated } from '../core/domain/device-auth.ts';
 import { moveDevice } from '../core/domain/tasks.ts';
 import { tokenFor } from '../core/domain/tokens.ts';
 import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
-import { authenticateDevice } from './authenticate.ts';
 import { failOnWrongBase, taskAtCheck } from './task-at-check.ts';
 import { taskInfo } from './task-info.ts';
 
@@ -16,7 +16,7 @@ import { taskInfo } from './task-info.ts';
 export async function checkTask(call: Call, ctx: Context): Promise<Response> {
   const op = 'checkTask';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
-  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, CheckErrno.AuthFailed, { note: auth.reason });
   if (errors.length > 0) {
     const badVersion = errors.some((e) => e.pointer === '#/query/version');

@@ -1,13 +1,12 @@
 import { TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { authenticated } from '../core/domain/device-auth.ts';
 import { deviceTaskKeyOf } from '../core/domain/records.ts';
 import { callOutcome } from '../core/domain/state-machine.ts';
 import { moveDevice } from '../core/domain/tasks.ts';
 import { isExpired } from '../core/domain/tokens.ts';
-import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
-import { authenticateDevice } from './authenticate.ts';
 
 /**
  * `GET /ota/south/download/{token}/check` (protocol §2.3), in the order the spec documents: unknown → 18, other
@@ -16,8 +15,7 @@ import { authenticateDevice } from './authenticate.ts';
  */
 export async function checkToken(call: Call, ctx: Context): Promise<Response> {
   const op = 'checkToken';
-  const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
-  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, TokenCheckErrno.AuthFailed, { note: auth.reason });
   const tokenText = call.route.params.token ?? '';
   const token = ctx.state.tokens.get(tokenText);

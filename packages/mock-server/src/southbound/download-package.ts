@@ -2,12 +2,12 @@ import { DownloadErrorCode } from '@onenet-ota/openapi/protocol';
 import type { TokenVerdict } from '@onenet-ota/sdk';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { verifyCached } from '../core/domain/device-auth.ts';
 import { deviceTaskKeyOf, type TokenRecord } from '../core/domain/records.ts';
 import { callOutcome } from '../core/domain/state-machine.ts';
 import { fileOf } from '../core/domain/tasks.ts';
 import { isExpired } from '../core/domain/tokens.ts';
 import { errorByte } from '../core/http/responses.ts';
-import { verifyCached } from './authenticate.ts';
 import { servePackage } from './serve-package.ts';
 
 /**

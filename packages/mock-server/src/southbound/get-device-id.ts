@@ -2,8 +2,8 @@ import { DevInfoErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { verifyCached } from '../core/domain/device-auth.ts';
 import { answer } from './answer.ts';
-import { verifyCached } from './authenticate.ts';
 
 /**
  * `GET /ota/devInfo` (protocol §2.9): the device id for a product's device identifier. OneNET documents a GET with

@@ -1,12 +1,12 @@
 import { ModuleType, TaskingErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { authenticated } from '../core/domain/device-auth.ts';
 import { callOutcome } from '../core/domain/state-machine.ts';
 import { activeDeviceTask } from '../core/domain/tasks.ts';
 import { isExpired } from '../core/domain/tokens.ts';
 import { readParameters } from '../core/http/input.ts';
 import { answer } from './answer.ts';
-import { authenticateDevice } from './authenticate.ts';
 import { taskInfo } from './task-info.ts';
 
 /**
@@ -16,7 +16,7 @@ import { taskInfo } from './task-info.ts';
 export async function getTasking(call: Call, ctx: Context): Promise<Response> {
   const op = 'getTasking';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
-  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, TaskingErrno.AuthFailed, { note: auth.reason });
   if (errors.length > 0)
     return answer(call, op, TaskingErrno.BadRequest, {

@@ -2,12 +2,12 @@ import { Errno, ProgressErrno, ReportErrno } from '@onenet-ota/openapi/protocol'
 import type { Call } from '../core/call.ts';
 import { bodyJson, bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
+import { authenticated } from '../core/domain/device-auth.ts';
 import { deviceTaskKeyOf } from '../core/domain/records.ts';
 import { codeOutcome } from '../core/domain/state-machine.ts';
-import { readJsonBody, readParameters } from '../core/http/input.ts';
+import { readJsonBody } from '../core/http/input.ts';
 import { answer } from './answer.ts';
 import { applyCode } from './apply-code.ts';
-import { authenticateDevice } from './authenticate.ts';
 
 /**
  * `POST /ota/south/device/download/{token}/progress` with `{step}` (protocol §2.5). A step 0–100 or a status code,
@@ -24,8 +24,7 @@ export function reportStatus(call: Call, ctx: Context): Promise<Response> {
 }
 
 async function reportCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Promise<Response> {
-  const { value: p } = readParameters(op, call.url.searchParams, call.route.params);
-  const auth = await authenticateDevice(call, ctx, p.dev_id);
+  const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, Errno.AuthFailed, { note: auth.reason });
   const tokenText = (op === 'reportProgress' ? call.route.params.token : call.url.searchParams.get('token')) ?? '';
   const token = ctx.state.tokens.get(tokenText);

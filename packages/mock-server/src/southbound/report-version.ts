@@ -2,9 +2,9 @@ import { VersionReportErrno } from '@onenet-ota/openapi/protocol';
 import type { Call } from '../core/call.ts';
 import { bodyText } from '../core/call.ts';
 import type { Context } from '../core/context.ts';
-import { readJsonBody, readParameters } from '../core/http/input.ts';
+import { authenticated } from '../core/domain/device-auth.ts';
+import { readJsonBody } from '../core/http/input.ts';
 import { answer } from './answer.ts';
-import { authenticateDevice } from './authenticate.ts';
 import { recordVersions } from './record-versions.ts';
 
 /**
@@ -13,8 +13,7 @@ import { recordVersions } from './record-versions.ts';
  */
 export async function reportVersion(call: Call, ctx: Context): Promise<Response> {
   const op = 'reportVersion';
-  const { value: params } = readParameters(op, call.url.searchParams, call.route.params);
-  const auth = await authenticateDevice(call, ctx, params.dev_id);
+  const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, VersionReportErrno.AuthFailed, { note: auth.reason });
   const body = readJsonBody<{ f_version?: string; s_version?: string }>(op, bodyText(call));
   if (body.errors.length > 0 || !body.value) {

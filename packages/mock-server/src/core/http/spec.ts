@@ -40,6 +40,8 @@ export interface OperationSpec {
   responseHeaders: Record<string, Record<string, { required: boolean; schemaPointer: string }>>;
   /** Its security lists `adminTokenQuery`: the admin token may come as `?access_token=` (what a browser opens). */
   acceptsQueryToken: boolean;
+  /** A OneNET device token is required (`onenetToken`, with no anonymous alternative). */
+  requiresDeviceToken: boolean;
 }
 
 const doc = document as unknown as OpenApiDocument;
@@ -82,6 +84,10 @@ export function operationSpec(operationId: OperationId): OperationSpec {
     : undefined;
   const spec: OperationSpec = {
     acceptsQueryToken: security.some((requirement) => 'adminTokenQuery' in requirement),
+    // An operation without its own security has the document's: OneNET's device token.
+    requiresDeviceToken: ((op.operation.security ?? doc.security ?? []) as Record<string, unknown>[]).every(
+      (requirement) => 'onenetToken' in requirement,
+    ),
     parameters,
     requestBody: body ? contentPointers(body) : {},
     jsonContentTypeByDocs: body?.node['x-onenet-required'] === true,

@@ -10,8 +10,9 @@ import { allowedMethods, type Route, route } from '../http/router.ts';
 import { operationSpec } from '../http/spec.ts';
 import type { NowOrLater } from '../now-or-later.ts';
 
-// Stage 1 of a request (route, read, handle, validate, journal, shape): the operation it asks for, and whether the
-// platform takes it at all. What is refused here is answered at once, and journaled when a device would look for it.
+// Stage 1 of a request (admit, read, authenticate, handle, validate, journal, shape): the operation it asks for, and
+// whether the platform takes it at all. What is refused here is answered at once, and journaled when a device would
+// look for it.
 
 /** A request the platform takes: what its route says, for the stages after. */
 export interface Admitted {

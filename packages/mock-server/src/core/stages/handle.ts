@@ -4,8 +4,8 @@ import { applyRequestFaults } from '../faults/actions.ts';
 import type { NowOrLater } from '../now-or-later.ts';
 import { failure } from './failure.ts';
 
-// Stage 3 of a request (route, read, handle, validate, journal, shape): the request faults planted for it, then its
-// operation's handler.
+// Stage 4 of a request (admit, read, authenticate, handle, validate, journal, shape): the request faults planted for
+// it, then its operation's handler.
 
 /** Looks up a handler by canonical operation. */
 export type HandlerOf = (operation: string) => Handler;

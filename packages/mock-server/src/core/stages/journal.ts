@@ -11,9 +11,9 @@ import { HeldCall, jsonKeptBytes } from '../journal/call-record.ts';
 import { summarizeBody } from '../journal/journal.ts';
 import type { EarlyAnswer } from './admit.ts';
 
-// Stage 5 of a request (route, read, handle, validate, journal, shape): the call is kept in the journal, completed
-// when its body has gone out. An answer given before a handler ran (no route, a refused HEAD, a body that never
-// came whole) is journaled here too, complete at once.
+// Stage 6 of a request (admit, read, authenticate, handle, validate, journal, shape): the call is kept in the journal,
+// completed when its body has gone out. An answer given before a handler ran (no route, a refused HEAD, a body that
+// never came whole) is journaled here too, complete at once.
 
 /** Journals an answer given early, when it says so, then gives it. */
 export async function answerEarly(

@@ -9,8 +9,8 @@ import type { Tolerated } from '../journal/journal.ts';
 import { andThen, type NowOrLater } from '../now-or-later.ts';
 import type { Admitted, EarlyAnswer } from './admit.ts';
 
-// Stage 2 of a request (route, read, handle, validate, journal, shape): its body, within the operation's limit, and
-// the Call the later stages carry: the device it is about, what was tolerated, the faults that fire for it.
+// Stage 2 of a request (admit, read, authenticate, handle, validate, journal, shape): its body, within the operation's
+// limit, and the Call the later stages carry: the device it is about, what was tolerated, the faults that fire for it.
 
 /** What the door passes beside the request that this stage reads (`FetchExtra`). */
 export interface ReadExtra {

@@ -4,8 +4,8 @@ import { shapeResponse } from '../faults/actions.ts';
 import { awaitWholeEnd, takeWhole, WholeAnswer } from '../http/whole-answer.ts';
 import { failure } from './failure.ts';
 
-// Stage 6 of a request (route, read, handle, validate, journal, shape): the body faults shape the answer, in the
-// form the door asked for, and what the request changed is written to a durable store before it goes out.
+// Stage 7 of a request (admit, read, authenticate, handle, validate, journal, shape): the body faults shape the answer,
+// in the form the door asked for, and what the request changed is written to a durable store before it goes out.
 
 /** How the door takes answers (`FetchExtra.wholeBodies`, `lazyBodies`): what `shapeResponse` hands it. */
 export type AnswerMode = 'whole' | 'lazy' | 'plain';

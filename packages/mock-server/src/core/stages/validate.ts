@@ -8,8 +8,8 @@ import { operationSpec, specValidator } from '../http/spec.ts';
 import { headerOf } from '../http/whole-answer.ts';
 import type { NowOrLater } from '../now-or-later.ts';
 
-// Stage 4 of a request (route, read, handle, validate, journal, shape): with `validateResponses: 'error'`, the
-// handled answer is held against the spec before anything is journaled or sent.
+// Stage 5 of a request (admit, read, authenticate, handle, validate, journal, shape): with `validateResponses:
+// 'error'`, the handled answer is held against the spec before anything is journaled or sent.
 
 /** The handled answer, or, when answers are validated and it breaks the spec, a 500 saying how. */
 export function validate(ctx: Context, call: Call, handled: Response): NowOrLater<Response> {

@@ -1,7 +1,7 @@
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
+import { authenticated } from '../../core/domain/device-auth.ts';
 import { readParameters } from '../../core/http/input.ts';
-import { authenticateNamed } from '../authenticate.ts';
 import { failOnWrongBase, taskAtCheck } from '../task-at-check.ts';
 import { fileFacts } from '../task-info.ts';
 import type { Dialect } from './dialect.ts';
@@ -17,7 +17,7 @@ import { tidStatus } from './task-of.ts';
 export function checkTaskVia(dialect: Dialect): Handler {
   return async (call: Call, ctx: Context) => {
     const op = dialect.op.checkTask;
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });
     const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
     if (errors.length > 0)

@@ -2,10 +2,10 @@ import { OtaErrnoCode, TokenCheckErrno } from '@onenet-ota/openapi/protocol';
 import { rangeBounds } from '@onenet-ota/sdk';
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
+import { authenticated } from '../../core/domain/device-auth.ts';
 import { callOutcome } from '../../core/domain/state-machine.ts';
 import { fileOf, moveDevice } from '../../core/domain/tasks.ts';
 import { readParameters } from '../../core/http/input.ts';
-import { authenticateNamed } from '../authenticate.ts';
 import { rangeNotSatisfiable, servePackage } from '../serve-package.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
@@ -25,7 +25,7 @@ export function downloadVia(dialect: Dialect): Handler {
       response.headers.set('Ota-Errno', String(otaErrno));
       return response;
     };
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) {
       const known = call.auth === 'refused';
       return refuse(

@@ -2,11 +2,11 @@ import { Errno, ResultCode } from '@onenet-ota/openapi/protocol';
 import type { Call, Handler } from '../../core/call.ts';
 import { bodyJson, bodyText } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
+import { authenticated } from '../../core/domain/device-auth.ts';
 import type { DeviceTaskRecord, TaskRecord } from '../../core/domain/records.ts';
 import { fileOf } from '../../core/domain/tasks.ts';
 import { readJsonBody, readParameters } from '../../core/http/input.ts';
 import { applyCode } from '../apply-code.ts';
-import { authenticateNamed } from '../authenticate.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
 import { taskOf } from './task-of.ts';
@@ -21,7 +21,7 @@ import { taskOf } from './task-of.ts';
 export function reportStatusVia(dialect: Dialect): Handler {
   return async (call: Call, ctx: Context) => {
     const op = dialect.op.reportStatus;
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });
     const step = (bodyJson(call) as { step?: unknown } | undefined)?.step;
     const body = readJsonBody(op, bodyText(call));

@@ -1,7 +1,7 @@
 import type { Call, Handler } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
+import { authenticated } from '../../core/domain/device-auth.ts';
 import { readParameters } from '../../core/http/input.ts';
-import { authenticateNamed } from '../authenticate.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
 import { taskOf, tidStatus } from './task-of.ts';
@@ -10,7 +10,7 @@ import { taskOf, tidStatus } from './task-of.ts';
 export function checkTaskStatusVia(dialect: Dialect): Handler {
   return async (call: Call, ctx: Context) => {
     const op = dialect.op.checkTaskStatus;
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });
     const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
     if (errors.length > 0) return reply(call, op, dialect.code.BadRequest, { note: `tid ${call.route.params.tid}` });

@@ -1,8 +1,8 @@
 import type { Call, Handler } from '../../core/call.ts';
 import { bodyText } from '../../core/call.ts';
 import type { Context } from '../../core/context.ts';
+import { authenticated } from '../../core/domain/device-auth.ts';
 import { readJsonBody } from '../../core/http/input.ts';
-import { authenticateNamed } from '../authenticate.ts';
 import { recordedVersions, recordVersions } from '../record-versions.ts';
 import type { Dialect } from './dialect.ts';
 import { reply } from './reply.ts';
@@ -11,7 +11,7 @@ import { reply } from './reply.ts';
 export function reportVersionVia(dialect: Dialect): Handler {
   return async (call: Call, ctx: Context) => {
     const op = dialect.op.reportVersion;
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });
     const body = readJsonBody<{ f_version?: string; s_version?: string }>(op, bodyText(call));
     if (body.errors.length > 0 || !body.value)
@@ -25,9 +25,9 @@ export function reportVersionVia(dialect: Dialect): Handler {
 
 /** `GET …/{pro_id}/{dev_name}/version`: the recorded versions; a version never reported is absent. */
 export function getVersionVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return async (call: Call, _ctx: Context) => {
     const op = dialect.op.getVersion;
-    const auth = await authenticateNamed(call, ctx, dialect.generation);
+    const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });
     return reply(call, op, dialect.code.Success, { data: recordedVersions(auth.device) });
   };

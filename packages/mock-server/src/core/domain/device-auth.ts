@@ -1,12 +1,17 @@
 import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
 import { type TokenSubject, verifyToken } from '@onenet-ota/sdk';
-import type { Call } from '../core/call.ts';
-import type { Context } from '../core/context.ts';
-import { deviceNamed } from '../core/domain/device-named.ts';
-import type { DeviceRecord, PlatformState } from '../core/domain/records.ts';
+import type { Call, DeviceAuth } from '../call.ts';
+import type { Context } from '../context.ts';
+import { deviceNamed } from './device-named.ts';
+import type { DeviceRecord, PlatformState } from './records.ts';
 
-/** The device a call authenticated as, or why it was refused, in words for the journal. */
-export type DeviceAuth = { device: DeviceRecord } | { reason: string };
+/** The verdict the authenticate stage kept on a device call; a handler it did not run for is a platform bug. */
+export function authenticated(call: Call): DeviceAuth {
+  const kept = call.deviceAuth;
+  if (!kept) throw new Error(`the authenticate stage did not run for ${call.route.operationId}`);
+  if ('failure' in kept) throw kept.failure;
+  return kept;
+}
 
 /**
  * Checks the `Authorization` token of a legacy device call: valid for this device's product (product-level `res`)

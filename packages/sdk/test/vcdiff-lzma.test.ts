@@ -78,6 +78,13 @@ describe('VCDIFF with LZMA secondary compression', () => {
     expect(() => new XzSectionReader().read(stream, 5001)).toThrow(/decodes to 5000 of the 5001 bytes/);
   });
 
+  it('does not take the size a section declares on trust: it grows with what decodes', () => {
+    const stream = execFileSync('xz', ['--check=crc32', '-c'], { input: new Uint8Array(5000) });
+    // 1 PiB, which no machine can allocate: taken at once it throws a RangeError (smaller, it eats a device's memory).
+    expect(() => new XzSectionReader().read(stream, 2 ** 50)).toThrow(PatchError);
+    expect(() => new XzSectionReader().read(stream, 2 ** 50)).toThrow(/decodes to 5000 of the 1125899906842624 bytes/);
+  });
+
   it('refuses a block that declares a dictionary over 64 MiB before decoding anything', () => {
     const stream = execFileSync('xz', ['--check=crc32', '--lzma2=dict=128MiB', '-c'], { input: new Uint8Array(100) });
     expect(() => new XzSectionReader().read(stream, 100)).toThrow(

@@ -28,7 +28,7 @@ export class XzSectionReader {
 
   /** Decodes the piece of the stream one window carries, which must decode to exactly `size` bytes. */
   read(piece: Uint8Array, size: number): Uint8Array {
-    const out = new Uint8Array(size);
+    const out = new Output(size);
     let o = 0;
     let p = 0;
     while (p < piece.length) {
@@ -37,11 +37,11 @@ export class XzSectionReader {
       else if (this.#expect === 'chunks') {
         const before = o;
         [p, o] = this.#chunk(piece, p, out, o);
-        this.#blockCrc = crc32(out.subarray(before, o), this.#blockCrc);
+        this.#blockCrc = crc32(out.bytes.subarray(before, o), this.#blockCrc);
       } else throw new PatchError('a compressed section goes on after its .xz stream ended');
     }
     if (o !== size) throw new PatchError(`a compressed section decodes to ${o} of the ${size} bytes it declares`);
-    return out;
+    return out.bytes;
   }
 
   #streamHeader(piece: Uint8Array, p: number): number {
@@ -101,16 +101,15 @@ export class XzSectionReader {
   }
 
   /** One LZMA2 chunk, or the end of the block (its padding and check). Returns the positions after it. */
-  #chunk(piece: Uint8Array, p: number, out: Uint8Array, o: number): [number, number] {
+  #chunk(piece: Uint8Array, p: number, out: Output, o: number): [number, number] {
     const control = piece[p] as number;
     if (control === 0x00) return [this.#blockEnd(piece, p + 1), o];
     if (control === 0x01 || control === 0x02) {
       const size = be16(need(piece, p, 3, 'an LZMA2 chunk header'), 1) + 1;
       if (control === 0x01) this.#resetDictionary();
       else if (this.#needDictionaryReset) throw new PatchError('an LZMA2 block does not start with a dictionary reset');
-      fits(o, size, out);
       need(piece, p + 3, size, 'an LZMA2 chunk');
-      this.#lzma.store(piece, p + 3, size, out, o);
+      this.#lzma.store(piece, p + 3, size, out.room(o, size), o);
       this.#blockBytes += 3 + size;
       return [p + 3 + size, o + size];
     }
@@ -127,9 +126,8 @@ export class XzSectionReader {
       this.#needProperties = false;
     } else if (this.#needProperties) throw new PatchError('an LZMA2 chunk comes before any properties');
     else if (reset === 1) this.#lzma.resetState();
-    fits(o, size, out);
     need(piece, p + headerLength, packed, 'an LZMA2 chunk');
-    this.#lzma.decode(piece, p + headerLength, p + headerLength + packed, out, o, size);
+    this.#lzma.decode(piece, p + headerLength, p + headerLength + packed, out.room(o, size), o, size);
     this.#blockBytes += headerLength + packed;
     return [p + headerLength + packed, o + size];
   }
@@ -157,9 +155,31 @@ function need(piece: Uint8Array, p: number, length: number, what: string): Uint8
   return piece.subarray(p, p + length);
 }
 
-function fits(o: number, size: number, out: Uint8Array): void {
-  if (o + size > out.length)
-    throw new PatchError(`a compressed section decodes past the ${out.length} bytes it declares`);
+/**
+ * The decoded bytes of one piece, grown as its chunks say they need room and never past the size its window
+ * declares: a window may declare megabytes, and a hostile patch would make the device allocate them from a few bytes
+ * if they were taken at once; grown this way, a lie costs at most one chunk (2 MiB) before decoding it fails.
+ */
+class Output {
+  bytes: Uint8Array;
+  readonly #declared: number;
+
+  constructor(declared: number) {
+    this.#declared = declared;
+    this.bytes = new Uint8Array(Math.min(declared, 64 * 1024));
+  }
+
+  /** The buffer with room for `count` more bytes at `at`. */
+  room(at: number, count: number): Uint8Array {
+    if (at + count > this.#declared)
+      throw new PatchError(`a compressed section decodes past the ${this.#declared} bytes it declares`);
+    if (at + count > this.bytes.length) {
+      const grown = new Uint8Array(Math.min(this.#declared, Math.max(at + count, this.bytes.length * 2)));
+      grown.set(this.bytes.subarray(0, at));
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
 }
 
 function be16(bytes: Uint8Array, at: number): number {

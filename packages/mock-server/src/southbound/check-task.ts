@@ -13,7 +13,7 @@ import { taskInfo } from './task-info.ts';
  * `GET /ota/south/check` (protocol §2.2). Records the version it is given, finds the device's task for the module,
  * fails it on a manuf/model (8) or differential base-version (9) mismatch, and hands out the upgrade token.
  */
-export async function checkTask(call: Call, ctx: Context): Promise<Response> {
+export function checkTask(call: Call, ctx: Context): Response {
   const op = 'checkTask';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = authenticated(call);

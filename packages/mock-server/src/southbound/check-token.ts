@@ -13,7 +13,7 @@ import { answer } from './answer.ts';
  * device → 4, replaced → 15, older than 48 h → 12, then what the device's state allows (19, 20, 22, 17), and
  * pending → downloading on success.
  */
-export async function checkToken(call: Call, ctx: Context): Promise<Response> {
+export function checkToken(call: Call, ctx: Context): Response {
   const op = 'checkToken';
   const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, TokenCheckErrno.AuthFailed, { note: auth.reason });

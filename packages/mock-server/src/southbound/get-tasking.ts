@@ -13,7 +13,7 @@ import { taskInfo } from './task-info.ts';
  * `GET /ota/south/tasking` (protocol §2.7): the task of a device that is downloading or upgrading, with the token it
  * already holds (never a new one); 4 when there is none, 12 when its token expired.
  */
-export async function getTasking(call: Call, ctx: Context): Promise<Response> {
+export function getTasking(call: Call, ctx: Context): Response {
   const op = 'getTasking';
   const { value: p, errors } = readParameters(op, call.url.searchParams, call.route.params);
   const auth = authenticated(call);

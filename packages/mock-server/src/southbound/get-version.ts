@@ -6,7 +6,7 @@ import { answer } from './answer.ts';
 import { recordedVersions } from './record-versions.ts';
 
 /** `GET /ota/device/version` (protocol §2.8): the recorded versions; a version never reported is absent. */
-export async function getVersion(call: Call, _ctx: Context): Promise<Response> {
+export function getVersion(call: Call, _ctx: Context): Response {
   const auth = authenticated(call);
   if ('reason' in auth) return answer(call, 'getVersion', VersionQueryErrno.AuthFailed, { note: auth.reason });
   return answer(call, 'getVersion', VersionQueryErrno.Success, { data: recordedVersions(auth.device) });

@@ -14,16 +14,16 @@ import { applyCode } from './apply-code.ts';
  * judged by the state machine's `codes`; 100 and 101 lead to `paused` instead of `upgrading` while the task is
  * paused. The token's expiry is not checked, so 207/208 still get through after it.
  */
-export function reportProgress(call: Call, ctx: Context): Promise<Response> {
+export function reportProgress(call: Call, ctx: Context): Response {
   return reportCode(call, ctx, 'reportProgress');
 }
 
 /** `POST /ota/south/report?token=` with `{result}` (protocol §2.6): the same rules for status codes only. */
-export function reportStatus(call: Call, ctx: Context): Promise<Response> {
+export function reportStatus(call: Call, ctx: Context): Response {
   return reportCode(call, ctx, 'reportStatus');
 }
 
-async function reportCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Promise<Response> {
+function reportCode(call: Call, ctx: Context, op: 'reportProgress' | 'reportStatus'): Response {
   const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, Errno.AuthFailed, { note: auth.reason });
   const tokenText = (op === 'reportProgress' ? call.route.params.token : call.url.searchParams.get('token')) ?? '';

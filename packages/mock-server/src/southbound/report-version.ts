@@ -11,7 +11,7 @@ import { recordVersions } from './record-versions.ts';
  * `POST /ota/device/version` (protocol §2.1): records the versions, and completes a task whose target the device
  * now reports ("平台会将该升级任务设定为“已完成”状态").
  */
-export async function reportVersion(call: Call, ctx: Context): Promise<Response> {
+export function reportVersion(call: Call, ctx: Context): Response {
   const op = 'reportVersion';
   const auth = authenticated(call);
   if ('reason' in auth) return answer(call, op, VersionReportErrno.AuthFailed, { note: auth.reason });

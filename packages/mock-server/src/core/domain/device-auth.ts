@@ -2,6 +2,7 @@ import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
 import { type TokenSubject, verifyToken } from '@onenet-ota/sdk';
 import type { Call, DeviceAuth } from '../call.ts';
 import type { Context } from '../context.ts';
+import { andThen, type NowOrLater } from '../now-or-later.ts';
 import { deviceNamed } from './device-named.ts';
 import type { DeviceRecord, PlatformState } from './records.ts';
 
@@ -18,7 +19,7 @@ export function authenticated(call: Call): DeviceAuth {
  * or for this very device (device-level `res`), `et` not before platform time. Returns the device, or the reason
  * it is refused (errno 1 "鉴权失败（当设备不存在时）" on every endpoint).
  */
-export async function authenticateDevice(call: Call, ctx: Context, devId: unknown): Promise<DeviceAuth> {
+export function authenticateDevice(call: Call, ctx: Context, devId: unknown): NowOrLater<DeviceAuth> {
   const device = typeof devId === 'number' ? ctx.state.devices.get(devId) : undefined;
   if (!device) return { reason: `no device with dev_id ${String(devId)}` };
   return authenticateAs(call, ctx, device, 'legacy');
@@ -28,19 +29,20 @@ export async function authenticateDevice(call: Call, ctx: Context, devId: unknow
  * Checks a Studio or new-platform call, which names the device by product id and device name in its path, with the
  * tokens that generation accepts (`tokenRules`, protocol §1.5).
  */
-export async function authenticateNamed(call: Call, ctx: Context, generation: Generation): Promise<DeviceAuth> {
+export function authenticateNamed(call: Call, ctx: Context, generation: Generation): NowOrLater<DeviceAuth> {
   const { pro_id: productId = '', dev_name: name = '' } = call.route.params;
   const device = deviceNamed(ctx.state, productId, name);
   if (!device) return { reason: `no device ${name} in product ${productId}` };
   return authenticateAs(call, ctx, device, generation);
 }
 
-async function authenticateAs(
+/** Judged at once when the header was verified before (a device's every call but its first), else when verified. */
+function authenticateAs(
   call: Call,
   ctx: Context,
   device: DeviceRecord,
   generation: Generation,
-): Promise<DeviceAuth> {
+): NowOrLater<DeviceAuth> {
   call.devId = device.devId;
   const accepted = ctx.state.products.get(device.productId)?.generations;
   if (accepted && !accepted.includes(generation))
@@ -49,24 +51,25 @@ async function authenticateAs(
     call.auth = 'refused';
     return { reason };
   };
-  const verdict = await verifyCached(ctx, call.request.headers.get('authorization'), generation);
-  if (!verdict.ok) return refused(verdict.reason);
-  if (verdict.fieldRefuses) {
-    call.tolerated ??= [];
-    call.tolerated.push({ pointer: '#/header/authorization', message: verdict.fieldRefuses });
-  }
-  const { productId, deviceName, level } = verdict.subject;
-  // A user-level token speaks for every product of the account, and the platform has one account.
-  if (level === 'user') {
+  return andThen(verifyCached(ctx, call.request.headers.get('authorization'), generation), (verdict) => {
+    if (!verdict.ok) return refused(verdict.reason);
+    if (verdict.fieldRefuses) {
+      call.tolerated ??= [];
+      call.tolerated.push({ pointer: '#/header/authorization', message: verdict.fieldRefuses });
+    }
+    const { productId, deviceName, level } = verdict.subject;
+    // A user-level token speaks for every product of the account, and the platform has one account.
+    if (level === 'user') {
+      call.auth = 'accepted';
+      return { device };
+    }
+    if (productId !== device.productId)
+      return refused(`token is for product ${productId}, the device is in ${device.productId}`);
+    if (deviceName !== undefined && deviceName !== device.name)
+      return refused(`token is for device ${deviceName}, not ${device.name}`);
     call.auth = 'accepted';
     return { device };
-  }
-  if (productId !== device.productId)
-    return refused(`token is for product ${productId}, the device is in ${device.productId}`);
-  if (deviceName !== undefined && deviceName !== device.name)
-    return refused(`token is for device ${deviceName}, not ${device.name}`);
-  call.auth = 'accepted';
-  return { device };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Generation, Generation as Generations, operations } from '@onenet-ota/openapi/protocol';
-import type { Call } from '../call.ts';
+import type { Call, DeviceAuth } from '../call.ts';
 import type { Context } from '../context.ts';
 import { authenticateDevice, authenticateNamed } from '../domain/device-auth.ts';
 import { devIdOf } from '../http/dev-id.ts';
@@ -35,17 +35,23 @@ function namingOf(operationId: Call['route']['operationId']): DeviceNaming {
 export function authenticate(ctx: Context, call: Call): NowOrLater<void> {
   const naming = namingOf(call.route.operationId);
   if (!naming) return;
-  const verdict =
-    naming.by === 'dev_id'
-      ? authenticateDevice(call, ctx, devIdOf(call.url.searchParams))
-      : authenticateNamed(call, ctx, naming.generation);
-  return verdict.then(
-    (auth) => {
-      call.deviceAuth = auth;
-    },
-    // A verification that threw is a platform bug: the handler meets it and answers it as one (errno 7).
-    (error: unknown) => {
-      call.deviceAuth = { failure: error };
-    },
-  );
+  // A verification that threw is a platform bug: the handler meets it and answers it as one (errno 7).
+  const failed = (error: unknown) => {
+    call.deviceAuth = { failure: error };
+  };
+  const keep = (auth: DeviceAuth) => {
+    call.deviceAuth = auth;
+  };
+  let verdict: NowOrLater<DeviceAuth>;
+  try {
+    verdict =
+      naming.by === 'dev_id'
+        ? authenticateDevice(call, ctx, devIdOf(call.url.searchParams))
+        : authenticateNamed(call, ctx, naming.generation);
+  } catch (error) {
+    return failed(error);
+  }
+  // A header verified before is judged at once: the call goes on without a promise.
+  if (verdict instanceof Promise) return verdict.then(keep, failed);
+  keep(verdict);
 }

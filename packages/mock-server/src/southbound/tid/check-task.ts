@@ -15,7 +15,7 @@ import { tidStatus } from './task-of.ts';
  * fails the device, as the legacy errno 9 does, and reads as no task.
  */
 export function checkTaskVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return (call: Call, ctx: Context) => {
     const op = dialect.op.checkTask;
     const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });

@@ -18,7 +18,7 @@ import { taskOf } from './task-of.ts';
  * downloading: these generations have no token check, the download is where the device starts.
  */
 export function downloadVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return (call: Call, ctx: Context) => {
     const op = dialect.op.downloadPackage;
     const refuse = (otaErrno: OtaErrnoCode, code: number, note: string) => {
       const response = reply(call, op, code, { note: `Ota-Errno ${otaErrno}: ${note}` });

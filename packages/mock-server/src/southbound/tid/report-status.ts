@@ -19,7 +19,7 @@ import { taskOf } from './task-of.ts';
  * as tolerated so the suite warns (RPT-002).
  */
 export function reportStatusVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return (call: Call, ctx: Context) => {
     const op = dialect.op.reportStatus;
     const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });

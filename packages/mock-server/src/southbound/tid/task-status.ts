@@ -8,7 +8,7 @@ import { taskOf, tidStatus } from './task-of.ts';
 
 /** `GET …/{pro_id}/{dev_name}/{tid}/check` (protocol §3, §4.3): the device's status 1–6 in task `tid`. */
 export function checkTaskStatusVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return (call: Call, ctx: Context) => {
     const op = dialect.op.checkTaskStatus;
     const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });

@@ -9,7 +9,7 @@ import { reply } from './reply.ts';
 
 /** `POST …/{pro_id}/{dev_name}/version` (protocol §3, §4.1): records the versions as the legacy report does. */
 export function reportVersionVia(dialect: Dialect): Handler {
-  return async (call: Call, ctx: Context) => {
+  return (call: Call, ctx: Context) => {
     const op = dialect.op.reportVersion;
     const auth = authenticated(call);
     if ('reason' in auth) return reply(call, op, dialect.code.AuthFailed, { note: auth.reason });

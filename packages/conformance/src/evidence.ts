@@ -1,12 +1,11 @@
-import { type JournalEntry, journalRange } from '@onenet-ota/mock-server';
+import { type JournalEntry, journalRange, rangeRuleWords } from '@onenet-ota/mock-server';
 import {
   bounds,
   Errno,
-  enumDescriptions,
   type OperationId,
   operations,
   patterns,
-  RangeRule,
+  type RangeRule,
   ResultCode,
   stateMachine,
 } from '@onenet-ota/openapi/protocol';
@@ -113,9 +112,8 @@ export function downloads(journal: JournalEntry[]): Download[] {
  * rule's meaning (spec `RangeRule`), for a finding to say; empty otherwise.
  */
 export function rangeRuleText(download: Download): string {
-  const { rule } = download;
-  if (rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None) return '';
-  return `; the platform: ${enumDescriptions.RangeRule[rule]}`;
+  const words = rangeRuleWords(download.rule);
+  return words === undefined ? '' : `; the platform: ${words}`;
 }
 
 /** Downloads that delivered package bytes. */

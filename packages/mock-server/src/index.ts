@@ -31,7 +31,7 @@ export { decideRange } from './core/http/range.ts';
 export { bareLineFeedsTolerated } from './core/http/wire-tolerance.ts';
 export type { HeldCall, HeldParts } from './core/journal/call-record.ts';
 export type { Journal, JournalEntry, JournalQuery, Kept, LogBrief, LoggedEntry } from './core/journal/journal.ts';
-export { journalRange } from './core/journal/journal-range.ts';
+export { journalRange, rangeRuleWords } from './core/journal/journal-range.ts';
 export type { FetchExtra, Platform, PlatformOptions } from './core/machinery.ts';
 export { createPlatform } from './platform.ts';
 export type { RequestLineOptions } from './request-log.ts';

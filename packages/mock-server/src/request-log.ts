@@ -1,7 +1,8 @@
-import { Errno, ExchangeName, enumDescriptions, type OperationId, RangeRule } from '@onenet-ota/openapi/protocol';
+import { Errno, ExchangeName, type OperationId } from '@onenet-ota/openapi/protocol';
 import { describeErrno } from '@onenet-ota/sdk';
 import { isDeviceOperation } from './core/http/device-operation.ts';
 import type { LoggedEntry, Tolerated } from './core/journal/journal.ts';
+import { rangeRuleWords } from './core/journal/journal-range.ts';
 
 // The request log `ota-mock` prints: one line per request as its answer completes, so an engineer with a board
 // on the bench sees what it did without polling the journal. Device calls carry their essentials (the Range asked
@@ -79,11 +80,8 @@ function essentials(entry: LoggedEntry): string[] {
   if (entry.operation?.startsWith('downloadPackage')) {
     const served = `${entry.response.status} ${entry.response.bytesSent} B`;
     // What the platform made of the Range, when it did not serve it as asked: the rule of its dialect.
-    const rule = entry.range?.rule;
-    const decided =
-      rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None
-        ? ''
-        : ` (${enumDescriptions.RangeRule[rule]})`;
+    const words = rangeRuleWords(entry.range?.rule);
+    const decided = words === undefined ? '' : ` (${words})`;
     return [`Range ${headers.range ?? '(none)'} → ${served}${entry.response.aborted ? ' (cut short)' : ''}${decided}`];
   }
   if (entry.operation?.startsWith('report')) {

@@ -54,7 +54,7 @@ export { vcdiffRestore } from './agent/vcdiff-restore.ts';
 export { verifyMd5 } from './agent/verify-md5.ts';
 export type { ParsedToken } from './auth/parse-token.ts';
 /* Authorization tokens */
-export { parseToken, TokenFormatError } from './auth/parse-token.ts';
+export { parseToken, readToken, TokenFormatError } from './auth/parse-token.ts';
 export type { TokenParams } from './auth/token.ts';
 export {
   computeSign,

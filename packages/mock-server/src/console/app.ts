@@ -2,9 +2,10 @@
 // `scripts/build-console.ts`). It only uses the management and `/__mock` APIs, as any client would, and follows
 // the journal through `/__mock/events`.
 
-import { bounds, enumDescriptions, type OperationId, RangeRule, stateMachine } from '@onenet-ota/openapi/protocol';
+import { bounds, type OperationId, stateMachine } from '@onenet-ota/openapi/protocol';
 import { type components, createManagementClient } from '@onenet-ota/sdk';
 import { isDeviceOperation } from '../core/http/device-operation.ts';
+import { rangeRuleWords } from '../core/journal/journal-range.ts';
 import { toleratedText } from '../request-log.ts';
 import { strategyText } from '../strategy-text.ts';
 
@@ -190,11 +191,8 @@ function detailOf(entry: Entry): string {
   const parts: string[] = [];
   const range = entry.request.headers.range;
   // What the platform made of a Range it did not serve as asked: the rule of its dialect, as the journal says.
-  const rule = entry.range?.rule;
-  const decided =
-    rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None
-      ? ''
-      : ` <span class="warn">(${escapeHtml(enumDescriptions.RangeRule[rule])})</span>`;
+  const words = rangeRuleWords(entry.range?.rule);
+  const decided = words === undefined ? '' : ` <span class="warn">(${escapeHtml(words)})</span>`;
   if (range)
     parts.push(
       `asked ${escapeHtml(range)} → ${escapeHtml(entry.response.headers['content-range'] ?? `${entry.response.bytesSent} B`)}${decided}`,

@@ -1,4 +1,4 @@
-import type { OperationId } from '@onenet-ota/openapi/protocol';
+import { DiffFormat, type OperationId } from '@onenet-ota/openapi/protocol';
 import type { Handler } from './call.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { builtinDiff, type DiffHow } from './domain/builtin-diffs.ts';
@@ -25,7 +25,7 @@ import { validate } from './stages/validate.ts';
 /** The built-in generator in process, plain VCDIFF only: `workerDiffs()` from the node door adds `vcdiff-lzma`. */
 const inProcessDiffs: DiffGenerator = Object.assign(
   async (base: Uint8Array, target: Uint8Array, how: DiffHow) => builtinDiff(base, target, how),
-  { formats: ['vcdiff'] as const },
+  { formats: [DiffFormat.Vcdiff] },
 );
 /** Options of {@link createPlatform}. */
 export interface PlatformOptions extends Partial<Settings> {

@@ -7,6 +7,7 @@ import { assertRoomFor } from '../core/domain/storage.ts';
 import { changed } from '../core/domain/tracked-map.ts';
 import { ProblemError, problemBody } from '../core/http/responses.ts';
 import { schemaDefault } from '../core/http/spec.ts';
+import { assertGenerates } from './diff-choice.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { requireBinary } from './packages.ts';
@@ -61,18 +62,7 @@ function generate(call: Call, ctx: Context, pkg: PackageRecord): Response {
   // The generation's own choice first, then the product's (`diffs`), then the platform's.
   const product = find.product(ctx, pkg.productId);
   const format = body.format ?? product.diffs?.format ?? ctx.settings.diffFormat;
-  const formats = ctx.generateDiff.formats ?? [ctx.settings.diffFormat];
-  if (!formats.includes(format)) {
-    throw invalid(
-      '#/body/format',
-      `online generation here writes ${formats.join(' or ')}; ${format} patches can be uploaded`,
-    );
-  }
-  if (body.windowSize !== undefined && !ctx.generateDiff.formats)
-    throw invalid(
-      '#/body/windowSize',
-      "windowSize is the built-in generator's; this platform generates with a diff command",
-    );
+  assertGenerates(ctx, { format, ...(body.windowSize === undefined ? {} : { windowSize: body.windowSize }) }, '#/body');
   const how = { format, windowSize: body.windowSize ?? product.diffs?.windowSize ?? defaultWindowSize };
   const base = body.basePackageId
     ? find.packageOf(ctx, pkg.productId, body.basePackageId)

@@ -4,6 +4,7 @@ import type { Context } from '../core/context.ts';
 import { newAccessKey } from '../core/domain/ids.ts';
 import { type PushReceiver, verifyReceiver } from '../core/domain/push.ts';
 import { ProblemError } from '../core/http/responses.ts';
+import { assertGenerates } from './diff-choice.ts';
 import { jsonBody, noContent, params, reply } from './input.ts';
 import * as find from './lookup.ts';
 import { page, toProduct } from './serialize.ts';
@@ -19,7 +20,7 @@ function nextProductId(ctx: Context): string {
 
 export async function createProduct(call: Call, ctx: Context): Promise<Response> {
   const body = jsonBody<Schemas['ProductCreate']>(call, 'createProduct');
-  if (body.diffs) assertGenerates(ctx, body.diffs);
+  if (body.diffs) assertGenerates(ctx, body.diffs, '#/body/diffs');
   const push = body.push ? await verified(ctx, body.push) : undefined;
   let id = nextProductId(ctx);
   while (ctx.state.products.has(id)) id = nextProductId(ctx);
@@ -59,29 +60,13 @@ export function getProduct(call: Call, ctx: Context): Response {
 export async function updateProduct(call: Call, ctx: Context): Promise<Response> {
   const product = find.product(ctx, params(call, 'updateProduct').productId);
   const { push, ...rest } = jsonBody<Schemas['ProductUpdate']>(call, 'updateProduct');
-  if (rest.diffs) assertGenerates(ctx, rest.diffs);
+  if (rest.diffs) assertGenerates(ctx, rest.diffs, '#/body/diffs');
   // Verified before anything changes: a refused receiver leaves the product as it was.
   const receiver = push ? await verified(ctx, push) : push;
   Object.assign(product, rest);
   if (receiver) product.push = receiver;
   else if (receiver === null) delete product.push;
   return reply(200, toProduct(product));
-}
-
-/**
- * A product's generation settings must be ones this platform can honour: a format its generator writes, and a window
- * size only where the built-in generator makes the patches (a diff command has none).
- */
-function assertGenerates(ctx: Context, diffs: Schemas['DiffSettings']): void {
-  const formats = ctx.generateDiff.formats ?? [ctx.settings.diffFormat];
-  if (diffs.format !== undefined && !formats.includes(diffs.format))
-    throw new ProblemError('InvalidRequest', `online generation here writes ${formats.join(' or ')}`, {
-      errors: [{ pointer: '#/body/diffs/format', message: `${diffs.format} is not one it writes` }],
-    });
-  if (diffs.windowSize !== undefined && !ctx.generateDiff.formats)
-    throw new ProblemError('InvalidRequest', "windowSize is the built-in generator's", {
-      errors: [{ pointer: '#/body/diffs/windowSize', message: 'this platform generates with a diff command' }],
-    });
 }
 
 /** A receiver the platform checked as the console does (protocol §2.13); refused with 422 when it did not pass. */

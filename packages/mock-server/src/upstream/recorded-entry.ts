@@ -3,7 +3,7 @@ import { headerEntries } from '../core/http/raw-headers.ts';
 import { route } from '../core/http/router.ts';
 import { journalHeaders, redactAuthorization } from '../core/journal/call-record.ts';
 import { type JournalEntry, summarizeBody } from '../core/journal/journal.ts';
-import { journalRange } from '../core/journal/journal-range.ts';
+import { rangeField } from '../core/journal/journal-range.ts';
 import { answerFacts } from './answer-facts.ts';
 
 /** A body a recording saw: its bytes (decoded, as the device's HTTP stack reads them), or only its size and md5. */
@@ -85,7 +85,8 @@ export class RecordedSession {
         bytesSent: x.bytesSent,
         ...(responseBody ? { body: responseBody } : {}),
       },
-      ...rangeOf(headers.range, answerHeaders['content-range']),
+      // What was asked and what the upstream's Content-Range says it served (its rule is its own).
+      ...rangeField(headers.range, answerHeaders['content-range']),
       faults: [],
     };
   }
@@ -103,10 +104,4 @@ function summary(body: RecordedBody | undefined, type: string | undefined) {
   if (!body || (body instanceof Uint8Array ? body.length : body.size) === 0) return undefined;
   if (body instanceof Uint8Array) return summarizeBody(body, type ?? null);
   return { size: body.size, ...(body.md5 ? { md5: body.md5 } : {}), ...(type ? { contentType: type } : {}) };
-}
-
-/** The entry's `range`: what was asked and what the upstream's Content-Range says it served (its rule is its own). */
-function rangeOf(range: string | undefined, answered: string | undefined): { range?: JournalEntry['range'] } {
-  const read = journalRange(range, answered);
-  return read ? { range: read } : {};
 }

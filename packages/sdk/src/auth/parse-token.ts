@@ -42,6 +42,10 @@ export function parseToken(header: string): ParsedToken {
 /**
  * {@link parseToken} without throwing: the token, or why the header is none, in words. The platform reads every
  * device's header with it: an Error's stack costs 9 µs, more than the rest of a refused call.
+ *
+ * @example
+ * const token = readToken(header);
+ * if (typeof token === 'string') console.log(`not a OneNET token: ${token}`);
  */
 export function readToken(header: string): ParsedToken | string {
   const fields = new Map<string, string>();

@@ -1,6 +1,7 @@
 import { ADD, COPY, codeTable, NOOP, nearSlots, RUN, sameSlots } from './code-table.ts';
 import type { ImageSource } from './image-source.ts';
 import { adler32, PatchError, readVarint } from './varint.ts';
+import { lzmaSecondaryId } from './xz-format.ts';
 import { XzSectionReader } from './xz-section-reader.ts';
 
 const VCD_SOURCE = 0x01;
@@ -21,7 +22,6 @@ export const maxWindowBytes = 16 * 1024 * 1024;
 const maxAppHeaderBytes = 64 * 1024;
 /** xdelta3's secondary compressor ids: only LZMA (its default) is read. */
 const secondaryNames: Record<number, string> = { 1: 'DJW', 2: 'LZMA', 16: 'FGK' };
-const LZMA_SECONDARY_ID = 2;
 
 /**
  * Applies a VCDIFF (RFC 3284) patch to `source` and yields the restored image one target window at a time. The
@@ -47,7 +47,7 @@ export async function* restoreVcdiff(
   let secondary: XzSectionReader[] | undefined;
   if (header & VCD_DECOMPRESS) {
     const id = await reader.byte();
-    if (id !== LZMA_SECONDARY_ID)
+    if (id !== lzmaSecondaryId)
       throw new PatchError(
         `the patch uses ${secondaryNames[id] ?? `unknown (id ${id})`} secondary compression; make it with xdelta3 -S lzma or -S none`,
       );

@@ -1,5 +1,6 @@
 import { nearSlots, sameSlots } from './code-table.ts';
 import { adler32, writeVarint } from './varint.ts';
+import { lzmaSecondaryId } from './xz-format.ts';
 import { xzBlock, xzStreamHeader } from './xz-section-writer.ts';
 
 /** Options of {@link createVcdiff}. */
@@ -15,7 +16,6 @@ export interface VcdiffOptions {
 }
 
 const VCD_DECOMPRESS = 0x01;
-const LZMA_SECONDARY_ID = 2; // xdelta3's id for LZMA (1 is its DJW, 16 its FGK)
 // xdelta3's thresholds: a section under 10 bytes is not tried, and compression must save more than 2 bytes.
 const SECONDARY_MIN_INPUT = 10;
 const SECONDARY_MIN_SAVINGS = 2;
@@ -43,9 +43,7 @@ export function createVcdiff(
 ): Uint8Array {
   const index = indexSource(source);
   const chunks: Uint8Array[] = [
-    Uint8Array.from(
-      lzma2 ? [0xd6, 0xc3, 0xc4, 0x00, VCD_DECOMPRESS, LZMA_SECONDARY_ID] : [0xd6, 0xc3, 0xc4, 0x00, 0x00],
-    ),
+    Uint8Array.from(lzma2 ? [0xd6, 0xc3, 0xc4, 0x00, VCD_DECOMPRESS, lzmaSecondaryId] : [0xd6, 0xc3, 0xc4, 0x00, 0x00]),
   ];
   const secondary = lzma2 ? lzmaSections(lzma2) : undefined;
   let delta = 0; // source offset - target offset of the last copy

@@ -1,5 +1,8 @@
 // The parts of the .xz format (tukaani.org/xz/xz-file-format.txt) that carry xdelta3's LZMA secondary compression.
 
+/** xdelta3's id for its LZMA secondary compressor in a VCDIFF header (1 is its DJW, 16 its FGK). */
+export const lzmaSecondaryId = 2;
+
 /** The 6 bytes every .xz stream starts with. */
 export const xzMagic = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] as const;
 /** The filter id of LZMA2, the only filter xdelta3's `lzma_easy_encoder` chain holds. */

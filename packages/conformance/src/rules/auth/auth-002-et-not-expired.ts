@@ -1,5 +1,5 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
-import { parseToken } from '@onenet-ota/sdk';
+import { readToken } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 import type { Evidence } from '../../types.ts';
 
@@ -38,12 +38,8 @@ interface Signed {
 /** The device's requests that carry a readable token (no token, or not a token at all, is AUTH-001's business). */
 function signedRequests(journal: JournalEntry[]): Signed[] {
   return journal.flatMap((entry) => {
-    try {
-      const { et } = parseToken(entry.request.headers.authorization ?? '');
-      return [{ entry, et, now: Math.floor(Date.parse(entry.time) / 1000) }];
-    } catch {
-      return [];
-    }
+    const token = readToken(entry.request.headers.authorization ?? '');
+    return typeof token === 'string' ? [] : [{ entry, et: token.et, now: Math.floor(Date.parse(entry.time) / 1000) }];
   });
 }
 

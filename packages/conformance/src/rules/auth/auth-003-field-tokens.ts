@@ -1,6 +1,6 @@
 import type { JournalEntry } from '@onenet-ota/mock-server';
 import { tokenRules } from '@onenet-ota/openapi/protocol';
-import { parseToken, TokenFormatError } from '@onenet-ota/sdk';
+import { readToken } from '@onenet-ota/sdk';
 import { defineRule } from '../../define-rule.ts';
 
 export default defineRule({
@@ -38,13 +38,8 @@ function tolerated(entry: JournalEntry): string | undefined {
 function fieldRefuses(entry: JournalEntry): string | undefined {
   const header = entry.request.headers.authorization;
   if (!header) return undefined;
-  let token: ReturnType<typeof parseToken>;
-  try {
-    token = parseToken(header);
-  } catch (error) {
-    if (error instanceof TokenFormatError) return undefined;
-    throw error;
-  }
+  const token = readToken(header);
+  if (typeof token === 'string') return undefined;
   const rules = tokenRules.fuse;
   const ahead = (rules.maxAheadSeconds as Readonly<Record<string, number>>)[token.version];
   const sentAt = Math.floor(Date.parse(entry.time) / 1000);

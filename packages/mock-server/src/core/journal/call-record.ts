@@ -3,7 +3,7 @@ import type { components } from '@onenet-ota/sdk';
 import { headerEntries } from '../http/raw-headers.ts';
 import { utf8Length } from '../http/whole-answer.ts';
 import type { JournalEntry, LoggedEntry } from './journal-entry.ts';
-import { journalRange } from './journal-range.ts';
+import { rangeField } from './journal-range.ts';
 
 type BodySummary = components['schemas']['BodySummary'];
 
@@ -143,21 +143,14 @@ export class HeldCall {
         ...(body ? { body } : {}),
         ...(this.aborted ? { aborted: true } : {}),
       },
-      ...journaledRange(requestHeaders.range, responseHeaders, this.rangeRule),
+      ...rangeField(
+        requestHeaders.range,
+        responseHeaders.find(([name]) => name === 'content-range')?.[1],
+        this.rangeRule,
+      ),
       faults: [...this.faults],
     };
   }
-}
-
-/** The entry's `range`, when the call had a Range, a Content-Range or a rule. */
-function journaledRange(
-  range: string | undefined,
-  responseHeaders: [string, string][],
-  rule: RangeRule | undefined,
-): { range?: JournalEntry['range'] } {
-  const answered = responseHeaders.find(([name]) => name === 'content-range')?.[1];
-  const read = journalRange(range, answered, rule);
-  return read ? { range: read } : {};
 }
 
 /** What a {@link HeldCall} is made of; the rest is filled in as the platform learns it. */

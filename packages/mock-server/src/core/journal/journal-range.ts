@@ -1,4 +1,4 @@
-import type { RangeRule } from '@onenet-ota/openapi/protocol';
+import { enumDescriptions, RangeRule } from '@onenet-ota/openapi/protocol';
 import { type components, contentRange, rangeBounds } from '@onenet-ota/sdk';
 
 type JournalRange = components['schemas']['JournalRange'];
@@ -22,4 +22,24 @@ export function journalRange(
     ...(bounds.last === undefined ? {} : { last: bounds.last }),
   };
   return { ...(asked ? { asked } : {}), ...(rule === undefined ? {} : { rule }), ...(served ? { served } : {}) };
+}
+
+/** The entry's `range` field: present when the call had a Range, a Content-Range or a rule. */
+export function rangeField(
+  range: string | undefined,
+  answerContentRange: string | undefined,
+  rule?: RangeRule,
+): { range?: JournalRange } {
+  const read = journalRange(range, answerContentRange, rule);
+  return read ? { range: read } : {};
+}
+
+/**
+ * What the platform made of a Range it did not serve as asked, in the rule's own words (spec `RangeRule`), for the
+ * request log, the console and the suite's findings; undefined when it served the Range as asked, or there was none.
+ */
+export function rangeRuleWords(rule: RangeRule | undefined): string | undefined {
+  return rule === undefined || rule === RangeRule.AsAsked || rule === RangeRule.None
+    ? undefined
+    : enumDescriptions.RangeRule[rule];
 }

@@ -35,13 +35,7 @@ function namingOf(operationId: Call['route']['operationId']): DeviceNaming {
 export function authenticate(ctx: Context, call: Call): NowOrLater<void> {
   const naming = namingOf(call.route.operationId);
   if (!naming) return;
-  // A verification that threw is a platform bug: the handler meets it and answers it as one (errno 7).
-  const failed = (error: unknown) => {
-    call.deviceAuth = { failure: error };
-  };
-  const keep = (auth: DeviceAuth) => {
-    call.deviceAuth = auth;
-  };
+  // A verification that throws is a platform bug: kept as such, the handler meets it and answers errno 7.
   let verdict: NowOrLater<DeviceAuth>;
   try {
     verdict =
@@ -49,9 +43,20 @@ export function authenticate(ctx: Context, call: Call): NowOrLater<void> {
         ? authenticateDevice(call, ctx, devIdOf(call.url.searchParams))
         : authenticateNamed(call, ctx, naming.generation);
   } catch (error) {
-    return failed(error);
+    call.deviceAuth = { failure: error };
+    return;
   }
   // A header verified before is judged at once: the call goes on without a promise.
-  if (verdict instanceof Promise) return verdict.then(keep, failed);
-  keep(verdict);
+  if (!(verdict instanceof Promise)) {
+    call.deviceAuth = verdict;
+    return;
+  }
+  return verdict.then(
+    (auth) => {
+      call.deviceAuth = auth;
+    },
+    (error: unknown) => {
+      call.deviceAuth = { failure: error };
+    },
+  );
 }

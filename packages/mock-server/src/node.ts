@@ -26,6 +26,7 @@ import { platformDate } from './http-date.ts';
 import { tolerateBareLineFeeds } from './line-endings.ts';
 import { nodeRequest } from './node-request.ts';
 import { createPlatform } from './platform.ts';
+import { endThisTurn } from './turn-writes.ts';
 import { answerUnreadable, journalRefused, type ParserError } from './unreadable-request.ts';
 import { forward, type Upstream } from './upstream/forward.ts';
 
@@ -350,17 +351,17 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
   const whole = takeWhole(response);
   if (whole) {
     // Bytes the platform holds (or a JSON answer's text, which Node writes with the headers in one string), written
-    // in one call; the end is reported as a stream's would be.
+    // in one call with the turn's other answers (turn-writes.ts); the end is reported as a stream's would be.
     const { body, size, end } = whole;
     res.once('close', () => {
       const aborted = !res.writableFinished;
       end({ bytesSent: aborted ? 0 : size, aborted });
     });
-    res.end(body);
+    endThisTurn(res, body);
     return;
   }
   if (!response.body) {
-    res.end();
+    endThisTurn(res);
     return;
   }
   const reader = response.body.getReader();

@@ -58,6 +58,22 @@ describe('answers written at the end of the turn', () => {
     );
   });
 
+  it('go out at once when 16 wait, without waiting for the turn to end', async () => {
+    const held: ServerResponse[] = [];
+    const ended: boolean[] = [];
+    const url = await serving((_req, res) => {
+      res.writeHead(200, { 'Content-Length': '2' });
+      held.push(res);
+      if (held.length < 16) return;
+      // Every request has arrived; all sixteen answers are made now, in this one handler.
+      for (const waiting of held) endThisTurn(waiting, 'ok');
+      ended.push(...held.map((r) => r.writableEnded));
+    });
+    const got = await Promise.all(Array.from({ length: 16 }, () => get(url)));
+    expect(got).toEqual(Array.from({ length: 16 }, () => ({ status: 200, body: 'ok' })));
+    expect(ended).toEqual(Array.from({ length: 16 }, () => true));
+  });
+
   it('drop the answer of a connection gone meanwhile, report it aborted, and still serve the others', async () => {
     const closed: boolean[] = [];
     let calls = 0;

@@ -63,3 +63,15 @@ export function bodyJson(call: Call): unknown {
     return undefined;
   }
 }
+
+/**
+ * What reports the end of a call's answer to its listeners. It holds the listeners only, not the call: a door may
+ * keep the answer's end until the turn's writes (node's turn-writes.ts), and the request, its URL and parameters
+ * then die young instead of surviving the collector's scavenges by the dozen.
+ */
+export function endListeners(call: Call): (outcome: BodyOutcome) => void {
+  const listeners = call.onBodyEnd;
+  return (outcome) => {
+    for (const listener of listeners) listener(outcome);
+  };
+}

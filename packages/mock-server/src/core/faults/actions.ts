@@ -1,9 +1,9 @@
 import { Errno, operations } from '@onenet-ota/openapi/protocol';
-import type { Call } from '../call.ts';
+import { type Call, endListeners } from '../call.ts';
 import type { Context } from '../context.ts';
 import { activeDeviceTask, fileOf } from '../domain/tasks.ts';
 import { tokenFor } from '../domain/tokens.ts';
-import { type BodyOutcome, type BodyShape, shapeBody } from '../http/answer-body.ts';
+import { type BodyShape, shapeBody } from '../http/answer-body.ts';
 import { answersOtaErrno } from '../http/device-operation.ts';
 import { envelope, errorByte, isErrnoOf, isSouthbound, jsonResponse, problemBody } from '../http/responses.ts';
 import { awaitWholeEnd, headerOf, WholeAnswer, wholeJson, wholeSize } from '../http/whole-answer.ts';
@@ -112,9 +112,7 @@ export function shapeResponse(call: Call, response: Response, mode: 'whole' | 'l
     if (action.kind === 'corrupt')
       shape.corrupt = { from: action.atByte - (call.bodyOffset ?? 0), count: action.count ?? 1 };
   }
-  const ended = (outcome: BodyOutcome) => {
-    for (const listener of call.onBodyEnd) listener(outcome);
-  };
+  const ended = endListeners(call);
   // A HEAD: the GET's status and headers, Content-Length included, and no body (RFC 9110 §9.3.2).
   if (call.head) {
     ended({ bytesSent: 0, aborted: false });

@@ -1,4 +1,4 @@
-import type { Call } from '../call.ts';
+import { type Call, endListeners } from '../call.ts';
 import type { Context } from '../context.ts';
 import { shapeResponse } from '../faults/actions.ts';
 import { awaitWholeEnd, takeWhole, WholeAnswer } from '../http/whole-answer.ts';
@@ -17,11 +17,11 @@ export type AnswerMode = 'whole' | 'lazy' | 'plain';
  */
 export function unshaped(response: Response, mode: AnswerMode, call?: Call): Response {
   if (mode === 'whole' && response instanceof WholeAnswer)
-    awaitWholeEnd(response, (outcome) => {
-      for (const listener of call?.onBodyEnd ?? []) listener(outcome);
-    });
+    awaitWholeEnd(response, call ? endListeners(call) : noListeners);
   return response;
 }
+
+const noListeners = () => {};
 
 /** Shapes a journaled answer and writes what it changed, now and again when a streamed body ends. */
 export function shape(ctx: Context, call: Call, response: Response, mode: AnswerMode): Response {

@@ -25,20 +25,53 @@ export function readParameters(
 ): Checked<Record<string, unknown>> {
   const value: Record<string, unknown> = {};
   const errors: FieldError[] = [];
-  for (const parameter of operationSpec(operationId).parameters) {
-    if (parameter.in === 'header') continue;
+  for (const parameter of parametersOf(operationId)) {
     const raw = parameter.in === 'path' ? path[parameter.name] : (query.get(parameter.name) ?? undefined);
-    const pointer = `#/${parameter.in}/${parameter.name}`;
     if (raw === undefined) {
-      if (parameter.required) errors.push({ pointer, message: 'is required' });
+      if (parameter.required) errors.push({ pointer: parameter.pointer, message: 'is required' });
       continue;
     }
     const coerced = coerce(raw, parameter.type);
-    const validate = specValidator().at(parameter.schemaPointer);
-    if (!validate(coerced)) errors.push({ pointer, message: formatErrors(validate) });
+    if (!parameter.validate(coerced))
+      errors.push({ pointer: parameter.pointer, message: formatErrors(parameter.validate) });
     else value[parameter.name] = coerced;
   }
   return { value, errors };
+}
+
+/** A query or path parameter as `readParameters` reads it: found once per operation, its validator included. */
+interface ParameterReading {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  type: string;
+  pointer: string;
+  validate: ReturnType<ReturnType<typeof specValidator>['at']>;
+}
+
+const readings = new Map<OperationId, readonly ParameterReading[]>();
+
+// Every device call reads its parameters: what the spec says of them is looked up once, not per call.
+function parametersOf(operationId: OperationId): readonly ParameterReading[] {
+  let found = readings.get(operationId);
+  if (!found) {
+    found = operationSpec(operationId).parameters.flatMap((parameter) =>
+      parameter.in === 'path' || parameter.in === 'query'
+        ? [
+            {
+              name: parameter.name,
+              in: parameter.in,
+              required: parameter.required,
+              type: parameter.type,
+              pointer: `#/${parameter.in}/${parameter.name}`,
+              validate: specValidator().at(parameter.schemaPointer),
+            },
+          ]
+        : [],
+    );
+    readings.set(operationId, found);
+  }
+  return found;
 }
 
 /**
@@ -51,9 +84,10 @@ export function toleratedOmissions(operationId: OperationId, url: URL, headers: 
   const { jsonContentTypeByDocs } = operationSpec(operationId);
   // Most operations require nothing more: their request is not read for this.
   if (names.length === 0 && !jsonContentTypeByDocs) return [];
-  const omitted = names
-    .filter((name) => !url.searchParams.has(name))
-    .map((name) => ({ pointer: `#/query/${name}`, message: "is missing; OneNET's docs require it" }));
+  const omitted: FieldError[] = [];
+  for (const name of names)
+    if (!url.searchParams.has(name))
+      omitted.push({ pointer: `#/query/${name}`, message: "is missing; OneNET's docs require it" });
   if (jsonContentTypeByDocs && !isJson(headers.get('content-type')))
     omitted.push({
       pointer: '#/header/content-type',

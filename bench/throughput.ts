@@ -16,7 +16,9 @@
 // and with --quiet. Issue 30's goal: CPU per request with the log on at most 1.5× bare node:http's for the check and
 // 4 KiB ranges, 1.2× for 64 KiB. Needs wrk and nginx from Debian: sudo apt-get install wrk nginx-light.
 //
-//   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32] [--only check|64|4] [--profile <dir>]
+//   pnpm run bench:throughput [--seconds 5] [--rounds 3] [--connections 32] [--only check|64|4] [--pin]
+//                             [--profile <dir>]
+// --pin runs every server on CPU 0 and wrk on CPU 1 (taskset): steadier CPU figures, as issue 30 measured them.
 // --profile writes ota-mock's CPU profile (node --cpu-prof) to <dir> when the bench ends (read it with
 // `node bench/profile-top.ts <dir>`); --only runs the check, the 64 KiB cases or the 4 KiB ones.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     only: { type: 'string' },
     profile: { type: 'string' },
+    pin: { type: 'boolean', default: false },
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -63,9 +66,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A command run on one CPU with --pin (taskset execs it: the process keeps its pid), else as it is. */
+function pinned(cpu: number, file: string, args: string[]): [string, string[]] {
+  return values.pin ? ['/usr/bin/taskset', ['-c', String(cpu), file, ...args]] : [file, args];
+}
+
 /** Starts a server; resolves with what it printed up to `ready`. Later output is read and dropped (a pipe). */
 function start(file: string, args: string[], ready: RegExp): Promise<string> {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...pinned(0, file, args), { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
@@ -180,7 +188,7 @@ http { access_log off; sendfile on; keepalive_requests 1000000;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
   server { listen 127.0.0.1:${nginxPort}; root ${dir}; } }`,
 );
-const nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'inherit' });
+const nginx = spawn(...pinned(0, '/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir]), { stdio: 'inherit' });
 children.push(nginx);
 for (let i = 0; i < 50; i++) {
   if ((await fetch(`http://127.0.0.1:${nginxPort}/package.bin`, { method: 'HEAD' }).catch(() => undefined))?.ok) break;
@@ -223,9 +231,12 @@ interface Run {
 function wrk(url: string, extra: string[], connections = Number(values.connections), pid?: number): Run {
   const before = pid === undefined ? undefined : threadSeconds(pid);
   const wrkBefore = childSeconds();
-  const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${runSeconds}s`, ...extra, url], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    ...pinned(1, '/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${runSeconds}s`, ...extra, url]),
+    {
+      encoding: 'utf8',
+    },
+  );
   const after = pid === undefined ? undefined : threadSeconds(pid);
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? 0);
   const requests = Number(out.match(/(\d+) requests in/)?.[1] ?? 0);

@@ -158,6 +158,46 @@ describe('a device whose lines end with LF alone', () => {
 
 // nginx keeps an idle keep-alive connection 75 s (`keepalive_timeout`); Node's 5 s closed the connection of a
 // device that writes flash between fragments and then reuses it, which works in the field.
+describe('requests pipelined on one connection', () => {
+  it('are answered in order, each whole, though the node door writes answers at the end of its turn', async () => {
+    const token = await demoToken(h);
+    const host = `Host: ${new URL(h.url).host}`;
+    const ranges = ['0-99', '1000-1099', '5000-5099'];
+    const requests = ranges.map((range, i) =>
+      [
+        `GET /ota/south/download/${token} HTTP/1.1`,
+        host,
+        `Range: bytes=${range}`,
+        ...(i === ranges.length - 1 ? ['Connection: close'] : []),
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    // Written at once: Node reads all three in one turn of its event loop. Read to the close, byte for byte.
+    const wire = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(Number(new URL(h.url).port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+      socket.end(requests.join(''));
+    });
+    const image = Buffer.from(demoImage(demo.packageSize));
+    let at = 0;
+    for (const range of ranges) {
+      const end = wire.indexOf('\r\n\r\n', at);
+      const head = wire.subarray(at, end).toString('latin1');
+      expect(head).toMatch(/^HTTP\/1\.1 206 /);
+      expect(head).toContain(`Content-Range: bytes ${range}/${demo.packageSize}`);
+      const [from, to] = range.split('-').map(Number) as [number, number];
+      const body = wire.subarray(end + 4, end + 4 + (to - from + 1));
+      expect(body.equals(image.subarray(from, to + 1))).toBe(true);
+      at = end + 4 + body.length;
+    }
+    expect(at).toBe(wire.length);
+  });
+});
+
 describe('an idle keep-alive connection', () => {
   it('is kept 75 s by default, as nginx keeps it, and says so', async () => {
     const answer = await rawExchange(

@@ -1,13 +1,15 @@
-import { CheckErrno, enumDescriptions, FuseCode, type OperationId } from '@onenet-ota/openapi/protocol';
+import type { OperationId } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../context.ts';
 import { runDueEvents } from '../domain/scheduler.ts';
+import { carriesAdminToken } from '../http/admin-token.ts';
 import type { CorsPolicy } from '../http/cors.ts';
 import { crossSiteRefusal } from '../http/cross-site.ts';
 import { devIdOf } from '../http/dev-id.ts';
 import { isDeviceOperation } from '../http/device-operation.ts';
-import { capturedJson, jsonResponse, ProblemError, problem, requestId } from '../http/responses.ts';
-import { allowedMethods, type Route, route } from '../http/router.ts';
+import { ProblemError } from '../http/responses.ts';
+import { type Route, route } from '../http/router.ts';
 import { operationSpec } from '../http/spec.ts';
+import { deviceGeneration, unroutedAnswer } from '../http/unrouted.ts';
 import type { NowOrLater } from '../now-or-later.ts';
 
 // Stage 1 of a request (admit, read, authenticate, handle, validate, journal, shape): the operation it asks for, and
@@ -53,7 +55,11 @@ export function admit(ctx: Context, options: AdmitOptions, request: Request, kno
   if (!matched) return unrouted(request, url, control);
   if (head && !answersFile(matched.operationId)) return headRefused(url, control);
   const southbound = isDeviceOperation(matched.canonical);
-  if (!southbound && options.adminToken !== undefined && !isAdmin(request, url, matched, options.adminToken))
+  if (
+    !southbound &&
+    options.adminToken !== undefined &&
+    !carriesAdminToken(request, url, matched.operationId, options.adminToken)
+  )
     return { early: true, response: notAdmin(request) };
   const crossSite = southbound ? undefined : crossSiteRefusal(request, url, options.cors ?? 'loopback');
   if (crossSite) return { early: true, response: refused(request, crossSite) };
@@ -62,20 +68,10 @@ export function admit(ctx: Context, options: AdmitOptions, request: Request, kno
 
 /** A path no operation of the spec has: answered in the caller's terms, and journaled unless it is a control path. */
 function unrouted(request: Request, url: URL, control: boolean): EarlyAnswer {
-  // A device's path, doubled slashes included (a base URL ending in `/`): answered in the device's own envelope,
-  // which names the path as sent.
-  const generation = /^\/+(ota|fuse-ota)\//.exec(url.pathname)?.[1];
-  const device = generation !== undefined;
-  const allow = allowedMethods(url.pathname);
-  const response =
-    allow.length > 0
-      ? wrongMethod(request.method, url.pathname, allow, device ? generation === 'fuse-ota' : undefined)
-      : device
-        ? unknownDevicePath(request.method, url.pathname, generation === 'fuse-ota')
-        : problem('NotFound', `no operation of the spec answers ${request.method} ${url.pathname}`);
+  const response = unroutedAnswer(request.method, url.pathname);
   if (control) return { early: true, response };
   // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
-  const devId = device ? devIdOf(url.searchParams) : undefined;
+  const devId = deviceGeneration(url.pathname) ? devIdOf(url.searchParams) : undefined;
   const note = `no operation answers ${request.method} ${url.pathname}`;
   return { early: true, response, journal: devId === undefined ? { url, note } : { url, note, devId } };
 }
@@ -113,67 +109,4 @@ async function notAdmin(request: Request): Promise<Response> {
   );
   answer.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
   return answer;
-}
-
-/**
- * A path under `/ota/` that no device operation has is answered in the device's dialect, the errno envelope a
- * device parses (errno 2, with a 404 status), not a problem document it cannot read (DECISIONS 56).
- */
-function unknownDevicePath(method: string, path: string, fuse: boolean): Response {
-  const why = `no OneNET OTA device operation answers ${method} ${path}`;
-  // A device parses its own generation's envelope: the new platform's devices read `code` and `msg`.
-  if (fuse) {
-    const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
-    return jsonResponse({ code: FuseCode.BadRequest, msg, request_id: requestId() }, 404, capturedJson);
-  }
-  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
-  return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
-}
-
-/**
- * A path some operation answers, asked with another method: 405 with `Allow`, as OneNET's nginx front answers
- * (DECISIONS 84); a device's path in its generation's envelope, any other path a problem.
- */
-function wrongMethod(method: string, path: string, allow: string[], fuse: boolean | undefined): Response {
-  const why = `${path} answers ${allow.join(', ')}, not ${method}`;
-  const response =
-    fuse === undefined
-      ? problem('MethodNotAllowed', why)
-      : fuse
-        ? jsonResponse(
-            {
-              code: FuseCode.BadRequest,
-              msg: `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`,
-              request_id: requestId(),
-            },
-            405,
-            capturedJson,
-          )
-        : jsonResponse(
-            {
-              errno: CheckErrno.BadRequest,
-              error: `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`,
-            },
-            405,
-          );
-  response.headers.set('Allow', allow.join(', '));
-  return response;
-}
-
-/**
- * Whether the request carries the admin token: `Authorization: Bearer <token>`, or, for what a browser opens
- * without headers (operations whose security lists `adminTokenQuery`: the console and its event stream),
- * `?access_token=<token>`.
- */
-function isAdmin(request: Request, url: URL, matched: Route, token: string): boolean {
-  if (sameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`)) return true;
-  const query = url.searchParams.get('access_token');
-  return query !== null && operationSpec(matched.operationId).acceptsQueryToken && sameSecret(query, token);
-}
-
-/** Compares a secret without an early exit. */
-function sameSecret(sent: string, expected: string): boolean {
-  let difference = sent.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) difference |= (sent.charCodeAt(i) || 0) ^ expected.charCodeAt(i);
-  return difference === 0;
 }

@@ -103,3 +103,9 @@ export class ProblemError extends Error {
     return problem(this.problemName, this.message, this.extra);
   }
 }
+
+/** A refusal before the request is read: its body is let go unread. */
+export async function refusedUnread(request: Request, problem: ProblemError): Promise<Response> {
+  await request.body?.cancel().catch(() => {});
+  return problem.toResponse();
+}

@@ -142,3 +142,12 @@ export function schemaDefault(schema: string, property: string): unknown {
   if (value === undefined) throw new Error(`the spec gives ${schema}.${property} no default`);
   return value;
 }
+
+/**
+ * Whether an operation answers with a file (a package download): the one kind of GET a HEAD is served for, as a
+ * device may ask a file's size before fetching it. Every other GET may change state (a check issues a token).
+ */
+export function answersFile(operationId: OperationId): boolean {
+  // Asked for HEADs only, of a spec read once (`operationSpec` keeps it): no cache of its own.
+  return Object.values(operationSpec(operationId).responses).some((media) => 'application/octet-stream' in media);
+}

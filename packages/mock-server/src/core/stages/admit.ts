@@ -1,14 +1,13 @@
-import type { OperationId } from '@onenet-ota/openapi/protocol';
 import type { Context } from '../context.ts';
 import { runDueEvents } from '../domain/scheduler.ts';
-import { carriesAdminToken } from '../http/admin-token.ts';
+import { carriesAdminToken, notAdminAnswer } from '../http/admin-token.ts';
 import type { CorsPolicy } from '../http/cors.ts';
 import { crossSiteRefusal } from '../http/cross-site.ts';
 import { devIdOf } from '../http/dev-id.ts';
 import { isDeviceOperation } from '../http/device-operation.ts';
-import { ProblemError } from '../http/responses.ts';
+import { refusedUnread } from '../http/responses.ts';
 import { type Route, route } from '../http/router.ts';
-import { operationSpec } from '../http/spec.ts';
+import { answersFile } from '../http/spec.ts';
 import { deviceGeneration, unroutedAnswer } from '../http/unrouted.ts';
 import type { NowOrLater } from '../now-or-later.ts';
 
@@ -52,7 +51,15 @@ export function admit(ctx: Context, options: AdmitOptions, request: Request, kno
   const control = url.pathname.startsWith('/__mock/');
   // What was due by now (a scheduled start, a deadline) happens before a device's request is answered.
   if (!control) runDueEvents(ctx);
-  if (!matched) return unrouted(request, url, control);
+  if (!matched) {
+    // No operation of the spec: answered in the caller's terms, and journaled unless it is a control path, with
+    // the device its query names, so the device's own journal (and its conformance case) shows the call.
+    const response = unroutedAnswer(request.method, url.pathname);
+    if (control) return { early: true, response };
+    const devId = deviceGeneration(url.pathname) ? devIdOf(url.searchParams) : undefined;
+    const note = `no operation answers ${request.method} ${url.pathname}`;
+    return { early: true, response, journal: devId === undefined ? { url, note } : { url, note, devId } };
+  }
   if (head && !answersFile(matched.operationId)) return headRefused(url, control);
   const southbound = isDeviceOperation(matched.canonical);
   if (
@@ -60,20 +67,10 @@ export function admit(ctx: Context, options: AdmitOptions, request: Request, kno
     options.adminToken !== undefined &&
     !carriesAdminToken(request, url, matched.operationId, options.adminToken)
   )
-    return { early: true, response: notAdmin(request) };
+    return { early: true, response: notAdminAnswer(request) };
   const crossSite = southbound ? undefined : crossSiteRefusal(request, url, options.cors ?? 'loopback');
-  if (crossSite) return { early: true, response: refused(request, crossSite) };
+  if (crossSite) return { early: true, response: refusedUnread(request, crossSite) };
   return { url, route: matched, head, control, southbound };
-}
-
-/** A path no operation of the spec has: answered in the caller's terms, and journaled unless it is a control path. */
-function unrouted(request: Request, url: URL, control: boolean): EarlyAnswer {
-  const response = unroutedAnswer(request.method, url.pathname);
-  if (control) return { early: true, response };
-  // Kept with the device its query names, so the device's own journal (and its conformance case) shows the call.
-  const devId = deviceGeneration(url.pathname) ? devIdOf(url.searchParams) : undefined;
-  const note = `no operation answers ${request.method} ${url.pathname}`;
-  return { early: true, response, journal: devId === undefined ? { url, note } : { url, note, devId } };
 }
 
 /** A HEAD for anything but a file: 405, `Allow: GET`, journaled (its GET might have changed state). */
@@ -81,32 +78,4 @@ function headRefused(url: URL, control: boolean): EarlyAnswer {
   const response = new Response(null, { status: 405, headers: { Allow: 'GET', 'Content-Length': '0' } });
   const note = 'HEAD is answered for package downloads only: this GET may change state';
   return control ? { early: true, response } : { early: true, response, journal: { url, note } };
-}
-
-/**
- * Whether an operation answers with a file (a package download): the one kind of GET a HEAD is served for, as a
- * device may ask a file's size before fetching it. Every other GET may change state (a check issues a token).
- */
-function answersFile(operationId: OperationId): boolean {
-  // Asked for HEADs only, of a spec read once (`operationSpec` keeps it): no cache of its own.
-  return Object.values(operationSpec(operationId).responses).some((media) => 'application/octet-stream' in media);
-}
-
-/** A refusal before the request is read: its body is let go unread. */
-async function refused(request: Request, problem: ProblemError): Promise<Response> {
-  await request.body?.cancel().catch(() => {});
-  return problem.toResponse();
-}
-
-/** A management or control call without the admin token, on a platform that listens beyond loopback. */
-async function notAdmin(request: Request): Promise<Response> {
-  const answer = await refused(
-    request,
-    new ProblemError(
-      'Unauthorized',
-      'this platform listens beyond loopback: send Authorization: Bearer <admin token> (printed at start)',
-    ),
-  );
-  answer.headers.set('WWW-Authenticate', 'Bearer realm="ota-mock"');
-  return answer;
 }

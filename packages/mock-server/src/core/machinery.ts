@@ -1,5 +1,5 @@
 import { DiffFormat, type OperationId } from '@onenet-ota/openapi/protocol';
-import type { Handler } from './call.ts';
+import type { Call, Handler } from './call.ts';
 import type { Context, DiffGenerator, PushFetch, Settings } from './context.ts';
 import { builtinDiff, type DiffHow } from './domain/builtin-diffs.ts';
 import { type Clock, type ClockMode, createClock } from './domain/clock.ts';
@@ -14,12 +14,12 @@ import { allowsOrigin, type CorsPolicy, preflight, withCors } from './http/cors.
 import { plainResponse } from './http/whole-answer.ts';
 import { Journal, type Tolerated } from './journal/journal.ts';
 import { andThen, type NowOrLater } from './now-or-later.ts';
-import { admit } from './stages/admit.ts';
+import { admit, type EarlyAnswer } from './stages/admit.ts';
 import { authenticate } from './stages/authenticate.ts';
 import { type HandlerOf, handle } from './stages/handle.ts';
 import { answerEarly, journalAnswer } from './stages/journal.ts';
-import { readCall } from './stages/read.ts';
-import { persisted, shape, unshaped } from './stages/shape.ts';
+import { type ReadCall, readCall } from './stages/read.ts';
+import { type AnswerMode, persisted, shape, unshaped } from './stages/shape.ts';
 import { validate } from './stages/validate.ts';
 
 /** The built-in generator in process, plain VCDIFF only: `workerDiffs()` from the node door adds `vcdiff-lzma`. */
@@ -206,9 +206,10 @@ function answerRequest(
 
 /**
  * One request through the platform's stages, each in its own file under `stages/`: admit (route, refusals), read
- * (body, the Call), handle (faults, handler), validate, journal, shape (body faults, persistence). Synchronous unless
- * a stage must wait (a body to read, a request fault, a handler that waits, response validation): a device's
- * fragment is answered without a promise.
+ * (body, the Call), authenticate, handle (faults, handler), validate, journal, shape (body faults, persistence).
+ * Synchronous unless a stage must wait (a body to read, a token not seen before, a request fault, a handler that
+ * waits, response validation): a device's check or fragment is answered without a promise, and without a closure
+ * per stage (each step below is called directly when the stage before answered now).
  */
 function dispatch(
   ctx: Context,
@@ -220,18 +221,50 @@ function dispatch(
   const started = performance.now();
   const mode = extra.wholeBodies ? 'whole' : extra.lazyBodies ? 'lazy' : 'plain';
   const admitted = admit(ctx, options, request, extra.url);
-  if (admitted.early) return andThen(answerEarly(ctx, request, admitted, started), (r) => unshaped(r, mode));
-  return andThen(readCall(ctx, request, admitted, extra), (read) => {
-    if (read.early) return andThen(answerEarly(ctx, request, read, started), (r) => unshaped(r, mode));
-    const { call, journaled } = read;
-    return andThen(
-      andThen(authenticate(ctx, call), () => handle(ctx, handlerOf, call)),
-      (handled) =>
-        journaled
-          ? andThen(validate(ctx, call, handled), (response) =>
-              andThen(journalAnswer(ctx, call, response, started), () => shape(ctx, call, response, mode)),
-            )
-          : unshaped(persisted(ctx, call, handled), mode, call),
-    );
-  });
+  // Refused by admit, or by read (a body that never came whole): either way answered early, in one place below.
+  const read = admitted.early ? admitted : readCall(ctx, request, admitted, extra);
+  if (read instanceof Promise) return read.then((r) => afterRead(ctx, handlerOf, request, r, started, mode));
+  return afterRead(ctx, handlerOf, request, read, started, mode);
+}
+
+/** A call past the read stage, and what the stages after it share. */
+interface Passage {
+  ctx: Context;
+  handlerOf: HandlerOf;
+  call: Call;
+  journaled: boolean;
+  started: number;
+  mode: AnswerMode;
+}
+
+function afterRead(
+  ctx: Context,
+  handlerOf: HandlerOf,
+  request: Request,
+  read: ReadCall | EarlyAnswer,
+  started: number,
+  mode: AnswerMode,
+): NowOrLater<Response> {
+  if (read.early) return andThen(answerEarly(ctx, request, read, started), (r) => unshaped(r, mode));
+  const passage: Passage = { ctx, handlerOf, call: read.call, journaled: read.journaled, started, mode };
+  const judged = authenticate(ctx, read.call);
+  return judged instanceof Promise ? judged.then(() => afterAuthenticate(passage)) : afterAuthenticate(passage);
+}
+
+function afterAuthenticate(passage: Passage): NowOrLater<Response> {
+  const handled = handle(passage.ctx, passage.handlerOf, passage.call);
+  return handled instanceof Promise ? handled.then((r) => afterHandle(passage, r)) : afterHandle(passage, handled);
+}
+
+function afterHandle(passage: Passage, handled: Response): NowOrLater<Response> {
+  const { ctx, call } = passage;
+  if (!passage.journaled) return unshaped(persisted(ctx, call, handled), passage.mode, call);
+  const checked = validate(ctx, call, handled);
+  return checked instanceof Promise ? checked.then((r) => afterValidate(passage, r)) : afterValidate(passage, checked);
+}
+
+function afterValidate(passage: Passage, response: Response): NowOrLater<Response> {
+  const { ctx, call, started, mode } = passage;
+  const held = journalAnswer(ctx, call, response, started);
+  return held instanceof Promise ? held.then(() => shape(ctx, call, response, mode)) : shape(ctx, call, response, mode);
 }

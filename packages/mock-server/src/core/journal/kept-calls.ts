@@ -67,8 +67,8 @@ export class PackedCalls {
    * repeats one (as a polling device repeats its URL, its Authorization, the answer it got) points at it instead.
    */
   readonly #last = new Map<number, LastCall>();
-  /** The parts of the call being packed, as {@link PackedCalls.#callText} made them. */
-  #parts: Parts = { href: '', headers: '', answerHeaders: '', json: '', method: '' };
+  /** Where the next byte of the call being packed goes (-1 once a part did not fit). */
+  #cursor = 0;
   readonly #operations: string[] = [];
   readonly #operationIndex = new Map<string, number>();
 
@@ -84,20 +84,31 @@ export class PackedCalls {
 
   /** Packs a finished call or entry; undefined when it is larger than a chunk (the journal keeps it as it is). */
   pack(kept: HeldCall | JournalEntry): PackedRef | undefined {
-    const call = kept instanceof HeldCall ? kept : undefined;
-    let text = call ? this.#callText(call) : JSON.stringify(kept);
-    // A UTF-8 text is at most three bytes per UTF-16 unit: one that might not fit a chunk is not tried.
-    if (headerBytes + 3 * text.length > this.#chunkSize) return undefined;
-    let written = this.#write(text);
-    if (written === undefined) {
-      this.#nextChunk();
-      // Parts seen in the last chunk are not in this one: written out again.
-      if (call) text = this.#callText(call);
+    let written: number | undefined;
+    if (kept instanceof HeldCall) {
+      const answerHeaders = answerHeaderText(kept.responseHeaders);
+      const faults = kept.faults.length === 0 ? '' : kept.faults.join('\n');
+      const extra = extraText(kept);
+      // A UTF-8 text is at most three bytes per UTF-16 unit: a call that might not fit a chunk is not tried.
+      const most = kept.method.length + kept.href.length + kept.requestHeaderText.length + answerHeaders.length;
+      const rest = faults.length + (kept.responseJson?.length ?? 0) + extra.length + 6;
+      if (headerBytes + 3 * (most + rest) > this.#chunkSize) return undefined;
+      written = this.#writeCall(kept, answerHeaders, faults, extra);
+      if (written === undefined) {
+        // Parts seen in the last chunk are not in the next one: written out again there.
+        this.#nextChunk();
+        written = this.#writeCall(kept, answerHeaders, faults, extra);
+      }
+    } else {
+      const text = JSON.stringify(kept);
+      if (headerBytes + 3 * text.length > this.#chunkSize) return undefined;
       written = this.#write(text);
-      if (written === undefined) return undefined;
+      if (written === undefined) {
+        this.#nextChunk();
+        written = this.#write(text);
+      }
     }
-    // An ASCII text's parts start where their characters do: the device's next call may point at them.
-    if (call) this.#remember(call, written === text.length ? this.#offset + headerBytes : -1);
+    if (written === undefined) return undefined;
     const slot = this.#slot;
     const start = this.#offset;
     const words = this.#words[slot] as Float64Array;
@@ -247,76 +258,69 @@ export class PackedCalls {
   }
 
   /**
-   * A call's strings as one text: its parts in a fixed order, the rarely present ones as JSON at the end. A long
-   * part equal to the same part of the device's last call in this chunk is a pointer to it: `\u0001` and a number.
+   * Writes a call's strings after the header, straight into the chunk: its parts in a fixed order, NUL between them,
+   * the rarely present ones as JSON at the end. A long part equal to the same part of the device's last call in this
+   * chunk is written as a pointer to it: `\u0001` and a number. The bytes written, or undefined when they do not fit.
+   * No text of the whole call is made: the parts are written where they go (a polling device's call is mostly
+   * pointers, and its text was most of what packing allocated).
    */
-  #callText(call: HeldCall): string {
-    let answerHeaders = '';
-    const fields = call.responseHeaders;
-    if (Array.isArray(fields)) answerHeaders = fields.join('\n');
-    else
-      for (const name in fields)
-        answerHeaders += `${answerHeaders === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
-    const { note, tolerated, exception, requestBody, responseBody } = call;
-    const extra =
-      note === undefined &&
-      tolerated === undefined &&
-      exception === undefined &&
-      requestBody === undefined &&
-      responseBody === undefined
-        ? ''
-        : JSON.stringify({ note, tolerated, exception, requestBody, responseBody });
-    const parts = {
-      method: call.method,
-      href: call.href,
-      headers: call.requestHeaderText,
-      answerHeaders,
-      json: call.responseJson ?? '',
-    };
-    this.#parts = parts;
-    const last = this.#last.get(call.devId ?? 0);
-    return (
-      parts.method +
-      separator +
-      written(parts.href, last?.href, last?.hrefAt) +
-      separator +
-      written(parts.headers, last?.headers, last?.headersAt) +
-      separator +
-      written(answerHeaders, last?.answerHeaders, last?.answerHeadersAt) +
-      separator +
-      call.faults.join('\n') +
-      separator +
-      written(parts.json, last?.json, last?.jsonAt) +
-      separator +
-      extra
-    );
+  #writeCall(call: HeldCall, answerHeaders: string, faults: string, extra: string): number | undefined {
+    const chunk = this.#chunks[this.#slot] as Uint8Array;
+    const start = this.#offset + headerBytes;
+    const key = call.devId ?? 0;
+    const last = this.#last.get(key);
+    const json = call.responseJson ?? '';
+    this.#cursor = put(chunk, start, call.method);
+    this.#separate(chunk);
+    const hrefAt = this.#longPart(chunk, call.href, last?.href, last?.hrefAt);
+    const headersAt = this.#longPart(chunk, call.requestHeaderText, last?.headers, last?.headersAt);
+    const answerHeadersAt = this.#longPart(chunk, answerHeaders, last?.answerHeaders, last?.answerHeadersAt);
+    if (this.#cursor >= 0) this.#cursor = put(chunk, this.#cursor, faults);
+    this.#separate(chunk);
+    const jsonAt = this.#longPart(chunk, json, last?.json, last?.jsonAt);
+    if (this.#cursor >= 0) this.#cursor = put(chunk, this.#cursor, extra);
+    if (this.#cursor < 0) return undefined;
+    // The device's next call in this chunk may point at these parts.
+    const href = call.href;
+    const headers = call.requestHeaderText;
+    if (last) {
+      last.href = href;
+      last.hrefAt = hrefAt;
+      last.headers = headers;
+      last.headersAt = headersAt;
+      last.answerHeaders = answerHeaders;
+      last.answerHeadersAt = answerHeadersAt;
+      last.json = json;
+      last.jsonAt = jsonAt;
+    } else this.#last.set(key, { href, hrefAt, headers, headersAt, answerHeaders, answerHeadersAt, json, jsonAt });
+    return this.#cursor - start;
   }
 
   /**
-   * Keeps the call just written as its device's last, with where each long part's bytes are: written out in this
-   * text (at `at`, -1 when the text is not ASCII and so offsets are unknown), or where the pointer leads.
+   * Writes a long part and the separator after it, as itself or as a pointer to the same part of the device's last
+   * call. Where its bytes are, for the next call to point at: -1 when it is short or not ASCII (a pointer counts
+   * characters as bytes).
    */
-  #remember(call: HeldCall, at: number): void {
-    const key = call.devId ?? 0;
-    if (at < 0) {
-      this.#last.delete(key);
-      return;
+  #longPart(chunk: Uint8Array, part: string, lastPart: string | undefined, lastAt: number | undefined): number {
+    const at = this.#cursor;
+    if (at < 0) return -1;
+    let where = -1;
+    if (pointable(part, lastPart, lastAt)) {
+      this.#cursor = putPointer(chunk, at, lastAt * pointerFactor + part.length);
+      where = lastAt;
+    } else {
+      this.#cursor = put(chunk, at, part);
+      if (this.#cursor - at === part.length && part.length >= shortestPointed) where = at;
     }
-    const { method, href, headers, answerHeaders, json } = this.#parts;
-    const last = this.#last.get(key);
-    let cursor = at + method.length + 1;
-    const place = (part: string, lastPart: string | undefined, lastAt: number | undefined): number => {
-      const pointed = pointable(part, lastPart, lastAt);
-      const where = pointed ? lastAt : part.length >= shortestPointed ? cursor : -1;
-      cursor += (pointed ? pointerLength(lastAt, part) : part.length) + 1;
-      return where;
-    };
-    const hrefAt = place(href, last?.href, last?.hrefAt);
-    const headersAt = place(headers, last?.headers, last?.headersAt);
-    const answerHeadersAt = place(answerHeaders, last?.answerHeaders, last?.answerHeadersAt);
-    cursor += call.faults.join('\n').length + 1;
-    const jsonAt = place(json, last?.json, last?.jsonAt);
-    this.#last.set(key, { href, hrefAt, headers, headersAt, answerHeaders, answerHeadersAt, json, jsonAt });
+    this.#separate(chunk);
+    return where;
+  }
+
+  /** Writes the NUL between two parts at the cursor. */
+  #separate(chunk: Uint8Array): void {
+    if (this.#cursor < 0) return;
+    if (this.#cursor >= chunk.length) this.#cursor = -1;
+    else chunk[this.#cursor++] = 0;
   }
 
   #slotOf(ref: PackedRef): number {
@@ -328,15 +332,6 @@ export class PackedCalls {
 const shortestPointed = 24;
 /** A pointer holds where a part starts and its length in one number: start × 2^20 + length (chunks are ≤ 1 MiB). */
 const pointerFactor = 2 ** 20;
-
-/** The parts of a call that may point at its device's last call. */
-interface Parts {
-  method: string;
-  href: string;
-  headers: string;
-  answerHeaders: string;
-  json: string;
-}
 
 /** A device's last call in the current chunk: its long parts and where their bytes start (-1: not pointable). */
 interface LastCall {
@@ -350,19 +345,63 @@ interface LastCall {
   jsonAt: number;
 }
 
-/** A part as written: itself, or `\u0001` and a pointer to the same part of the device's last call. */
-function written(part: string, lastPart: string | undefined, lastAt: number | undefined): string {
-  return pointable(part, lastPart, lastAt) ? `\u0001${lastAt * pointerFactor + part.length}` : part;
-}
-
 /** Whether a part is written as a pointer: long, and the same as the device's last call's, whose bytes are known. */
 function pointable(part: string, lastPart: string | undefined, lastAt: number | undefined): lastAt is number {
   return lastAt !== undefined && lastAt >= 0 && part.length >= shortestPointed && part === lastPart;
 }
 
-/** How many characters the pointer to `part` at `at` takes. */
-function pointerLength(at: number, part: string): number {
-  return 1 + String(at * pointerFactor + part.length).length;
+/**
+ * Writes `text` at `at`: a byte a character while it is ASCII (nearly every part), else through the encoder. The
+ * end, or -1 when it does not fit.
+ */
+function put(chunk: Uint8Array, at: number, text: string): number {
+  const length = text.length;
+  if (at + length <= chunk.length) {
+    let i = 0;
+    for (; i < length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) break;
+      chunk[at + i] = unit;
+    }
+    if (i === length) return at + length;
+  }
+  if (at > chunk.length) return -1;
+  const { read, written } = encoder.encodeInto(text, chunk.subarray(at));
+  return read === length ? at + written : -1;
+}
+
+/** Writes a pointer at `at`: `\u0001` and the number in decimal. The end, or -1 when it does not fit. */
+function putPointer(chunk: Uint8Array, at: number, pointer: number): number {
+  let digits = 1;
+  for (let rest = pointer; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  if (at + 1 + digits > chunk.length) return -1;
+  chunk[at] = 1;
+  let rest = pointer;
+  for (let i = at + digits; i > at; i--) {
+    chunk[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + 1 + digits;
+}
+
+/** An answer's headers as packed: `name\nvalue\n…`, from the record the platform made or a flat list. */
+function answerHeaderText(fields: HeldCall['responseHeaders']): string {
+  if (Array.isArray(fields)) return fields.join('\n');
+  let text = '';
+  for (const name in fields) text += `${text === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
+  return text;
+}
+
+/** The parts a call rarely has, as JSON; empty when it has none. */
+function extraText(call: HeldCall): string {
+  const { note, tolerated, exception, requestBody, responseBody } = call;
+  return note === undefined &&
+    tolerated === undefined &&
+    exception === undefined &&
+    requestBody === undefined &&
+    responseBody === undefined
+    ? ''
+    : JSON.stringify({ note, tolerated, exception, requestBody, responseBody });
 }
 
 /** A part as packed: itself, or the part its pointer names in the same chunk. */

@@ -2,7 +2,7 @@ import { type Generation, tokenRules } from '@onenet-ota/openapi/protocol';
 import { type TokenSubject, verifyToken } from '@onenet-ota/sdk';
 import type { Call, DeviceAuth } from '../call.ts';
 import type { Context } from '../context.ts';
-import { andThen, type NowOrLater } from '../now-or-later.ts';
+import type { NowOrLater } from '../now-or-later.ts';
 import { deviceNamed } from './device-named.ts';
 import type { DeviceRecord, PlatformState } from './records.ts';
 
@@ -47,29 +47,33 @@ function authenticateAs(
   const accepted = ctx.state.products.get(device.productId)?.generations;
   if (accepted && !accepted.includes(generation))
     return { reason: `product ${device.productId} does not accept ${generation} devices (it takes ${accepted})` };
-  const refused = (reason: string) => {
-    call.auth = 'refused';
-    return { reason };
-  };
-  return andThen(verifyCached(ctx, call.request.headers.get('authorization'), generation), (verdict) => {
-    if (!verdict.ok) return refused(verdict.reason);
-    if (verdict.fieldRefuses) {
-      call.tolerated ??= [];
-      call.tolerated.push({ pointer: '#/header/authorization', message: verdict.fieldRefuses });
-    }
-    const { productId, deviceName, level } = verdict.subject;
-    // A user-level token speaks for every product of the account, and the platform has one account.
-    if (level === 'user') {
-      call.auth = 'accepted';
-      return { device };
-    }
+  // A remembered header is judged now, without a closure; a new one when it is verified.
+  const verdict = verifyCached(ctx, call.request.headers.get('authorization'), generation);
+  return verdict instanceof Promise ? verdict.then((v) => judged(call, device, v)) : judged(call, device, verdict);
+}
+
+/** Whether a verified token speaks for `device`; the call's `auth` says how it was judged. */
+function judged(call: Call, device: DeviceRecord, verdict: RuledVerdict): DeviceAuth {
+  if (!verdict.ok) return refused(call, verdict.reason);
+  if (verdict.fieldRefuses) {
+    call.tolerated ??= [];
+    call.tolerated.push({ pointer: '#/header/authorization', message: verdict.fieldRefuses });
+  }
+  const { productId, deviceName, level } = verdict.subject;
+  // A user-level token speaks for every product of the account, and the platform has one account.
+  if (level !== 'user') {
     if (productId !== device.productId)
-      return refused(`token is for product ${productId}, the device is in ${device.productId}`);
+      return refused(call, `token is for product ${productId}, the device is in ${device.productId}`);
     if (deviceName !== undefined && deviceName !== device.name)
-      return refused(`token is for device ${deviceName}, not ${device.name}`);
-    call.auth = 'accepted';
-    return { device };
-  });
+      return refused(call, `token is for device ${deviceName}, not ${device.name}`);
+  }
+  call.auth = 'accepted';
+  return { device };
+}
+
+function refused(call: Call, reason: string): DeviceAuth {
+  call.auth = 'refused';
+  return { reason };
 }
 
 /**

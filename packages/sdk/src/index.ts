@@ -96,4 +96,4 @@ export type { UploadPackageQuery, UploadPackageResult } from './upload-package.t
 export { uploadPackage } from './upload-package.ts';
 export type { ContentRange, RangeBounds } from './wire/byte-ranges.ts';
 export { contentRange, parsedBounds, plainBounds, rangeBounds } from './wire/byte-ranges.ts';
-export { mediaType } from './wire/media-type.ts';
+export { isMediaType, mediaType } from './wire/media-type.ts';

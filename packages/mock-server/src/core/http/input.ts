@@ -1,5 +1,6 @@
 import { formatErrors } from '@onenet-ota/openapi/document';
 import type { OperationId } from '@onenet-ota/openapi/protocol';
+import { isMediaType } from '@onenet-ota/sdk';
 import { operationSpec, specValidator } from './spec.ts';
 
 /** One offending field, as RFC 9457 `errors[]` carries it: `#/query/limit`, `#/body/strategy/power`. */
@@ -88,17 +89,12 @@ export function toleratedOmissions(operationId: OperationId, url: URL, headers: 
   for (const name of names)
     if (!url.searchParams.has(name))
       omitted.push({ pointer: `#/query/${name}`, message: "is missing; OneNET's docs require it" });
-  if (jsonContentTypeByDocs && !isJson(headers.get('content-type')))
+  if (jsonContentTypeByDocs && !isMediaType(headers.get('content-type'), 'application/json'))
     omitted.push({
       pointer: '#/header/content-type',
       message: "Content-Type is not application/json; OneNET's docs require it",
     });
   return omitted;
-}
-
-/** `application/json`, with parameters (`; charset=utf-8`) and in any case. */
-function isJson(contentType: string | null): boolean {
-  return contentType !== null && /^\s*application\/json\s*(;|$)/i.test(contentType);
 }
 
 const requiredByDocs = new Map<OperationId, readonly string[]>();

@@ -1,3 +1,4 @@
+import { isMediaType } from '@onenet-ota/sdk';
 import type { Call } from '../call.ts';
 import type { Context } from '../context.ts';
 import type { Fault } from '../faults/registry.ts';
@@ -95,7 +96,7 @@ function record(
     held.requestBody = summarizeBody(call.body, contentType, call.bodyMd5, readAsJson);
   }
   const json = wholeJson(response);
-  if (contentType !== null && octetStream.test(contentType)) held.streamed = true;
+  if (isMediaType(contentType, 'application/octet-stream')) held.streamed = true;
   else if (json !== undefined && contentType) {
     const size = wholeSize(response) ?? 0;
     // Device envelopes hold no key; management answers may (a product's access key), redacted when read.
@@ -115,9 +116,6 @@ function record(
 }
 
 const noFaults: readonly string[] = [];
-
-/** A package's media type, parameters and case aside: tested, not split, on every call. */
-const octetStream = /^\s*application\/octet-stream\s*(;|$)/i;
 
 /** Headers as a flat list, [name, value, …]: Node's own list when the request came through the node door. */
 function headerList(headers: Headers): readonly string[] {

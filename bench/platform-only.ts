@@ -12,8 +12,7 @@ import { productResource, signToken } from '@onenet-ota/sdk';
 import { RawHeaders } from '../packages/mock-server/src/core/http/raw-headers.ts';
 import { takeWhole } from '../packages/mock-server/src/core/http/whole-answer.ts';
 import { LogWriter } from '../packages/mock-server/src/log-writer.ts';
-import { PacedLog } from '../packages/mock-server/src/paced-log.ts';
-import { requestLine } from '../packages/mock-server/src/request-log.ts';
+import { logRequests } from '../packages/mock-server/src/paced-log.ts';
 
 const { values } = parseArgs({
   options: { checks: { type: 'string', default: '200000' }, log: { type: 'boolean', default: false } },
@@ -23,8 +22,7 @@ const platform = createPlatform({ seed: 'demo', clock: 'virtual' });
 if (values.log) {
   const sink = openSync('/dev/null', 'w');
   const lines = new LogWriter((text) => writeSync(sink, text));
-  const paced = new PacedLog({ write: (line) => lines.line(line), format: (entry) => requestLine(entry) });
-  platform.journal.onCompleteBrief((brief, read) => paced.take(brief, read));
+  logRequests(platform.journal, (line) => lines.line(line));
 }
 const et = Math.floor(platform.clock.now() / 1000) + 86_400;
 const authorization = await signToken({ accessKey: demo.productKey, res: productResource(demo.productId), et });

@@ -41,9 +41,9 @@ const { values } = parseArgs({
   },
 });
 const say = (line: string) => process.stdout.write(`${line}\n`);
-for (const tool of ['/usr/bin/wrk', '/usr/sbin/nginx']) {
+for (const tool of ['/usr/bin/wrk', '/usr/sbin/nginx', ...(values.pin ? ['/usr/bin/taskset'] : [])]) {
   if (!existsSync(tool)) {
-    say(`${tool} is missing: sudo apt-get install wrk nginx-light`);
+    say(`${tool} is missing: sudo apt-get install wrk nginx-light util-linux`);
     process.exit(2);
   }
 }

@@ -13,10 +13,9 @@ import { accountIn, openDataDir } from './data-dir.ts';
 import { LogWriter } from './log-writer.ts';
 import { startMqttBroker } from './mqtt/broker.ts';
 import { commandDiffs, startServer, workerDiffs } from './node.ts';
-import { PacedLog } from './paced-log.ts';
+import { logRequests } from './paced-log.ts';
 import { createPlatform } from './platform.ts';
 import { startPrism } from './prism.ts';
-import { requestLine } from './request-log.ts';
 import { startSntpServer } from './sntp.ts';
 import {
   defaultAuthorityDir,
@@ -297,14 +296,7 @@ export async function runCli(
   if (!values.quiet) {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     if (log === 'json') platform.journal.onComplete((entry) => lines.line(`${JSON.stringify(entry)}\n`));
-    else {
-      const paced = new PacedLog({
-        write: (line) => lines.line(line),
-        format: (entry) => requestLine(entry, { color }),
-      });
-      platform.journal.onCompleteBrief((brief, read) => paced.take(brief, read));
-      stopLog = () => paced.flush();
-    }
+    else stopLog = logRequests(platform.journal, (line) => lines.line(line), { color });
   }
   return {
     url: server.url,

@@ -1,4 +1,5 @@
-import type { LogBrief, LoggedEntry } from './core/journal/journal.ts';
+import type { Journal, LogBrief, LoggedEntry } from './core/journal/journal.ts';
+import { type RequestLineOptions, requestLine } from './request-log.ts';
 
 /** Options of {@link PacedLog}. */
 export interface PacedLogOptions {
@@ -74,4 +75,18 @@ export class PacedLog {
     }
     this.#groups.clear();
   }
+}
+
+/**
+ * The request log as `ota-mock` prints it: a line per completed call of `journal` (`requestLine`), at a person's
+ * pace. Returns what writes the groups of the second so far, for a stop.
+ */
+export function logRequests(
+  journal: Journal,
+  write: (line: string) => void,
+  options: RequestLineOptions = {},
+): () => void {
+  const paced = new PacedLog({ write, format: (entry) => requestLine(entry, options) });
+  journal.onCompleteBrief((brief, read) => paced.take(brief, read));
+  return () => paced.flush();
 }

@@ -33,6 +33,9 @@ const rangeRules = Object.values(RangeRule);
 
 /** A call's parts are separated by NUL, which none can hold (HTTP forbids it in headers, URLs encode it). */
 const separator = '\u0000';
+const separatorByte = 0;
+/** A part written as a pointer starts with U+0001, which none can hold either, then the pointer in decimal. */
+const pointerMark = 1;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -320,7 +323,7 @@ export class PackedCalls {
   #separate(chunk: Uint8Array): void {
     if (this.#cursor < 0) return;
     if (this.#cursor >= chunk.length) this.#cursor = -1;
-    else chunk[this.#cursor++] = 0;
+    else chunk[this.#cursor++] = separatorByte;
   }
 
   #slotOf(ref: PackedRef): number {
@@ -375,7 +378,7 @@ function putPointer(chunk: Uint8Array, at: number, pointer: number): number {
   let digits = 1;
   for (let rest = pointer; rest >= 10; rest = Math.floor(rest / 10)) digits++;
   if (at + 1 + digits > chunk.length) return -1;
-  chunk[at] = 1;
+  chunk[at] = pointerMark;
   let rest = pointer;
   for (let i = at + digits; i > at; i--) {
     chunk[i] = 0x30 + (rest % 10);
@@ -406,7 +409,7 @@ function extraText(call: HeldCall): string {
 
 /** A part as packed: itself, or the part its pointer names in the same chunk. */
 function seenPart(chunk: Uint8Array, part: string): string {
-  if (part.charCodeAt(0) !== 1) return part;
+  if (part.charCodeAt(0) !== pointerMark) return part;
   const pointer = Number(part.slice(1));
   const start = Math.floor(pointer / pointerFactor);
   return decoder.decode(chunk.subarray(start, start + (pointer % pointerFactor)));

@@ -26,7 +26,9 @@ export class PacedLog {
   readonly #now: () => number;
   #windowStart = Number.NEGATIVE_INFINITY;
   #printed = 0;
-  readonly #groups = new Map<string, { brief: LogBrief; count: number }>();
+  readonly #groups = new Map<string, Group>();
+  /** The group the last grouped call joined: under load the next call is most often of the same device and answer. */
+  #lastGroup: Group | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PacedLogOptions) {
@@ -49,12 +51,17 @@ export class PacedLog {
       this.#write(`${this.#format(read())}\n`);
       return;
     }
-    const key = `${brief.devId}\n${brief.operation}\n${brief.errno}\n${brief.status}`;
-    const group = this.#groups.get(key);
+    const last = this.#lastGroup;
+    // Found without making its key, which cost a string and its hash a call (perf).
+    const group = last && sameGroup(last.brief, brief) ? last : this.#groups.get(groupKey(brief));
     if (group) {
       group.count++;
       group.brief = brief;
-    } else this.#groups.set(key, { brief, count: 1 });
+      this.#lastGroup = group;
+    } else {
+      this.#lastGroup = { brief, count: 1 };
+      this.#groups.set(groupKey(brief), this.#lastGroup);
+    }
     if (!this.#timer) {
       this.#timer = setTimeout(() => this.flush(), Math.max(0, this.#windowStart + 1000 - now));
       this.#timer.unref?.();
@@ -74,7 +81,22 @@ export class PacedLog {
       );
     }
     this.#groups.clear();
+    this.#lastGroup = undefined;
   }
+}
+
+/** The calls of a second grouped under one line: their device, operation and answer, and how many. */
+interface Group {
+  brief: LogBrief;
+  count: number;
+}
+
+function groupKey(brief: LogBrief): string {
+  return `${brief.devId}\n${brief.operation}\n${brief.errno}\n${brief.status}`;
+}
+
+function sameGroup(a: LogBrief, b: LogBrief): boolean {
+  return a.devId === b.devId && a.operation === b.operation && a.errno === b.errno && a.status === b.status;
 }
 
 /**

@@ -21,6 +21,7 @@ import { allowedMethods, route } from './core/http/router.ts';
 import { headerFields, headerOf, takeWhole } from './core/http/whole-answer.ts';
 import { bareLineFeedsTolerated } from './core/http/wire-tolerance.ts';
 import type { FetchExtra, Platform } from './core/machinery.ts';
+import { type DoorConnection, DoorConnections } from './door-connection.ts';
 import { Gathered } from './gathered-chunks.ts';
 import { platformDate } from './http-date.ts';
 import { tolerateBareLineFeeds } from './line-endings.ts';
@@ -179,7 +180,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     allowedHosts: names = [],
   } = options;
   const hostAllowed = allowedHosts(host, names);
-  const served = new WeakMap<object, number>();
+  const connections = new DoorConnections();
   // Connections whose lines end with LF alone, served as OneNET's nginx serves them (line-endings.ts).
   const lenient = new WeakSet<Socket>();
   const slots = new ConnectionSlots(maxConnections);
@@ -199,16 +200,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     slots.busy(req.socket);
     res.once('finish', () => slots.waiting(req.socket));
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
-    const count = (served.get(req.socket) ?? 0) + 1;
-    served.set(req.socket, count);
-    if (count >= maxRequestsPerConnection) {
+    const connection = connections.of(req.socket);
+    if (++connection.served >= maxRequestsPerConnection) {
       res.shouldKeepAlive = false;
       res.setHeader('Connection', 'close');
     }
     const answering =
       options.upstream && isDevicePath(pathOf(req.url))
         ? forward(platform, options.upstream, req, res)
-        : serve(platform, req, res, bodyTimeoutMs, lenient.has(req.socket), date, hostAllowed);
+        : serve(platform, req, res, connection, bodyTimeoutMs, lenient.has(req.socket), date, hostAllowed);
     answering.catch((error: unknown) => {
       // A failure of this adapter itself: an answer while one can still be given, a reset only mid-body.
       if (res.headersSent) return res.destroy();
@@ -277,6 +277,7 @@ async function serve(
   platform: Platform,
   req: IncomingMessage,
   res: ServerResponse,
+  connection: DoorConnection,
   bodyTimeoutMs: number,
   bareLineFeeds: boolean,
   date: () => string,
@@ -284,7 +285,7 @@ async function serve(
 ): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
   const headers = new RawHeaders(req.rawHeaders);
-  const url = requestUrl(req, headers);
+  const url = requestUrl(req, headers, connection);
   if (!(url instanceof URL)) {
     // Parsed by Node, refused here (no Host, a TRACE, a Host that is no host): an answer that says why, and an entry
     // in the device's journal.
@@ -421,7 +422,7 @@ interface Refusal {
 }
 
 /** The URL a request names, or why the door refuses it. */
-function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
+function requestUrl(req: IncomingMessage, headers: RawHeaders, connection: DoorConnection): URL | Refusal {
   const host = headers.first('host');
   // Node's own check answers a bare 400 with nothing journaled, so it is off and done here, where it is explained.
   if (host === null && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)
@@ -439,18 +440,9 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
       detail: `the request carries ${repeated} more than once: OneNET's nginx takes it once only and refuses the request (400, ${nginxOnRepeats[repeated]}); an HTTP library that adds ${repeated} itself must not be given one too`,
     };
   const target = req.url ?? '/';
-  // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
-  // names the host itself: a server must take it and ignore Host (RFC 9112 §3.2.2).
-  const absolute = target[0] !== '/' && absoluteForm.test(target);
-  let url: URL;
-  try {
-    url = new URL(absolute ? target : `http://${host ?? 'localhost'}${target}`);
-  } catch {
-    const detail = absolute
-      ? `the request target ${JSON.stringify(target)} is not a URL`
-      : `the Host header ${JSON.stringify(host)} is not a host`;
-    return { problem: 'InvalidRequest', detail };
-  }
+  const url = connection.lastUrl(host, target) ?? parsedUrl(host, target);
+  if (!(url instanceof URL)) return url;
+  connection.keepUrl(host, target, url);
   // The fetch standard forbids CONNECT, TRACE and TRACK; nothing in the spec uses them. TRACE and TRACK name a
   // method the path does not answer, as nginx says (405 with Allow); CONNECT asks for a tunnel no one offers.
   if (/^(TRACE|TRACK)$/i.test(req.method ?? ''))
@@ -462,6 +454,21 @@ function requestUrl(req: IncomingMessage, headers: RawHeaders): URL | Refusal {
   if (/^CONNECT$/i.test(req.method ?? ''))
     return { problem: 'NotImplemented', detail: `${req.method} is not a method this platform answers` };
   return url;
+}
+
+/** The URL of a request target and its Host, or why it is none. */
+function parsedUrl(host: string | null, target: string): URL | Refusal {
+  // The absolute form (`GET http://host/path`), which a device behind a proxy or a modem's HTTP stack may send,
+  // names the host itself: a server must take it and ignore Host (RFC 9112 §3.2.2).
+  const absolute = target[0] !== '/' && absoluteForm.test(target);
+  try {
+    return new URL(absolute ? target : `http://${host ?? 'localhost'}${target}`);
+  } catch {
+    const detail = absolute
+      ? `the request target ${JSON.stringify(target)} is not a URL`
+      : `the Host header ${JSON.stringify(host)} is not a host`;
+    return { problem: 'InvalidRequest', detail };
+  }
 }
 
 const absoluteForm = /^https?:\/\//i;
@@ -481,9 +488,9 @@ function repeatedOnceOnly(raw: readonly string[]): 'Host' | 'Authorization' | un
   let authorizations = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const sent = raw[i] as string;
-    // Every request goes through here: only a name of the right length is lower-cased.
+    // Every request goes through here: only a name of the right length, not spelt as usual, is lower-cased.
     if (sent.length !== 4 && sent.length !== 13) continue;
-    const name = sent.toLowerCase();
+    const name = sent === 'Host' ? 'host' : sent === 'Authorization' ? 'authorization' : sent.toLowerCase();
     if (name === 'host' && ++hosts > 1) return 'Host';
     if (name === 'authorization' && ++authorizations > 1) return 'Authorization';
   }

@@ -196,6 +196,47 @@ describe('requests pipelined on one connection', () => {
     }
     expect(at).toBe(wire.length);
   });
+
+  it("are each read from their own URL, though the door keeps a connection's last one for a repeat", async () => {
+    const { port } = new URL(h.url);
+    // The same target under another Host, then another target under that Host: what the door kept must not answer.
+    const asked = [
+      { host: `127.0.0.1:${port}`, cdn: true },
+      { host: `localhost:${port}`, cdn: true },
+      { host: `localhost:${port}`, cdn: false },
+    ];
+    const requests = asked.map(({ host, cdn }, i) =>
+      [
+        `GET /ota/south/check?${query(checkQuery({ cdn }))} HTTP/1.1`,
+        `Host: ${host}`,
+        `Authorization: ${authorization}`,
+        ...(i === asked.length - 1 ? ['Connection: close'] : []),
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const wire = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+      // Not half-closed: the first check waits for its token to be verified, and Node drops what a closed peer asked.
+      socket.write(requests.join(''));
+    });
+    const ipPorts: (string | undefined)[] = [];
+    let at = 0;
+    for (let i = 0; i < asked.length; i++) {
+      const end = wire.indexOf('\r\n\r\n', at);
+      const length = Number(/Content-Length: (\d+)/.exec(wire.subarray(at, end).toString('latin1'))?.[1]);
+      const body = JSON.parse(wire.subarray(end + 4, end + 4 + length).toString()) as { data: { ipPort?: string } };
+      ipPorts.push(body.data.ipPort);
+      at = end + 4 + length;
+    }
+    expect(ipPorts).toEqual([`127.0.0.1:${port}`, `localhost:${port}`, undefined]);
+    const hrefs = h.platform.journal.query({ operation: 'checkTask' }).entries.slice(-3);
+    expect(hrefs.map((e) => e.request.query.cdn)).toEqual(['true', 'true', 'false']);
+  });
 });
 
 describe('an idle keep-alive connection', () => {

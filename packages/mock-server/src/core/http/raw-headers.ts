@@ -51,8 +51,11 @@ export class RawHeaders {
   /** The first value sent under `name`: what Node keeps of a repeated `Host`. */
   first(name: string): string | null {
     const lower = name.toLowerCase();
-    for (let i = 0; i < this.raw.length; i += 2)
-      if ((this.raw[i] as string).toLowerCase() === lower) return this.raw[i + 1] as string;
+    for (let i = 0; i < this.raw.length; i += 2) {
+      const sent = this.raw[i] as string;
+      if (sent.length === lower.length && (sent === lower || sent.toLowerCase() === lower))
+        return this.raw[i + 1] as string;
+    }
     return null;
   }
 

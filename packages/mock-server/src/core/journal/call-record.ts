@@ -55,8 +55,12 @@ export class HeldCall {
   readonly operation: string | null;
   readonly method: string;
   readonly href: string;
-  /** The request's headers, names and values joined by a line feed: `name\nvalue\nname\nvalue`. */
-  readonly requestHeaderText: string;
+  /**
+   * The request's headers: the flat list a live call came with ([name, value, …], Node's own), or the same joined by
+   * line feeds (`name\nvalue\n…`) for a call read back from its packed bytes. Kept as given: joining them for every
+   * call cost more than packing them (perf).
+   */
+  readonly requestHeaders: readonly string[] | string;
   readonly status: number;
   /** The answer's headers: the record the platform made (its strings mostly shared), or a flat list. */
   readonly responseHeaders: Readonly<Record<string, string>> | readonly string[];
@@ -69,11 +73,15 @@ export class HeldCall {
     this.operation = parts.operation;
     this.method = parts.method;
     this.href = parts.href.length > hrefKept ? keptHref(parts.href) : parts.href;
-    this.requestHeaderText =
-      typeof parts.requestHeaders === 'string' ? parts.requestHeaders : joinedHeaders(parts.requestHeaders);
+    this.requestHeaders = parts.requestHeaders;
     this.status = parts.status;
     this.responseHeaders = parts.responseHeaders;
     this.faults = parts.faults;
+  }
+
+  #requestHeaderList(): readonly string[] {
+    const fields = this.requestHeaders;
+    return typeof fields === 'string' ? headerList(fields) : fields;
   }
 
   /** What the request log prints of it: the URL split without a URL parser, one header looked for. */
@@ -95,7 +103,7 @@ export class HeldCall {
         method: this.method,
         path: queryStart < 0 ? href.slice(pathStart) : href.slice(pathStart, queryStart),
         query: queryStart < 0 ? {} : Object.fromEntries(new URLSearchParams(href.slice(queryStart + 1))),
-        headers: rangeOf(this.requestHeaderText),
+        headers: rangeOf(this.#requestHeaderList()),
         ...(this.requestBody ? { body: this.requestBody } : {}),
       },
       response: { status: this.status, bytesSent: this.bytesSent, ...(this.aborted ? { aborted: true } : {}) },
@@ -105,7 +113,7 @@ export class HeldCall {
   /** The entry as the spec defines it (`JournalEntry`), secrets redacted. */
   toEntry(): JournalEntry {
     const url = new URL(this.href);
-    const requestHeaders = journalHeaders(headerEntries(headerList(this.requestHeaderText)));
+    const requestHeaders = journalHeaders(headerEntries(this.#requestHeaderList()));
     if (requestHeaders.authorization) requestHeaders.authorization = redactAuthorization(requestHeaders.authorization);
     // Both read as the fetch standard shows headers: names lower-cased, repeats joined, sorted.
     const fields = this.responseHeaders;
@@ -162,14 +170,9 @@ export type HeldParts = Pick<
   requestHeaders: readonly string[] | string;
 };
 
-// A request's headers are kept as one string: names and values joined by a line feed, which neither can hold (HTTP
-// forbids it; Node and the fetch standard refuse it), and which is how they are packed. The answer's header record
-// is kept as the platform made it until then: its strings are mostly shared (a Content-Disposition, a Content-Type).
-
-/** A flat header list as one string: `name\nvalue\nname\nvalue`, empty for none. */
-function joinedHeaders(fields: readonly string[]): string {
-  return fields.join('\n');
-}
+// A request's headers are packed as one string: names and values joined by a line feed, which neither can hold (HTTP
+// forbids it; Node and the fetch standard refuse it). The answer's header record is kept as the platform made it
+// until then: its strings are mostly shared (a Content-Disposition, a Content-Type).
 
 /** The flat list a joined string was made from. */
 function headerList(text: string): string[] {
@@ -187,9 +190,8 @@ export function journalHeaders(headers: Iterable<[string, string]>): Record<stri
   return kept;
 }
 
-/** The `range` header of a joined header list (`name\nvalue\n…`), as a header record; empty without one. */
-function rangeOf(text: string): Record<string, string> {
-  const fields = headerList(text);
+/** The `range` header of a flat header list, as a header record; empty without one. */
+function rangeOf(fields: readonly string[]): Record<string, string> {
   for (let i = 0; i < fields.length - 1; i += 2) {
     const name = fields[i] as string;
     if (name.length === 5 && name.toLowerCase() === 'range') return { range: fields[i + 1] as string };

@@ -36,6 +36,8 @@ const separator = '\u0000';
 const separatorByte = 0;
 /** A part written as a pointer starts with U+0001, which none can hold either, then `start,length` in decimal. */
 const pointerMark = 1;
+/** Between the names and values of a header list. */
+const lineFeedByte = 0x0a;
 /** Between a pointer's start and its length. */
 const commaByte = 0x2c;
 
@@ -91,11 +93,11 @@ export class PackedCalls {
   pack(kept: HeldCall | JournalEntry): PackedRef | undefined {
     let written: number | undefined;
     if (kept instanceof HeldCall) {
-      const answerHeaders = answerHeaderText(kept.responseHeaders);
+      const answerHeaders = answerHeaderList(kept.responseHeaders);
       const faults = kept.faults.length === 0 ? '' : kept.faults.join('\n');
       const extra = extraText(kept);
       // A UTF-8 text is at most three bytes per UTF-16 unit: a call that might not fit a chunk is not tried.
-      const most = kept.method.length + kept.href.length + kept.requestHeaderText.length + answerHeaders.length;
+      const most = kept.method.length + kept.href.length + partLength(kept.requestHeaders) + partLength(answerHeaders);
       const rest = faults.length + (kept.responseJson?.length ?? 0) + extra.length + 6;
       if (headerBytes + 3 * (most + rest) > this.#chunkSize) return undefined;
       written = this.#writeCall(kept, answerHeaders, faults, extra);
@@ -269,7 +271,7 @@ export class PackedCalls {
    * No text of the whole call is made: the parts are written where they go (a polling device's call is mostly
    * pointers, and its text was most of what packing allocated).
    */
-  #writeCall(call: HeldCall, answerHeaders: string, faults: string, extra: string): number | undefined {
+  #writeCall(call: HeldCall, answerHeaders: Part, faults: string, extra: string): number | undefined {
     const chunk = this.#chunks[this.#slot] as Uint8Array;
     const start = this.#offset + headerBytes;
     const key = call.devId ?? 0;
@@ -278,7 +280,7 @@ export class PackedCalls {
     this.#cursor = put(chunk, start, call.method);
     this.#separate(chunk);
     const hrefAt = this.#longPart(chunk, call.href, last?.href, last?.hrefAt);
-    const headersAt = this.#longPart(chunk, call.requestHeaderText, last?.headers, last?.headersAt);
+    const headersAt = this.#longPart(chunk, call.requestHeaders, last?.headers, last?.headersAt);
     const answerHeadersAt = this.#longPart(chunk, answerHeaders, last?.answerHeaders, last?.answerHeadersAt);
     if (this.#cursor >= 0) this.#cursor = put(chunk, this.#cursor, faults);
     this.#separate(chunk);
@@ -287,7 +289,7 @@ export class PackedCalls {
     if (this.#cursor < 0) return undefined;
     // The device's next call in this chunk may point at these parts.
     const href = call.href;
-    const headers = call.requestHeaderText;
+    const headers = call.requestHeaders;
     if (last) {
       last.href = href;
       last.hrefAt = hrefAt;
@@ -306,16 +308,17 @@ export class PackedCalls {
    * call. Where its bytes are, for the next call to point at: -1 when it is short or not ASCII (a pointer counts
    * characters as bytes).
    */
-  #longPart(chunk: Uint8Array, part: string, lastPart: string | undefined, lastAt: number | undefined): number {
+  #longPart(chunk: Uint8Array, part: Part, lastPart: Part | undefined, lastAt: number | undefined): number {
     const at = this.#cursor;
     if (at < 0) return -1;
     let where = -1;
-    if (pointable(part, lastPart, lastAt)) {
-      this.#cursor = putPointer(chunk, at, lastAt, part.length);
+    const length = partLength(part);
+    if (pointable(part, length, lastPart, lastAt)) {
+      this.#cursor = putPointer(chunk, at, lastAt, length);
       where = lastAt;
     } else {
-      this.#cursor = put(chunk, at, part);
-      if (this.#cursor - at === part.length && part.length >= shortestPointed) where = at;
+      this.#cursor = putPart(chunk, at, part);
+      if (this.#cursor - at === length && length >= shortestPointed) where = at;
     }
     this.#separate(chunk);
     return where;
@@ -340,17 +343,64 @@ const shortestPointed = 24;
 interface LastCall {
   href: string;
   hrefAt: number;
-  headers: string;
+  headers: Part;
   headersAt: number;
-  answerHeaders: string;
+  answerHeaders: Part;
   answerHeadersAt: number;
   json: string;
   jsonAt: number;
 }
 
+/**
+ * A part of a call: a text, or a list of texts (a header list, names and values) packed joined by line feeds,
+ * which no name or value holds. A list is written as it is: joining it first cost a string a call (perf).
+ */
+type Part = string | readonly string[];
+
 /** Whether a part is written as a pointer: long, and the same as the device's last call's, whose bytes are known. */
-function pointable(part: string, lastPart: string | undefined, lastAt: number | undefined): lastAt is number {
-  return lastAt !== undefined && lastAt >= 0 && part.length >= shortestPointed && part === lastPart;
+function pointable(
+  part: Part,
+  length: number,
+  lastPart: Part | undefined,
+  lastAt: number | undefined,
+): lastAt is number {
+  return (
+    lastAt !== undefined &&
+    lastAt >= 0 &&
+    length >= shortestPointed &&
+    lastPart !== undefined &&
+    samePart(part, lastPart)
+  );
+}
+
+/** A part's length in characters, a list's line feeds included. */
+function partLength(part: Part): number {
+  if (typeof part === 'string') return part.length;
+  let length = part.length === 0 ? 0 : part.length - 1;
+  for (const text of part) length += text.length;
+  return length;
+}
+
+/** Whether two parts pack to the same text (a list and a text never count as the same: one is written out). */
+function samePart(a: Part, b: Part): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Writes a part at `at`, a list's texts with a line feed between. The end, or -1 when it does not fit. */
+function putPart(chunk: Uint8Array, at: number, part: Part): number {
+  if (typeof part === 'string') return put(chunk, at, part);
+  let cursor = at;
+  for (let i = 0; i < part.length && cursor >= 0; i++) {
+    if (i > 0) {
+      if (cursor >= chunk.length) return -1;
+      chunk[cursor++] = lineFeedByte;
+    }
+    cursor = put(chunk, cursor, part[i] as string);
+  }
+  return cursor;
 }
 
 /**
@@ -406,12 +456,12 @@ function putDecimal(chunk: Uint8Array, at: number, value: number): number {
   return end;
 }
 
-/** An answer's headers as packed: `name\nvalue\n…`, from the record the platform made or a flat list. */
-function answerHeaderText(fields: HeldCall['responseHeaders']): string {
-  if (Array.isArray(fields)) return fields.join('\n');
-  let text = '';
-  for (const name in fields) text += `${text === '' ? '' : '\n'}${name}\n${(fields as Record<string, string>)[name]}`;
-  return text;
+/** An answer's headers as a flat list, packed as `name\nvalue\n…`: the list it is, or the record's fields. */
+function answerHeaderList(fields: HeldCall['responseHeaders']): readonly string[] {
+  if (Array.isArray(fields)) return fields;
+  const list: string[] = [];
+  for (const name in fields) list.push(name, (fields as Record<string, string>)[name] as string);
+  return list;
 }
 
 /** The parts a call rarely has, as JSON; empty when it has none. */

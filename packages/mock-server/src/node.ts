@@ -198,7 +198,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return;
     }
     slots.busy(req.socket);
-    res.once('finish', () => slots.waiting(req.socket));
+    // A response finishes and closes once: `on`, not `once`, spares a wrapper and its removal a request.
+    res.on('finish', () => slots.waiting(req.socket));
     // Node's own maxRequestsPerSocket answers 503 past the limit; OneNET closes the connection, so do that.
     const connection = connections.of(req.socket);
     if (++connection.served >= maxRequestsPerConnection) {
@@ -354,7 +355,7 @@ async function send(res: ServerResponse, response: Response, req: IncomingMessag
     // Bytes the platform holds (or a JSON answer's text, which Node writes with the headers in one string), written
     // in one call with the turn's other answers (turn-writes.ts); the end is reported as a stream's would be.
     const { body, size, end } = whole;
-    res.once('close', () => {
+    res.on('close', () => {
       const aborted = !res.writableFinished;
       end({ bytesSent: aborted ? 0 : size, aborted });
     });

@@ -285,6 +285,7 @@ async function serve(
   hostAllowed: (hostname: string) => boolean,
 ): Promise<void> {
   // Node's own `req.headers` object is never made: the raw list is read once, here and by the platform.
+  connection.sameAuthorization(req.rawHeaders);
   const headers = new RawHeaders(req.rawHeaders);
   const url = requestUrl(req, headers, connection);
   if (!(url instanceof URL)) {

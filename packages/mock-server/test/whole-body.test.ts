@@ -151,6 +151,19 @@ describe('utf8Length', () => {
     expect(utf8Length('{"errno":7,"error":"获取文件失败"}')).toBe(40);
   });
 
+  it('counts texts longer than its scratch buffer, and those that fill it part way, as TextEncoder does', () => {
+    const units = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) });
+    // 1 400 units of three bytes fill 4 096 bytes before they are all read; 5 000 ASCII ones do not fit at all.
+    const long = fc.tuple(units, fc.constantFrom('中'.repeat(1400), 'a'.repeat(5000), '🚀'.repeat(1100)), units);
+    fc.assert(
+      fc.property(long, ([before, middle, after]) => {
+        const text = before + middle + after;
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is the length of a text answer read back as bytes, through every path', async () => {
     const text = '{"code":0,"msg":"成功 ✓ 🚀"}';
     const answer = new WholeAnswer(text, {

@@ -29,10 +29,13 @@ const authorization = await signToken({ accessKey: demo.productKey, res: product
 const href = `http://127.0.0.1:8787/ota/south/check?dev_id=${demo.devId}&manuf=${demo.manuf}&model=${demo.model}&type=2&version=V1.0&cdn=false`;
 const raw = ['Host', '127.0.0.1:8787', 'Authorization', authorization, 'Connection', 'keep-alive'];
 
-/** One check as the node door makes it: the request's four members, its URL parsed, the answer taken whole. */
+// The URL a kept-alive connection asked before, as the node door hands it out again (door-connection.ts).
+const url = new URL(href);
+
+/** One check as the node door makes it: the request's four members, its URL, the answer taken whole. */
 async function check(): Promise<void> {
   const request = { method: 'GET', url: href, headers: new RawHeaders(raw), body: null } as unknown as Request;
-  const response = await platform.fetch(request, { wholeBodies: true, url: new URL(href) });
+  const response = await platform.fetch(request, { wholeBodies: true, url });
   const whole = takeWhole(response);
   if (response.status !== 200 || !whole) throw new Error(`the check was answered ${response.status}`);
   whole.end({ bytesSent: whole.size, aborted: false });

@@ -267,9 +267,9 @@ export class PackedCalls {
   /**
    * Writes a call's strings after the header, straight into the chunk: its parts in a fixed order, NUL between them,
    * the rarely present ones as JSON at the end. A long part equal to the same part of the device's last call in this
-   * chunk is written as a pointer to it: `\u0001` and where its bytes are. The bytes written, or undefined when they do not fit.
-   * No text of the whole call is made: the parts are written where they go (a polling device's call is mostly
-   * pointers, and its text was most of what packing allocated).
+   * chunk is written as a pointer to it: `\u0001` and where its bytes are. The bytes written, or undefined when they
+   * do not fit. No text of the whole call is made: the parts are written where they go (a polling device's call is
+   * mostly pointers, and its text was most of what packing allocated).
    */
   #writeCall(call: HeldCall, answerHeaders: Part, faults: string, extra: string): number | undefined {
     const chunk = this.#chunks[this.#slot] as Uint8Array;

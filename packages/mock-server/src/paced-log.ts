@@ -51,21 +51,26 @@ export class PacedLog {
       this.#write(`${this.#format(read())}\n`);
       return;
     }
-    const last = this.#lastGroup;
-    // Found without making its key, which cost a string and its hash a call (perf).
-    const group = last && sameGroup(last.brief, brief) ? last : this.#groups.get(groupKey(brief));
-    if (group) {
-      group.count++;
-      group.brief = brief;
-      this.#lastGroup = group;
-    } else {
-      this.#lastGroup = { brief, count: 1 };
-      this.#groups.set(groupKey(brief), this.#lastGroup);
-    }
+    this.#lastGroup = this.#groupOf(brief);
+    this.#lastGroup.count++;
+    this.#lastGroup.brief = brief;
     if (!this.#timer) {
       this.#timer = setTimeout(() => this.flush(), Math.max(0, this.#windowStart + 1000 - now));
       this.#timer.unref?.();
     }
+  }
+
+  /** The group a call joins: the last call's, found without making its key (a string and its hash, perf), or by it. */
+  #groupOf(brief: LogBrief): Group {
+    const last = this.#lastGroup;
+    if (last && sameGroup(last.brief, brief)) return last;
+    const key = groupKey(brief);
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = { brief, count: 0 };
+      this.#groups.set(key, group);
+    }
+    return group;
   }
 
   /** Writes the groups of the second so far. */

@@ -13,9 +13,9 @@ type TaskInfo = components['schemas']['TaskInfo'];
  */
 export function taskInfo(ctx: Context, task: TaskRecord, token: TokenRecord, cdn: boolean, url: URL): TaskInfo {
   const { target, size, md5, type } = fileFacts(ctx, task);
-  const { signal, power } = task.strategy;
-  const retry = task.strategy.retry.mode === 'retry' ? task.strategy.retry.count : 0;
-  const interval = task.strategy.retry.mode === 'retry' ? task.strategy.retry.intervalSeconds : 0;
+  const { signal, power, retry: policy } = task.strategy;
+  const retry = policy.mode === 'retry' ? policy.count : 0;
+  const interval = policy.mode === 'retry' ? policy.intervalSeconds : 0;
   const tokenText = token.token;
   // Two literals in OneNET's key order rather than spreads: a polling device's every check makes one (perf).
   return cdn

@@ -28,14 +28,7 @@ export function deviceGeneration(path: string): 'ota' | 'fuse-ota' | undefined {
  * device parses (errno 2, with a 404 status), not a problem document it cannot read (DECISIONS 56).
  */
 function unknownDevicePath(method: string, path: string, fuse: boolean): Response {
-  const why = `no OneNET OTA device operation answers ${method} ${path}`;
-  // A device parses its own generation's envelope: the new platform's devices read `code` and `msg`.
-  if (fuse) {
-    const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
-    return jsonResponse({ code: FuseCode.BadRequest, msg, request_id: requestId() }, 404, capturedJson);
-  }
-  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
-  return jsonResponse({ errno: CheckErrno.BadRequest, error }, 404);
+  return deviceRefusal(fuse, `no OneNET OTA device operation answers ${method} ${path}`, 404);
 }
 
 /**
@@ -44,26 +37,20 @@ function unknownDevicePath(method: string, path: string, fuse: boolean): Respons
  */
 function wrongMethod(method: string, path: string, allow: string[], fuse: boolean | undefined): Response {
   const why = `${path} answers ${allow.join(', ')}, not ${method}`;
-  const response =
-    fuse === undefined
-      ? problem('MethodNotAllowed', why)
-      : fuse
-        ? jsonResponse(
-            {
-              code: FuseCode.BadRequest,
-              msg: `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`,
-              request_id: requestId(),
-            },
-            405,
-            capturedJson,
-          )
-        : jsonResponse(
-            {
-              errno: CheckErrno.BadRequest,
-              error: `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`,
-            },
-            405,
-          );
+  const response = fuse === undefined ? problem('MethodNotAllowed', why) : deviceRefusal(fuse, why, 405);
   response.headers.set('Allow', allow.join(', '));
   return response;
+}
+
+/**
+ * "Bad request" in the envelope a device parses, with why after the code's own text: the new platform's devices
+ * read `code` and `msg`, legacy and Studio devices `errno` and `error`.
+ */
+function deviceRefusal(fuse: boolean, why: string, status: number): Response {
+  if (fuse) {
+    const msg = `${enumDescriptions.FuseCode[String(FuseCode.BadRequest) as keyof typeof enumDescriptions.FuseCode]}: ${why}`;
+    return jsonResponse({ code: FuseCode.BadRequest, msg, request_id: requestId() }, status, capturedJson);
+  }
+  const error = `${enumDescriptions.CheckErrno[String(CheckErrno.BadRequest) as keyof typeof enumDescriptions.CheckErrno]}: ${why}`;
+  return jsonResponse({ errno: CheckErrno.BadRequest, error }, status);
 }
